@@ -1,0 +1,42 @@
+"""The suite's one seaborn theme."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg") if matplotlib.get_backend().lower() in {"", "agg"} else None
+
+import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+#: Colour-blind-safe qualitative palette used by every chart.
+PALETTE = sns.color_palette("colorblind")
+#: Status colours, always paired with text or a hatch so they survive greyscale print.
+STATUS_COLOURS = {"good": "#1b7837", "watch": "#e08214", "bad": "#b2182b", "n/a": "#7f7f7f"}
+
+
+def set_theme() -> None:
+    """Apply the suite's theme (idempotent)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    plt.rcParams.update(
+        {
+            "figure.figsize": (8, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 11,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+        }
+    )
+
+
+def get_ax(ax=None, *, figsize=None):
+    """Return ``ax`` or a fresh Axes on a new figure."""
+    if ax is not None:
+        return ax
+    set_theme()
+    _, ax = plt.subplots(figsize=figsize)
+    return ax

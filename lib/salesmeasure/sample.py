@@ -1,0 +1,556 @@
+"""Seeded synthetic data with planted truths.
+
+``generate(out_dir, seed=42, customers=3000)`` writes the six tables of the data model
+plus ``generator.json``, the true parameters the data were drawn from, so that tests can
+check that each analysis recovers something true.
+
+The process, per customer (vectorised over all customers):
+
+* **Acquisition.** Customers sign up between ``START`` and ``as_of`` in five regions whose
+  acquisition rate grows (or shrinks) at a region-specific annual rate; each is served by
+  one of the region's reps and belongs to a segment and a channel.
+* **Buying and lapsing (BG/NBD).** The signup day is the first order. Repeat orders
+  arrive as a Poisson process with rate ``lambda ~ Gamma(r, alpha)`` per week, modulated
+  by a monthly seasonality (Q4 peak) and a weekday pattern (operational time); after each
+  repeat order the customer lapses with probability ``p``, where
+  ``logit(p) = logit(p0) - satisfaction_to_dropout * satisfaction_z`` and
+  ``p0 ~ Beta(a, b)`` (Fader, Hardie & Lee 2005, with a planted satisfaction effect).
+* **Spend (Gamma-Gamma).** Each customer's spend per order is ``Gamma(p, nu)`` with
+  ``nu ~ Gamma(q, gamma)`` (Fader, Hardie & Lee 2005b), times a segment multiplier and
+  the rep's skill, discretised into quantity x list price x (1 - discount).
+* **Satisfaction.** Three latent item scores (product quality, service level, after-sales)
+  share a common factor; satisfaction is their weighted sum with weights that differ by
+  region. A share of orders is followed by a survey whose 1-5 items, 0-10 NPS, 1-5 CSAT
+  and 1-7 CES (7 = very easy) are cut from the response-level scores.
+* **Complaints** arrive while a customer is active at a rate that falls with satisfaction.
+* **Targets** per region and rep for every quarter from the first full year on, set as
+  last year's same-quarter revenue plus a planned growth, split to reps by share.
+
+References
+----------
+Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
+way: An alternative to the Pareto/NBD model. Marketing Science 24(2), 275-284.
+Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005b). RFM and CLV: Using iso-value curves
+for customer base analysis. Journal of Marketing Research 42(4), 415-430.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, logit
+
+START = pd.Timestamp("2023-01-01")
+AS_OF = pd.Timestamp("2026-11-15")
+
+REGIONS = ["North", "South", "East", "West", "Central"]
+REGION_SHARE = {"North": 0.24, "South": 0.18, "East": 0.20, "West": 0.22, "Central": 0.16}
+#: Annual growth of each region's customer acquisition rate.
+REGION_GROWTH = {"North": 0.06, "South": 0.20, "East": 0.00, "West": -0.08, "Central": 0.12}
+#: Purchase-intensity multiplier by calendar month (mean 1): a Q4 peak, quarter-end pushes.
+MONTH_SEASONALITY = [0.80, 0.85, 0.90, 0.90, 0.95, 1.00, 0.85, 0.85, 1.00, 1.15, 1.30, 1.45]
+WEEKDAY_INTENSITY = [1.0, 1.0, 1.0, 1.0, 1.0, 0.15, 0.10]  # Mon..Sun
+SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
+SEGMENT_SHARE = [0.60, 0.28, 0.12]
+SEGMENT_SPEND = {"SMB": 0.6, "Mid-Market": 1.0, "Enterprise": 2.4}
+CHANNELS = ["Direct", "Partner", "Online"]
+CHANNEL_SHARE = [0.45, 0.30, 0.25]
+PRODUCT_LINES = ["Hardware", "Software", "Services"]
+#: List price per unit in 2023 and its yearly increase.
+LIST_PRICE = {"Hardware": 240.0, "Software": 120.0, "Services": 90.0}
+PRICE_INCREASE = {"Hardware": 0.03, "Software": 0.05, "Services": 0.04}
+#: Product-line probabilities by segment in 2023; Software gains share each year.
+PRODUCT_MIX = {
+    "SMB": [0.40, 0.35, 0.25],
+    "Mid-Market": [0.35, 0.40, 0.25],
+    "Enterprise": [0.30, 0.35, 0.35],
+}
+SOFTWARE_SHIFT_PER_YEAR = 0.03
+
+BTYD = {"r": 1.1, "alpha": 6.0, "a": 0.75, "b": 4.5}  # per week
+SPEND = {"p": 6.0, "q": 4.0, "gamma": 300.0}
+SATISFACTION_TO_DROPOUT = 0.6  # logit(p) falls by this per SD of satisfaction
+ITEMS = ["q_product_quality", "q_service_level", "q_after_sales"]
+DRIVER_WEIGHTS = {
+    "North": {"q_product_quality": 0.55, "q_service_level": 0.30, "q_after_sales": 0.15},
+    "South": {"q_product_quality": 0.15, "q_service_level": 0.55, "q_after_sales": 0.30},
+    "East": {"q_product_quality": 0.30, "q_service_level": 0.15, "q_after_sales": 0.55},
+    "West": {"q_product_quality": 0.55, "q_service_level": 0.15, "q_after_sales": 0.30},
+    "Central": {"q_product_quality": 0.30, "q_service_level": 0.55, "q_after_sales": 0.15},
+}
+#: Mean of each latent item by region (Likert midpoint is 3).
+ITEM_MEANS = {
+    "North": [3.8, 3.6, 3.4],
+    "South": [3.5, 3.9, 3.6],
+    "East": [3.6, 3.3, 3.2],
+    "West": [3.3, 3.5, 3.6],
+    "Central": [3.9, 3.7, 3.5],
+}
+SURVEY_RATE = 0.25  # share of orders followed by a survey response
+COMPLAINT_RATE_PER_YEAR = 0.35
+COMPLAINT_SATISFACTION_EFFECT = 0.7  # log-rate falls by this per SD of satisfaction
+COMPLAINT_CATEGORIES = ["Billing", "Delivery", "Product defect", "Service", "Other"]
+COMPLAINT_CATEGORY_SHARE = [0.25, 0.25, 0.20, 0.20, 0.10]
+PLANNED_GROWTH = 0.08  # targets: last year's same quarter plus this
+
+FIRST = ["Anna", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jon",
+         "Kira", "Luis", "Mona", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara",
+         "Uma", "Vik", "Wen", "Xavi", "Yara", "Zoe"]
+LAST = ["Adler", "Brandt", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haas",
+        "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov",
+        "Quist", "Rossi", "Schmidt", "Tanaka", "Ueda", "Vargas", "Weber", "Young", "Zeller"]
+NAME_A = ["Blue", "North", "Silver", "Green", "Bright", "Iron", "Swift", "Red", "Clear",
+          "Golden", "Stone", "Oak", "River", "Summit", "Harbor", "Pioneer"]
+NAME_B = ["Field", "Bridge", "Works", "Logic", "Foods", "Labs", "Systems", "Freight",
+          "Media", "Health", "Energy", "Retail", "Motors", "Textiles", "Partners"]
+NAME_C = ["Ltd", "GmbH", "Inc", "AG", "BV", "SA", "Group", "& Co"]
+COMMENTS_GOOD = ["Great support, thank you", "Fast delivery", "Very happy with the product",
+                 'Rep was "excellent"', "Easy to order", ""]
+COMMENTS_BAD = ["Delivery was late", "Invoice errors again", "Hard to reach support",
+                "Product broke after a week", "Too expensive for what it is", ""]
+
+
+def _season_grid(n_days: int) -> np.ndarray:
+    """Daily purchase intensity (month seasonality x weekday pattern) from START."""
+    days = START + pd.to_timedelta(np.arange(n_days), unit="D")
+    month = np.asarray(MONTH_SEASONALITY)[days.month.to_numpy() - 1]
+    wd = np.asarray(WEEKDAY_INTENSITY)[days.dayofweek.to_numpy()]
+    w = month * wd
+    return w / (np.mean(WEEKDAY_INTENSITY))  # mean over a week = month multiplier
+
+
+def _largest_remainder(total: float, shares: np.ndarray) -> np.ndarray:
+    """Whole-unit amounts proportional to ``shares`` that add up exactly to ``total``."""
+    total = int(round(total))
+    raw = total * shares / shares.sum()
+    base = np.floor(raw).astype(np.int64)
+    short = total - int(base.sum())
+    order = np.argsort(-(raw - base), kind="stable")
+    base[order[:short]] += 1
+    return base
+
+
+def simulate(
+    seed: int = 42,
+    customers: int = 4000,
+    *,
+    as_of: str | pd.Timestamp = AS_OF,
+    defects: bool = True,
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Draw the six tables and the planted truths (in memory).
+
+    Returns
+    -------
+    tables : dict of DataFrame
+        ``customers, orders, reps, targets, surveys, complaints`` (clean typed values,
+        plus injected bad rows when ``defects``).
+    truth : dict
+        The generator's parameters and planted effects (what ``generator.json`` holds).
+    """
+    rng = np.random.default_rng(seed)
+    as_of = pd.Timestamp(as_of).normalize()
+    n_days = int((as_of - START).days) + 1
+    n = int(customers)
+    if n < 50:
+        raise ValueError(f"customers must be at least 50, got {n}")
+
+    # ------------------------------------------------------------- reps
+    rep_rows = []
+    rep_skill = {}
+    for ri, region in enumerate(REGIONS):
+        for k in range(5):
+            rid = f"R{ri * 5 + k + 1:02d}"
+            skill = float(np.round(np.exp(rng.normal(0, 0.2)), 3))
+            rep_skill[rid] = skill
+            hire = pd.Timestamp("2018-01-01") + pd.Timedelta(days=int(rng.integers(0, 1800)))
+            if k == 4 and ri % 2 == 0:  # some reps join during the window
+                hire = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 500)))
+            name = f"{FIRST[(ri * 5 + k) % len(FIRST)]} {LAST[(ri * 7 + k * 3) % len(LAST)]}"
+            rep_rows.append((rid, name, region, hire))
+    reps = pd.DataFrame(rep_rows, columns=["rep_id", "name", "region", "hire_date"])
+
+    # -------------------------------------------------------- customers
+    region_share = np.array([REGION_SHARE[r] for r in REGIONS])
+    region_idx = rng.choice(len(REGIONS), size=n, p=region_share / region_share.sum())
+    growth = np.array([REGION_GROWTH[r] for r in REGIONS])[region_idx]
+    # acquisition density ~ (1+g)^t on [0, T_years]: inverse-CDF sampling
+    t_years = n_days / 365.25
+    u = rng.random(n)
+    lg = np.log1p(growth)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(np.abs(lg) < 1e-9, u * t_years,
+                     np.log1p(u * np.expm1(lg * t_years)) / lg)
+    signup_day = np.minimum((t * 365.25).astype(np.int64), n_days - 1)
+    # B2B signups happen on weekdays: move weekend signups to the next Monday if possible
+    dow = (START.dayofweek + signup_day) % 7
+    shift = np.where(dow == 5, 2, np.where(dow == 6, 1, 0))
+    signup_day = np.where(signup_day + shift < n_days, signup_day + shift, signup_day)
+
+    segment_idx = rng.choice(3, size=n, p=SEGMENT_SHARE)
+    channel_idx = rng.choice(3, size=n, p=CHANNEL_SHARE)
+    # each customer's rep: one of the region's reps already hired at signup
+    rep_ids = reps["rep_id"].to_numpy()
+    rep_region = reps["region"].map({r: i for i, r in enumerate(REGIONS)}).to_numpy()
+    rep_hire_day = ((reps["hire_date"] - START).dt.days).to_numpy()
+    cust_rep = np.empty(n, dtype=np.int64)
+    for ri in range(len(REGIONS)):
+        members = np.flatnonzero(rep_region == ri)
+        idx = np.flatnonzero(region_idx == ri)
+        choice = rng.integers(0, len(members), size=idx.size)
+        chosen = members[choice]
+        not_hired = rep_hire_day[chosen] > signup_day[idx]
+        senior = members[rep_hire_day[members] <= 0]
+        chosen[not_hired] = senior[rng.integers(0, len(senior), size=int(not_hired.sum()))]
+        cust_rep[idx] = chosen
+
+    # ----------------------------------------------- latent satisfaction
+    g = rng.normal(size=n)
+    item_lat = 0.6 * g[:, None] + 0.8 * rng.normal(size=(n, 3))  # corr 0.36 between items
+    w = np.array([[DRIVER_WEIGHTS[r][it] for it in ITEMS] for r in REGIONS])[region_idx]
+    sat = (w * item_lat).sum(axis=1) + 0.35 * rng.normal(size=n)
+    sat_z = (sat - sat.mean()) / sat.std()
+
+    # ------------------------------------------------------ BG/NBD buying
+    lam = rng.gamma(BTYD["r"], 1.0 / BTYD["alpha"], size=n) / 7.0  # per day
+    p0 = rng.beta(BTYD["a"], BTYD["b"], size=n)
+    p = expit(logit(np.clip(p0, 1e-9, 1 - 1e-9)) - SATISFACTION_TO_DROPOUT * sat_z)
+    season = _season_grid(n_days)
+    cum = np.concatenate([[0.0], np.cumsum(season)])  # operational time at day starts
+    op_start = cum[signup_day + 1]  # repeat orders start the day after signup
+    op_window = cum[n_days] - op_start
+    n_arrivals = rng.poisson(lam * op_window)
+    k_dropout = rng.geometric(np.clip(p, 1e-12, 1.0))  # repeat orders up to and incl. dropout
+    m = np.minimum(n_arrivals, k_dropout)  # repeat orders observed
+    # first m order statistics of N uniforms on the window, via exponential spacings
+    owner = np.repeat(np.arange(n), m)
+    e = rng.exponential(size=owner.size)
+    cs = np.cumsum(e)
+    starts = np.concatenate([[0], np.cumsum(m)[:-1]])
+    base = np.repeat(np.concatenate([[0.0], cs])[starts], m)
+    partial = cs - base  # S_j within customer
+    total_m = np.zeros(n)
+    has = m > 0
+    total_m[has] = partial[np.cumsum(m)[has] - 1]
+    rest = np.zeros(n)
+    rest[has] = rng.gamma(n_arrivals[has] - m[has] + 1.0)
+    s_total = total_m + rest  # S_{N+1}
+    frac = partial / np.repeat(np.where(has, s_total, 1.0), m)
+    op_t = op_start[owner] + frac * op_window[owner]
+    repeat_day = np.clip(np.searchsorted(cum, op_t, side="right") - 1, 0, n_days - 1)
+    cust_of_order = np.concatenate([np.arange(n), owner])
+    order_day = np.concatenate([signup_day, repeat_day])
+    order = np.lexsort((cust_of_order, order_day))
+    cust_of_order = cust_of_order[order]
+    order_day = order_day[order]
+    n_orders = cust_of_order.size
+
+    # ------------------------------------------------------------- spend
+    nu = rng.gamma(SPEND["q"], 1.0 / SPEND["gamma"], size=n)
+    seg_mult = np.array([SEGMENT_SPEND[s] for s in SEGMENTS])[segment_idx]
+    skill = np.array([rep_skill[r] for r in rep_ids])[cust_rep]
+    z = rng.gamma(SPEND["p"], 1.0 / nu[cust_of_order]) * (seg_mult * skill)[cust_of_order]
+    year_off = ((START + pd.to_timedelta(order_day, unit="D")).year - START.year).to_numpy()
+    mix = np.array([PRODUCT_MIX[s] for s in SEGMENTS])[segment_idx[cust_of_order]].copy()
+    shift_sw = np.minimum(SOFTWARE_SHIFT_PER_YEAR * year_off, 0.15)
+    mix[:, 1] += shift_sw
+    mix[:, 0] -= shift_sw / 2
+    mix[:, 2] -= shift_sw / 2
+    cu = rng.random(n_orders)[:, None]
+    product_idx = (cu > np.cumsum(mix, axis=1)).sum(axis=1).clip(0, 2)
+    list_price = np.array([LIST_PRICE[pl] for pl in PRODUCT_LINES])[product_idx] * (
+        1 + np.array([PRICE_INCREASE[pl] for pl in PRODUCT_LINES])[product_idx]
+    ) ** year_off
+    discount = np.round(rng.choice([0.0, 0.0, 0.05, 0.10, 0.15], size=n_orders), 2)
+    unit = list_price * (1 - discount)
+    quantity = np.maximum(1, np.round(z / unit)).astype(np.int64)
+    amount = np.round(quantity * unit, 2)
+    order_rep = cust_rep[cust_of_order].copy()
+    cover = rng.random(n_orders) < 0.03  # a colleague in the same region covers the order
+    if cover.any():
+        reg = region_idx[cust_of_order[cover]]
+        order_rep[cover] = np.array(
+            [rng.choice(np.flatnonzero((rep_region == r) & (rep_hire_day <= 0))) for r in reg]
+        )
+
+    cust_ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 7))
+    dates = START + pd.to_timedelta(np.arange(n_days), unit="D")
+    orders = pd.DataFrame(
+        {
+            "order_id": np.char.add("O", np.char.zfill(np.arange(1, n_orders + 1).astype(str), 8)),
+            "customer_id": cust_ids[cust_of_order],
+            "order_date": dates[order_day],
+            "amount": amount,
+            "quantity": quantity,
+            "product_line": np.asarray(PRODUCT_LINES)[product_idx],
+            "rep_id": rep_ids[order_rep],
+        }
+    )
+
+    names = (
+        np.asarray(NAME_A)[rng.integers(0, len(NAME_A), n)].astype(object)
+        + " "
+        + np.asarray(NAME_B)[rng.integers(0, len(NAME_B), n)].astype(object)
+        + " "
+        + np.asarray(NAME_C)[rng.integers(0, len(NAME_C), n)].astype(object)
+    )
+    names[min(7, n - 1)] = "O'Brien & Sons <Ltd>"  # a name that must be escaped in HTML
+    customers_df = pd.DataFrame(
+        {
+            "customer_id": cust_ids,
+            "name": names,
+            "region": np.asarray(REGIONS)[region_idx],
+            "segment": np.asarray(SEGMENTS)[segment_idx],
+            "channel": np.asarray(CHANNELS)[channel_idx],
+            "signup_date": dates[signup_day],
+            "rep_id": rep_ids[cust_rep],
+        }
+    )
+
+    # ------------------------------------------------------------ surveys
+    surveyed = np.flatnonzero(rng.random(n_orders) < SURVEY_RATE)
+    s_day = order_day[surveyed] + rng.integers(3, 21, size=surveyed.size)
+    keep = s_day < n_days
+    surveyed, s_day = surveyed[keep], s_day[keep]
+    sc = cust_of_order[surveyed]
+    ns = sc.size
+    item_resp = item_lat[sc] + 0.45 * rng.normal(size=(ns, 3))
+    sat_resp = (w[sc] * item_resp).sum(axis=1) + 0.35 * rng.normal(size=ns)
+    sat_resp_z = (sat_resp - sat.mean()) / sat.std()
+    means = np.array([ITEM_MEANS[r] for r in REGIONS])[region_idx[sc]]
+    likert = np.clip(np.round(means + 0.85 * item_resp), 1, 5)
+    nps = np.clip(np.round(7.3 + 1.9 * sat_resp_z + 0.7 * rng.normal(size=ns)), 0, 10)
+    csat = np.clip(np.round(3.8 + 0.85 * sat_resp_z + 0.35 * rng.normal(size=ns)), 1, 5)
+    ces = np.clip(
+        np.round(5.0 + 0.8 * sat_resp_z + 0.6 * item_resp[:, 1] + 0.6 * rng.normal(size=ns)), 1, 7
+    )
+    surveys = pd.DataFrame(
+        {
+            "response_id": np.char.add("S", np.char.zfill(np.arange(1, ns + 1).astype(str), 8)),
+            "customer_id": cust_ids[sc],
+            "survey_date": dates[s_day],
+            "nps": nps,
+            "csat": csat,
+            "ces": ces,
+            ITEMS[0]: likert[:, 0],
+            ITEMS[1]: likert[:, 1],
+            ITEMS[2]: likert[:, 2],
+        }
+    )
+    for col, rate in [("nps", 0.02), ("csat", 0.03), ("ces", 0.10)] + [(c, 0.05) for c in ITEMS]:
+        surveys.loc[rng.random(ns) < rate, col] = np.nan
+    good = sat_resp_z > 0
+    cg = np.asarray(COMMENTS_GOOD, dtype=object)[rng.integers(0, len(COMMENTS_GOOD), ns)]
+    cb = np.asarray(COMMENTS_BAD, dtype=object)[rng.integers(0, len(COMMENTS_BAD), ns)]
+    surveys["comment"] = np.where(good, cg, cb)
+    surveys = surveys.sort_values(["survey_date", "response_id"], kind="stable")
+    surveys["response_id"] = np.char.add(
+        "S", np.char.zfill(np.arange(1, ns + 1).astype(str), 8)
+    )
+
+    # --------------------------------------------------------- complaints
+    last_day = np.full(n, -1)
+    np.maximum.at(last_day, cust_of_order, order_day)
+    active_end = np.minimum(last_day + 60, n_days - 1)
+    active_years = (active_end - signup_day + 1) / 365.25
+    rate = COMPLAINT_RATE_PER_YEAR * np.exp(-COMPLAINT_SATISFACTION_EFFECT * sat_z)
+    n_comp = rng.poisson(rate * active_years)
+    cc = np.repeat(np.arange(n), n_comp)
+    nc = cc.size
+    c_day = signup_day[cc] + (rng.random(nc) * (active_end[cc] - signup_day[cc] + 1)).astype(int)
+    severity_idx = rng.choice(3, size=nc, p=[0.55, 0.33, 0.12])
+    days_to_resolve = np.ceil(rng.gamma(2.0, np.array([3.0, 5.0, 9.0])[severity_idx]))
+    r_day = c_day + days_to_resolve.astype(int)
+    never = rng.random(nc) < 0.03
+    resolved = pd.Series(dates[np.minimum(r_day, n_days - 1)])
+    resolved[(r_day > n_days - 1) | never] = pd.NaT
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": np.char.add("K", np.char.zfill(np.arange(1, nc + 1).astype(str), 7)),
+            "customer_id": cust_ids[cc],
+            "opened_date": dates[c_day],
+            "category": np.asarray(COMPLAINT_CATEGORIES)[
+                rng.choice(len(COMPLAINT_CATEGORIES), size=nc, p=COMPLAINT_CATEGORY_SHARE)
+            ],
+            "severity": np.asarray(["Low", "Medium", "High"])[severity_idx],
+            "resolved_date": resolved.to_numpy(),
+        }
+    )
+    complaints = complaints.sort_values(["opened_date", "complaint_id"], kind="stable")
+    complaints["complaint_id"] = np.char.add(
+        "K", np.char.zfill(np.arange(1, nc + 1).astype(str), 7)
+    )
+
+    # ------------------------------------------------------------ targets
+    targets = _targets(orders, customers_df, reps, as_of)
+
+    truth = {
+        "seed": int(seed),
+        "n_customers": n,
+        "start": str(START.date()),
+        "as_of": str(as_of.date()),
+        "regions": REGIONS,
+        "region_share": REGION_SHARE,
+        "region_growth": REGION_GROWTH,
+        "month_seasonality": MONTH_SEASONALITY,
+        "quarter_seasonality": {
+            f"Q{q + 1}": float(np.mean(MONTH_SEASONALITY[3 * q : 3 * q + 3])) for q in range(4)
+        },
+        "weekday_intensity": WEEKDAY_INTENSITY,
+        "segments": SEGMENTS,
+        "segment_spend": SEGMENT_SPEND,
+        "channels": CHANNELS,
+        "product_lines": PRODUCT_LINES,
+        "list_price_2023": LIST_PRICE,
+        "price_increase_per_year": PRICE_INCREASE,
+        "btyd": BTYD,
+        "btyd_time_unit": "week",
+        "spend": SPEND,
+        "satisfaction_to_dropout": SATISFACTION_TO_DROPOUT,
+        "items": ITEMS,
+        "driver_weights": DRIVER_WEIGHTS,
+        "item_means": ITEM_MEANS,
+        "survey_rate_per_order": SURVEY_RATE,
+        "complaint_rate_per_year": COMPLAINT_RATE_PER_YEAR,
+        "complaint_satisfaction_effect": COMPLAINT_SATISFACTION_EFFECT,
+        "planned_growth": PLANNED_GROWTH,
+        "rep_skill": rep_skill,
+        "counts": {
+            "customers": int(n),
+            "orders": int(n_orders),
+            "surveys": int(ns),
+            "complaints": int(nc),
+        },
+    }
+    tables = {
+        "customers": customers_df,
+        "orders": orders,
+        "reps": reps,
+        "targets": targets,
+        "surveys": surveys.reset_index(drop=True),
+        "complaints": complaints.reset_index(drop=True),
+    }
+    truth["injected_defects"] = _inject_defects(tables, rng) if defects else {}
+    return tables, truth
+
+
+def _targets(orders, customers, reps, as_of) -> pd.DataFrame:
+    """Region and rep targets: last year's same-quarter revenue plus planned growth."""
+    region = orders["customer_id"].map(customers.set_index("customer_id")["region"])
+    q = orders["order_date"].dt.to_period("Q")
+    rev = orders.assign(region=region, q=q).groupby(["region", "q"])["amount"].sum()
+    rep_rev = orders.assign(q=q).groupby(["rep_id", "q"])["amount"].sum()
+    first_q = pd.Period(START, "Q") + 4  # targets from the second year on
+    last_q = pd.Period(as_of, "Q")
+    rows = []
+    for qq in pd.period_range(first_q, last_q, freq="Q"):
+        label = f"{qq.year}Q{qq.quarter}"
+        q_end = qq.end_time.normalize()
+        for reg in REGIONS:
+            total = round(rev.get((reg, qq - 4), 0.0) * (1 + PLANNED_GROWTH), -3)
+            rows.append((label, reg, None, float(total)))
+            staff = reps[(reps["region"] == reg) & (reps["hire_date"] <= qq.start_time)]
+            staff = staff[staff["hire_date"] <= q_end]
+            hist = np.array(
+                [sum(rep_rev.get((r, qq - k), 0.0) for k in range(4, 8)) for r in staff["rep_id"]]
+            )
+            shares = np.where(hist > 0, hist, hist[hist > 0].mean() if (hist > 0).any() else 1.0)
+            for rid, amt in zip(staff["rep_id"], _largest_remainder(total, shares), strict=True):
+                rows.append((label, reg, rid, float(amt)))
+    return pd.DataFrame(rows, columns=["period", "region", "rep_id", "target_amount"])
+
+
+def _inject_defects(tables: dict[str, pd.DataFrame], rng) -> dict:
+    """Append a few bad rows of known kinds; returns {table: {reason: count}}."""
+    o = tables["orders"]
+    s = tables["surveys"]
+    c = tables["complaints"]
+    cust = tables["customers"]
+    bad_o = o.sample(9, random_state=int(rng.integers(1 << 31))).copy()
+    bad_o["order_id"] = [f"X{i:08d}" for i in range(1, 10)]
+    bad_o = bad_o.astype({"amount": object, "quantity": object, "order_date": object})
+    bad_o.iloc[0:3, bad_o.columns.get_loc("amount")] = [-120.0, -5.5, -999.0]
+    bad_o.iloc[3:5, bad_o.columns.get_loc("quantity")] = [0, 0]
+    bad_o.iloc[5:7, bad_o.columns.get_loc("customer_id")] = ["C9999998", "C9999999"]
+    bad_o.iloc[7, bad_o.columns.get_loc("order_date")] = "2025-02-30"
+    bad_o.iloc[8, bad_o.columns.get_loc("rep_id")] = "R99"
+    dup = o.iloc[[10, 20]].copy()  # exact re-exports of two orders: duplicate ids
+    tables["orders"] = pd.concat([o.astype({"order_date": object}), bad_o, dup], ignore_index=True)
+
+    bad_s = s.sample(4, random_state=int(rng.integers(1 << 31))).copy()
+    bad_s["response_id"] = [f"SX{i:07d}" for i in range(1, 5)]
+    bad_s.iloc[0:2, bad_s.columns.get_loc("nps")] = [11.0, 12.0]
+    bad_s.iloc[2, bad_s.columns.get_loc("csat")] = 7.0
+    first = cust.iloc[0]
+    bad_s.iloc[3, bad_s.columns.get_loc("customer_id")] = first["customer_id"]
+    bad_s.iloc[3, bad_s.columns.get_loc("survey_date")] = first["signup_date"] - pd.Timedelta(
+        days=30
+    )
+    tables["surveys"] = pd.concat([s, bad_s], ignore_index=True)
+
+    bad_c = c.dropna(subset=["resolved_date"]).sample(1, random_state=1).copy()
+    bad_c["complaint_id"] = ["KX000001"]
+    bad_c["resolved_date"] = bad_c["opened_date"] - pd.Timedelta(days=3)
+    tables["complaints"] = pd.concat([c, bad_c], ignore_index=True)
+    return {
+        "orders": {
+            "negative amount": 3,
+            "quantity below 1": 2,
+            "unknown customer": 2,
+            "unparseable date": 1,
+            "unknown rep": 1,
+            "duplicate id": 2,
+        },
+        "surveys": {"score out of range": 3, "survey before signup": 1},
+        "complaints": {"resolved before opened": 1},
+    }
+
+
+def write(tables: dict[str, pd.DataFrame], truth: dict, out_dir, *, fmt: str = "csv") -> Path:
+    """Write tables (CSV or Parquet) and ``generator.json`` to ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt not in {"csv", "parquet"}:
+        raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
+    for other in ("csv", "parquet"):
+        for name in tables:
+            stale = out / f"{name}.{other}"
+            if other != fmt and stale.exists():
+                stale.unlink()
+    for name, df in tables.items():
+        df = df.copy()
+        for col in df.columns:
+            if fmt == "parquet" and pd.api.types.is_datetime64_any_dtype(df[col]):
+                continue  # typed dates in Parquet
+            if col.endswith("_date") and pd.api.types.is_datetime64_any_dtype(df[col]):
+                df[col] = df[col].dt.strftime("%Y-%m-%d")
+            elif col.endswith("_date"):
+                df[col] = df[col].map(
+                    lambda v: v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v
+                )
+        if fmt == "csv":
+            df.to_csv(out / f"{name}.csv", index=False, float_format="%.10g")
+        else:
+            for col in df.columns:
+                if df[col].dtype == object:
+                    df[col] = df[col].astype(str).where(df[col].notna(), None)
+            df.to_parquet(out / f"{name}.parquet", index=False)
+    (out / "generator.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def generate(
+    out_dir,
+    seed: int = 42,
+    customers: int = 4000,
+    *,
+    fmt: str = "csv",
+    as_of: str | pd.Timestamp = AS_OF,
+    defects: bool = True,
+) -> dict:
+    """Simulate and write a data set; returns the planted truths."""
+    tables, truth = simulate(seed, customers, as_of=as_of, defects=defects)
+    write(tables, truth, out_dir, fmt=fmt)
+    return truth

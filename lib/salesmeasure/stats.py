@@ -1,0 +1,150 @@
+"""Shared estimate type and interval/test helpers.
+
+Every statistic the suite reports is an :class:`Estimate`: a point value with its
+interval, the number of observations behind it and the method that produced it, so a
+report can always show the uncertainty and can suppress numbers that rest on too little
+data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats as _st
+
+#: Below this many observations an estimate is flagged and suppressed in reports.
+MIN_N = 30
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with a confidence interval.
+
+    Attributes
+    ----------
+    value, ci_low, ci_high : float
+        Point estimate and interval bounds (NaN when undefined).
+    n : int
+        Number of observations the estimate rests on.
+    method : str
+        How the value and interval were computed (e.g. ``"wilson"``).
+    confidence : float
+        Nominal coverage of the interval.
+    """
+
+    value: float
+    ci_low: float
+    ci_high: float
+    n: int
+    method: str
+    confidence: float = 0.95
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def width(self) -> float:
+        return self.ci_high - self.ci_low
+
+    def is_small_sample(self, min_n: int = MIN_N) -> bool:
+        return self.n < min_n
+
+    def suppressed(self, *, min_n: int = MIN_N, max_width: float | None = None) -> bool:
+        """True when the estimate should not be shown as fact.
+
+        It rests on fewer than ``min_n`` observations, is undefined, or its interval is
+        wider than ``max_width`` (when given).
+        """
+        if self.n < min_n or not math.isfinite(self.value):
+            return True
+        if max_width is not None and math.isfinite(self.width) and self.width > max_width:
+            return True
+        return False
+
+    def format(self, fmt: str = "{:.1f}", *, unit: str = "") -> str:
+        """``"25.0 (10.0 to 40.0)"``-style text for reports."""
+        if not math.isfinite(self.value):
+            return "n/a"
+        v = fmt.format(self.value) + unit
+        if math.isfinite(self.ci_low) and math.isfinite(self.ci_high):
+            return f"{v} ({fmt.format(self.ci_low)}{unit} to {fmt.format(self.ci_high)}{unit})"
+        return v
+
+    def as_dict(self) -> dict:
+        return {
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "n": self.n,
+            "method": self.method,
+            "confidence": self.confidence,
+        }
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided standard-normal critical value for ``confidence``."""
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    return float(_st.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22(158), 209-212.
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    z = z_value(confidence)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def proportion(successes: int, n: int, *, confidence: float = 0.95, method: str = "wilson") -> Estimate:
+    """A proportion with its Wilson interval, as an :class:`Estimate`."""
+    if n <= 0:
+        return Estimate(math.nan, math.nan, math.nan, 0, method, confidence)
+    lo, hi = wilson_interval(successes, n, confidence)
+    return Estimate(successes / n, lo, hi, int(n), method, confidence)
+
+
+def mean_t(values, *, confidence: float = 0.95) -> Estimate:
+    """Mean with a Student-t interval; NaNs are ignored."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0, "t", confidence)
+    m = float(x.mean())
+    if n < 2:
+        return Estimate(m, math.nan, math.nan, n, "t", confidence)
+    se = float(x.std(ddof=1) / math.sqrt(n))
+    t = float(_st.t.ppf(0.5 + confidence / 2, n - 1))
+    return Estimate(m, m - t * se, m + t * se, n, "t", confidence)
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm step-down adjusted p-values (family-wise error control).
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+    Scandinavian Journal of Statistics 6(2), 65-70.
+    """
+    p = np.asarray(pvalues, dtype=float)
+    m = p.size
+    if m == 0:
+        return p
+    order = np.argsort(p)
+    adj = np.empty(m)
+    running = 0.0
+    for rank, idx in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[idx]))
+        adj[idx] = running
+    return adj
