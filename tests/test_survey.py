@@ -603,7 +603,7 @@ def test_key_drivers_recover_planted_region_weights_in_sample_data(sample, truth
 def test_sample_data_promoters_retain_better_than_detractors_as_planted(sample, truth):
     assert truth["satisfaction_to_dropout"] > 0
     res = survey.retention_by_nps(
-        sample.surveys, sample.orders, as_of=sample.as_of, window_days=180
+        sample.surveys, sample.orders, as_of=sample.as_of, window_days=365
     )
     assert res.difference.ci_low > 0
     assert res.p_value < 0.05

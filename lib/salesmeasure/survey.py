@@ -1148,7 +1148,7 @@ class RetentionByNPS:
     difference : promoter minus detractor retention rate (Newcombe interval).
     p_value : chi-square test of independence of NPS group and retention.
     window_days : follow-up window after the survey.
-    n_incomplete : customers whose follow-up window had not ended by ``as_of``
+    n_incomplete : customers none of whose follow-up windows had ended by ``as_of``
         (left out, not counted as lost).
     """
 
@@ -1171,9 +1171,9 @@ def retention_by_nps(
     """Repeat-purchase rate by NPS group: the share of surveyed customers who ordered
     again within ``window_days`` after their survey.
 
-    Each customer counts once, with their latest answered NPS response. Customers whose
-    window ends after ``as_of`` are left out (``n_incomplete``) rather than counted as
-    lost. Rates have Wilson intervals; the promoter-detractor difference has Newcombe's
+    Each customer counts once, with their latest answered NPS response whose window
+    has ended by ``as_of``. Customers with no such response are left out
+    (``n_incomplete``) rather than counted as lost. Rates have Wilson intervals; the promoter-detractor difference has Newcombe's
     interval; independence of group and retention is tested with Pearson's chi-square.
 
     References
@@ -1192,11 +1192,11 @@ def retention_by_nps(
     as_of = pd.Timestamp(as_of)
     s = surveys.loc[surveys["nps"].notna(), ["customer_id", "survey_date", "nps"]].copy()
     s["group"] = nps_group(s["nps"])
-    s = s.sort_values("survey_date").drop_duplicates("customer_id", keep="last")
     s["window_end"] = s["survey_date"] + pd.Timedelta(days=window_days)
     complete = s["window_end"] <= as_of
-    n_incomplete = int((~complete).sum())
-    s = s[complete]
+    waiting = s.loc[~complete, "customer_id"].drop_duplicates()
+    n_incomplete = int((~waiting.isin(s.loc[complete, "customer_id"])).sum())
+    s = s[complete].sort_values("survey_date").drop_duplicates("customer_id", keep="last")
     o = orders[["customer_id", "order_date"]].merge(
         s[["customer_id", "survey_date", "window_end"]], on="customer_id"
     )
