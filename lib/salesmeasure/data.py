@@ -386,7 +386,7 @@ class _Quarantine:
             return pd.DataFrame(columns=REJECTED_COLUMNS)
         df = pd.concat(self.parts, ignore_index=True)
         # one line per bad row: the first reason found (its other problems follow it)
-        df = df.drop_duplicates(subset=["row"], keep="first")
+        df = df.drop_duplicates(subset=["row"], keep="first").sort_values("row", kind="stable")
         recs = self.raw.iloc[df["row"].to_numpy() - 1]
         df["record"] = [
             json.dumps({k: _display(v) for k, v in r.items()}, ensure_ascii=False)

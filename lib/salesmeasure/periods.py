@@ -83,7 +83,10 @@ class Period:
                 year = int(m.group("year"))
                 n = int(m.groupdict().get("n") or 1)
                 if kind == "M" and not 1 <= n <= 12:
-                    raise PeriodError(f"{text!r}: month must be 01-12")
+                    raise PeriodError(
+                        f"cannot read period {text!r}: month must be 01-12 (e.g. '2026-07'); "
+                        f"quarters are written '2026Q3'"
+                    )
                 return cls(kind, year, n, fiscal_start_month)
         raise PeriodError(
             f"cannot read period {text!r}: use a quarter '2026Q3', a month '2026-07', "

@@ -70,7 +70,7 @@ PRODUCT_MIX = {
 }
 SOFTWARE_SHIFT_PER_YEAR = 0.03
 
-BTYD = {"r": 1.1, "alpha": 6.0, "a": 0.75, "b": 4.5}  # per week
+BTYD = {"r": 1.3, "alpha": 6.0, "a": 0.75, "b": 4.5}  # per week
 SPEND = {"p": 6.0, "q": 4.0, "gamma": 300.0}
 SATISFACTION_TO_DROPOUT = 0.6  # logit(p) falls by this per SD of satisfaction
 ITEMS = ["q_product_quality", "q_service_level", "q_after_sales"]
@@ -117,7 +117,7 @@ def _season_grid(n_days: int) -> np.ndarray:
     """Daily purchase intensity (month seasonality x weekday pattern) from START."""
     days = START + pd.to_timedelta(np.arange(n_days), unit="D")
     month = np.asarray(MONTH_SEASONALITY)[days.month.to_numpy() - 1]
-    wd = np.asarray(WEEKDAY_INTENSITY)[days.dayofweek.to_numpy()]
+    wd = np.asarray(WEEKDAY_INTENSITY)[days.day_of_week.to_numpy()]
     w = month * wd
     return w / (np.mean(WEEKDAY_INTENSITY))  # mean over a week = month multiplier
 
@@ -185,7 +185,7 @@ def simulate(
                      np.log1p(u * np.expm1(lg * t_years)) / lg)
     signup_day = np.minimum((t * 365.25).astype(np.int64), n_days - 1)
     # B2B signups happen on weekdays: move weekend signups to the next Monday if possible
-    dow = (START.dayofweek + signup_day) % 7
+    dow = (START.day_of_week + signup_day) % 7
     shift = np.where(dow == 5, 2, np.where(dow == 6, 1, 0))
     signup_day = np.where(signup_day + shift < n_days, signup_day + shift, signup_day)
 
@@ -321,7 +321,7 @@ def simulate(
     sat_resp_z = (sat_resp - sat.mean()) / sat.std()
     means = np.array([ITEM_MEANS[r] for r in REGIONS])[region_idx[sc]]
     likert = np.clip(np.round(means + 0.85 * item_resp), 1, 5)
-    nps = np.clip(np.round(7.3 + 1.9 * sat_resp_z + 0.7 * rng.normal(size=ns)), 0, 10)
+    nps = np.clip(np.round(7.8 + 1.9 * sat_resp_z + 0.7 * rng.normal(size=ns)), 0, 10)
     csat = np.clip(np.round(3.8 + 0.85 * sat_resp_z + 0.35 * rng.normal(size=ns)), 1, 5)
     ces = np.clip(
         np.round(5.0 + 0.8 * sat_resp_z + 0.6 * item_resp[:, 1] + 0.6 * rng.normal(size=ns)), 1, 7
