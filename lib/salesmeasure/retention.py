@@ -417,8 +417,9 @@ def survival_curves(
         rows.append(cur)
         med = float(sf.quantile(0.5))
         try:
-            mlo, mhi = sf.quantile_ci(0.5, alpha=1 - confidence)
-        except Exception:  # statsmodels raises on degenerate curves
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mlo, mhi = sf.quantile_ci(0.5, alpha=1 - confidence)
+        except (ValueError, IndexError, ZeroDivisionError):  # degenerate curves
             mlo, mhi = np.nan, np.nan
         meds.append(
             {
