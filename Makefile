@@ -1,0 +1,62 @@
+# salesmeasure: `make reports` sets everything up and renders the default reports;
+# `make test` sets everything up and runs the whole test suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Kernels that papermill and nbval start must run the venv's interpreter.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export MPLBACKEND := Agg
+
+.PHONY: venv reports test test-fast lint format sample-data validate lab bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# The latest complete quarter of the data, e.g. 2026Q3.
+PERIOD ?= $(shell $(BIN)/python -c "from salesmeasure.report import default_data_dir as d; from salesmeasure.data import load; from salesmeasure.periods import latest_complete; print(latest_complete(load(d()).as_of))" 2>/dev/null)
+
+reports: venv
+	@mkdir -p reports
+	$(MAKE) --no-print-directory _reports
+
+_reports:
+	@for nb in notebooks/*.ipynb; do \
+	  name=$$(basename $$nb .ipynb); mkdir -p reports/$(PERIOD)/all; \
+	  $(BIN)/papermill --log-level WARNING $$nb reports/$(PERIOD)/all/$$name.ipynb -p period $(PERIOD) -p region all || exit 1; \
+	done
+	@echo "reports written to reports/$(PERIOD)/"
+
+test: venv
+	$(BIN)/pytest -n 2 --nbval-lax tests notebooks
+
+test-fast: venv
+	$(BIN)/pytest -n 2 -m "not slow" tests
+
+lint: venv
+	$(BIN)/ruff check lib tests notebooks benchmarks tools
+	$(BIN)/ruff format --check lib tests notebooks benchmarks tools
+
+format: venv
+	$(BIN)/ruff check --fix lib tests notebooks benchmarks tools
+	$(BIN)/ruff format lib tests notebooks benchmarks tools
+
+sample-data: venv
+	$(BIN)/salesmeasure sample-data --out data/sample
+
+validate: venv
+	$(BIN)/salesmeasure validate data/sample
+
+lab: venv
+	$(BIN)/jupyter lab notebooks/
+
+bench: venv
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) reports/*/ reports/index.html .pytest_cache
