@@ -372,23 +372,48 @@ def _ets_name(error, trend, seasonal, damped) -> str:
 
 
 def _fit_ets(y: pd.Series, spec, sp):
+    """Fit one ETS specification; heuristic initial states, estimated if that fails."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     error, trend, seasonal, damped = spec
-    model = ETSModel(
-        y,
-        error=error,
-        trend=trend,
-        seasonal=seasonal,
-        damped_trend=damped,
-        seasonal_periods=sp if seasonal else None,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = model.fit(disp=False, maxiter=500)
-    if not np.isfinite(res.aicc) or not np.isfinite(res.params).all():
-        raise ValueError("non-finite fit")
-    return res
+    last_exc: Exception | None = None
+    for init in ("heuristic", "estimated"):
+        try:
+            model = ETSModel(
+                y,
+                error=error,
+                trend=trend,
+                seasonal=seasonal,
+                damped_trend=damped,
+                seasonal_periods=sp if seasonal else None,
+                initialization_method=init,
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = model.fit(disp=False, maxiter=500)
+        except Exception as exc:  # noqa: BLE001 - try the next initialisation
+            last_exc = exc
+            continue
+        if np.isfinite(res.aicc) and np.isfinite(res.params).all():
+            return res
+        last_exc = ValueError("non-finite fit")
+    raise ValueError(f"ETS fit failed: {last_exc}")
+
+
+def _dof_sigma(res) -> float:
+    """Innovation s.d. with a degrees-of-freedom correction, sqrt(SSE / (n - k)).
+
+    statsmodels simulates with the ML variance SSE / n, which ignores the k estimated
+    parameters (smoothing parameters and initial states) and makes intervals too narrow
+    on short series.
+    """
+    n = int(res.nobs)
+    k = int(len(res.params))
+    if res.model.initialization_method == "heuristic":
+        # the initial states were still taken from the data: count them as parameters
+        m = res.model
+        k += 1 + (m.trend is not None) + (m.seasonal_periods or 0) * (m.seasonal is not None)
+    return float(math.sqrt(res.scale * n / max(n - k, 1)))
 
 
 def baseline_forecast(
@@ -478,6 +503,10 @@ def baseline_forecast(
     if n >= 4:
         tiers.append(False)
 
+    # ETS is scale-equivariant, but statsmodels' optimiser finds poor optima when the
+    # level is in the hundreds of thousands: fit on the series divided by its mean.
+    scale = float(y.mean()) if y.mean() > 0 else 1.0
+    ys = y / scale
     for seasonal in tiers:
         cands = _ets_candidates(y, sp, seasonal) if models == "auto" else list(models)
         if not seasonal:
@@ -485,7 +514,7 @@ def baseline_forecast(
         best = None
         for spec in cands:
             try:
-                res = _fit_ets(y, spec, sp)
+                res = _fit_ets(ys, spec, sp)
             except Exception:  # noqa: BLE001 - any failed candidate is simply skipped
                 continue
             if best is None or res.aicc < best[1].aicc:
@@ -499,8 +528,9 @@ def baseline_forecast(
         spec, res = best
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sim = res.simulate(horizon, anchor="end", repetitions=repetitions, rng=rng)
-        samples = np.asarray(sim, dtype=float).reshape(horizon, repetitions)
+            eps = rng.standard_normal((horizon, repetitions)) * _dof_sigma(res)
+            sim = res.simulate(horizon, anchor="end", repetitions=repetitions, random_errors=eps)
+        samples = np.asarray(sim, dtype=float).reshape(horizon, repetitions) * scale
         if not np.isfinite(samples).all():
             notes.append(f"{_ets_name(*spec)} simulation diverged; simpler model used")
             continue
