@@ -31,6 +31,7 @@ __all__ = [
     "NPS_GROUPS",
     "LIKERT_LABELS",
     "TOO_FEW",
+    "TOO_FEW_COMPLAINTS",
     "validate_scores",
     "nps_group",
     "nps_shares",
@@ -57,6 +58,22 @@ __all__ = [
     "RetentionByNPS",
     "retention_by_nps",
     "sample_sizes",
+    "DRIVERS_MIN_N",
+    "metric_name",
+    "compare_many",
+    "headline_table",
+    "describe_headline",
+    "describe_likert",
+    "reliability_table",
+    "describe_reliability",
+    "drivers_table",
+    "describe_drivers",
+    "describe_groups",
+    "groups_table",
+    "complaints_table",
+    "describe_complaints",
+    "describe_retention",
+    "responses_table",
 ]
 
 #: The three 1-5 Likert items of the survey (the key drivers).
@@ -94,6 +111,7 @@ LIKERT_LABELS: dict[int, str] = {
 
 #: What a report shows instead of a suppressed number.
 TOO_FEW = "too few responses"
+TOO_FEW_COMPLAINTS = "too few complaints"
 
 _UNITS = {"nps": "", "csat": "%", "ces": ""}
 
@@ -418,7 +436,9 @@ def headline(
         _row(metric_estimate(df, m, confidence=confidence, nps_method=nps_method), m, min_n)
         for m in metrics
     ]
-    return pd.DataFrame(rows).set_index("metric")
+    out = pd.DataFrame(rows).set_index("metric")
+    out.attrs["confidence"] = confidence
+    return out
 
 
 def by_group(
@@ -837,6 +857,22 @@ def _compare_two(a: np.ndarray, b: np.ndarray, metric: str, confidence: float) -
     }
 
 
+def _comparison_row(
+    g, h, a: np.ndarray, b: np.ndarray, metric: str, confidence: float, min_n: int
+) -> dict:
+    row = {"group": g, "reference": h, "n_a": int(a.size), "n_b": int(b.size)}
+    row["suppressed"] = a.size < min_n or b.size < min_n
+    if row["suppressed"]:
+        row.update(
+            value_a=math.nan, value_b=math.nan, difference=math.nan,
+            diff_ci_low=math.nan, diff_ci_high=math.nan, test="not tested (too few responses)",
+            statistic=math.nan, p_value=math.nan,
+        )  # fmt: skip
+    else:
+        row.update(_compare_two(a, b, metric, confidence))
+    return row
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Result of :func:`compare` / :func:`compare_periods`: one row per comparison."""
@@ -913,19 +949,7 @@ def compare(
         for g in groups:
             if g != reference:
                 pairs.append((g, reference, values[g], values[reference]))
-    rows = []
-    for g, h, a, b in pairs:
-        row = {"group": g, "reference": h, "n_a": a.size, "n_b": b.size}
-        row["suppressed"] = a.size < min_n or b.size < min_n
-        if row["suppressed"]:
-            row.update(
-                value_a=math.nan, value_b=math.nan, difference=math.nan,
-                diff_ci_low=math.nan, diff_ci_high=math.nan, test="not tested (too few responses)",
-                statistic=math.nan, p_value=math.nan,
-            )  # fmt: skip
-        else:
-            row.update(_compare_two(a, b, metric, confidence))
-        rows.append(row)
+    rows = [_comparison_row(g, h, a, b, metric, confidence, min_n) for g, h, a, b in pairs]
     cols = [
         "group", "reference", "n_a", "n_b", "value_a", "value_b", "difference",
         "diff_ci_low", "diff_ci_high", "test", "statistic", "p_value", "suppressed",
@@ -961,17 +985,16 @@ def compare_periods(
     Returns one row per metric (index) with the columns of :func:`compare`'s table;
     ``difference`` is current minus previous.
     """
-    tag = "__period__"
-    both = pd.concat(
-        [current.assign(**{tag: labels[0]}), previous.assign(**{tag: labels[1]})],
-        ignore_index=True,
-    )
-    rows = [
-        compare(
-            both, m, tag, reference=labels[1], confidence=confidence, alpha=1.0, min_n=min_n
-        ).table.iloc[0]
-        for m in metrics
-    ]
+    _check_confidence(confidence)
+    _need_columns(current, metrics, "compare_periods (current)")
+    _need_columns(previous, metrics, "compare_periods (previous)")
+    rows = []
+    for m in metrics:
+        a = validate_scores(current[m], m)
+        b = validate_scores(previous[m], m)
+        row = _comparison_row(labels[0], labels[1], a, b, m, confidence, min_n)
+        row["metric"] = m
+        rows.append(row)
     table = pd.DataFrame(rows).set_index("metric")
     tested = table["p_value"].notna()
     table["p_adjusted"] = math.nan
@@ -1061,6 +1084,7 @@ def complaint_metrics(
     as_of,
     by: str | None = "category",
     confidence: float = 0.95,
+    min_n: int = MIN_N,
 ) -> pd.DataFrame:
     """Complaint volume, rate, resolution share and time to resolve, overall and by
     ``by`` (a column such as ``category``; ``None`` for the total only).
@@ -1072,7 +1096,10 @@ def complaint_metrics(
     censored at ``as_of`` (so slow, unresolved complaints are not ignored; the first
     time at which the curve falls below one half, as in SAS PROC LIFETEST), with its
     Brookmeyer-Crowley interval (``days_ci_low``/``days_ci_high``; NaN when the
-    curve does not reach the bound). The total row is labelled ``"All"``.
+    curve does not reach the bound). The total row is labelled ``"All"``. ``suppressed``
+    flags rows with fewer than ``min_n`` complaints: their share resolved and days to
+    resolve are too uncertain to show (the rate itself, a count with an exact interval,
+    is still shown).
 
     References
     ----------
@@ -1090,6 +1117,8 @@ def complaint_metrics(
         raise ValueError(f"n_active must be positive, got {n_active}")
     as_of = pd.Timestamp(as_of)
     opened = pd.to_datetime(complaints["opened_date"])
+    if (opened > as_of).any():
+        raise ValueError(f"column 'opened_date' has complaints opened after as_of {as_of:%Y-%m-%d}")
     resolved = pd.to_datetime(complaints["resolved_date"])
     if opened.isna().any():
         raise ValueError(f"column 'opened_date' has {int(opened.isna().sum())} missing date(s)")
@@ -1121,6 +1150,7 @@ def complaint_metrics(
             "median_days_to_resolve": med,
             "days_ci_low": dlo,
             "days_ci_high": dhi,
+            "suppressed": k < min_n,
         }
 
     rows = {}
@@ -1247,3 +1277,431 @@ def sample_sizes(
     out["share_missing"] = out["missing"] / n if n else math.nan
     out["enough"] = out["answered"] >= MIN_N
     return out
+
+
+# ---------------------------------------------------------------------------
+# several comparisons at once, and report tables / text generated from numbers
+# ---------------------------------------------------------------------------
+
+#: Fewest complete responses for a key-driver analysis in a report.
+DRIVERS_MIN_N = 50
+
+_NAMES = {
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "CES",
+    "q_product_quality": "product quality",
+    "q_service_level": "service level",
+    "q_after_sales": "after-sales support",
+}
+
+
+def metric_name(metric: str) -> str:
+    """Reader-facing name of a survey column."""
+    return _NAMES.get(metric, metric.replace("_", " "))
+
+
+def compare_many(
+    df: pd.DataFrame,
+    metrics: Sequence[str],
+    by: str,
+    *,
+    reference: str | None = "rest",
+    confidence: float = 0.95,
+    alpha: float = 0.05,
+    min_n: int = MIN_N,
+) -> pd.DataFrame:
+    """:func:`compare` for several metrics, with the Holm correction applied across
+    every comparison of every metric (one family), so a report section that scans many
+    differences calls few false alarms. One row per (metric, group)."""
+    parts = [
+        compare(df, m, by, reference=reference, confidence=confidence, alpha=1.0, min_n=min_n).table
+        for m in metrics
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    tested = table["p_value"].notna()
+    table["p_adjusted"] = math.nan
+    if tested.any():
+        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].to_numpy())
+    table["significant"] = table["p_adjusted"] < alpha
+    table["direction"] = np.select(
+        [table["suppressed"].astype(bool), ~table["significant"], table["difference"] > 0],
+        [TOO_FEW, "no significant difference", "higher"],
+        default="lower",
+    )
+    return table
+
+
+def _fmt_value(metric: str, value: float) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    if metric == "nps":
+        return f"{value:+.0f}"
+    if metric == "csat":
+        return f"{100 * value:.0f}%"
+    return f"{value:.2f}"
+
+
+def _fmt_change(metric: str, d: float) -> str:
+    if not math.isfinite(d):
+        return "n/a"
+    if metric == "nps":
+        return f"{d:+.0f} points"
+    if metric == "csat":
+        return f"{100 * d:+.0f} percentage points"
+    return f"{d:+.2f}"
+
+
+def headline_table(head: pd.DataFrame, change: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Reader-ready table of :func:`headline` (and, when given, the period change from
+    :func:`compare_periods`): text columns, suppressed values as "too few responses"."""
+    rows = []
+    for m, r in head.iterrows():
+        row = {
+            "Measure": metric_name(str(m)),
+            "This period": r["display"],
+            "Responses": f"{int(r['n']):,}",
+        }
+        if change is not None and m in change.index:
+            c = change.loc[m]
+            if bool(c["suppressed"]) or bool(r["suppressed"]):
+                row["Previous period"] = (
+                    TOO_FEW if int(c["n_b"]) < MIN_N else _fmt_value(str(m), c["value_b"])
+                )
+                row["Change"] = TOO_FEW
+                row["Significant?"] = "not tested"
+            else:
+                row["Previous period"] = _fmt_value(str(m), c["value_b"])
+                row["Change"] = _fmt_change(str(m), c["difference"])
+                row["Significant?"] = (
+                    f"yes (p={c['p_adjusted']:.3f})"
+                    if c["significant"]
+                    else f"no (p={c['p_adjusted']:.2f})"
+                )
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("Measure")
+
+
+def describe_headline(
+    head: pd.DataFrame, change: pd.DataFrame | None, *, period: str, previous: str
+) -> str:
+    """A short paragraph on the headline scores and what changed significantly."""
+    parts = []
+    shown = head[~head["suppressed"].astype(bool)]
+    if shown.empty:
+        return (
+            f"Too few responses in {period} to report NPS, CSAT or CES "
+            f"({int(head['n'].max())} at most, {MIN_N} needed)."
+        )
+    for m, r in shown.iterrows():
+        parts.append(f"{metric_name(str(m))} {r['display']}")
+    text = (
+        f"In {period}: "
+        + "; ".join(parts)
+        + f" (intervals at {100 * _conf(head):.0f}% confidence)."
+    )
+    hidden = head.index[head["suppressed"].astype(bool)].tolist()
+    if hidden:
+        text += " " + ", ".join(metric_name(str(m)) for m in hidden) + f": {TOO_FEW}."
+    if change is not None:
+        sig = change[change["significant"].astype(bool)]
+        if len(sig):
+            moves = [
+                f"{metric_name(str(m))} {'rose' if c['difference'] > 0 else 'fell'} "
+                f"{_fmt_change(str(m), abs(c['difference'])).lstrip('+')} from {_fmt_value(str(m), c['value_b'])}"
+                for m, c in sig.iterrows()
+            ]
+            text += (
+                f" Compared with {previous}, "
+                + "; ".join(moves)
+                + " -- a significant change after Holm correction."
+            )
+            rest = [metric_name(str(m)) for m in change.index if m not in sig.index]
+            if rest:
+                text += f" {', '.join(rest)}: no significant change."
+        elif change["suppressed"].astype(bool).all():
+            text += f" Too few responses to compare with {previous}."
+        else:
+            text += f" None of the differences from {previous} is statistically significant, so no change is claimed."
+    return text
+
+
+def _conf(head: pd.DataFrame) -> float:
+    return float(head.attrs.get("confidence", 0.95))
+
+
+def describe_likert(dist: pd.DataFrame) -> str:
+    """Which area customers rate best and worst (top-2-box and bottom-2-box shares)."""
+    levels = [c for c in dist.columns if isinstance(c, int | np.integer)]
+    if dist.empty or int(dist["n"].min()) < MIN_N:
+        return f"Item ratings: {TOO_FEW} ({int(dist['n'].min()) if len(dist) else 0} answers)."
+    top = dist[levels[-2:]].sum(axis=1)
+    bottom = dist[levels[:2]].sum(axis=1)
+    best, worst = top.idxmax(), top.idxmin()
+    return (
+        f"{metric_name(best).capitalize()} is rated best: {100 * top[best]:.0f}% good or very good "
+        f"({100 * bottom[best]:.0f}% poor or very poor). {metric_name(worst).capitalize()} is rated "
+        f"lowest: {100 * top[worst]:.0f}% good or very good, {100 * bottom[worst]:.0f}% poor or very poor."
+    )
+
+
+def reliability_table(listwise: Estimate, pairwise: Estimate) -> pd.DataFrame:
+    """Both alpha estimates side by side, formatted."""
+    rows = []
+    for name, e in [
+        ("listwise (complete answers only)", listwise),
+        ("pairwise (all answers)", pairwise),
+    ]:
+        rows.append(
+            {
+                "Missing answers handled": name,
+                "Cronbach's alpha": e.format("{:.2f}") if e.n >= MIN_N else TOO_FEW,
+                "Respondents": f"{e.n:,}",
+            }
+        )
+    return pd.DataFrame(rows).set_index("Missing answers handled")
+
+
+def describe_reliability(alpha: Estimate) -> str:
+    """Alpha against the customary 0.70 threshold for group comparisons.
+
+    References
+    ----------
+    Nunnally, J. C. (1978). Psychometric Theory (2nd ed.). McGraw-Hill.
+    """
+    if alpha.n < MIN_N or not math.isfinite(alpha.value):
+        return f"Scale reliability: {TOO_FEW}."
+    verdict = (
+        "consistent enough to be read as one satisfaction scale"
+        if alpha.ci_low >= 0.7
+        else "above the customary 0.70, but the interval reaches below it"
+        if alpha.value >= 0.7
+        else "below the customary 0.70: the three items measure different things and "
+        "should be read one by one, not added up"
+    )
+    return (
+        f"Cronbach's alpha of the three items is {alpha.format('{:.2f}')} "
+        f"({alpha.n:,} respondents): {verdict}."
+    )
+
+
+def drivers_table(kd: KeyDrivers) -> pd.DataFrame:
+    """Key-driver results formatted for managers."""
+    t = kd.table.sort_values("weight", ascending=False)
+    r2 = kd.r_squared.value
+    return pd.DataFrame(
+        {
+            "Importance (share of explained variance)": [
+                f"{100 * w / r2:.0f}% ({100 * lo / r2:.0f}% to {100 * hi / r2:.0f}%)"
+                for w, lo, hi in zip(t["weight"], t["ci_low"], t["ci_high"], strict=True)
+            ],
+            "Chance it is the top driver": [f"{100 * p:.0f}%" for p in t["p_top"]],
+            "Standardized beta": [f"{b:.2f}" for b in t["beta"]],
+            "Mean score (1-5)": [f"{m:.2f}" for m in t["mean"]],
+            "Quadrant": t["quadrant"].tolist(),
+        },
+        index=pd.Index([metric_name(d).capitalize() for d in t.index], name="Driver"),
+    )
+
+
+def describe_drivers(kd: KeyDrivers) -> str:
+    """Which driver matters most, how sure we are, and where to act."""
+    t = kd.table.sort_values("weight", ascending=False)
+    top = t.index[0]
+    r2 = kd.r_squared
+    sure = (
+        "clearly the strongest driver"
+        if t.loc[top, "p_top"] >= 0.95
+        else "most likely the strongest driver"
+        if t.loc[top, "p_top"] >= 0.7
+        else "ahead, but not clearly"
+    )
+    focus = t.index[t["quadrant"] == "concentrate here"].tolist()
+    act = (
+        "Concentrate on " + " and ".join(metric_name(f) for f in focus) + ": it matters more "
+        "than average and scores below average."
+        if focus
+        else "No driver is both above-average in importance and below-average in score."
+    )
+    return (
+        f"The three items explain {100 * r2.value:.0f}% of the variation in {metric_name(kd.outcome)} "
+        f"({100 * r2.ci_low:.0f}% to {100 * r2.ci_high:.0f}%; {kd.n:,} complete responses). "
+        f"{metric_name(top).capitalize()} is {sure} ({100 * t.loc[top, 'share']:.0f}% of the explained "
+        f"variance; top in {100 * t.loc[top, 'p_top']:.0f}% of bootstrap samples). {act}"
+    )
+
+
+def describe_groups(groups: pd.DataFrame, comparison: pd.DataFrame, metric: str) -> str:
+    """Which groups (e.g. regions) differ significantly from the rest on ``metric``."""
+    shown = groups[~groups["suppressed"].astype(bool)]
+    text = ""
+    if len(shown):
+        hi, lo = shown["value"].idxmax(), shown["value"].idxmin()
+        text = (
+            f"{metric_name(metric)} ranges from {_fmt_value(metric, shown.loc[lo, 'value'])} ({lo}) "
+            f"to {_fmt_value(metric, shown.loc[hi, 'value'])} ({hi}). "
+        )
+    hidden = groups.index[groups["suppressed"].astype(bool)].tolist()
+    if hidden:
+        text += f"{', '.join(map(str, hidden))}: {TOO_FEW}. "
+    sig = comparison[comparison["significant"].astype(bool)]
+    if len(sig):
+        text += (
+            "Significantly different from the rest after Holm correction: "
+            + "; ".join(
+                f"{r['group']} {metric_name(str(r['metric']))} {r['direction']} "
+                f"({_fmt_change(str(r['metric']), r['difference'])})"
+                for _, r in sig.iterrows()
+            )
+            + "."
+        )
+    else:
+        text += (
+            "No group differs significantly from the rest after Holm correction: "
+            "the spread is within what sampling alone produces."
+        )
+    return text
+
+
+def groups_table(
+    df: pd.DataFrame,
+    by: str,
+    comparison: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = ("nps", "csat", "ces"),
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Group x metric table of display values, a marker on significant differences."""
+    out = {}
+    for m in metrics:
+        g = by_group(df, m, by, confidence=confidence)
+        c = comparison[comparison["metric"] == m].set_index("group")
+        col = []
+        for grp, r in g.iterrows():
+            txt = r["display"]
+            if grp in c.index and bool(c.loc[grp, "significant"]):
+                txt += " ▲" if c.loc[grp, "difference"] > 0 else " ▼"
+            col.append(txt)
+        out[metric_name(m)] = col
+        out.setdefault("Responses", [f"{int(n):,}" for n in g["n"]])
+    idx = by_group(df, metrics[0], by).index
+    return pd.DataFrame(out, index=idx)
+
+
+def complaints_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`complaint_metrics` formatted for managers."""
+
+    def days(r) -> str:
+        if bool(r["suppressed"]):
+            return TOO_FEW_COMPLAINTS
+        med = r["median_days_to_resolve"]
+        if not math.isfinite(med):
+            return "not reached"
+        lo, hi = r["days_ci_low"], r["days_ci_high"]
+        rng = f" ({lo:.0f} to {hi:.0f})" if math.isfinite(lo) and math.isfinite(hi) else ""
+        return f"{med:.0f}{rng}"
+
+    return pd.DataFrame(
+        {
+            "Complaints": [f"{int(k):,}" for k in table["complaints"]],
+            "Per 100 active customers": [
+                f"{v:.1f} ({lo:.1f} to {hi:.1f})"
+                for v, lo, hi in zip(
+                    table["per_100_active"],
+                    table["rate_ci_low"],
+                    table["rate_ci_high"],
+                    strict=True,
+                )
+            ],
+            "Resolved": [
+                TOO_FEW_COMPLAINTS
+                if sup
+                else "n/a"
+                if not math.isfinite(v)
+                else f"{100 * v:.0f}% ({100 * lo:.0f}% to {100 * hi:.0f}%)"
+                for v, lo, hi, sup in zip(
+                    table["share_resolved"],
+                    table["resolved_ci_low"],
+                    table["resolved_ci_high"],
+                    table["suppressed"],
+                    strict=True,
+                )
+            ],
+            "Median days to resolve": [days(r) for _, r in table.iterrows()],
+        },
+        index=table.index,
+    )
+
+
+def describe_complaints(table: pd.DataFrame, *, n_active: int) -> str:
+    """Complaint volume, the biggest category and how fast complaints get resolved."""
+    a = table.loc["All"]
+    if int(a["complaints"]) == 0:
+        return f"No complaints were opened in the period ({n_active:,} active customers)."
+    cats = table.drop(index="All")
+    text = (
+        f"{int(a['complaints']):,} complaint{'s were' if int(a['complaints']) != 1 else ' was'} "
+        f"opened: {a['per_100_active']:.1f} per 100 active "
+        f"customers ({a['rate_ci_low']:.1f} to {a['rate_ci_high']:.1f}; {n_active:,} active customers). "
+    )
+    if len(cats):
+        top = cats["complaints"].idxmax()
+        text += f"The largest category is {top} ({int(cats.loc[top, 'complaints']):,}). "
+    if bool(a["suppressed"]):
+        return text + "Too few complaints to report the share resolved or the time to resolve."
+    text += f"{100 * a['share_resolved']:.0f}% are resolved"
+    if math.isfinite(a["median_days_to_resolve"]):
+        text += f"; half are resolved within {a['median_days_to_resolve']:.0f} days (open complaints counted as still waiting)."
+    else:
+        text += "; fewer than half are resolved so far."
+    return text
+
+
+def describe_retention(res: RetentionByNPS) -> str:
+    """How much more often promoters than detractors bought again."""
+    t = res.table
+    if t.loc[["promoter", "detractor"], "suppressed"].any():
+        return f"Retention by NPS group: {TOO_FEW} in the promoter or detractor group."
+    d = res.difference
+    p, q = t.loc["promoter", "rate"], t.loc["detractor", "rate"]
+    text = (
+        f"{100 * p:.0f}% of promoters ordered again within {res.window_days} days of their survey, "
+        f"against {100 * q:.0f}% of detractors: a gap of {100 * d.value:+.0f} percentage points "
+        f"({100 * d.ci_low:+.0f} to {100 * d.ci_high:+.0f}). "
+    )
+    if res.p_value < 0.05 and d.ci_low > 0:
+        text += "The link between NPS group and repeat purchase is statistically significant"
+    elif res.p_value < 0.05:
+        text += "NPS group and repeat purchase are related (chi-square), though the promoter-detractor gap is uncertain"
+    else:
+        text += "The data do not show a significant link between NPS group and repeat purchase"
+    text += f" (chi-square p={res.p_value:.3f})."
+    if res.p_value < 0.05:
+        text += " It is an association, not proof that raising NPS causes repeat purchase."
+    if res.n_incomplete:
+        text += f" {res.n_incomplete:,} recently surveyed customers are left out until their {res.window_days}-day window has passed."
+    return text
+
+
+def responses_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """:func:`response_metrics` formatted for managers."""
+    txt = []
+    for name, r in metrics.iterrows():
+        if name in {"responses", "respondents", "active customers"}:
+            txt.append(f"{int(r['value']):,}")
+        elif not math.isfinite(r["value"]):
+            txt.append("n/a")
+        else:
+            txt.append(
+                f"{100 * r['value']:.1f}% ({100 * r['ci_low']:.1f}% to {100 * r['ci_high']:.1f}%)"
+            )
+    names = [
+        str(i).replace("answer rate: ", "answer rate: " + "").capitalize() for i in metrics.index
+    ]
+    names = [
+        n
+        if not n.startswith("Answer rate: ")
+        else "Answer rate: " + metric_name(n.split(": ", 1)[1])
+        for n in names
+    ]
+    return pd.DataFrame({"Value": txt}, index=pd.Index(names, name="Measure"))

@@ -1,0 +1,378 @@
+"""Charts of the satisfaction survey report (notebook 02).
+
+Every function takes the output of a :mod:`salesmeasure.survey` function and returns
+the Axes it drew on. Estimates flagged ``suppressed`` are never drawn as points: their
+place is labelled "too few responses".
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from salesmeasure.plots.theme import PALETTE, get_ax
+from salesmeasure.stats import MIN_N
+
+__all__ = [
+    "item_label",
+    "plot_likert",
+    "plot_importance_performance",
+    "plot_estimates",
+    "plot_trend",
+    "plot_complaints",
+    "plot_retention_by_nps",
+]
+
+_TOO_FEW = "too few responses"
+
+_ITEM_LABELS = {
+    "q_product_quality": "Product quality",
+    "q_service_level": "Service level",
+    "q_after_sales": "After-sales support",
+    "nps": "NPS",
+    "csat": "CSAT",
+    "ces": "Customer effort (CES)",
+}
+
+_METRIC_AXIS = {
+    "nps": ("NPS (points, -100 to 100)", 1.0, "{:+.0f}"),
+    "csat": ("CSAT (% answering 4 or 5)", 100.0, "{:.0f}%"),
+    "ces": ("CES (mean, 1-7, 7 = very easy)", 1.0, "{:.2f}"),
+}
+
+_GROUP_COLOURS = {"promoter": "#1b7837", "passive": "#9e9e9e", "detractor": "#b2182b"}
+
+
+def item_label(name: str) -> str:
+    """Reader-facing name of a survey column."""
+    return _ITEM_LABELS.get(name, str(name).replace("_", " ").capitalize())
+
+
+def _metric_axis(metric: str) -> tuple[str, float, str]:
+    return _METRIC_AXIS.get(metric, (f"{item_label(metric)} (mean, 1-5)", 1.0, "{:.2f}"))
+
+
+def plot_likert(
+    dist: pd.DataFrame, *, ax=None, min_n: int = MIN_N, title: str = "How customers rate each area"
+):
+    """Diverging stacked bars of Likert answers, centred on the neutral level.
+
+    Parameters
+    ----------
+    dist : output of :func:`salesmeasure.survey.likert_distribution` (one row per item,
+        level columns 1..5 holding shares, plus ``n``).
+
+    The negative levels extend left of zero, the positive ones right, and the neutral
+    share straddles zero, so the balance of opinion reads off the bar's position. Items
+    answered fewer than ``min_n`` times are not drawn but labelled "too few responses".
+
+    References
+    ----------
+    Robbins, N. B., & Heiberger, R. M. (2011). Plotting Likert and other rating scales.
+    Proceedings of the 2011 Joint Statistical Meeting, 1058-1066.
+    """
+    levels = [c for c in dist.columns if isinstance(c, int | np.integer)]
+    if len(levels) < 3 or len(levels) % 2 == 0:
+        raise ValueError(f"plot_likert needs an odd number of levels (>= 3), got {levels}")
+    ax = get_ax(ax, figsize=(9, 0.8 + 0.7 * len(dist)))
+    mid = len(levels) // 2
+    colours = sns.color_palette("RdBu", len(levels))
+    colours[mid] = (0.78, 0.78, 0.78)
+    labels = {1: "very poor", 2: "poor", 3: "neutral", 4: "good", 5: "very good"}
+    rows = dist.iloc[::-1]
+    y = np.arange(len(rows))
+    small = (rows["n"] < min_n).to_numpy()
+    shares = np.where(small[:, None], 0.0, rows[levels].to_numpy(float) * 100)
+    # left edge: minus (negatives + half of neutral)
+    left = -(shares[:, :mid].sum(axis=1) + shares[:, mid] / 2)
+    for j, lv in enumerate(levels):
+        w = shares[:, j]
+        ax.barh(
+            y,
+            w,
+            left=left,
+            color=colours[j],
+            edgecolor="white",
+            height=0.65,
+            label=f"{lv} {labels.get(int(lv), '')}".strip(),
+        )
+        for yi, (le, wi) in enumerate(zip(left, w, strict=True)):
+            if wi >= 6:
+                ax.text(
+                    le + wi / 2,
+                    yi,
+                    f"{wi:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if j in (0, len(levels) - 1) else "black",
+                )
+        left = left + w
+    for yi in np.flatnonzero(small):
+        ax.text(0, yi, _TOO_FEW, ha="center", va="center", fontsize=9, color="dimgrey",
+                style="italic")  # fmt: skip
+    ax.axvline(0, color="black", linewidth=0.8)
+    names = [f"{item_label(i)}\n(n={int(n):,})" for i, n in zip(rows.index, rows["n"], strict=True)]
+    ax.set_yticks(y, names)
+    lim = max(60.0, float(np.nanmax(np.abs(np.c_[left, left - shares.sum(axis=1)]))) + 5)
+    ax.set_xlim(-lim, lim)
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
+    ax.set_xlabel("Share of answers (%) -- negative to the left, positive to the right")
+    ax.set_title(title)
+    ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_importance_performance(
+    drivers, *, ax=None, title: str = "What drives satisfaction, and how we perform"
+):
+    """Importance-performance quadrant of the key drivers.
+
+    Parameters
+    ----------
+    drivers : :class:`salesmeasure.survey.KeyDrivers` (or its ``table``): importance is
+        the driver's share of the explained variance (relative weight / R^2, with its
+        bootstrap interval as a horizontal bar), performance its current mean score.
+
+    References
+    ----------
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. Journal of
+    Marketing 41(1), 77-79.
+    """
+    table = getattr(drivers, "table", drivers)
+    r2 = float(getattr(getattr(drivers, "r_squared", None), "value", table["weight"].sum()))
+    ax = get_ax(ax, figsize=(8, 5.5))
+    k = len(table)
+    x = 100 * table["weight"] / r2
+    xlo = 100 * table["ci_low"] / r2
+    xhi = 100 * table["ci_high"] / r2
+    y = table["mean"]
+    for i, name in enumerate(table.index):
+        c = PALETTE[i % len(PALETTE)]
+        ax.errorbar(
+            x.iloc[i],
+            y.iloc[i],
+            xerr=[[x.iloc[i] - xlo.iloc[i]], [xhi.iloc[i] - x.iloc[i]]],
+            fmt="o",
+            color=c,
+            markersize=9,
+            capsize=4,
+        )
+        ax.annotate(
+            item_label(name),
+            (x.iloc[i], y.iloc[i]),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=10,
+        )
+    x_ref, y_ref = 100.0 / k, float(y.mean())
+    ax.axvline(x_ref, color="grey", linestyle="--", linewidth=0.9)
+    ax.axhline(y_ref, color="grey", linestyle="--", linewidth=0.9)
+    xmax = max(float(xhi.max()) * 1.1, x_ref * 2)
+    ylo, yhi = min(float(y.min()), y_ref) - 0.3, max(float(y.max()), y_ref) + 0.3
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(ylo, yhi)
+    corners = [
+        (0.98, 0.98, "right", "top", "Keep up the good work"),
+        (0.98, 0.02, "right", "bottom", "Concentrate here"),
+        (0.02, 0.98, "left", "top", "Possible overkill"),
+        (0.02, 0.02, "left", "bottom", "Low priority"),
+    ]
+    for cx, cy, ha, va, text in corners:
+        ax.text(cx, cy, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="dimgrey",
+                style="italic")  # fmt: skip
+    ax.set_xlabel("Importance: share of explained variance (%, relative weight)")
+    ax.set_ylabel("Performance: mean score (1-5)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_estimates(
+    table: pd.DataFrame,
+    *,
+    metric: str,
+    ax=None,
+    reference: float | None = None,
+    reference_label: str = "overall",
+    significant: pd.Series | None = None,
+    title: str | None = None,
+):
+    """Point estimates with intervals per group (e.g. NPS by region).
+
+    Parameters
+    ----------
+    table : output of :func:`salesmeasure.survey.by_group` (``value, ci_low, ci_high, n,
+        suppressed``), indexed by group.
+    metric : ``"nps"``, ``"csat"``, ``"ces"`` or an item, for the axis label and scale.
+    reference : a value to draw as a vertical line (e.g. the company figure).
+    significant : optional boolean Series by group; significant groups are drawn filled
+        and marked with an asterisk, the rest hollow.
+    """
+    label, scale, fmt = _metric_axis(metric)
+    ax = get_ax(ax, figsize=(8, 0.9 + 0.55 * len(table)))
+    rows = table.iloc[::-1]
+    ys = np.arange(len(rows))
+    shown = rows[~rows["suppressed"].astype(bool)]
+    lo_all = [float(v) * scale for v in shown["ci_low"]] + (
+        [reference * scale] if reference is not None else []
+    )
+    hi_all = [float(v) * scale for v in shown["ci_high"]] + (
+        [reference * scale] if reference is not None else []
+    )
+    for yi, (g, r) in zip(ys, rows.iterrows(), strict=True):
+        if bool(r["suppressed"]):
+            continue
+        v, lo, hi = (
+            float(r["value"]) * scale,
+            float(r["ci_low"]) * scale,
+            float(r["ci_high"]) * scale,
+        )
+        sig = bool(significant.get(g, False)) if significant is not None else True
+        ax.errorbar(
+            v, yi, xerr=[[v - lo], [hi - v]], fmt="o", color=PALETTE[0], capsize=4,
+            markersize=8, markerfacecolor=PALETTE[0] if sig else "white",
+        )  # fmt: skip
+        ax.annotate(
+            fmt.format(v) + (" *" if significant is not None and sig else ""),
+            (hi, yi),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    if lo_all:
+        span = max(hi_all) - min(lo_all)
+        left = min(lo_all) - 0.08 * max(span, 1e-9)
+        right = max(hi_all) + 0.25 * max(span, 1e-9)
+        ax.set_xlim(left, right)
+    else:
+        left = 0.0
+        ax.set_xlim(0, 1)
+    for yi, (_, r) in zip(ys, rows.iterrows(), strict=True):
+        if bool(r["suppressed"]):
+            ax.text(left, yi, f"  {_TOO_FEW} (n={int(r['n'])})", va="center", fontsize=9,
+                    color="dimgrey", style="italic")  # fmt: skip
+    if reference is not None and math.isfinite(reference):
+        ax.axvline(reference * scale, color="grey", linestyle="--", linewidth=0.9,
+                   label=f"{reference_label}: {fmt.format(reference * scale)}")  # fmt: skip
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_yticks(ys, [f"{g}\n(n={int(n):,})" for g, n in zip(rows.index, rows["n"], strict=True)])
+    note = "\nfilled * = differs significantly from the rest (Holm-adjusted)"
+    ax.set_xlabel(label + (note if significant is not None else ""))
+    ax.set_title(title or f"{item_label(metric)} by {table.index.name or 'group'}")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_trend(
+    table: pd.DataFrame, *, metric: str, ax=None, highlight: str | None = None,
+    title: str | None = None,
+):  # fmt: skip
+    """A metric over periods with its interval band (output of
+    :func:`salesmeasure.survey.by_period`). Suppressed periods are left as gaps and
+    labelled; ``highlight`` marks the report period."""
+    label, scale, fmt = _metric_axis(metric)
+    ax = get_ax(ax, figsize=(9, 4))
+    x = np.arange(len(table))
+    sup = table["suppressed"].astype(bool).to_numpy()
+    v = np.where(sup, np.nan, table["value"].to_numpy(float) * scale)
+    lo = np.where(sup, np.nan, table["ci_low"].to_numpy(float) * scale)
+    hi = np.where(sup, np.nan, table["ci_high"].to_numpy(float) * scale)
+    ax.fill_between(
+        x, lo, hi, color=PALETTE[0], alpha=0.2, linewidth=0, label="confidence interval"
+    )
+    ax.plot(x, v, marker="o", color=PALETTE[0], label=item_label(metric))
+    if np.isfinite(lo).any():
+        base = float(np.nanmin(lo))
+    else:  # nothing to show: keep the metric's natural range
+        rng = {"nps": (-100, 100), "csat": (0, 100), "ces": (1, 7)}.get(metric, (1, 5))
+        ax.set_ylim(*rng)
+        base = rng[0]
+    for xi in np.flatnonzero(sup):
+        ax.annotate(_TOO_FEW, (xi, base), rotation=90, fontsize=8, color="dimgrey", ha="center",
+                    va="bottom")  # fmt: skip
+    if highlight is not None and highlight in list(table.index):
+        i = list(table.index).index(highlight)
+        ax.axvspan(i - 0.4, i + 0.4, color=PALETTE[1], alpha=0.12, label="report period")
+        if not sup[i]:
+            ax.annotate(fmt.format(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
+                        ha="center", fontsize=9)  # fmt: skip
+    ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0)
+    ax.set_xlabel("Period")
+    ax.set_ylabel(label)
+    ax.set_title(title or f"{item_label(metric)} over time")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_complaints(table: pd.DataFrame, *, ax=None, title: str = "Complaints by category"):
+    """Complaints per 100 active customers by category, with exact Poisson intervals and
+    the median days to resolve written beside each bar (output of
+    :func:`salesmeasure.survey.complaint_metrics`; the ``All`` row is left out). Rows
+    flagged ``suppressed`` get no resolution figures."""
+    t = table.drop(index="All", errors="ignore").sort_values("per_100_active")
+    ax = get_ax(ax, figsize=(8, 0.9 + 0.55 * max(len(t), 1)))
+    y = np.arange(len(t))
+    v = t["per_100_active"].to_numpy(float)
+    err = np.vstack([v - t["rate_ci_low"].to_numpy(float), t["rate_ci_high"].to_numpy(float) - v])
+    ax.barh(y, v, color=PALETTE[3], height=0.6)
+    ax.errorbar(v, y, xerr=err, fmt="none", ecolor="black", capsize=3, linewidth=1)
+    sup = t["suppressed"] if "suppressed" in t else pd.Series(False, index=t.index)
+    for yi, (hi, med, res, small) in enumerate(
+        zip(t["rate_ci_high"], t["median_days_to_resolve"], t["share_resolved"], sup, strict=True)
+    ):
+        med_txt = (
+            f"median {med:.0f} days to resolve" if math.isfinite(med) else "median not reached"
+        )
+        res_txt = f"{100 * res:.0f}% resolved" if math.isfinite(res) else ""
+        text = "too few to time resolution" if small else f"{med_txt}; {res_txt}"
+        ax.annotate(text, (hi, yi), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)  # fmt: skip
+    ax.set_yticks(
+        y, [f"{g}\n(n={int(n):,})" for g, n in zip(t.index, t["complaints"], strict=True)]
+    )
+    right = float(np.nanmax(t["rate_ci_high"])) if len(t) else 1.0
+    ax.set_xlim(0, right * 1.9 if right > 0 else 1)
+    ax.set_xlabel("Complaints per 100 active customers")
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_retention_by_nps(result, *, ax=None, title: str | None = None):
+    """Repeat-purchase rate by NPS group with Wilson intervals (a
+    :class:`salesmeasure.survey.RetentionByNPS` or its table). Groups flagged
+    ``suppressed`` are labelled instead of drawn."""
+    table = getattr(result, "table", result)
+    window = getattr(result, "window_days", None)
+    ax = get_ax(ax, figsize=(7, 4.5))
+    x = np.arange(len(table))
+    for xi, (g, r) in enumerate(table.iterrows()):
+        if bool(r["suppressed"]):
+            ax.text(xi, 2, f"{_TOO_FEW}\n(n={int(r['customers'])})", ha="center", va="bottom",
+                    fontsize=8, color="dimgrey", rotation=90)  # fmt: skip
+            continue
+        v, lo, hi = 100 * r["rate"], 100 * r["ci_low"], 100 * r["ci_high"]
+        ax.bar(xi, v, color=_GROUP_COLOURS.get(str(g), PALETTE[0]), width=0.6)
+        ax.errorbar(xi, v, yerr=[[v - lo], [hi - v]], fmt="none", ecolor="black", capsize=4)
+        ax.annotate(f"{v:.0f}%", (xi, hi), xytext=(0, 4), textcoords="offset points",
+                    ha="center", fontsize=9)  # fmt: skip
+    ax.set_xticks(
+        x,
+        [
+            f"{str(g).capitalize()}s\n(n={int(n):,})"
+            for g, n in zip(table.index, table["customers"], strict=True)
+        ],
+    )
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("NPS group at the customer's survey")
+    span = f"within {window} days" if window else "afterwards"
+    ax.set_ylabel(f"Ordered again {span} (%)")
+    ax.set_title(title or "Do promoters come back more often?")
+    ax.grid(axis="x", visible=False)
+    return ax
