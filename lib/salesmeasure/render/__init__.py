@@ -1,0 +1,80 @@
+"""Batch rendering of the report notebooks to HTML and PDF (``salesmeasure render``).
+
+The batch runs in small steps, each a function you can call and test alone:
+
+1. :func:`plan` -- the reports (notebook x region, ``all`` included) and their safe
+   output paths ``<out>/<period>/<region-slug>/<notebook>.{ipynb,html,pdf}``;
+2. :func:`run_local` / :func:`run_dask` -- papermill execution in worker processes (or on
+   a Dask cluster), with kernel start, per-cell and per-report timeouts;
+3. :func:`export_html` -- in-process nbconvert export with the ``salesmeasure`` template;
+4. :class:`PdfPrinter` -- one headless Chromium printing every report to A4 PDF;
+5. :func:`write_period_index` / :func:`write_root_index` -- the index pages.
+
+:func:`render` runs them all with an incremental cache. A notebook can show headline
+numbers on the index with :func:`headline`.
+"""
+
+from __future__ import annotations
+
+from .export import HEADLINE_MIME
+
+__all__ = [
+    "ALL",
+    "HEADLINE_MIME",
+    "ChromiumNotFound",
+    "PdfPrinter",
+    "Report",
+    "RenderSummary",
+    "export_html",
+    "find_chromium",
+    "headline",
+    "plan",
+    "render",
+    "run_dask",
+    "run_local",
+    "slugify",
+    "write_period_index",
+    "write_root_index",
+]
+
+
+def headline(**numbers) -> None:
+    """Show headline numbers of a report on the batch index page (invisible in the report).
+
+    Call it in a notebook, e.g. ``headline(**{"NPS": "+32", "Revenue": 1.2e6})``. It
+    displays one output of mime type :data:`HEADLINE_MIME` that the renderer collects and
+    removes from the exported HTML. Values should be numbers or short strings.
+    """
+    from IPython.display import display
+
+    clean = {
+        str(k): (v if isinstance(v, int | float | str | bool) or v is None else str(v))
+        for k, v in numbers.items()
+    }
+    display({HEADLINE_MIME: clean, "text/plain": ""}, raw=True)
+
+
+_LAZY = {
+    "ALL": "plan",
+    "Report": "plan",
+    "plan": "plan",
+    "slugify": "plan",
+    "run_local": "execute",
+    "run_dask": "execute",
+    "export_html": "export",
+    "ChromiumNotFound": "pdf",
+    "PdfPrinter": "pdf",
+    "find_chromium": "pdf",
+    "write_period_index": "index",
+    "write_root_index": "index",
+    "RenderSummary": "batch",
+    "render": "batch",
+}
+
+
+def __getattr__(name):  # heavy modules load on first use (notebooks import `headline` only)
+    import importlib
+
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

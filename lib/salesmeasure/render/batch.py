@@ -1,0 +1,498 @@
+"""The batch: plan -> execute -> export -> pdf -> index, with an incremental cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import execute as _execute
+from .export import export_html, template_dir, template_hash, title_of
+from .index import write_period_index, write_root_index
+from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
+from .plan import ALL, Report, period_slug, plan
+from .store import ReportError, ReportRecord, atomic_write, read_record
+
+__all__ = [
+    "RenderSummary",
+    "render",
+    "parse_formats",
+    "select_notebooks",
+    "select_regions",
+    "project_root",
+]
+
+FORMATS = ("html", "pdf")
+
+
+def project_root() -> Path:
+    """The project folder (holding ``notebooks/``, ``templates/``, ``data/sample``)."""
+    return Path(__file__).resolve().parents[3]
+
+
+@dataclass
+class RenderSummary:
+    """What a batch did; ``ok`` is False when any report failed."""
+
+    period: str
+    out: Path
+    records: list[ReportRecord]
+    formats: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.records)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def describe(self) -> str:
+        lines = [
+            f"{len(self.records)} reports for {self.period} in {self.seconds:.1f} s: "
+            f"{self.count('ok')} rendered, {self.count('skipped')} unchanged (cached), "
+            f"{self.count('failed')} failed; formats {', '.join(self.formats)}."
+        ]
+        for r in self.records:
+            if r.status == "failed" and r.error:
+                lines.append(f"  FAILED {r.id}: {r.error.describe()}")
+        lines += self.notes
+        lines.append(f"Index: {self.out / period_slug(self.period) / 'index.html'}")
+        return "\n".join(lines)
+
+
+def parse_formats(formats: str | None, chromium: str | None):
+    """``(formats, executable, note)``; ``auto`` means HTML, plus PDF when a browser exists.
+
+    Raises ChromiumNotFound when PDF is asked for explicitly and there is no browser.
+    """
+    spec = (formats or "auto").strip().lower()
+    if spec == "auto":
+        exe = find_chromium(chromium)
+        if exe:
+            return ("html", "pdf"), exe, None
+        return ("html",), None, f"PDF skipped: no Chromium found. {INSTALL_HINT}"
+    wanted = tuple(dict.fromkeys(f.strip() for f in spec.split(",") if f.strip()))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise ValueError(f"unknown format(s) {bad or spec!r}; choose from html, pdf or auto")
+    exe = None
+    if "pdf" in wanted:
+        exe = find_chromium(chromium)
+        if exe is None:
+            raise ChromiumNotFound(f"--formats pdf: no Chromium or Chrome found. {INSTALL_HINT}")
+        wanted = tuple(dict.fromkeys(("html", *wanted)))  # the PDF is printed from the HTML
+    return wanted, exe, None
+
+
+def select_notebooks(spec: str | list | None, notebooks_dir: Path) -> list[Path]:
+    """``all`` (every ``*.ipynb`` in the folder, sorted) or a comma list of names."""
+    notebooks_dir = Path(notebooks_dir)
+    available = {p.stem: p for p in sorted(notebooks_dir.glob("*.ipynb"))}
+    if spec is None or spec == "all" or spec == ["all"]:
+        if not available:
+            raise ValueError(f"no notebooks in {notebooks_dir}")
+        return list(available.values())
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    out = []
+    for n in (x.strip().removesuffix(".ipynb") for x in names if x.strip()):
+        if n not in available:
+            raise ValueError(f"unknown notebook {n!r}; available: {', '.join(available) or 'none'}")
+        out.append(available[n])
+    return out
+
+
+def select_regions(spec: str | list | None, data_regions: list[str]) -> list[str]:
+    """``all`` = the consolidated report plus every region; else the named ones (any case)."""
+    if spec is None or spec == "all" or spec == ["all"]:
+        return [ALL, *data_regions]
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    by_lower = {r.lower(): r for r in data_regions}
+    out = []
+    for n in (x.strip() for x in names if x.strip()):
+        if n.lower() == ALL:
+            out.append(ALL)
+        elif n.lower() in by_lower:
+            out.append(by_lower[n.lower()])
+        else:
+            raise ValueError(
+                f"unknown region {n!r}; the data has {', '.join(data_regions)} (or 'all')"
+            )
+    return list(dict.fromkeys(out))
+
+
+#: Scorecard rows shown under each region on the index, when ``salesmeasure.kpi`` exists.
+INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
+
+
+def _scorecards(ds, period: str, regions: list[str]) -> dict:
+    """Headline numbers per region from ``salesmeasure.kpi.scorecard``, when that exists.
+
+    Uses the scorecard without the CLV fits (fast); any problem leaves the row empty.
+    """
+    try:
+        from salesmeasure import kpi  # optional module
+    except ImportError:
+        return {}
+    if not hasattr(kpi, "scorecard") or not hasattr(kpi, "format_scorecard"):
+        return {}
+    out = {}
+    for region in regions:
+        try:
+            card = kpi.scorecard(ds, period, region, with_clv=False)
+            card = card.loc[[k for k in INDEX_KPIS if k in card.index]]
+            text = kpi.format_scorecard(card)
+            value_col = text.columns[1]
+            out[region] = {
+                str(row["KPI"]): f"{str(row[value_col]).split(' (')[0]} {str(row['Status'])[:1]}"
+                for _, row in text.iterrows()
+            }
+        except Exception:  # the index must not fail because of a headline
+            out[region] = {}
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+class _Writer:
+    """Export and write one executed report: ipynb, HTML, PDF and its record."""
+
+    def __init__(self, *, formats, printer, fingerprint, as_of, version, kernel_mode):
+        self.formats = formats
+        self.printer = printer
+        self.fingerprint = fingerprint
+        self.as_of = as_of
+        self.version = version
+        self.kernel_mode = kernel_mode
+
+    def header(self, report: Report, nb, exec_seconds: float, title: str) -> dict:
+        pm_meta = nb.metadata.get("papermill", {})
+        params = pm_meta.get("parameters") or report.parameters
+        import nbconvert
+        import papermill
+
+        region = "All regions (consolidated)" if report.region == ALL else report.region
+        return {
+            "title": title,
+            "period": report.period,
+            "region": region,
+            "generated": _now(),
+            "parameters": [(k, repr(v)) for k, v in params.items()],
+            "provenance": [
+                ("Data fingerprint", self.fingerprint),
+                ("Data as of", self.as_of),
+                ("salesmeasure", self.version),
+                ("Notebook", f"{report.notebook}.ipynb, version {report.notebook_version}"),
+                (
+                    "Executed",
+                    f"{pm_meta.get('start_time', '')[:19].replace('T', ' ')} UTC, "
+                    f"{exec_seconds:.1f} s ({self.kernel_mode} kernel)",
+                ),
+                ("Cache key", report.key),
+                (
+                    "Rendered by",
+                    f"salesmeasure render (papermill {papermill.__version__}, "
+                    f"nbconvert {nbconvert.__version__}, Python "
+                    f"{sys.version.split()[0]})",
+                ),
+            ],
+        }
+
+    def publish(self, report: Report, nb, durations: dict, started: str) -> ReportRecord:
+        """Export HTML (and PDF) from an executed notebook and record success."""
+        title = title_of(nb, report.notebook)
+        outputs = {"ipynb": f"{report.notebook}.ipynb"}
+        t0 = time.perf_counter()
+        html, headline, _toc = export_html(
+            nb, self.header(report, nb, durations.get("execute", 0), title)
+        )
+        atomic_write(report.path("html"), html)
+        outputs["html"] = f"{report.notebook}.html"
+        durations["export"] = time.perf_counter() - t0
+        if "pdf" in self.formats and self.printer is not None:
+            t0 = time.perf_counter()
+            self.printer.print(report.path("html"), report.path("pdf"))
+            outputs["pdf"] = f"{report.notebook}.pdf"
+            durations["pdf"] = time.perf_counter() - t0
+        return self._record(
+            report,
+            "ok",
+            outputs=outputs,
+            headline=headline,
+            durations=durations,
+            started=started,
+            title=title,
+        )
+
+    def _record(self, report: Report, status: str, **kw) -> ReportRecord:
+        rec = ReportRecord(
+            id=report.id,
+            notebook=report.notebook,
+            period=report.period,
+            region=report.region,
+            region_slug=report.region_slug,
+            key=report.key,
+            status=status,
+            notebook_version=report.notebook_version,
+            **kw,
+        )
+        rec.durations = {k: round(v, 3) for k, v in rec.durations.items()}
+        atomic_write(report.path("json"), rec.to_json())
+        return rec
+
+    def handle(self, report: Report, result) -> ReportRecord:
+        """Write what a worker returned; a failure keeps its notebook and drops stale exports."""
+        import nbformat
+
+        started = datetime.fromtimestamp(result.started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        durations = {"execute": result.seconds}
+        nb = None
+        if result.notebook_json:
+            nb = nbformat.reads(result.notebook_json, as_version=4)
+            atomic_write(report.path("ipynb"), result.notebook_json)
+        title = title_of(nb, report.notebook) if nb is not None else report.notebook
+        if result.ok and nb is not None:
+            try:
+                return self.publish(report, nb, durations, started)
+            except Exception as exc:  # an export/PDF problem fails this report only
+                error = ReportError(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
+        else:
+            error = result.error or ReportError("failed without a message")
+        for ext in ("html", "pdf"):  # never leave an old report looking current
+            report.path(ext).unlink(missing_ok=True)
+        outputs = {"ipynb": f"{report.notebook}.ipynb"} if nb is not None else {}
+        return self._record(
+            report,
+            "failed",
+            error=error,
+            outputs=outputs,
+            durations=durations,
+            started=started,
+            title=title,
+        )
+
+    def refresh(self, report: Report, rec: ReportRecord) -> ReportRecord:
+        """Cached execution, missing export: export/print again without executing."""
+        import nbformat
+
+        nb = nbformat.read(report.path("ipynb"), as_version=4)
+        return self.publish(report, nb, dict(rec.durations), rec.started)
+
+
+def _cached(report: Report, formats, force: bool):
+    """``("skip" | "export" | "run", record)`` for a report given what is on disk."""
+    rec = read_record(report.path("json"))
+    if force or rec is None or rec.key != report.key or rec.status not in ("ok", "skipped"):
+        return "run", rec
+    if not report.path("ipynb").exists():
+        return "run", rec
+    if all(report.path(f).exists() for f in formats):
+        return "skip", rec
+    return "export", rec
+
+
+def render(
+    period: str,
+    *,
+    data: str | Path | None = None,
+    out: str | Path = "reports",
+    regions: str | list | None = "all",
+    notebooks: str | list | None = "all",
+    notebooks_dir: str | Path | None = None,
+    formats: str | None = "auto",
+    chromium: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    scheduler=None,
+    isolate: bool = False,
+    start_timeout: float = 120,
+    execution_timeout: float | None = 600,
+    report_timeout: float = 1800,
+    parameters: dict | None = None,
+    progress: bool = True,
+) -> RenderSummary:
+    """Render every notebook x region for one period to HTML (and PDF); write the indexes.
+
+    Parameters
+    ----------
+    period : str
+        A period label (``"2026Q3"``, ``"2026-07"``...) or ``"latest"`` for the latest
+        complete quarter of the data.
+    data : path, optional
+        Data directory; default the sample data ``data/sample``.
+    out : path
+        Output root; reports go to ``<out>/<period>/<region-slug>/<notebook>.*``.
+    regions, notebooks : str or list
+        ``"all"`` or comma-separated names.
+    formats : str
+        ``"auto"`` (HTML, plus PDF when a browser is found), or e.g. ``"html,pdf"``;
+        asking for ``pdf`` without a browser raises :class:`ChromiumNotFound`.
+    jobs : int, optional
+        Worker processes (default: the number of CPUs).
+    force : bool
+        Re-render reports whose cache key is unchanged.
+    scheduler : str or distributed.Client, optional
+        Execute on a Dask cluster (``tcp://host:port``) instead of local processes.
+    isolate : bool
+        A fresh kernel per report instead of a reused, reset kernel per worker.
+    start_timeout, execution_timeout, report_timeout : float
+        Kernel start, per cell, and whole-report limits in seconds.
+    parameters : dict, optional
+        Extra papermill parameters for every notebook.
+
+    Returns
+    -------
+    RenderSummary
+        Never raises for a failing notebook: see ``summary.ok``.
+    """
+    from tqdm.auto import tqdm
+
+    import salesmeasure
+    from salesmeasure import data as sm_data
+    from salesmeasure.periods import Period, latest_complete
+
+    t_start = time.perf_counter()
+    root = project_root()
+    if data is None:
+        from salesmeasure.report import default_data_dir
+
+        data = default_data_dir()
+    data = Path(data)
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
+    out = Path(out).resolve()
+    fmts, exe, note = parse_formats(formats, chromium)
+    notes = [note] if note else []
+
+    ds = sm_data.load(data)
+    label = (
+        latest_complete(ds.as_of, "Q", fiscal_start_month=ds.fiscal_start_month).label
+        if str(period).lower() == "latest"
+        else Period.parse(period, fiscal_start_month=ds.fiscal_start_month).label
+    )
+    region_list = select_regions(regions, ds.regions)
+    nb_paths = select_notebooks(notebooks, notebooks_dir)
+    version = getattr(salesmeasure, "__version__", "unknown")
+    versions = {"salesmeasure": version, "template": template_hash(template_dir())}
+    reports = plan(
+        nb_paths,
+        region_list,
+        period=label,
+        data_path=data,
+        out=out,
+        fingerprint=ds.fingerprint,
+        versions=versions,
+        extra_parameters=parameters,
+    )
+
+    as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"
+    kernel_mode = "fresh" if (isolate or scheduler) else "reused, reset"
+    records: dict[str, ReportRecord] = {}
+    todo, refresh = [], []
+    for r in reports:
+        action, rec = _cached(r, fmts, force)
+        if action == "skip":
+            rec.status = "skipped"
+            records[r.id] = rec
+        elif action == "export":
+            refresh.append((r, rec))
+        else:
+            todo.append(r)
+
+    bar = tqdm(
+        total=len(reports),
+        unit="report",
+        desc=f"render {label}",
+        disable=not progress,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+    bar.update(len(records))
+    printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
+    try:
+        if printer is not None:
+            printer.__enter__()
+        writer = _Writer(
+            formats=fmts,
+            printer=printer,
+            fingerprint=ds.fingerprint,
+            as_of=as_of,
+            version=version,
+            kernel_mode=kernel_mode,
+        )
+        for r, rec in refresh:
+            try:
+                records[r.id] = writer.refresh(r, rec)
+            except Exception:
+                todo.append(r)
+                continue
+            bar.update(1)
+        if scheduler:
+            results = _execute.run_dask(
+                todo,
+                scheduler,
+                start_timeout=start_timeout,
+                execution_timeout=execution_timeout,
+                report_timeout=report_timeout,
+            )
+        else:
+            results = _execute.run_local(
+                todo,
+                jobs=jobs or os.cpu_count() or 1,
+                isolate=isolate,
+                start_timeout=start_timeout,
+                execution_timeout=execution_timeout,
+                report_timeout=report_timeout,
+                log_path=out / period_slug(label) / "render.log",
+            )
+        failed = 0
+        for r, result in results:
+            rec = writer.handle(r, result)
+            records[r.id] = rec
+            failed += rec.status == "failed"
+            bar.set_postfix(failed=failed, refresh=False)
+            bar.update(1)
+    finally:
+        bar.close()
+        if printer is not None:
+            printer.close()
+
+    ordered = [records[r.id] for r in reports if r.id in records]
+    period_dir = out / period_slug(label)
+    titles = {r.notebook: r.title for r in ordered if r.title}
+    write_period_index(
+        period_dir,
+        period=label,
+        notebooks=[(p.stem, titles.get(p.stem, p.stem)) for p in nb_paths],
+        regions=[(r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook],
+        fingerprint=ds.fingerprint,
+        version=version,
+        scorecards=_scorecards(ds, label, region_list),
+    )
+    write_root_index(out)
+    return RenderSummary(
+        period=label,
+        out=out,
+        records=ordered,
+        formats=fmts,
+        notes=notes,
+        seconds=time.perf_counter() - t_start,
+    )
+
+
+def summary_json(summary: RenderSummary) -> str:
+    """The summary as JSON (for scripts)."""
+    return json.dumps(
+        {
+            "period": summary.period,
+            "ok": summary.ok,
+            "records": [json.loads(r.to_json()) for r in summary.records],
+        },
+        indent=1,
+    )

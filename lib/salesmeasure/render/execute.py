@@ -1,0 +1,621 @@
+"""Step 2 of a batch: execute notebooks with papermill, in parallel worker processes.
+
+Two ways to run a report:
+
+* a **warm kernel** (default): each worker process keeps one Jupyter kernel alive,
+  pre-imports the heavy libraries once, and before every report resets the kernel
+  (user namespace, execution count, working directory, matplotlib rcParams and inline
+  backend settings, pandas options, warning filters). It saves the 3-4 s a fresh kernel
+  spends starting and importing pandas/seaborn/statsmodels for every report. The kernel
+  is replaced after any failure or timeout, and after ``max_reports_per_kernel`` reports.
+* a **fresh kernel** per report (``isolate=True``, and always on a Dask cluster): what
+  the papermill CLI does, without its per-report interpreter start.
+
+A report that runs longer than ``report_timeout`` has its worker process and kernel
+killed; the batch goes on with a new worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from .store import ReportError, strip_ansi
+
+__all__ = [
+    "ExecResult",
+    "resolve_kernel",
+    "execute_report",
+    "KernelRunner",
+    "run_local",
+    "run_dask",
+]
+
+#: Modules a warm kernel imports once; missing ones are skipped.
+#: ``salesmeasure.*`` means every submodule of the library (but ``cli`` and ``render``).
+WARM_IMPORTS = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "matplotlib.pyplot",
+    "seaborn",
+    "statsmodels.api",
+    "IPython.display",
+    "salesmeasure.*",
+)
+
+_KERNEL_NAME: str | None = None
+_KERNEL_BASE: str | None = None
+
+
+def resolve_kernel() -> str:
+    """Register (idempotently) a kernelspec for the running interpreter and return its name.
+
+    The kernelspec lives in a private Jupyter data dir that is put first on
+    ``JUPYTER_PATH`` (inherited by worker processes), so papermill finds it whatever
+    kernels the venv or user has installed: ``NoSuchKernel`` cannot happen, and
+    notebooks always run on the interpreter that has ``salesmeasure`` installed.
+    """
+    global _KERNEL_NAME, _KERNEL_BASE
+    if _KERNEL_NAME and _KERNEL_BASE and _KERNEL_BASE in os.environ.get("JUPYTER_PATH", ""):
+        return _KERNEL_NAME
+    exe = sys.executable
+    name = "salesmeasure-" + hashlib.sha1(exe.encode()).hexdigest()[:10]
+    base = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "salesmeasure"
+        / "jupyter"
+    )
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        base = Path(tempfile.gettempdir()) / f"salesmeasure-jupyter-{os.getuid()}"
+    spec_dir = base / "kernels" / name
+    spec = {
+        "argv": [exe, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"salesmeasure ({Path(exe).parent.parent.name})",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    text = json.dumps(spec, indent=1)
+    kfile = spec_dir / "kernel.json"
+    if not kfile.exists() or kfile.read_text() != text:
+        from .store import atomic_write
+
+        atomic_write(kfile, text)
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if str(base) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(base), *paths])
+    _KERNEL_NAME, _KERNEL_BASE = name, str(base)
+    return name
+
+
+@dataclass
+class ExecResult:
+    """The outcome of executing one report (sent from a worker to the parent)."""
+
+    report_id: str
+    ok: bool
+    notebook_json: str | None  #: the executed notebook (also when it failed part-way)
+    error: ReportError | None
+    started: float
+    seconds: float
+
+
+def _section_of(nb, cell_index: int | None) -> str:
+    """The last markdown heading at or before ``cell_index``."""
+    if cell_index is None:
+        return ""
+    for cell in reversed(nb.cells[: cell_index + 1]):
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.lstrip().startswith("#"):
+                    return line.lstrip("# ").strip()[:120]
+    return ""
+
+
+def _first_line(text: str, limit: int = 400) -> str:
+    lines = [ln for ln in strip_ansi(text).strip().splitlines() if ln.strip()]
+    msg = lines[-1] if lines else ""
+    return msg[:limit]
+
+
+def _running_cell(nb) -> int | None:
+    for i, cell in enumerate(nb.cells):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
+            return i
+    return None
+
+
+def execute_report(
+    report,
+    *,
+    kernel_name: str | None = None,
+    km=None,
+    start_timeout: float = 120,
+    execution_timeout: float | None = 600,
+    workdir: str | None = None,
+) -> ExecResult:
+    """Execute one report's notebook with the papermill Python API.
+
+    Never raises for a notebook failure: the failing cell and its message (ANSI colours
+    stripped, no traceback) go into ``ExecResult.error``; the partly executed notebook
+    (with papermill's error banner) into ``ExecResult.notebook_json``.
+    """
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    kernel_name = kernel_name or resolve_kernel()
+    started = time.time()
+    t0 = time.perf_counter()
+    error = None
+    tmpdir = tempfile.mkdtemp(prefix="sm-exec-", dir=workdir)
+    out = Path(tmpdir) / "out.ipynb"
+    extra = {"km": km} if km is not None else {"cwd": str(Path(report.notebook_path).parent)}
+    try:
+        pm.execute_notebook(
+            report.notebook_path,
+            str(out),
+            parameters=dict(report.parameters),
+            kernel_name=kernel_name,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            start_timeout=start_timeout,
+            execution_timeout=execution_timeout,
+            **extra,
+        )
+    except PapermillExecutionError as exc:
+        cell = exc.cell_index
+        nb = nbformat.read(out, as_version=4) if out.exists() else None
+        # papermill inserts an error banner cell at the top: index into the user's notebook
+        user_cell = _user_cell_index(nb, cell)
+        error = ReportError(
+            message=f"{exc.ename}: {_first_line(exc.evalue)}".rstrip(": "),
+            cell=None if user_cell is None else user_cell + 1,
+            section=_section_of(nb, cell) if nb is not None else "",
+        )
+    except Exception as exc:  # kernel died, cell timeout, kernel failed to start ...
+        nb = nbformat.read(out, as_version=4) if out.exists() else None
+        cell = _running_cell(nb) if nb is not None else None
+        user_cell = _user_cell_index(nb, cell)
+        msg = _first_line(str(exc)) or type(exc).__name__
+        if type(exc).__name__ == "CellTimeoutError":
+            msg = f"cell ran longer than {execution_timeout:g} s"
+        error = ReportError(
+            message=f"{type(exc).__name__}: {msg}",
+            cell=None if user_cell is None else user_cell + 1,
+            section=_section_of(nb, cell) if nb is not None else "",
+        )
+    text = out.read_text(encoding="utf-8") if out.exists() else None
+    for f in Path(tmpdir).iterdir():
+        f.unlink()
+    os.rmdir(tmpdir)
+    return ExecResult(
+        report_id=report.id,
+        ok=error is None,
+        notebook_json=text,
+        error=error,
+        started=started,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _user_cell_index(nb, cell_index):
+    """Index among the notebook's own cells (not papermill's injected/banner cells)."""
+    if nb is None or cell_index is None:
+        return cell_index
+    n = 0
+    for i, cell in enumerate(nb.cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        injected = "injected-parameters" in tags or "papermill-error-cell-tag" in tags
+        if i == cell_index:
+            return n
+        if not injected:
+            n += 1
+    return cell_index
+
+
+# --------------------------------------------------------------------------- warm kernel
+
+_WARM_CODE = """
+def _salesmeasure_warm(mods):
+    import importlib, os, sys, types, warnings
+
+    import pkgutil
+
+    for m in mods:
+        try:
+            if m.endswith(".*"):
+                pkg = importlib.import_module(m[:-2])
+                for info in pkgutil.walk_packages(pkg.__path__, m[:-1]):
+                    if not info.name.split(".")[1].startswith(("cli", "render", "_")):
+                        try:
+                            importlib.import_module(info.name)
+                        except Exception:
+                            pass
+            else:
+                importlib.import_module(m)
+        except Exception:
+            pass
+    st = types.ModuleType("_salesmeasure_kernel_state")
+    st.filters = list(warnings.filters)
+    st.rc = dict(sys.modules["matplotlib"].rcParams) if "matplotlib" in sys.modules else None
+    try:
+        from matplotlib_inline.config import InlineBackend
+
+        ib = InlineBackend.instance()
+        keys = ("figure_formats", "rc", "print_figure_kwargs", "close_figures")
+        st.inline = {k: getattr(ib, k) for k in keys}
+    except Exception:
+        st.inline = None
+
+    def restore(cwd):
+        # the state a fresh kernel would have, after the warm imports
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if "matplotlib.pyplot" in sys.modules:
+                sys.modules["matplotlib.pyplot"].close("all")
+            if st.rc is not None:
+                dict.update(sys.modules["matplotlib"].rcParams, st.rc)
+            if "pandas" in sys.modules:
+                sys.modules["pandas"].reset_option("all")
+            if st.inline:
+                from matplotlib_inline.config import InlineBackend
+
+                for k, v in st.inline.items():
+                    setattr(InlineBackend.instance(), k, v)
+        warnings.filters[:] = st.filters
+        os.chdir(cwd)
+
+    st.restore = restore
+    sys.modules["_salesmeasure_kernel_state"] = st
+
+
+_salesmeasure_warm(__MODS__)
+del _salesmeasure_warm
+"""
+
+#: Before each report: empty namespace and history (execution count 1), restored state.
+_RESET_CODE = """get_ipython().reset(new_session=True, aggressive=False)
+__import__("sys").modules["_salesmeasure_kernel_state"].restore({cwd!r})
+"""
+
+
+class KernelRunner:
+    """Runs reports one after another in a reused, reset kernel (one per worker process)."""
+
+    def __init__(
+        self,
+        kernel_name: str | None = None,
+        *,
+        isolate: bool = False,
+        start_timeout: float = 120,
+        execution_timeout: float | None = 600,
+        max_reports_per_kernel: int = 25,
+    ):
+        self.kernel_name = kernel_name or resolve_kernel()
+        self.isolate = isolate
+        self.start_timeout = start_timeout
+        self.execution_timeout = execution_timeout
+        self.max_reports = max_reports_per_kernel
+        self.km = None
+        self.used = 0
+
+    def _start(self) -> None:
+        from jupyter_client import KernelManager
+
+        self.km = KernelManager(kernel_name=self.kernel_name)
+        self.km.start_kernel()
+        self._run(_WARM_CODE.replace("__MODS__", repr(WARM_IMPORTS)), self.start_timeout)
+        self.used = 0
+
+    def _run(self, code: str, timeout: float) -> None:
+        # a new client each time: one kept open across papermill runs gets no replies
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.start_timeout)
+            reply = kc.execute_interactive(
+                code, timeout=timeout, store_history=False, output_hook=lambda msg: None
+            )
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+
+    def stop(self) -> None:
+        if self.km is not None and self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+        self.km = None
+
+    def run(self, report) -> ExecResult:
+        if self.isolate:
+            return execute_report(
+                report,
+                kernel_name=self.kernel_name,
+                start_timeout=self.start_timeout,
+                execution_timeout=self.execution_timeout,
+            )
+        try:
+            if self.km is None or not self.km.is_alive() or self.used >= self.max_reports:
+                self.stop()
+                self._start()
+            self._run(_RESET_CODE.format(cwd=str(Path(report.notebook_path).parent)), 60)
+        except Exception as exc:
+            self.stop()
+            return ExecResult(
+                report.id,
+                False,
+                None,
+                ReportError(f"kernel could not start: {_first_line(str(exc))}"),
+                time.time(),
+                0.0,
+            )
+        self.used += 1
+        result = execute_report(
+            report,
+            kernel_name=self.kernel_name,
+            km=self.km,
+            start_timeout=self.start_timeout,
+            execution_timeout=self.execution_timeout,
+        )
+        if not result.ok:  # never reuse a kernel after a failure: its state is unknown
+            self.stop()
+        return result
+
+
+# --------------------------------------------------------------------------- local pool
+
+
+def _worker_main(
+    conn, kernel_name, isolate, start_timeout, execution_timeout, jupyter_path, log_path=None
+):
+    """Worker process: receive reports, execute them, send back ExecResults."""
+    import logging
+
+    os.environ["JUPYTER_PATH"] = jupyter_path
+    if log_path:  # kernels inherit fd 1/2: their chatter goes to the log, not the progress bar
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    import papermill  # noqa: F401  (import once per worker, not per report)
+
+    runner = KernelRunner(
+        kernel_name,
+        isolate=isolate,
+        start_timeout=start_timeout,
+        execution_timeout=execution_timeout,
+    )
+    try:
+        while True:
+            try:
+                report = conn.recv()
+            except EOFError:
+                break
+            if report is None:
+                break
+            try:
+                result = runner.run(report)
+            except Exception as exc:  # a bug in the runner must not hang the parent
+                result = ExecResult(
+                    report.id,
+                    False,
+                    None,
+                    ReportError(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                    time.time(),
+                    0.0,
+                )
+                traceback.print_exc()
+            conn.send(result)
+    finally:
+        runner.stop()
+
+
+class _Worker:
+    def __init__(self, ctx, args):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, *args), daemon=True)
+        self.proc.start()
+        child.close()
+        self.report = None
+        self.since = 0.0
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started (its kernel)."""
+        try:
+            import psutil
+
+            procs = psutil.Process(self.proc.pid).children(recursive=True)
+        except Exception:
+            procs = []
+        for p in procs:
+            try:
+                p.kill()
+            except Exception:
+                pass
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+def run_local(
+    reports,
+    *,
+    jobs: int = 2,
+    isolate: bool = False,
+    start_timeout: float = 120,
+    execution_timeout: float | None = 600,
+    report_timeout: float = 1800,
+    log_path: str | os.PathLike | None = None,
+):
+    """Execute ``reports`` on ``jobs`` worker processes; yield ``(report, ExecResult)`` as done.
+
+    A report still running after ``report_timeout`` seconds has its worker (and kernel)
+    killed and is reported failed; a worker that dies (e.g. out of memory) likewise.
+    """
+    reports = list(reports)
+    if not reports:
+        return
+    kernel_name = resolve_kernel()
+    ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (browser, tqdm)
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    args = (
+        kernel_name,
+        isolate,
+        start_timeout,
+        execution_timeout,
+        os.environ["JUPYTER_PATH"],
+        str(log_path) if log_path else None,
+    )
+    pending = list(reversed(reports))
+    workers = [_Worker(ctx, args) for _ in range(max(1, min(jobs, len(reports))))]
+    try:
+        while pending or any(w.report is not None for w in workers):
+            for w in workers:
+                if w.report is None and pending:
+                    w.report = pending.pop()
+                    w.since = time.time()
+                    w.conn.send(w.report)
+            busy = [w for w in workers if w.report is not None]
+            ready = wait([w.conn for w in busy], timeout=0.5)
+            for i, w in enumerate(list(workers)):
+                if w.report is None:
+                    continue
+                result, replace = None, True
+                if w.conn in ready:
+                    try:
+                        result, replace = w.conn.recv(), False
+                    except (EOFError, OSError):
+                        result = _failed(
+                            w.report,
+                            w.since,
+                            "the worker process died "
+                            f"(exit code {w.proc.exitcode}); out of memory?",
+                        )
+                elif time.time() - w.since > report_timeout:
+                    result = _failed(
+                        w.report, w.since, f"killed after {report_timeout:g} s (report timeout)"
+                    )
+                elif not w.proc.is_alive():
+                    result = _failed(
+                        w.report, w.since, f"the worker process died (exit code {w.proc.exitcode})"
+                    )
+                if result is None:
+                    continue
+                report, w.report = w.report, None
+                if replace:  # dead or hung: replace the worker (and kill its kernel)
+                    w.kill()
+                    workers[i] = _Worker(ctx, args)
+                yield report, result
+    finally:
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for w in workers:
+            w.proc.join(10)
+            if w.proc.is_alive():
+                w.kill()
+
+
+def _failed(report, since: float, message: str) -> ExecResult:
+    return ExecResult(
+        report.id,
+        False,
+        None,
+        ReportError(
+            f"TimeoutError: {message}" if "timeout" in message else f"WorkerError: {message}"
+        ),
+        since,
+        time.time() - since,
+    )
+
+
+# --------------------------------------------------------------------------- dask
+
+
+def _dask_task(report, start_timeout, execution_timeout):
+    return execute_report(
+        report,
+        kernel_name=resolve_kernel(),
+        start_timeout=start_timeout,
+        execution_timeout=execution_timeout,
+    )
+
+
+def run_dask(
+    reports,
+    scheduler,
+    *,
+    start_timeout: float = 120,
+    execution_timeout: float | None = 600,
+    report_timeout: float = 1800,
+):
+    """Submit the same execute work to a Dask distributed cluster; yield results as done.
+
+    ``scheduler`` is an address (``tcp://host:port``) or a ``distributed.Client``. Workers
+    need this package installed and the notebooks and data at the same paths (a shared
+    file system); they return the executed notebook, and the parent writes every file.
+    A report that takes longer than ``report_timeout`` is cancelled and reported failed.
+    """
+    from distributed import Client, as_completed
+
+    reports = list(reports)
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler, timeout=30) if own else scheduler
+    try:
+        futures = {
+            client.submit(
+                _dask_task,
+                r,
+                start_timeout,
+                execution_timeout,
+                pure=False,
+                key=f"salesmeasure-{r.id}-{time.time_ns()}",
+            ): r
+            for r in reports
+        }
+        deadline = time.time() + report_timeout * max(1, len(reports))
+        ac = as_completed(futures, timeout=max(1.0, deadline - time.time()))
+        try:
+            for fut in ac:
+                r = futures.pop(fut)
+                try:
+                    yield r, fut.result()
+                except Exception as exc:
+                    yield (
+                        r,
+                        ExecResult(
+                            r.id,
+                            False,
+                            None,
+                            ReportError(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                            time.time(),
+                            0.0,
+                        ),
+                    )
+        except TimeoutError:
+            for fut, r in futures.items():
+                fut.cancel()
+                yield (
+                    r,
+                    _failed(r, time.time(), f"killed after {report_timeout:g} s (report timeout)"),
+                )
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,273 @@
+"""Step 3 of a batch: export an executed notebook to a self-contained HTML report.
+
+In-process ``nbconvert.HTMLExporter`` with the ``salesmeasure`` template folder
+(``templates/salesmeasure``, extending JupyterLab's ``lab`` template): code hidden, a
+header (title, period, region, generation time, parameters), a table of contents, a
+provenance footer and A4 print CSS. Output is self-contained: images are embedded and
+the template drops the CDN ``<script>`` tags (require.js, MathJax, mermaid).
+
+Strings from data are escaped: before export every ``text/html`` and ``text/markdown``
+output is rendered and cleaned with bleach (``<script>``, event handlers, ``javascript:``
+URLs become text or are removed), and script/widget outputs are dropped. Markdown cells
+are authored content and are kept as written.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["HEADLINE_MIME", "template_dir", "template_hash", "prepare", "export_html", "title_of"]
+
+#: Mime type of the small headline JSON a notebook may display for the index page.
+HEADLINE_MIME = "application/vnd.salesmeasure.headline+json"
+_SCRAP_MIME = "application/scrapbook.scrap.json+json"
+_DROP_MIMES = re.compile(
+    r"javascript|ecmascript|widget|vnd\.plotly|vnd\.bokeh|vnd\.vega|vnd\.holoviews"
+)
+
+_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "style",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "var",
+    }
+)
+_ATTRS = {
+    "*": [
+        "class",
+        "id",
+        "title",
+        "style",
+        "align",
+        "valign",
+        "colspan",
+        "rowspan",
+        "scope",
+        "border",
+        "width",
+        "height",
+        "lang",
+        "dir",
+    ],
+    "a": ["href", "title", "name"],
+    "img": ["src", "alt", "width", "height"],
+    "ol": ["start", "type"],
+}
+_PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
+_HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def template_dir() -> Path:
+    """The folder holding the nbconvert template folders (``templates/`` of the project).
+
+    ``SALESMEASURE_TEMPLATES`` overrides it (e.g. for an installed, non-editable package).
+    """
+    env = os.environ.get("SALESMEASURE_TEMPLATES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def template_hash(root: Path | None = None) -> str:
+    """Hash of every template file: a changed template invalidates the cache."""
+    import hashlib
+
+    root = root or template_dir()
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def sanitize_html(fragment: str) -> str:
+    """Clean an HTML fragment: allow formatting and tables, escape everything else."""
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    return bleach.clean(
+        fragment,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        protocols=_PROTOCOLS,
+        css_sanitizer=CSSSanitizer(),
+        strip=False,
+        strip_comments=True,
+    )
+
+
+def _markdown_to_html(text: str) -> str:
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(text)
+
+
+def _headings(fragment: str) -> list[tuple[int, str, str]]:
+    out = []
+    for level, anchor, inner in _HEADING.findall(fragment):
+        text = html.unescape(_TAG.sub("", inner)).replace("¶", "").strip()
+        if text:
+            out.append((int(level), html.unescape(anchor), text))
+    return out
+
+
+def _join(src) -> str:
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def prepare(nb):
+    """Make an executed notebook ready to publish; return ``(nb, headline, toc)``.
+
+    Works on a copy. Removes headline outputs (collected into ``headline``), stderr
+    streams (warnings are for analysts, not managers), script/widget outputs and error
+    outputs; renders ``text/markdown`` outputs to HTML and sanitizes all HTML outputs.
+    ``toc`` lists ``(level, anchor, text)`` for the h1-h3 headings, in order.
+    """
+    nb = copy.deepcopy(nb)
+    headline: dict = {}
+    toc: list[tuple[int, str, str]] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            toc += _headings(_markdown_to_html(_join(cell.source)))
+            continue
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "error" or (kind == "stream" and out.get("name") == "stderr"):
+                continue
+            if kind in ("display_data", "execute_result"):
+                data = out.get("data", {})
+                if HEADLINE_MIME in data:
+                    if isinstance(data[HEADLINE_MIME], dict):
+                        headline.update(data[HEADLINE_MIME])
+                    continue
+                if _SCRAP_MIME in data:  # scrapbook-style glue
+                    scrap = data[_SCRAP_MIME]
+                    if isinstance(scrap, dict) and "name" in scrap:
+                        headline[str(scrap["name"])] = scrap.get("data")
+                    continue
+                for mime in [m for m in data if _DROP_MIMES.search(m)]:
+                    del data[mime]
+                if "text/markdown" in data:
+                    data["text/html"] = _markdown_to_html(_join(data.pop("text/markdown")))
+                if "text/html" in data:
+                    data["text/html"] = sanitize_html(_join(data["text/html"]))
+                    toc += _headings(data["text/html"])
+                if not data:
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+    return nb, headline, toc
+
+
+def title_of(nb, fallback: str) -> str:
+    """The notebook's first level-1 heading, else ``fallback`` made readable."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in _join(cell.source).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return re.sub(r"^\d+[_-]", "", fallback).replace("_", " ").strip().capitalize()
+
+
+@lru_cache(maxsize=4)
+def _exporter(root: str):
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name="salesmeasure",
+        extra_template_basedirs=[root],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        anchor_link_text="",
+    )
+
+
+def export_html(nb, header: dict, *, templates: Path | None = None) -> tuple[str, dict, list]:
+    """Export an executed notebook to one self-contained HTML string.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook.
+    header : dict
+        What the template shows: ``title, period, region, generated`` (str),
+        ``parameters`` and ``provenance`` (lists of ``(label, value)`` pairs). Values are
+        escaped by the template.
+
+    Returns
+    -------
+    html, headline, toc
+    """
+    nb, headline, toc = prepare(nb)
+    root = str((templates or template_dir()).resolve())
+    exporter = _exporter(root)
+    meta = dict(header)
+    meta["toc"] = [{"level": lvl, "anchor": a, "text": t} for lvl, a, t in toc]
+    resources = {"metadata": {"name": header.get("title", "Report")}, "salesmeasure": meta}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return body, headline, toc

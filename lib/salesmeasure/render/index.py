@@ -1,0 +1,188 @@
+"""Step 5 of a batch: the index pages (per period, and the top-level list of periods).
+
+Built from the per-report records on disk (``<period>/<region>/<notebook>.json``), so a
+partial re-run (one region) still yields a complete grid. Rendered with jinja2
+autoescaping: region names, messages and headline values from data stay text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from .export import template_dir
+from .store import ReportRecord, atomic_write, read_record
+
+__all__ = ["format_value", "write_period_index", "write_root_index", "load_records"]
+
+_STATUS_TEXT = {
+    "ok": "ready",
+    "skipped": "ready (unchanged)",
+    "failed": "failed",
+    "missing": "not rendered",
+}
+
+
+@lru_cache(maxsize=2)
+def _env(root: str):
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(root) / "index")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(name: str, **ctx) -> str:
+    root = template_dir()
+    css = (root / "index" / "index.css").read_text(encoding="utf-8")
+    return _env(str(root)).get_template(name).render(css=css, **ctx)
+
+
+def format_value(v) -> str:
+    """Readable headline value: thousands separators, 3 significant digits for small floats."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "n/a"
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+    if isinstance(v, dict) and "value" in v:  # e.g. Estimate.as_dict()
+        return format_value(v["value"])
+    return str(v)
+
+
+def load_records(period_dir: Path) -> list[ReportRecord]:
+    """Every report record stored under one period folder."""
+    recs = [read_record(p) for p in sorted(Path(period_dir).glob("*/*.json"))]
+    return [r for r in recs if r is not None]
+
+
+def _href(*parts: str) -> str:
+    return "/".join(quote(p) for p in parts)
+
+
+def write_period_index(
+    period_dir: Path,
+    *,
+    period: str,
+    notebooks: list[tuple[str, str]],
+    regions: list[tuple[str, str]],
+    fingerprint: str,
+    version: str,
+    scorecards: dict | None = None,
+) -> Path:
+    """Write ``<period>/index.html`` and ``manifest.json``.
+
+    Parameters
+    ----------
+    notebooks : list of (name, title)
+        Columns, in order; notebooks found only in older records are appended.
+    regions : list of (region, slug)
+        Rows, in order (``all`` first); regions found only in older records are appended.
+    scorecards : dict, optional
+        region -> dict of headline label -> value, shown under the region name.
+    """
+    period_dir = Path(period_dir)
+    records = {(r.region_slug, r.notebook): r for r in load_records(period_dir)}
+    nb_cols = list(notebooks)
+    for r in records.values():
+        if r.notebook not in [n for n, _ in nb_cols]:
+            nb_cols.append((r.notebook, r.title or r.notebook))
+    rows_def = list(regions)
+    for r in records.values():
+        if r.region_slug not in [s for _, s in rows_def]:
+            rows_def.append((r.region, r.region_slug))
+    counts = {"ok": 0, "failed": 0, "missing": 0}
+    rows = []
+    for region, slug in rows_def:
+        cells = []
+        for nb, _title in nb_cols:
+            rec = records.get((slug, nb))
+            status = rec.status if rec else "missing"
+            counts["ok" if status == "skipped" else status] += 1
+            links = []
+            if rec:
+                for fmt in ("html", "pdf", "ipynb"):
+                    if fmt in rec.outputs and (period_dir / slug / rec.outputs[fmt]).exists():
+                        links.append(
+                            (
+                                fmt.upper() if fmt != "ipynb" else "notebook",
+                                _href(slug, rec.outputs[fmt]),
+                            )
+                        )
+            secs = sum(rec.durations.values()) if rec and rec.durations else 0
+            cells.append(
+                {
+                    "status": status,
+                    "status_text": _STATUS_TEXT[status],
+                    "links": links,
+                    "headline": [
+                        (str(k), format_value(v))
+                        for k, v in list((rec.headline if rec else {}).items())[:4]
+                    ],
+                    "error": rec.error.describe() if rec and rec.error else "",
+                    "seconds": f"{secs:.1f} s" if secs else "",
+                }
+            )
+        card = (scorecards or {}).get(region) or {}
+        rows.append(
+            {
+                "region": region,
+                "cells": cells,
+                "scorecard": [(str(k), format_value(v)) for k, v in list(card.items())[:4]],
+            }
+        )
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    html = _render(
+        "period.html.j2",
+        period=period,
+        generated=generated,
+        counts=counts,
+        notebooks=[{"name": n, "title": t} for n, t in nb_cols],
+        rows=rows,
+        fingerprint=fingerprint,
+        version=version,
+    )
+    manifest = {
+        "period": period,
+        "generated": generated,
+        "fingerprint": fingerprint,
+        "version": version,
+        "counts": counts,
+        "reports": [json.loads(r.to_json()) for r in records.values()],
+    }
+    atomic_write(period_dir / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
+    return atomic_write(period_dir / "index.html", html)
+
+
+def write_root_index(out: Path) -> Path:
+    """Write ``<out>/index.html`` listing every period folder that has a manifest."""
+    out = Path(out)
+    periods = []
+    for m in sorted(out.glob("*/manifest.json"), reverse=True):
+        try:
+            d = json.loads(m.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        c = d.get("counts", {})
+        periods.append(
+            {
+                "period": str(d.get("period", m.parent.name)),
+                "href": _href(m.parent.name, "index.html"),
+                "ok": c.get("ok", 0),
+                "failed": c.get("failed", 0),
+                "generated": str(d.get("generated", "")),
+            }
+        )
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return atomic_write(
+        out / "index.html", _render("root.html.j2", periods=periods, generated=generated)
+    )

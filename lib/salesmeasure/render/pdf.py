@@ -1,0 +1,136 @@
+"""Step 4 of a batch: print exported HTML to A4 PDF with one reused headless Chromium.
+
+The browser is the system's Chromium or Chrome (found on ``PATH``, or given with
+``--chromium`` / ``SALESMEASURE_CHROMIUM``), driven by Playwright's
+``chromium.launch(executable_path=...)``: Playwright's own browser download is not needed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+__all__ = ["INSTALL_HINT", "ChromiumNotFound", "find_chromium", "PdfPrinter"]
+
+INSTALL_HINT = (
+    "PDF needs a Chromium or Chrome browser: install one with `apt-get install -y chromium` "
+    "(Debian/Ubuntu), or point --chromium / SALESMEASURE_CHROMIUM at its executable."
+)
+_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+_FOOTER = (
+    '<div style="font-size:7.5pt;color:#52606d;width:100%;padding:0 12mm;'
+    'display:flex;justify-content:space-between;font-family:sans-serif">'
+    '<span class="title"></span><span><span class="pageNumber"></span> / '
+    '<span class="totalPages"></span></span></div>'
+)
+
+
+class ChromiumNotFound(RuntimeError):
+    """No usable Chromium/Chrome executable; the message says how to install one."""
+
+
+def find_chromium(explicit: str | os.PathLike | None = None) -> str | None:
+    """The browser executable: ``explicit``, else ``$SALESMEASURE_CHROMIUM``, else ``PATH``.
+
+    Raises
+    ------
+    ChromiumNotFound
+        An explicit or configured path does not exist (a typo should not silently
+        fall back to another browser).
+    """
+    for given, source in (
+        (explicit, "--chromium"),
+        (os.environ.get("SALESMEASURE_CHROMIUM"), "SALESMEASURE_CHROMIUM"),
+    ):
+        if given:
+            path = shutil.which(str(given))
+            if path is None:
+                raise ChromiumNotFound(f"{source}={given!s} is not an executable. {INSTALL_HINT}")
+            return path
+    for name in _CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+class PdfPrinter:
+    """One headless browser for a whole batch; ``print(html_path, pdf_path)`` per report.
+
+    Use as a context manager. PDF files are written atomically.
+    """
+
+    def __init__(self, executable: str, *, timeout_s: float = 60):
+        self.executable = executable
+        self.timeout_ms = timeout_s * 1000
+        self._pw = self._browser = self._page = None
+
+    def __enter__(self) -> PdfPrinter:
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                executable_path=self.executable,
+                headless=True,
+                chromium_sandbox=False,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--disable-sync",
+                ],
+                timeout=self.timeout_ms,
+            )
+            self._page = self._browser.new_page()
+            self._page.set_default_timeout(self.timeout_ms)
+        except Exception as exc:
+            self.close()
+            raise ChromiumNotFound(
+                f"could not start {self.executable}: {exc}. {INSTALL_HINT}"
+            ) from exc
+        return self
+
+    def print(self, html_path: str | Path, pdf_path: str | Path) -> Path:
+        """Print one HTML file to an A4 PDF (page size from the report's ``@page`` CSS)."""
+        if self._page is None:
+            raise RuntimeError("PdfPrinter must be used as a context manager")
+        pdf_path = Path(pdf_path)
+        self._page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+        self._page.emulate_media(media="print")
+        fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
+        os.close(fd)
+        try:
+            self._page.pdf(
+                path=tmp,
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template="<div></div>",
+                footer_template=_FOOTER,
+            )
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, pdf_path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return pdf_path
+
+    def close(self) -> None:
+        for obj in (self._browser, self._pw):
+            try:
+                if obj is self._pw and obj is not None:
+                    obj.stop()
+                elif obj is not None:
+                    obj.close()
+            except Exception:
+                pass
+        self._pw = self._browser = self._page = None
+
+    def __exit__(self, *exc) -> None:
+        self.close()
