@@ -22,12 +22,29 @@ def copy_of_sample(tmp_path, sample_dir):
 
 
 def test_sample_data_command_writes_tables_and_truth(tmp_path):
-    r = run("sample-data", "--out", str(tmp_path / "s"), "--seed", "5", "--customers", "120", "--no-defects")
+    r = run(
+        "sample-data",
+        "--out",
+        str(tmp_path / "s"),
+        "--seed",
+        "5",
+        "--customers",
+        "120",
+        "--no-defects",
+    )
     assert r.returncode == 0, r.stderr
     assert "120 customers" in r.stdout
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
     assert names == sorted(
-        ["customers.csv", "orders.csv", "reps.csv", "targets.csv", "surveys.csv", "complaints.csv", "generator.json"]
+        [
+            "customers.csv",
+            "orders.csv",
+            "reps.csv",
+            "targets.csv",
+            "surveys.csv",
+            "complaints.csv",
+            "generator.json",
+        ]
     )
     v = run("validate", str(tmp_path / "s"))
     assert v.returncode == 0, v.stdout + v.stderr  # no defects injected: clean
@@ -54,7 +71,9 @@ def _assert_one_clear_error(r, *fragments):
 def test_typo_in_a_column_name(copy_of_sample):
     p = copy_of_sample / "customers.csv"
     p.write_text(p.read_text().replace("signup_date", "sign_up_date", 1))
-    _assert_one_clear_error(run("validate", str(copy_of_sample)), "customers.csv", "'signup_date'", "sign_up_date")
+    _assert_one_clear_error(
+        run("validate", str(copy_of_sample)), "customers.csv", "'signup_date'", "sign_up_date"
+    )
 
 
 def test_text_in_a_number_column_is_quarantined_not_fatal(copy_of_sample, tmp_path):
@@ -81,7 +100,9 @@ def test_missing_directory():
 
 
 def test_bad_format_option(tmp_path):
-    _assert_one_clear_error(run("sample-data", "--out", str(tmp_path), "--format", "xlsx"), "--format")
+    _assert_one_clear_error(
+        run("sample-data", "--out", str(tmp_path), "--format", "xlsx"), "--format"
+    )
 
 
 def test_version():

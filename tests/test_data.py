@@ -5,7 +5,6 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from salesmeasure.data import DataError, fingerprint, load
 
 TABLES = ("customers", "orders", "reps", "targets", "surveys", "complaints")
@@ -110,30 +109,150 @@ def test_parquet_tables_load_like_csv(tiny, tmp_path):
 
 # -------------------------------------------------- every quarantine reason
 REASONS = [
-    ("orders", lambda d: append(d, "orders", "O9,C1,2025-05-01,-5,1,Hardware,R1"), "negative amount", "amount", "-5"),
-    ("orders", lambda d: append(d, "orders", "O9,C1,2025-05-01,5,0,Hardware,R1"), "quantity below 1", "quantity", "0"),
-    ("orders", lambda d: append(d, "orders", "O9,C1,2025-05-01,lots,1,Hardware,R1"), "not a number", "amount", "lots"),
-    ("orders", lambda d: append(d, "orders", "O9,C9,2025-05-01,5,1,Hardware,R1"), "unknown customer", "customer_id", "C9"),
-    ("orders", lambda d: append(d, "orders", "O9,C1,2025-05-01,5,1,Hardware,R7"), "unknown rep", "rep_id", "R7"),
-    ("orders", lambda d: append(d, "orders", "O1,C1,2025-05-01,5,1,Hardware,R1"), "duplicate id", "order_id", "O1"),
-    ("orders", lambda d: append(d, "orders", "O9,C1,2025-02-30,5,1,Hardware,R1"), "unparseable date", "order_date", "2025-02-30"),
-    ("orders", lambda d: append(d, "orders", "O9,C1,,5,1,Hardware,R1"), "missing value", "order_date", ""),
-    ("orders", lambda d: append(d, "orders", "O9,C1,2024-12-01,5,1,Hardware,R1"), "order before signup", "order_date", "2024-12-01"),
-    ("surveys", lambda d: append(d, "surveys", "S9,C1,2025-08-20,11,5,6,5,4,4,"), "score out of range", "nps", "11"),
-    ("surveys", lambda d: append(d, "surveys", "S9,C1,2025-08-20,9,5,6,5,4,0,"), "score out of range", "q_after_sales", "0"),
-    ("surveys", lambda d: append(d, "surveys", "S9,C1,2025-08-20,7.5,5,6,5,4,4,"), "score out of range", "nps", "7.5"),
-    ("surveys", lambda d: append(d, "surveys", "S9,C1,2024-08-20,9,5,6,5,4,4,"), "survey before signup", "survey_date", "2024-08-20"),
-    ("surveys", lambda d: append(d, "surveys", "S9,C7,2025-08-20,9,5,6,5,4,4,"), "unknown customer", "customer_id", "C7"),
-    ("complaints", lambda d: append(d, "complaints", "K9,C1,2025-09-01,Billing,Low,2025-08-01"), "resolved before opened", "resolved_date", "2025-08-01"),
-    ("customers", lambda d: append(d, "customers", "C1,Again,North,SMB,Direct,2025-01-10,R1"), "duplicate id", "customer_id", "C1"),
-    ("customers", lambda d: append(d, "customers", "C8,New,North,SMB,Direct,2025-01-10,R5"), "unknown rep", "rep_id", "R5"),
-    ("targets", lambda d: append(d, "targets", "2025Q3,South,,-10"), "negative target", "target_amount", "-10"),
-    ("targets", lambda d: append(d, "targets", "2025Q7,South,,10"), "unreadable period", "period", "2025Q7"),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2025-05-01,-5,1,Hardware,R1"),
+        "negative amount",
+        "amount",
+        "-5",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2025-05-01,5,0,Hardware,R1"),
+        "quantity below 1",
+        "quantity",
+        "0",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2025-05-01,lots,1,Hardware,R1"),
+        "not a number",
+        "amount",
+        "lots",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C9,2025-05-01,5,1,Hardware,R1"),
+        "unknown customer",
+        "customer_id",
+        "C9",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2025-05-01,5,1,Hardware,R7"),
+        "unknown rep",
+        "rep_id",
+        "R7",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O1,C1,2025-05-01,5,1,Hardware,R1"),
+        "duplicate id",
+        "order_id",
+        "O1",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2025-02-30,5,1,Hardware,R1"),
+        "unparseable date",
+        "order_date",
+        "2025-02-30",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,,5,1,Hardware,R1"),
+        "missing value",
+        "order_date",
+        "",
+    ),
+    (
+        "orders",
+        lambda d: append(d, "orders", "O9,C1,2024-12-01,5,1,Hardware,R1"),
+        "order before signup",
+        "order_date",
+        "2024-12-01",
+    ),
+    (
+        "surveys",
+        lambda d: append(d, "surveys", "S9,C1,2025-08-20,11,5,6,5,4,4,"),
+        "score out of range",
+        "nps",
+        "11",
+    ),
+    (
+        "surveys",
+        lambda d: append(d, "surveys", "S9,C1,2025-08-20,9,5,6,5,4,0,"),
+        "score out of range",
+        "q_after_sales",
+        "0",
+    ),
+    (
+        "surveys",
+        lambda d: append(d, "surveys", "S9,C1,2025-08-20,7.5,5,6,5,4,4,"),
+        "score out of range",
+        "nps",
+        "7.5",
+    ),
+    (
+        "surveys",
+        lambda d: append(d, "surveys", "S9,C1,2024-08-20,9,5,6,5,4,4,"),
+        "survey before signup",
+        "survey_date",
+        "2024-08-20",
+    ),
+    (
+        "surveys",
+        lambda d: append(d, "surveys", "S9,C7,2025-08-20,9,5,6,5,4,4,"),
+        "unknown customer",
+        "customer_id",
+        "C7",
+    ),
+    (
+        "complaints",
+        lambda d: append(d, "complaints", "K9,C1,2025-09-01,Billing,Low,2025-08-01"),
+        "resolved before opened",
+        "resolved_date",
+        "2025-08-01",
+    ),
+    (
+        "customers",
+        lambda d: append(d, "customers", "C1,Again,North,SMB,Direct,2025-01-10,R1"),
+        "duplicate id",
+        "customer_id",
+        "C1",
+    ),
+    (
+        "customers",
+        lambda d: append(d, "customers", "C8,New,North,SMB,Direct,2025-01-10,R5"),
+        "unknown rep",
+        "rep_id",
+        "R5",
+    ),
+    (
+        "targets",
+        lambda d: append(d, "targets", "2025Q3,South,,-10"),
+        "negative target",
+        "target_amount",
+        "-10",
+    ),
+    (
+        "targets",
+        lambda d: append(d, "targets", "2025Q7,South,,10"),
+        "unreadable period",
+        "period",
+        "2025Q7",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("table", "corrupt", "reason", "column", "value"), REASONS, ids=[f"{r[0]}-{r[2]}-{r[3]}" for r in REASONS])
-def test_bad_row_is_quarantined_with_file_row_column_value_and_reason(tiny, table, corrupt, reason, column, value):
+@pytest.mark.parametrize(
+    ("table", "corrupt", "reason", "column", "value"),
+    REASONS,
+    ids=[f"{r[0]}-{r[2]}-{r[3]}" for r in REASONS],
+)
+def test_bad_row_is_quarantined_with_file_row_column_value_and_reason(
+    tiny, table, corrupt, reason, column, value
+):
     clean = load(tiny)
     corrupt(tiny)
     ds = load(tiny)
@@ -159,7 +278,12 @@ def test_a_row_with_several_problems_is_quarantined_once(tiny):
 
 
 def test_quarantined_customer_takes_its_orders_along_as_unknown_customer(tiny):
-    edit(tiny, "customers", "C3,<script>alert(1)</script>,North,SMB,Online,2025-07-01,R1", "C3,X,North,SMB,Online,2025-07-01,R9")
+    edit(
+        tiny,
+        "customers",
+        "C3,<script>alert(1)</script>,North,SMB,Online,2025-07-01,R1",
+        "C3,X,North,SMB,Online,2025-07-01,R9",
+    )
     ds = load(tiny)
     reasons = ds.rejected.set_index("table")["reason"].to_dict()
     assert reasons == {"customers": "unknown rep", "orders": "unknown customer"}
@@ -178,14 +302,18 @@ def test_every_reason_is_counted_in_quality_and_written_by_write_rejected(tiny, 
 # ------------------------------------------------------------ clear errors
 def test_missing_table_names_the_file(tiny):
     (tiny / "reps.csv").unlink()
-    with pytest.raises(DataError, match=r"table 'reps' is missing: expected reps.csv or reps.parquet") as e:
+    with pytest.raises(
+        DataError, match=r"table 'reps' is missing: expected reps.csv or reps.parquet"
+    ) as e:
         load(tiny)
     assert e.value.file.endswith("reps.csv")
 
 
 def test_misspelt_column_names_file_column_and_suggests_the_typo(tiny):
     edit(tiny, "orders", "amount", "amuont")
-    with pytest.raises(DataError, match=r"orders.csv: missing column 'amount' \(found 'amuont': a typo\?\)") as e:
+    with pytest.raises(
+        DataError, match=r"orders.csv: missing column 'amount' \(found 'amuont': a typo\?\)"
+    ) as e:
         load(tiny)
     assert e.value.column == "amount"
 
@@ -251,13 +379,17 @@ def test_slice_keeps_history_and_region(tiny):
 
 
 def test_slice_unknown_region_lists_the_regions(tiny):
-    with pytest.raises(ValueError, match=r"unknown region 'Nord'.*North, South.*Did you mean 'North'"):
+    with pytest.raises(
+        ValueError, match=r"unknown region 'Nord'.*North, South.*Did you mean 'North'"
+    ):
         load(tiny).slice("2025Q3", "Nord")
 
 
 def test_sample_slice_period_totals_add_up_over_regions(sample):
     total = sample.slice("2026Q3", "all").in_period("orders")["amount"].sum()
-    parts = sum(sample.slice("2026Q3", r).in_period("orders")["amount"].sum() for r in sample.regions)
+    parts = sum(
+        sample.slice("2026Q3", r).in_period("orders")["amount"].sum() for r in sample.regions
+    )
     assert total == pytest.approx(parts)
     o = sample.orders
     direct = o.loc[o["order_date"].between("2026-07-01", "2026-09-30"), "amount"].sum()

@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from salesmeasure.periods import Period, PeriodError, latest_complete
 
 
@@ -88,7 +87,9 @@ def test_elapsed_share_and_latest_complete():
     assert latest_complete("2026-09-30").label == "2026Q3"
 
 
-@pytest.mark.parametrize("bad", ["2026Q5", "2026-13", "Q3 2026", "2026H3", "", "FY26", "last quarter"])
+@pytest.mark.parametrize(
+    "bad", ["2026Q5", "2026-13", "Q3 2026", "2026H3", "", "FY26", "last quarter"]
+)
 def test_bad_strings_get_a_clear_error(bad):
     with pytest.raises(PeriodError, match="2026Q3"):
         Period.parse(bad)

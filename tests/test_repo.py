@@ -13,7 +13,12 @@ from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-EXPECTED = {"00_executive_summary", "01_target_setting", "02_satisfaction_survey", "03_retention_clv"}
+EXPECTED = {
+    "00_executive_summary",
+    "01_target_setting",
+    "02_satisfaction_survey",
+    "03_retention_clv",
+}
 
 
 def test_the_four_notebooks_exist():
@@ -23,7 +28,11 @@ def test_the_four_notebooks_exist():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.outputs or c.execution_count)
+    ]
     assert not dirty, f"{path.name}: cells {dirty} have outputs; clear them before committing"
 
 
@@ -64,7 +73,10 @@ def test_environment_yml_builds_the_same_environment_as_pyproject():
     pip = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
     assert pip == [["-e .[dev]"]], "environment.yml must install the project with its dev extra"
     # any conda package it names must be a dependency of pyproject (no second list)
-    conda_pkgs = {re.split(r"[=<>]", d)[0].lower() for d in deps if isinstance(d, str)} - {"python", "pip"}
+    conda_pkgs = {re.split(r"[=<>]", d)[0].lower() for d in deps if isinstance(d, str)} - {
+        "python",
+        "pip",
+    }
     declared = _dep_names(pyproject["project"]["dependencies"]) | _dep_names(
         pyproject["project"]["optional-dependencies"]["dev"]
     )
@@ -76,7 +88,15 @@ def test_pyproject_declares_the_required_stack():
     names = _dep_names(pyproject["project"]["dependencies"]) | _dep_names(
         pyproject["project"]["optional-dependencies"]["dev"]
     )
-    assert {"jupyterlab", "papermill", "pandas", "seaborn", "statsmodels", "nbval", "pandera"} <= names
+    assert {
+        "jupyterlab",
+        "papermill",
+        "pandas",
+        "seaborn",
+        "statsmodels",
+        "nbval",
+        "pandera",
+    } <= names
     assert pyproject["project"]["scripts"]["salesmeasure"] == "salesmeasure.cli:app"
 
 

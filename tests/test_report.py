@@ -1,7 +1,6 @@
 """Shared notebook plumbing: parameter checks, default data, formatting."""
 
 import pytest
-
 from salesmeasure import report
 from salesmeasure.report import ReportError, money, pct, prepare
 
@@ -27,7 +26,10 @@ def test_prepare_env_var_names_the_default_data(monkeypatch, tmp_path, sample_di
         ({"period": "2030Q1"}, "after the data ends"),
         ({"period": "2026Q3", "region": "Mars"}, "parameter 'region'"),
         ({"period": "2026Q3", "data_path": "/no/such/dir"}, "parameter 'data_path'"),
-        ({"period": "2026Q3", "attainability": 1.2}, "'attainability' must be strictly between 0 and 1"),
+        (
+            {"period": "2026Q3", "attainability": 1.2},
+            "'attainability' must be strictly between 0 and 1",
+        ),
         ({"period": "2026Q3", "confidence": 0}, "'confidence'"),
         ({"period": "2026Q3", "clv_months": 0}, "'clv_months' must be a positive whole number"),
         ({"period": "2026Q3", "discount_rate": -0.1}, "'discount_rate' must be between 0 and 1"),

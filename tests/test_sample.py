@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-
 from salesmeasure import sample
 from salesmeasure.data import load
 
@@ -148,10 +147,22 @@ def test_targets_are_last_years_revenue_plus_planned_growth(sample, truth):
 
 def test_generator_json_has_the_documented_keys(truth):
     for key in (
-        "seed", "n_customers", "start", "as_of", "regions", "region_growth",
-        "quarter_seasonality", "month_seasonality", "driver_weights",
-        "satisfaction_to_dropout", "btyd", "spend", "complaint_rate_per_year",
-        "complaint_satisfaction_effect", "rep_skill", "injected_defects",
+        "seed",
+        "n_customers",
+        "start",
+        "as_of",
+        "regions",
+        "region_growth",
+        "quarter_seasonality",
+        "month_seasonality",
+        "driver_weights",
+        "satisfaction_to_dropout",
+        "btyd",
+        "spend",
+        "complaint_rate_per_year",
+        "complaint_satisfaction_effect",
+        "rep_skill",
+        "injected_defects",
     ):
         assert key in truth, key
     assert truth["quarter_seasonality"]["Q4"] == max(truth["quarter_seasonality"].values())

@@ -187,9 +187,7 @@ class Dataset:
     def quality(self) -> pd.DataFrame:
         """Quarantined rows counted by table and reason (``table, reason, rows``)."""
         if self.rejected.empty:
-            return pd.DataFrame({"table": [], "reason": [], "rows": []}).astype(
-                {"rows": "int64"}
-            )
+            return pd.DataFrame({"table": [], "reason": [], "rows": []}).astype({"rows": "int64"})
         q = (
             self.rejected.groupby(["table", "reason"], sort=True)
             .size()
@@ -302,7 +300,9 @@ def _period_start(label: str, fiscal_start_month: int) -> pd.Timestamp:
 
 # ---------------------------------------------------------------------- loading
 def _find_file(root: Path, name: str) -> Path:
-    found = [root / f"{name}.{ext}" for ext in ("parquet", "csv") if (root / f"{name}.{ext}").exists()]
+    found = [
+        root / f"{name}.{ext}" for ext in ("parquet", "csv") if (root / f"{name}.{ext}").exists()
+    ]
     if not found:
         present = sorted(p.name for p in root.iterdir() if p.is_file())
         raise DataError(
@@ -322,7 +322,9 @@ def _find_file(root: Path, name: str) -> Path:
 def _read_raw(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     """Read a table file; CSV values come back as strings so bad ones can be reported."""
     if path.stat().st_size == 0:
-        raise DataError(f"{path}: the file is empty (expected a header row and data)", file=str(path))
+        raise DataError(
+            f"{path}: the file is empty (expected a header row and data)", file=str(path)
+        )
     try:
         if path.suffix == ".parquet":
             df = pd.read_parquet(path)
@@ -333,7 +335,9 @@ def _read_raw(path: Path, columns: dict[str, str]) -> pd.DataFrame:
     except DataError:
         raise
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)) from None
+        raise DataError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(path)
+        ) from None
     except Exception as exc:  # pyarrow / pandas parser errors
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot read the file: {msg}", file=str(path)) from None
@@ -438,8 +442,10 @@ def _type_table(name: str, raw: pd.DataFrame, q: _Quarantine) -> pd.DataFrame:
                 d = pd.to_datetime(s).dt.tz_localize(None) if getattr(s.dt, "tz", None) else s
                 d = d.dt.normalize()
             else:
-                text = s.astype(object).where(~blank, None).map(
-                    lambda x: x if x is None else str(x).strip()
+                text = (
+                    s.astype(object)
+                    .where(~blank, None)
+                    .map(lambda x: x if x is None else str(x).strip())
                 )
                 d = pd.to_datetime(text, format="ISO8601", errors="coerce")
                 d = d.dt.normalize()
@@ -448,7 +454,12 @@ def _type_table(name: str, raw: pd.DataFrame, q: _Quarantine) -> pd.DataFrame:
             if not optional:
                 q.add(blank, col, "missing value")
         else:  # numbers
-            num = pd.to_numeric(s.where(~blank, None) if s.dtype == object or pd.api.types.is_string_dtype(s) else s, errors="coerce")
+            num = pd.to_numeric(
+                s.where(~blank, None)
+                if s.dtype == object or pd.api.types.is_string_dtype(s)
+                else s,
+                errors="coerce",
+            )
             num = num.astype("float64")
             q.add(num.isna().to_numpy() & ~blank, col, "not a number")
             out[col] = num
@@ -488,7 +499,9 @@ def _fingerprint(files: list[Path]) -> str:
 def fingerprint(path) -> str:
     """The data fingerprint of a source directory, without loading it."""
     root = Path(path)
-    files = [p for n in TABLE_NAMES for p in root.glob(f"{n}.*") if p.suffix in {".csv", ".parquet"}]
+    files = [
+        p for n in TABLE_NAMES for p in root.glob(f"{n}.*") if p.suffix in {".csv", ".parquet"}
+    ]
     return _fingerprint(files)
 
 
@@ -523,7 +536,9 @@ def load(path, *, fiscal_start_month: int | None = None) -> Dataset:
     if not root.exists():
         raise DataError(f"{root}: no such data directory", file=str(root))
     if not root.is_dir():
-        raise DataError(f"{root}: not a directory (point at the folder holding the tables)", file=str(root))
+        raise DataError(
+            f"{root}: not a directory (point at the folder holding the tables)", file=str(root)
+        )
     cfg = _read_config(root)
     fsm = int(fiscal_start_month or cfg.get("fiscal_start_month", 1))
 
@@ -548,7 +563,11 @@ def load(path, *, fiscal_start_month: int | None = None) -> Dataset:
 
     reps_ok = set(keep("reps")["rep_id"])
     c = t["customers"]
-    qk["customers"].add(c["rep_id"].notna().to_numpy() & ~c["rep_id"].isin(reps_ok).to_numpy(), "rep_id", "unknown rep")
+    qk["customers"].add(
+        c["rep_id"].notna().to_numpy() & ~c["rep_id"].isin(reps_ok).to_numpy(),
+        "rep_id",
+        "unknown rep",
+    )
     customers = keep("customers")
     signup = customers.set_index("customer_id")["signup_date"]
     region_of = customers.set_index("customer_id")["region"]
@@ -564,13 +583,31 @@ def load(path, *, fiscal_start_month: int | None = None) -> Dataset:
         su = df["customer_id"].map(signup)
         q.add((df[date_col] < su).to_numpy(), date_col, early_reason)
     o = t["orders"]
-    qk["orders"].add(o["rep_id"].notna().to_numpy() & ~o["rep_id"].isin(reps_ok).to_numpy(), "rep_id", "unknown rep")
+    qk["orders"].add(
+        o["rep_id"].notna().to_numpy() & ~o["rep_id"].isin(reps_ok).to_numpy(),
+        "rep_id",
+        "unknown rep",
+    )
     cp = t["complaints"]
-    qk["complaints"].add((cp["resolved_date"] < cp["opened_date"]).to_numpy(), "resolved_date", "resolved before opened")
+    qk["complaints"].add(
+        (cp["resolved_date"] < cp["opened_date"]).to_numpy(),
+        "resolved_date",
+        "resolved before opened",
+    )
     tg = t["targets"]
-    qk["targets"].add(tg["rep_id"].notna().to_numpy() & ~tg["rep_id"].isin(reps_ok).to_numpy(), "rep_id", "unknown rep")
-    bad_period = tg["period"].map(lambda s: s is not None and _period_start(s, fsm) == pd.Timestamp.max)
-    qk["targets"].add(bad_period.to_numpy(dtype=bool) & tg["period"].notna().to_numpy(), "period", "unreadable period")
+    qk["targets"].add(
+        tg["rep_id"].notna().to_numpy() & ~tg["rep_id"].isin(reps_ok).to_numpy(),
+        "rep_id",
+        "unknown rep",
+    )
+    bad_period = tg["period"].map(
+        lambda s: s is not None and _period_start(s, fsm) == pd.Timestamp.max
+    )
+    qk["targets"].add(
+        bad_period.to_numpy(dtype=bool) & tg["period"].notna().to_numpy(),
+        "period",
+        "unreadable period",
+    )
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
@@ -581,8 +618,11 @@ def load(path, *, fiscal_start_month: int | None = None) -> Dataset:
         rejected = pd.DataFrame(columns=REJECTED_COLUMNS)
     rejected["row"] = rejected["row"].astype("int64")
 
-    dates = [clean["orders"]["order_date"].max(), clean["surveys"]["survey_date"].max(),
-             clean["complaints"]["opened_date"].max()]
+    dates = [
+        clean["orders"]["order_date"].max(),
+        clean["surveys"]["survey_date"].max(),
+        clean["complaints"]["opened_date"].max(),
+    ]
     dates = [d for d in dates if pd.notna(d)]
     return Dataset(
         **clean,

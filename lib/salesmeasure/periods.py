@@ -54,9 +54,7 @@ class Period:
         if self.kind not in _MONTHS:
             raise PeriodError(f"unknown period kind {self.kind!r}; use M, Q, H or FY")
         if not 1 <= self.fiscal_start_month <= 12:
-            raise PeriodError(
-                f"fiscal_start_month must be 1-12, got {self.fiscal_start_month!r}"
-            )
+            raise PeriodError(f"fiscal_start_month must be 1-12, got {self.fiscal_start_month!r}")
         if not 1 <= self.index <= _PER_YEAR[self.kind]:
             raise PeriodError(f"{self.kind} index out of range: {self.index}")
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesmeasure import __version__
-from salesmeasure.data import Dataset, DataError, load
+from salesmeasure.data import DataError, Dataset, load
 from salesmeasure.periods import Period, PeriodError
 
 #: Environment variable naming the default data directory.
@@ -66,9 +66,15 @@ def _load_cached(path: str, mtime_key: tuple, fiscal_start_month: int | None) ->
 def load_cached(path, *, fiscal_start_month: int | None = None) -> Dataset:
     """:func:`salesmeasure.data.load`, cached while the files are unchanged."""
     p = Path(path).resolve()
-    key = tuple(
-        sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in p.glob("*") if f.is_file())
-    ) if p.is_dir() else ()
+    key = (
+        tuple(
+            sorted(
+                (f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in p.glob("*") if f.is_file()
+            )
+        )
+        if p.is_dir()
+        else ()
+    )
     return _load_cached(str(p), key, fiscal_start_month)
 
 
@@ -163,7 +169,11 @@ def _check_extra(name: str, value) -> None:
     unit = name in {"attainability", "confidence"}
     zero_ok = name == "margin" or name.endswith("_rate")
     if unit or zero_ok:
-        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
             raise ReportError(f"parameter {name!r} must be a number, got {value!r}")
         lo_ok = value >= 0 if zero_ok else value > 0
         if not (lo_ok and value <= 1) or (unit and value >= 1):

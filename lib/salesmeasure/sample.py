@@ -96,21 +96,113 @@ COMPLAINT_CATEGORIES = ["Billing", "Delivery", "Product defect", "Service", "Oth
 COMPLAINT_CATEGORY_SHARE = [0.25, 0.25, 0.20, 0.20, 0.10]
 PLANNED_GROWTH = 0.08  # targets: last year's same quarter plus this
 
-FIRST = ["Anna", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jon",
-         "Kira", "Luis", "Mona", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara",
-         "Uma", "Vik", "Wen", "Xavi", "Yara", "Zoe"]
-LAST = ["Adler", "Brandt", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Haas",
-        "Ivanova", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov",
-        "Quist", "Rossi", "Schmidt", "Tanaka", "Ueda", "Vargas", "Weber", "Young", "Zeller"]
-NAME_A = ["Blue", "North", "Silver", "Green", "Bright", "Iron", "Swift", "Red", "Clear",
-          "Golden", "Stone", "Oak", "River", "Summit", "Harbor", "Pioneer"]
-NAME_B = ["Field", "Bridge", "Works", "Logic", "Foods", "Labs", "Systems", "Freight",
-          "Media", "Health", "Energy", "Retail", "Motors", "Textiles", "Partners"]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kira",
+    "Luis",
+    "Mona",
+    "Nils",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+]
+LAST = [
+    "Adler",
+    "Brandt",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haas",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Vargas",
+    "Weber",
+    "Young",
+    "Zeller",
+]
+NAME_A = [
+    "Blue",
+    "North",
+    "Silver",
+    "Green",
+    "Bright",
+    "Iron",
+    "Swift",
+    "Red",
+    "Clear",
+    "Golden",
+    "Stone",
+    "Oak",
+    "River",
+    "Summit",
+    "Harbor",
+    "Pioneer",
+]
+NAME_B = [
+    "Field",
+    "Bridge",
+    "Works",
+    "Logic",
+    "Foods",
+    "Labs",
+    "Systems",
+    "Freight",
+    "Media",
+    "Health",
+    "Energy",
+    "Retail",
+    "Motors",
+    "Textiles",
+    "Partners",
+]
 NAME_C = ["Ltd", "GmbH", "Inc", "AG", "BV", "SA", "Group", "& Co"]
-COMMENTS_GOOD = ["Great support, thank you", "Fast delivery", "Very happy with the product",
-                 'Rep was "excellent"', "Easy to order", ""]
-COMMENTS_BAD = ["Delivery was late", "Invoice errors again", "Hard to reach support",
-                "Product broke after a week", "Too expensive for what it is", ""]
+COMMENTS_GOOD = [
+    "Great support, thank you",
+    "Fast delivery",
+    "Very happy with the product",
+    'Rep was "excellent"',
+    "Easy to order",
+    "",
+]
+COMMENTS_BAD = [
+    "Delivery was late",
+    "Invoice errors again",
+    "Hard to reach support",
+    "Product broke after a week",
+    "Too expensive for what it is",
+    "",
+]
 
 
 def _season_grid(n_days: int) -> np.ndarray:
@@ -181,8 +273,7 @@ def simulate(
     u = rng.random(n)
     lg = np.log1p(growth)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(np.abs(lg) < 1e-9, u * t_years,
-                     np.log1p(u * np.expm1(lg * t_years)) / lg)
+        t = np.where(np.abs(lg) < 1e-9, u * t_years, np.log1p(u * np.expm1(lg * t_years)) / lg)
     signup_day = np.minimum((t * 365.25).astype(np.int64), n_days - 1)
     # B2B signups happen on weekdays: move weekend signups to the next Monday if possible
     dow = (START.day_of_week + signup_day) % 7
@@ -260,9 +351,10 @@ def simulate(
     mix[:, 2] -= shift_sw / 2
     cu = rng.random(n_orders)[:, None]
     product_idx = (cu > np.cumsum(mix, axis=1)).sum(axis=1).clip(0, 2)
-    list_price = np.array([LIST_PRICE[pl] for pl in PRODUCT_LINES])[product_idx] * (
-        1 + np.array([PRICE_INCREASE[pl] for pl in PRODUCT_LINES])[product_idx]
-    ) ** year_off
+    list_price = (
+        np.array([LIST_PRICE[pl] for pl in PRODUCT_LINES])[product_idx]
+        * (1 + np.array([PRICE_INCREASE[pl] for pl in PRODUCT_LINES])[product_idx]) ** year_off
+    )
     discount = np.round(rng.choice([0.0, 0.0, 0.05, 0.10, 0.15], size=n_orders), 2)
     unit = list_price * (1 - discount)
     quantity = np.maximum(1, np.round(z / unit)).astype(np.int64)
@@ -346,9 +438,7 @@ def simulate(
     cb = np.asarray(COMMENTS_BAD, dtype=object)[rng.integers(0, len(COMMENTS_BAD), ns)]
     surveys["comment"] = np.where(good, cg, cb)
     surveys = surveys.sort_values(["survey_date", "response_id"], kind="stable")
-    surveys["response_id"] = np.char.add(
-        "S", np.char.zfill(np.arange(1, ns + 1).astype(str), 8)
-    )
+    surveys["response_id"] = np.char.add("S", np.char.zfill(np.arange(1, ns + 1).astype(str), 8))
 
     # --------------------------------------------------------- complaints
     last_day = np.full(n, -1)

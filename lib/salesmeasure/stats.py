@@ -106,7 +106,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def proportion(successes: int, n: int, *, confidence: float = 0.95, method: str = "wilson") -> Estimate:
+def proportion(
+    successes: int, n: int, *, confidence: float = 0.95, method: str = "wilson"
+) -> Estimate:
     """A proportion with its Wilson interval, as an :class:`Estimate`."""
     if n <= 0:
         return Estimate(math.nan, math.nan, math.nan, 0, method, confidence)
