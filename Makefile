@@ -22,18 +22,10 @@ $(STAMP): pyproject.toml
 PERIOD ?= $(shell $(BIN)/python -c "from salesmeasure.report import default_data_dir as d; from salesmeasure.data import load; from salesmeasure.periods import latest_complete; print(latest_complete(load(d()).as_of))" 2>/dev/null)
 
 reports: venv
-	@mkdir -p reports
-	$(MAKE) --no-print-directory _reports
-
-_reports:
-	@for nb in notebooks/*.ipynb; do \
-	  name=$$(basename $$nb .ipynb); mkdir -p reports/$(PERIOD)/all; \
-	  $(BIN)/papermill --log-level WARNING $$nb reports/$(PERIOD)/all/$$name.ipynb -p period $(PERIOD) -p region all || exit 1; \
-	done
-	@echo "reports written to reports/$(PERIOD)/"
+	$(BIN)/salesmeasure render --period $(or $(PERIOD),latest) --out reports
 
 test: venv
-	$(BIN)/pytest -n 2 --nbval-lax tests notebooks
+	$(BIN)/pytest -n 2 --dist loadfile --nbval-lax tests notebooks
 
 test-fast: venv
 	$(BIN)/pytest -n 2 -m "not slow" tests
