@@ -1,0 +1,127 @@
+"""Notebook 02 (satisfaction survey) runs on the sample data for every region and for
+`all`, shows no errors, writes narrative from the numbers and hides small samples."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import nbformat
+import pytest
+
+NOTEBOOK = "02_satisfaction_survey.ipynb"
+REGIONS = ["all", "North", "South", "East", "West", "Central"]
+
+
+def _outputs(nb) -> tuple[str, int, list[str]]:
+    """All text/markdown/html output joined, the number of images, and error names."""
+    text, images, errors = [], 0, []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                errors.append(f"{out.get('ename')}: {out.get('evalue')}")
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text.append(out.get("text", ""))
+            data = out.get("data", {})
+            images += "image/png" in data
+            for kind in ("text/markdown", "text/html", "text/plain"):
+                if kind in data:
+                    text.append(data[kind])
+    return "\n".join(text), images, errors
+
+
+def _run(notebook_dir, tmp_path, **parameters):
+    papermill = pytest.importorskip("papermill")
+    out = tmp_path / f"nb02_{'_'.join(str(v) for v in parameters.values())}.ipynb"
+    papermill.execute_notebook(
+        str(notebook_dir / NOTEBOOK),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebook_dir),
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def test_notebook_02_is_stored_without_outputs_and_has_papermill_parameters(notebook_dir):
+    nb = nbformat.read(notebook_dir / NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and code.index(params[0]) == 0
+    from papermill.translators import PythonTranslator
+
+    found = {p.name: p for p in PythonTranslator.inspect(params[0])}
+    assert set(found) == {"period", "region", "data_path", "confidence"}
+    assert all(p.help for p in found.values())  # every parameter documents itself
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    for section in (
+        "## Headline",
+        "## How customers rate",
+        "## Scale reliability",
+        "## What drives",
+        "## Regions compared",
+        "## Complaints",
+        "## Satisfaction and retention",
+        "## Data quality",
+    ):
+        assert any(h.startswith(section) for h in headings), section
+
+
+def test_notebook_02_code_is_ruff_clean(notebook_dir):
+    import subprocess
+    from pathlib import Path
+
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff not installed in this environment")
+    res = subprocess.run(
+        [str(ruff), "check", "--output-format=concise", str(notebook_dir / NOTEBOOK)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 0, res.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", REGIONS)
+def test_notebook_02_runs_for_every_region_on_sample_data(notebook_dir, tmp_path, region):
+    nb = _run(notebook_dir, tmp_path, period="2026Q3", region=region, confidence=0.95)
+    text, images, errors = _outputs(nb)
+    assert not errors
+    assert "Traceback" not in text
+    # trend, Likert, quadrant, complaints, retention, and regions compared for "all"
+    assert images == (6 if region == "all" else 5)
+    # narrative is generated from the numbers: the headline sentence carries the NPS
+    assert re.search(r"In 2026Q3: NPS [+-]\d+ \([+-]\d+ to [+-]\d+\)", text)
+    assert "Compared with 2026Q2" in text or "differences from 2026Q2" in text
+    if region == "all":
+        assert "NPS ranges from" in text
+    else:
+        assert "This report covers one region" in text
+    params = nb.metadata["papermill"]["parameters"]
+    assert params["region"] == region
+
+
+@pytest.mark.slow
+def test_notebook_02_shows_too_few_responses_instead_of_numbers_for_small_samples(
+    notebook_dir, tmp_path
+):
+    # Central had 16 responses in 2023Q1 (the first quarter of data) and none before
+    nb = _run(notebook_dir, tmp_path, period="2023Q1", region="Central")
+    text, _, errors = _outputs(nb)
+    assert not errors
+    assert "Too few responses in 2023Q1" in text
+    assert "Key drivers: too few responses" in text
+    assert "Too few complaints to report the share resolved" in text
+    assert not re.search(r"In 2023Q1: NPS", text)  # no number presented as fact
+
+
+@pytest.mark.slow
+def test_notebook_02_bad_region_stops_with_a_clear_message(notebook_dir, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError) as info:
+        _run(notebook_dir, tmp_path, period="2026Q3", region="Nowhere")
+    assert "parameter 'region'" in str(info.value)
+    assert "unknown region 'Nowhere'" in str(info.value)
