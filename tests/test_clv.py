@@ -14,6 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import optimize
+from statsmodels.tools.numdiff import approx_hess
+
 from salesmeasure.clv import (
     PERIODS_PER_MONTH,
     BetaGeo,
@@ -26,8 +29,6 @@ from salesmeasure.clv import (
     compare_holdout,
     rfm_summary,
 )
-from scipy import optimize
-from statsmodels.tools.numdiff import approx_hess
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = Path(__file__).parent / "data" / "cdnow_customers_summary_with_transactions.csv"

@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.proportion import proportion_confint
+
 from salesmeasure.retention import (
     churn_rate,
     cohort_matrix,
@@ -16,7 +18,6 @@ from salesmeasure.retention import (
     retention_rate,
     survival_curves,
 )
-from statsmodels.stats.proportion import proportion_confint
 
 
 @pytest.fixture()

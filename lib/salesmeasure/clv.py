@@ -54,6 +54,8 @@ __all__ = [
     "HoldoutComparison",
     "compare_holdout",
     "at_risk_customers",
+    "clv_tiers",
+    "fit_purchase_models",
 ]
 
 #: Number of ``freq`` periods in one (average Gregorian) month.
@@ -324,6 +326,11 @@ def _compress(*cols: np.ndarray):
     return (*uniq, counts, inverse)
 
 
+def _wsum(w: np.ndarray, v: np.ndarray) -> float:
+    """Weighted sum without BLAS (whose threads stall on a busy machine)."""
+    return float(np.sum(w * v))
+
+
 def _numeric_hessian(grad, theta: np.ndarray, rel: float = 1e-5) -> np.ndarray:
     """Central-difference Jacobian of an analytic gradient, symmetrised."""
     k = len(theta)
@@ -355,12 +362,12 @@ class _PurchaseModel:
 
     # ------------------------------------------------------------------------------
     def _total_ll(self, p, x, tx, T, w) -> float:
-        return float(np.dot(w, self._ll(p, x, tx, T)))
+        return _wsum(w, self._ll(p, x, tx, T))
 
     def _total_grad(self, p, x, tx, T, w) -> np.ndarray:
         res = self._ll_grad(p, x, tx, T)
         if res is not None:
-            return res[1] @ w
+            return (res[1] * w).sum(axis=1)
         # central differences in natural parameters (models without analytic gradient)
         g = np.empty(len(p))
         for j in range(len(p)):
@@ -371,6 +378,18 @@ class _PurchaseModel:
                 2 * h
             )
         return g
+
+    def _prepare(self, x, tx, T, w):
+        """Data structure passed to :meth:`_objective` (compressed patterns)."""
+        return (x, tx, T, w)
+
+    def _objective(self, p, data) -> tuple[float, np.ndarray]:
+        """Total weighted log-likelihood and its gradient in natural parameters."""
+        x, tx, T, w = data
+        res = self._ll_grad(p, x, tx, T)
+        if res is None:
+            return self._total_ll(p, x, tx, T, w), self._total_grad(p, x, tx, T, w)
+        return _wsum(w, res[0]), (res[1] * w).sum(axis=1)
 
     def _initial(self, x, tx, T, w) -> np.ndarray:
         return np.ones(len(self._names))
@@ -442,11 +461,13 @@ class _PurchaseModel:
         else:
             theta0 = np.log(self._initial(sx, stx, sT, uw))
 
+        data = self._prepare(sx, stx, sT, uw)
+
         def fun(theta):
             p = np.exp(theta)
             with np.errstate(all="ignore"):
-                ll = self._total_ll(p, sx, stx, sT, uw)
-                g = self._total_grad(p, sx, stx, sT, uw) * p
+                ll, g = self._objective(p, data)
+                g = g * p
             if not np.isfinite(ll) or not np.all(np.isfinite(g)):
                 return np.inf, np.zeros_like(theta)
             return -ll / W, -g / W
@@ -454,6 +475,25 @@ class _PurchaseModel:
         def grad_theta(theta):
             return fun(theta)[1]
 
+        if len(ux) > 200_000 and initial_params is None:
+            # warm start from a weighted random subsample of the patterns: the full-data
+            # optimiser then needs only a few iterations (the answer is the full-data one)
+            pick = np.random.default_rng(0).choice(len(ux), 100_000, replace=False)
+            sub = self._prepare(sx[pick], stx[pick], sT[pick], uw[pick])
+
+            def fun_sub(theta):
+                p = np.exp(theta)
+                with np.errstate(all="ignore"):
+                    ll, g = self._objective(p, sub)
+                if not np.isfinite(ll) or not np.all(np.isfinite(g)):
+                    return np.inf, np.zeros_like(theta)
+                return -ll / uw[pick].sum(), -g * p / uw[pick].sum()
+
+            warm = optimize.minimize(
+                fun_sub, theta0, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": maxiter}
+            )
+            if np.all(np.isfinite(warm.x)):
+                theta0 = warm.x
         res = optimize.minimize(
             fun,
             theta0,
@@ -630,6 +670,60 @@ class BetaGeo(_PurchaseModel):
     def _ll(self, p, x, tx, T):
         A1, A2, A3, A4 = self._parts(p, x, tx, T)
         return A1 + A2 + np.logaddexp(A3, A4)
+
+    def _prepare(self, x, tx, T, w):
+        # the Gamma-function terms depend on x only: evaluate them once per distinct x;
+        # customers without repeat purchases have a one-term likelihood
+        xu, xinv = np.unique(x, return_inverse=True)
+        Wx = np.bincount(xinv, weights=w, minlength=len(xu))
+        rep = x > 0
+        return {
+            "xu": xu,
+            "Wx": Wx,
+            "W": w.sum(),
+            "T0": T[~rep],
+            "w0": w[~rep],
+            "x1": x[rep],
+            "tx1": tx[rep],
+            "T1": T[rep],
+            "w1": w[rep],
+        }
+
+    def _objective(self, p, d):
+        r, alpha, a, b = p
+        gl, dg = special.gammaln, special.digamma
+        xu, Wx, W = d["xu"], d["Wx"], d["W"]
+        ll = _wsum(Wx, (gl(r + xu) + gl(b + xu) - gl(a + b + xu))) + W * (
+            -gl(r) + r * np.log(alpha) + gl(a + b) - gl(b)
+        )
+        g_r = _wsum(Wx, dg(r + xu)) + W * (np.log(alpha) - dg(r))
+        g_alpha = W * r / alpha
+        dab = dg(a + b + xu)
+        g_a = W * dg(a + b) - _wsum(Wx, dab)
+        g_b = _wsum(Wx, (dg(b + xu) - dab)) + W * (dg(a + b) - dg(b))
+        # x = 0: log-likelihood term -r log(alpha + T)
+        lT0 = np.log(alpha + d["T0"])
+        w0 = d["w0"]
+        ll -= r * (_wsum(w0, lT0))
+        g_r -= _wsum(w0, lT0)
+        g_alpha -= r * (_wsum(w0, (1.0 / (alpha + d["T0"]))))
+        # x > 0: log(exp(A3) + exp(A4))
+        x1, w1 = d["x1"], d["w1"]
+        rx = r + x1
+        lT = np.log(alpha + d["T1"])
+        ltx = np.log(alpha + d["tx1"])
+        lb = np.log(b + x1 - 1)
+        A3 = -rx * lT
+        A4 = np.log(a) - lb - rx * ltx
+        lse = np.logaddexp(A3, A4)
+        w4 = np.exp(A4 - lse)
+        w3 = 1.0 - w4
+        ll += _wsum(w1, lse)
+        g_r -= _wsum(w1, (w3 * lT + w4 * ltx))
+        g_alpha -= _wsum(w1, rx * (w3 / (alpha + d["T1"]) + w4 / (alpha + d["tx1"])))
+        g_a += (_wsum(w1, w4)) / a
+        g_b -= _wsum(w1, (w4 / (b + x1 - 1)))
+        return float(ll), np.array([g_r, g_alpha, g_a, g_b])
 
     def _ll_grad(self, p, x, tx, T):
         r, alpha, a, b = p
@@ -999,7 +1093,7 @@ def clv(
     inc = np.diff(cum, axis=1)
     disc = (1.0 + discount_rate) ** -np.arange(1, months + 1)
     spend = spend_model.expected_spend(f, summary["monetary_value"])
-    value = margin * spend * (inc @ disc)
+    value = margin * spend * (inc * disc).sum(axis=1)
     alive = purchase_model.prob_alive(f, r, T)
     with np.errstate(divide="ignore", invalid="ignore"):
         at_risk = np.where(alive > 1e-12, value * (1 - alive) / alive, 0.0)
@@ -1020,6 +1114,28 @@ def clv(
 # ---------------------------------------------------------------------------------------
 # Holdout validation and action lists
 # ---------------------------------------------------------------------------------------
+
+
+def fit_purchase_models(frequency, recency, T) -> tuple[dict, dict]:
+    """Fit every purchase model; collect the ones that fail instead of stopping.
+
+    Returns
+    -------
+    (models, errors)
+        ``{"BG/NBD": BetaGeo, "Pareto/NBD": ParetoNBD}`` for the fits that converged and
+        ``{name: message}`` for those that raised :class:`FitError`.
+
+    References
+    ----------
+    .. [1] Fader, Hardie & Lee (2005), Marketing Science 24(2) (BG/NBD vs Pareto/NBD).
+    """
+    models, errors = {}, {}
+    for name, cls in (("BG/NBD", BetaGeo), ("Pareto/NBD", ParetoNBD)):
+        try:
+            models[name] = cls().fit(frequency, recency, T)
+        except FitError as exc:
+            errors[name] = str(exc)
+    return models, errors
 
 
 @dataclass(frozen=True)
@@ -1149,3 +1265,58 @@ def at_risk_customers(
         sel = sel.join(extra, how="left")
     sel.attrs["value_cut"] = float(cut)
     return sel
+
+
+#: Default CLV tiers: name -> share of customers, highest value first.
+TIERS = {"Platinum": 0.10, "Gold": 0.20, "Silver": 0.30, "Bronze": 0.40}
+
+
+def clv_tiers(values: pd.DataFrame, *, tiers: dict[str, float] | None = None) -> pd.DataFrame:
+    """Rank customers by CLV into tiers and summarise each tier.
+
+    Parameters
+    ----------
+    values : DataFrame from :func:`clv`
+    tiers : dict, optional
+        Tier name -> share of customers, best first (default 10/20/30/40 %).
+
+    Returns
+    -------
+    DataFrame
+        One row per tier: ``customers``, ``clv`` (total), ``clv_share``, ``mean_clv``,
+        ``min_clv``, ``mean_prob_alive`` and ``value_at_risk`` (total). ``attrs["tier"]``
+        holds each customer's tier (Series on the index of ``values``).
+
+    References
+    ----------
+    .. [1] Fader, Hardie & Lee (2005), JMR 42(4), 415-430 (customer-base valuation by
+       CLV segment).
+    """
+    _check_columns(values, ["clv", "prob_alive", "value_at_risk"], "values")
+    tiers = dict(TIERS if tiers is None else tiers)
+    shares = np.array(list(tiers.values()), dtype=float)
+    if (shares <= 0).any() or not np.isclose(shares.sum(), 1.0):
+        raise ValueError(f"tier shares must be positive and add up to 1, got {tiers}")
+    n = len(values)
+    if n == 0:
+        raise ValueError("values is empty: no customers to tier")
+    rank = values["clv"].rank(method="first", ascending=False).to_numpy() - 1  # 0 = best
+    bounds = np.round(np.cumsum(shares) * n)
+    code = np.searchsorted(bounds, rank, side="right")
+    names = list(tiers)
+    tier = pd.Series(pd.Categorical.from_codes(code, names), index=values.index, name="tier")
+    g = values.assign(tier=tier).groupby("tier", observed=False)
+    out = pd.DataFrame(
+        {
+            "customers": g.size(),
+            "clv": g["clv"].sum(),
+            "mean_clv": g["clv"].mean(),
+            "min_clv": g["clv"].min(),
+            "mean_prob_alive": g["prob_alive"].mean(),
+            "value_at_risk": g["value_at_risk"].sum(),
+        }
+    )
+    total = out["clv"].sum()
+    out.insert(2, "clv_share", out["clv"] / total if total > 0 else np.nan)
+    out.attrs["tier"] = tier
+    return out

@@ -1,0 +1,239 @@
+"""Charts of the retention and customer-lifetime-value report (notebook 03).
+
+Each function takes the output of a :mod:`salesmeasure.retention` or
+:mod:`salesmeasure.clv` function and returns the Axes it drew on.
+"""
+
+from __future__ import annotations
+
+import matplotlib.ticker as mticker
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from salesmeasure.plots.theme import PALETTE, get_ax
+
+__all__ = [
+    "plot_cohort_retention",
+    "plot_retention_trend",
+    "plot_survival_curves",
+    "plot_holdout_by_frequency",
+    "plot_prob_alive_map",
+    "plot_clv_distribution",
+    "plot_value_at_risk",
+]
+
+_UNITS = {"M": "months", "Q": "quarters", "Y": "years", "W": "weeks", "D": "days"}
+
+
+def plot_cohort_retention(matrix, *, ax=None, max_periods: int | None = 12, annotate=True):
+    """Heatmap of the share of each acquisition cohort active k periods later.
+
+    ``matrix`` is a :class:`salesmeasure.retention.CohortMatrix`.
+    """
+    shares = matrix.shares
+    if max_periods is not None:
+        shares = shares.loc[:, shares.columns[: max_periods + 1]]
+    ax = get_ax(ax, figsize=(10, max(3.5, 0.32 * len(shares) + 1.5)))
+    sns.heatmap(
+        shares * 100,
+        ax=ax,
+        cmap="Blues",
+        vmin=0,
+        vmax=100,
+        annot=annotate and shares.size <= 400,
+        fmt=".0f",
+        annot_kws={"fontsize": 7},
+        cbar_kws={"label": "Active customers (% of cohort)"},
+        linewidths=0.3,
+        linecolor="white",
+    )
+    unit = _UNITS.get(matrix.freq, "periods")
+    ax.set_xlabel(f"Time since acquisition ({unit})")
+    ax.set_ylabel("Acquisition cohort")
+    ax.set_title("Cohort retention: share of each cohort still buying")
+    return ax
+
+
+def plot_retention_trend(
+    rates: pd.DataFrame, *, by: str | None = None, ax=None, value: str = "retention_rate"
+):
+    """Retention (or churn) rate per period with its interval, one line per group.
+
+    ``rates`` comes from :func:`salesmeasure.retention.retention_rate` or
+    ``churn_rate`` (pass ``value="churn_rate"``).
+    """
+    ax = get_ax(ax)
+    groups = [(None, rates)] if by is None else list(rates.groupby(by, sort=True))
+    for i, (name, g) in enumerate(groups):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.plot(
+            g["period"],
+            g[value] * 100,
+            marker="o",
+            color=colour,
+            label=str(name) if name is not None else "All customers",
+        )
+        ax.fill_between(
+            g["period"],
+            g["ci_low"] * 100,
+            g["ci_high"] * 100,
+            color=colour,
+            alpha=0.15,
+            linewidth=0,
+        )
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
+    what = "Retention" if value == "retention_rate" else "Churn"
+    ax.set_ylabel(f"{what} rate (% of previous period's active customers)")
+    ax.set_xlabel("Period")
+    ax.set_title(f"{what} rate by period" + (f" and {by}" if by else "") + " (95% interval)")
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(title=by.capitalize() if by else None, loc="best", fontsize=8)
+    return ax
+
+
+def plot_survival_curves(survival, *, ax=None, title: str | None = None):
+    """Kaplan-Meier curves of time to lapse with pointwise 95 % bands.
+
+    ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`.
+    """
+    ax = get_ax(ax)
+    for i, (name, g) in enumerate(survival.curves.groupby("group", sort=True)):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.step(g["time"], g["survival"] * 100, where="post", color=colour, label=str(name))
+        ax.fill_between(
+            g["time"],
+            g["ci_low"] * 100,
+            g["ci_high"] * 100,
+            step="post",
+            color=colour,
+            alpha=0.15,
+            linewidth=0,
+        )
+    ax.axhline(50, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 101)
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
+    ax.set_xlabel("Days since first order")
+    ax.set_ylabel("Customers not yet lapsed (%)")
+    ax.set_title(title or "Time to lapse (Kaplan-Meier, 95% band)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_holdout_by_frequency(comparison, *, ax=None):
+    """Actual vs predicted mean holdout purchases by calibration frequency.
+
+    ``comparison`` is a :class:`salesmeasure.clv.HoldoutComparison`.
+    """
+    ax = get_ax(ax)
+    t = comparison.by_frequency
+    x = np.arange(len(t))
+    ax.plot(x, t["actual"], color="black", marker="o", linewidth=2, label="Actual")
+    models = [c for c in t.columns if c not in ("customers", "actual")]
+    for i, m in enumerate(models):
+        ax.plot(
+            x,
+            t[m],
+            marker="s",
+            linestyle="--",
+            color=PALETTE[i % len(PALETTE)],
+            label=f"{m} (predicted)",
+        )
+    ax.set_xticks(x, [str(v) for v in t.index])
+    ax.set_xlabel("Repeat purchases in the calibration period")
+    ax.set_ylabel("Mean purchases in the holdout period")
+    ax.set_title("Holdout check: predicted vs actual purchases")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, unit: str = "weeks"):
+    """Probability alive for every (frequency, recency) at customer age ``T``.
+
+    ``model`` is a fitted :class:`salesmeasure.clv.BetaGeo` or ``ParetoNBD``.
+    """
+    ax = get_ax(ax, figsize=(9, 5))
+    n_rec = int(np.floor(T)) + 1
+    f = np.repeat(np.arange(max_frequency + 1), n_rec).astype(float)
+    r = np.tile(np.arange(n_rec), max_frequency + 1).astype(float)
+    valid = (f > 0) | (r == 0)
+    p = np.full(len(f), np.nan)
+    p[valid] = model.prob_alive(f[valid], r[valid], np.full(valid.sum(), float(T)))
+    grid = pd.DataFrame(
+        p.reshape(max_frequency + 1, n_rec)[::-1] * 100, index=np.arange(max_frequency, -1, -1)
+    )
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap="RdYlGn",
+        vmin=0,
+        vmax=100,
+        cbar_kws={"label": "Probability still active (%)"},
+        xticklabels=max(n_rec // 10, 1),
+        yticklabels=max(max_frequency // 10, 1),
+    )
+    ax.set_xlabel(f"Recency: age at last purchase ({unit})")
+    ax.set_ylabel("Frequency: repeat purchases")
+    ax.set_title(f"Probability a customer is still active (customer age {T:.0f} {unit})")
+    return ax
+
+
+def plot_clv_distribution(
+    values: pd.DataFrame, *, tiers: pd.DataFrame | None = None, ax=None, currency: str = ""
+):
+    """Histogram of customer lifetime value (log scale) with tier boundaries.
+
+    ``values`` comes from :func:`salesmeasure.clv.clv`, ``tiers`` from ``clv_tiers``.
+    """
+    ax = get_ax(ax)
+    v = values["clv"].to_numpy(float)
+    pos = v[v > 0]
+    floor = max(np.quantile(pos, 0.01), 1e-2) if len(pos) else 1.0
+    clipped = np.clip(v, floor, None)
+    bins = np.logspace(np.log10(floor), np.log10(max(clipped.max(), floor * 10)), 40)
+    ax.hist(clipped, bins=bins, color=PALETTE[0], edgecolor="white")
+    ax.set_xscale("log")
+    if tiers is not None:
+        for i, (name, row) in enumerate(tiers.iloc[:-1].iterrows()):
+            ax.axvline(
+                row["min_clv"],
+                color=PALETTE[(i + 1) % len(PALETTE)],
+                linestyle="--",
+                label=f"{name} from {row['min_clv']:,.0f}",
+            )
+        ax.legend(fontsize=8)
+    m = values.attrs.get("months")
+    ax.set_xlabel(
+        f"Customer lifetime value{f' over {m} months' if m else ''} "
+        f"({currency or 'currency units'}, log scale)"
+    )
+    ax.set_ylabel("Customers")
+    ax.set_title("Distribution of customer lifetime value")
+    return ax
+
+
+def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: str = ""):
+    """Bars of expected value (``clv``) and value at risk per group.
+
+    ``table`` has one row per group with ``clv`` and ``value_at_risk`` columns (e.g. the
+    output of ``clv_tiers`` or a groupby sum of ``clv`` output by region).
+    """
+    ax = get_ax(ax)
+    t = table.reset_index() if group not in table.columns else table
+    x = np.arange(len(t))
+    ax.bar(x - 0.2, t["clv"], width=0.4, color=PALETTE[0], label="Expected value (CLV)")
+    ax.bar(
+        x + 0.2,
+        t["value_at_risk"],
+        width=0.4,
+        color=PALETTE[3],
+        hatch="//",
+        label="Value at risk if lapsed",
+    )
+    ax.set_xticks(x, t[group].astype(str))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylabel(f"Value ({currency or 'currency units'})")
+    ax.set_xlabel(group.replace("_", " ").capitalize())
+    ax.set_title(f"Customer value and value at risk by {group.replace('_', ' ')}")
+    ax.legend(fontsize=8)
+    return ax
