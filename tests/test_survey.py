@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from salesmeasure import survey
-from salesmeasure.stats import holm
 from scipy import stats as st
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
@@ -21,6 +19,9 @@ from statsmodels.stats.proportion import (
 )
 from statsmodels.stats.rates import confint_poisson
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from salesmeasure import survey
+from salesmeasure.stats import holm
 
 
 def nps_scores(promoters: int, passives: int, detractors: int) -> np.ndarray:
@@ -614,3 +615,192 @@ def test_sample_data_headline_and_alpha_are_defined(sample):
     assert not head["suppressed"].any()
     alpha = survey.cronbach_alpha(sample.surveys[list(survey.ITEMS)])
     assert 0 < alpha.ci_low < alpha.value < alpha.ci_high < 1
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+def test_batched_relative_weights_equal_one_at_a_time():
+    rng = np.random.default_rng(15)
+    mats = []
+    for _ in range(20):
+        a = rng.normal(size=(60, 4))
+        a[:, 3] += a[:, :3].sum(axis=1)
+        mats.append(np.corrcoef(a, rowvar=False))
+    batch = survey._batch_relative_weights(np.array(mats))
+    single = np.array([survey.relative_weights(m)[0] for m in mats])
+    assert batch == pytest.approx(single, rel=1e-10)
+
+
+def test_key_drivers_bootstrap_interval_matches_naive_row_resampling():
+    df = _planted_driver_frame(n=800, seed=16)
+    kd = survey.key_drivers(df, "nps", n_boot=2000, seed=2)
+    x = df[[*survey.ITEMS, "nps"]].to_numpy(float)
+    rng = np.random.default_rng(99)
+    naive = np.array(
+        [
+            survey.relative_weights(np.corrcoef(x[rng.integers(0, len(x), len(x))], rowvar=False))[
+                0
+            ]
+            for _ in range(2000)
+        ]
+    )
+    lo, hi = np.quantile(naive, [0.025, 0.975], axis=0)
+    assert kd.table["ci_low"].to_numpy() == pytest.approx(lo, abs=0.01)
+    assert kd.table["ci_high"].to_numpy() == pytest.approx(hi, abs=0.01)
+
+
+# --------------------------------------------------------------------------- report text
+
+
+def _report_frame(n=400, seed=17, shift=0.0):
+    df = _planted_driver_frame(n=n, seed=seed)
+    rng = np.random.default_rng(seed)
+    df["csat"] = np.clip(np.round(3.8 + shift + rng.normal(size=n)), 1, 5)
+    df["ces"] = np.clip(np.round(5 + rng.normal(size=n)), 1, 7)
+    df["nps"] = np.clip(df["nps"] + round(2 * shift), 0, 10)
+    return df
+
+
+def test_describe_headline_states_the_numbers_and_claims_only_significant_changes():
+    now, before = _report_frame(shift=0.8), _report_frame(seed=18)
+    head = survey.headline(now)
+    change = survey.compare_periods(now, before, labels=("2026Q3", "2026Q2"))
+    text = survey.describe_headline(head, change, period="2026Q3", previous="2026Q2")
+    assert head.loc["nps", "display"] in text
+    assert head.loc["csat", "display"] in text
+    assert "NPS rose" in text and "CSAT rose" in text
+    assert "CES: no significant change" in text
+    table = survey.headline_table(head, change)
+    assert table.loc["NPS", "Significant?"].startswith("yes")
+    assert table.loc["CES", "Significant?"].startswith("no")
+    same = survey.compare_periods(before, before)
+    text = survey.describe_headline(survey.headline(before), same, period="Q", previous="P")
+    assert "no change is claimed" in text and "rose" not in text and "fell" not in text
+
+
+def test_report_text_says_too_few_responses_for_small_samples():
+    small = _report_frame(n=20)
+    head = survey.headline(small)
+    change = survey.compare_periods(small, small)
+    assert "Too few responses" in survey.describe_headline(head, change, period="Q", previous="P")
+    assert (survey.headline_table(head, change)["This period"] == survey.TOO_FEW).all()
+    assert survey.TOO_FEW in survey.describe_likert(survey.likert_distribution(small))
+    alpha = survey.cronbach_alpha(small[list(survey.ITEMS)])
+    assert survey.TOO_FEW in survey.describe_reliability(alpha)
+
+
+def test_describe_drivers_names_the_planted_top_driver_and_r_squared():
+    kd = survey.key_drivers(_planted_driver_frame(), "nps", n_boot=200)
+    text = survey.describe_drivers(kd)
+    assert "Service level is clearly the strongest driver" in text
+    assert f"{100 * kd.r_squared.value:.0f}% of the variation in NPS" in text
+    table = survey.drivers_table(kd)
+    assert table.index[0] == "Service level"
+
+
+def test_describe_groups_and_groups_table_mark_only_holm_significant_regions():
+    frames = [_report_frame(seed=20 + i, shift=s).assign(region=r) for i, (r, s) in
+              enumerate([("A", 0.0), ("B", 0.0), ("C", 1.0)])]  # fmt: skip
+    df = pd.concat(frames, ignore_index=True)
+    comp = survey.compare_many(df, ["nps", "csat", "ces"], "region")
+    assert comp["p_adjusted"].to_numpy() == pytest.approx(
+        multipletests(comp["p_value"], method="holm")[1]
+    )
+    text = survey.describe_groups(survey.by_group(df, "nps", "region"), comp, "nps")
+    assert "C NPS higher" in text
+    table = survey.groups_table(df, "region", comp)
+    assert table.loc["C", "NPS"].endswith("▲")
+    assert not table.loc["A", "CES"].endswith(("▲", "▼"))
+
+
+def test_describe_retention_and_complaints_quote_the_computed_figures():
+    c = pd.DataFrame(
+        {
+            "opened_date": pd.to_datetime(["2026-07-01"] * 40),
+            "resolved_date": pd.to_datetime(["2026-07-05"] * 30 + [None] * 10),
+            "category": ["billing"] * 40,
+        }
+    )
+    table = survey.complaint_metrics(c, 400, as_of="2026-08-01")
+    text = survey.describe_complaints(table, n_active=400)
+    assert "40 complaints were opened: 10.0 per 100 active customers" in text
+    assert "75% are resolved" in text and "within 4 days" in text
+    assert survey.complaints_table(table).loc["billing", "Median days to resolve"].startswith("4")
+    few = survey.complaint_metrics(c.head(5), 400, as_of="2026-08-01")
+    assert survey.complaints_table(few).loc["All", "Resolved"] == survey.TOO_FEW_COMPLAINTS
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_plot_likert_centres_the_neutral_share_on_zero_and_hides_small_items():
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import plots
+
+    df = pd.DataFrame(
+        {"q_product_quality": [1, 2, 3, 3, 4, 5] * 10, "q_after_sales": [3] * 10 + [np.nan] * 50}
+    )
+    dist = survey.likert_distribution(df, ["q_product_quality", "q_after_sales"])
+    ax = plots.plot_likert(dist)
+    # bars drawn level by level, bottom row (reversed order) first in each level
+    neutral = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0.78, 0.78, 0.78))]
+    big = [p for p in neutral if p.get_width() > 0]
+    assert len(big) == 1
+    assert big[0].get_x() == pytest.approx(-big[0].get_width() / 2)  # straddles zero
+    assert any(t.get_text() == survey.TOO_FEW for t in ax.texts)
+    assert ax.get_title() and "%" in ax.get_xlabel()
+    plt.close(ax.figure)
+
+
+def test_plot_estimates_draws_suppressed_groups_as_text_not_points():
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import plots
+
+    df = pd.DataFrame(
+        {
+            "nps": np.concatenate([nps_scores(45, 35, 20), nps_scores(5, 5, 5)]),
+            "region": ["A"] * 100 + ["B"] * 15,
+        }
+    )
+    table = survey.by_group(df, "nps", "region")
+    ax = plots.plot_estimates(table, metric="nps", reference=20.0)
+    assert len(ax.lines) >= 1
+    assert any(survey.TOO_FEW in t.get_text() for t in ax.texts)
+    assert any("+25" in t.get_text() for t in ax.texts)
+    assert "NPS" in ax.get_xlabel()
+    plt.close(ax.figure)
+
+
+def test_survey_plots_return_axes_with_titles_and_unit_labels():
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+
+    from salesmeasure import plots
+
+    df = _report_frame()
+    df["survey_date"] = pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(len(df)), unit="D")
+    kd = survey.key_drivers(df, "nps", n_boot=100)
+    c = pd.DataFrame(
+        {
+            "opened_date": pd.to_datetime(["2026-07-01"] * 40),
+            "resolved_date": pd.to_datetime(["2026-07-05"] * 40),
+            "category": ["a", "b"] * 20,
+        }
+    )
+    orders = pd.DataFrame({"customer_id": ["x"], "order_date": pd.to_datetime(["2026-01-01"])})
+    surveys = pd.DataFrame(
+        {"customer_id": ["x"], "survey_date": pd.to_datetime(["2025-01-01"]), "nps": [10]}
+    )
+    axes = [
+        plots.plot_importance_performance(kd),
+        plots.plot_trend(survey.by_period(df, "csat"), metric="csat", highlight="2026Q2"),
+        plots.plot_complaints(survey.complaint_metrics(c, 100, as_of="2026-08-01")),
+        plots.plot_retention_by_nps(survey.retention_by_nps(surveys, orders, as_of="2026-08-01")),
+    ]
+    for ax in axes:
+        assert isinstance(ax, Axes)
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        plt.close(ax.figure)

@@ -353,7 +353,9 @@ def ces(
         if n == 0:
             return Estimate(math.nan, math.nan, math.nan, 0, method, confidence, notes)
         rng = np.random.default_rng(seed)
-        boot = x[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        # resampling n answers = a multinomial draw over the distinct answer values
+        values, counts = np.unique(x, return_counts=True)
+        boot = rng.multinomial(n, counts / n, size=n_boot) @ values / n
         a = (1 - confidence) / 2
         lo, hi = np.quantile(boot, [a, 1 - a])
         return Estimate(float(x.mean()), float(lo), float(hi), n, method, confidence, notes)
@@ -486,9 +488,8 @@ def by_period(
     dates = pd.to_datetime(df[date_col])
     if dates.isna().any():
         raise ValueError(f"column {date_col!r} has {int(dates.isna().sum())} missing date(s)")
-    labels = dates.dt.to_period(freq).astype(str).str.replace("-", "", regex=False)
-    if freq == "M":
-        labels = dates.dt.strftime("%Y-%m")
+    # calendar periods labelled like salesmeasure.periods: "2026Q3", "2026-07"
+    labels = dates.dt.to_period(freq).astype(str)
     out = by_group(
         df.assign(period=labels.to_numpy()),
         metric,
@@ -634,6 +635,48 @@ def _corr_from_moments(s1: np.ndarray, s2: np.ndarray, w: np.ndarray) -> np.ndar
     return cov / (sd[..., :, None] * sd[..., None, :])
 
 
+def _batch_relative_weights(corr: np.ndarray) -> np.ndarray:
+    """:func:`relative_weights` for a stack of correlation matrices (B, p, p); rows whose
+    driver matrix is singular or undefined come back as NaN."""
+    rxx, rxy = corr[:, :-1, :-1], corr[:, :-1, -1]
+    ok = np.isfinite(corr).all(axis=(1, 2))
+    out = np.full(rxy.shape, np.nan)
+    if not ok.any():
+        return out
+    evals, evecs = np.linalg.eigh(rxx[ok])
+    good = evals.min(axis=1) > 1e-10
+    evals, evecs = np.clip(evals, 1e-300, None), evecs
+    lam = (evecs * np.sqrt(evals)[:, None, :]) @ np.swapaxes(evecs, 1, 2)
+    b = np.linalg.solve(lam, rxy[ok][..., None])[..., 0]
+    w = np.einsum("bjk,bk->bj", lam**2, b**2)
+    w[~good] = np.nan
+    out[ok] = w
+    return out
+
+
+def _bootstrap_weights(x: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """Relative weights of ``n_boot`` case resamples of the rows of ``x`` (drivers then
+    outcome). Survey answers take few distinct row patterns, so resampling n rows is
+    drawn as a multinomial over the distinct patterns and each resample's correlation
+    matrix comes from weighted moments -- the same distribution as resampling rows, at
+    a cost that does not grow with n. Degenerate resamples are dropped."""
+    rows, freq = np.unique(x, axis=0, return_counts=True)
+    n = x.shape[0]
+    rng = np.random.default_rng(seed)
+    chunk = max(1, min(n_boot, int(4_000_000 // max(len(rows), 1))))
+    parts = []
+    for start in range(0, n_boot, chunk):
+        m = min(chunk, n_boot - start)
+        counts = rng.multinomial(n, freq / n, size=m).astype(float)
+        s1 = counts @ rows
+        s2 = np.einsum("bi,ij,ik->bjk", counts, rows, rows, optimize=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = _corr_from_moments(s1, s2, counts.sum(axis=1))
+        parts.append(_batch_relative_weights(corr))
+    boot = np.concatenate(parts)
+    return boot[np.isfinite(boot).all(axis=1)]
+
+
 @dataclass(frozen=True)
 class KeyDrivers:
     """Result of :func:`key_drivers`.
@@ -722,19 +765,7 @@ def key_drivers(
         raise ValueError(f"column(s) {const} do not vary; relative weights are undefined")
     weights, betas, r2 = relative_weights(np.corrcoef(x, rowvar=False))
 
-    # bootstrap via multinomial case weights: moments of every resample at once
-    rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    s1 = counts @ x
-    s2 = np.einsum("bi,ij,ik->bjk", counts, x, x, optimize=True)
-    corr_b = _corr_from_moments(s1, s2, counts.sum(axis=1))
-    boot = []
-    for c in corr_b:
-        try:
-            boot.append(relative_weights(c)[0])
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-    boot = np.array(boot)
+    boot = _bootstrap_weights(x, n_boot, seed)
     a = (1 - confidence) / 2
     lo, hi = np.quantile(boot, [a, 1 - a], axis=0)
     r2_b = boot.sum(axis=1)

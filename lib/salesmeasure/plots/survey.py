@@ -122,6 +122,7 @@ def plot_likert(
     ax.set_xlim(-lim, lim)
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
     ax.set_xlabel("Share of answers (%) -- negative to the left, positive to the right")
+    ax.set_ylabel("Survey item (answers)")
     ax.set_title(title)
     ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8)
     ax.grid(axis="y", visible=False)
@@ -264,6 +265,7 @@ def plot_estimates(
     ax.set_yticks(ys, [f"{g}\n(n={int(n):,})" for g, n in zip(rows.index, rows["n"], strict=True)])
     note = "\nfilled * = differs significantly from the rest (Holm-adjusted)"
     ax.set_xlabel(label + (note if significant is not None else ""))
+    ax.set_ylabel(f"{str(table.index.name or 'group').capitalize()} (responses)")
     ax.set_title(title or f"{item_label(metric)} by {table.index.name or 'group'}")
     ax.grid(axis="y", visible=False)
     return ax
@@ -339,6 +341,7 @@ def plot_complaints(table: pd.DataFrame, *, ax=None, title: str = "Complaints by
     right = float(np.nanmax(t["rate_ci_high"])) if len(t) else 1.0
     ax.set_xlim(0, right * 1.9 if right > 0 else 1)
     ax.set_xlabel("Complaints per 100 active customers")
+    ax.set_ylabel(f"Complaint {t.index.name or 'group'} (complaints)")
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     return ax
