@@ -55,10 +55,10 @@ def headline(**numbers) -> None:
 
 
 _LAZY = {
-    "ALL": "plan",
-    "Report": "plan",
-    "plan": "plan",
-    "slugify": "plan",
+    "ALL": "planner",
+    "Report": "planner",
+    "plan": "planner",
+    "slugify": "planner",
     "run_local": "execute",
     "run_dask": "execute",
     "export_html": "export",

@@ -14,7 +14,7 @@ from . import execute as _execute
 from .export import export_html, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
 from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
-from .plan import ALL, Report, period_slug, plan
+from .planner import ALL, Report, period_slug, plan
 from .store import ReportError, ReportRecord, atomic_write, read_record
 
 __all__ = [

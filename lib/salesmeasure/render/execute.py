@@ -177,8 +177,7 @@ def execute_report(
         )
     except PapermillExecutionError as exc:
         cell = exc.cell_index
-        nb = nbformat.read(out, as_version=4) if out.exists() else None
-        # papermill inserts an error banner cell at the top: index into the user's notebook
+        nb = _without_banner(nbformat.read(out, as_version=4)) if out.exists() else None
         user_cell = _user_cell_index(nb, cell)
         error = ReportError(
             message=f"{exc.ename}: {_first_line(exc.evalue)}".rstrip(": "),
@@ -186,7 +185,7 @@ def execute_report(
             section=_section_of(nb, cell) if nb is not None else "",
         )
     except Exception as exc:  # kernel died, cell timeout, kernel failed to start ...
-        nb = nbformat.read(out, as_version=4) if out.exists() else None
+        nb = _without_banner(nbformat.read(out, as_version=4)) if out.exists() else None
         cell = _running_cell(nb) if nb is not None else None
         user_cell = _user_cell_index(nb, cell)
         msg = _first_line(str(exc)) or type(exc).__name__
@@ -211,19 +210,26 @@ def execute_report(
     )
 
 
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _without_banner(nb):
+    """The notebook's cells as executed: papermill's error banner (inserted on top after
+    the run, so not counted in ``PapermillExecutionError.cell_index``) removed."""
+    if nb is None:
+        return None
+    nb = nb.copy()
+    nb.cells = [c for c in nb.cells if "papermill-error-cell-tag" not in _tags(c)]
+    return nb
+
+
 def _user_cell_index(nb, cell_index):
-    """Index among the notebook's own cells (not papermill's injected/banner cells)."""
+    """0-based index among the notebook's own cells (papermill's injected cell not counted)."""
     if nb is None or cell_index is None:
         return cell_index
-    n = 0
-    for i, cell in enumerate(nb.cells):
-        tags = cell.get("metadata", {}).get("tags", [])
-        injected = "injected-parameters" in tags or "papermill-error-cell-tag" in tags
-        if i == cell_index:
-            return n
-        if not injected:
-            n += 1
-    return cell_index
+    injected = sum("injected-parameters" in _tags(c) for c in nb.cells[:cell_index])
+    return cell_index - injected
 
 
 # --------------------------------------------------------------------------- warm kernel

@@ -1,0 +1,669 @@
+"""Batch rendering: plan, execute, export, PDF, index, cache, failures, escaping, Dask.
+
+Most batch tests render tiny notebooks written into ``tmp_path`` (fast, and each one
+exercises one behaviour); one renders the real report notebooks on the sample data.
+PDF tests need a Chromium executable (``.ci/run`` installs Debian's ``chromium``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from salesmeasure.render import ALL, HEADLINE_MIME, plan, slugify
+from salesmeasure.render.batch import parse_formats, render, select_regions
+from salesmeasure.render.export import export_html, prepare
+from salesmeasure.render.index import write_period_index, write_root_index
+from salesmeasure.render.pdf import INSTALL_HINT, ChromiumNotFound, find_chromium
+from salesmeasure.render.planner import cache_key, notebook_hash, region_slugs
+from salesmeasure.render.store import ReportError, ReportRecord, atomic_write, strip_ansi
+
+CHROMIUM = find_chromium()
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: " + INSTALL_HINT)
+EVIL = "../evil <script>alert(1)</script>"
+
+# ---------------------------------------------------------------------------- helpers
+
+PARAMS = (
+    'period: str = "2026Q3"  # quarter to report\n'
+    'region: str = "all"  # region or all\n'
+    'data_path: str = ""  # data directory'
+)
+LOAD = (
+    "from salesmeasure.report import load_cached\n"
+    "view = load_cached(data_path).slice(period=period, region=region)\n"
+    'orders = view.in_period("orders")'
+)
+BODY = (
+    "import matplotlib.pyplot as plt\n"
+    "from IPython.display import Markdown, display\n"
+    "from salesmeasure.render import headline\n"
+    'by_line = orders.groupby("product_line")["amount"].sum()\n'
+    'display(Markdown(f"Region **{region}** had {len(orders)} orders in {period}."))\n'
+    'display(by_line.to_frame("revenue"))\n'
+    "fig, ax = plt.subplots()\n"
+    "by_line.plot.bar(ax=ax)\n"
+    'ax.set_title(f"Revenue by product line, {region}")\n'
+    'ax.set_ylabel("revenue")\n'
+    "plt.show()\n"
+    "headline(Orders=len(orders))"
+)
+
+
+def write_notebook(path: Path, *cells) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(PARAMS, metadata={"tags": ["parameters"]})]
+    for c in cells:
+        if c.startswith("#"):
+            nb.cells.append(nbformat.v4.new_markdown_cell(c))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(c))
+    nbformat.write(nb, path)
+    return path
+
+
+def good_notebook(d: Path, name: str = "a_orders") -> Path:
+    return write_notebook(d / f"{name}.ipynb", LOAD, "# Orders report", "## Revenue", BODY)
+
+
+def failing_notebook(d: Path, name: str = "b_broken") -> Path:
+    return write_notebook(
+        d / f"{name}.ipynb",
+        LOAD,
+        "# Broken report",
+        "## Works",
+        "x = len(orders)",
+        "## Breaks here",
+        'raise ValueError("\\x1b[31mno targets\\x1b[0m for " + region)',
+        "## Never reached",
+        "y = 2",
+    )
+
+
+def pdf_pages_and_text_ops(path: Path) -> tuple[int, int]:
+    """Page count and number of text-showing operators (Tj/TJ) in a PDF, without pypdf."""
+    raw = path.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", raw))
+    ops = 0
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            data = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        ops += len(re.findall(rb"(?:\]\s*TJ|\)\s*Tj|>\s*Tj)", data))
+    return pages, ops
+
+
+def files_under(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+# ---------------------------------------------------------------------------- plan
+
+
+@pytest.mark.parametrize("name", [EVIL, "../../etc", "a/b", "<b>x</b>", "", "Île-de-France", ".."])
+def test_slug_of_any_region_name_is_plain_and_cannot_escape(name):
+    s = slugify(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s), s
+    assert ".." not in s and "/" not in s
+
+
+def test_slugs_are_readable_for_plain_names_and_distinct_for_lossy_ones():
+    assert slugify("North") == "north"
+    # both lose characters to the same base: the hash keeps them apart
+    assert slugify("Mid West") != slugify("Mid-West") != slugify("mid west")
+    assert region_slugs(["North", "South"]) == {"all": "all", "North": "north", "South": "south"}
+
+
+def test_region_named_all_is_rejected_as_reserved():
+    with pytest.raises(ValueError, match="reserved"):
+        region_slugs(["North", "All"])
+
+
+def test_plan_lists_notebook_by_region_with_paths_inside_out(tmp_path):
+    nbs = [good_notebook(tmp_path), failing_notebook(tmp_path)]
+    out = tmp_path / "reports"
+    reports = plan(
+        nbs, [ALL, "North", EVIL], period="2026Q3", data_path=tmp_path, out=out, fingerprint="f"
+    )
+    assert [(r.region, r.notebook) for r in reports][:3] == [
+        (ALL, "a_orders"),
+        (ALL, "b_broken"),
+        ("North", "a_orders"),
+    ]
+    assert len(reports) == 6
+    for r in reports:
+        p = r.path("html").resolve()
+        assert out.resolve() in p.parents
+        assert p.parent.parent.name == "2026Q3"
+        assert r.parameters["region"] == r.region  # the raw name goes to the notebook only
+    evil = [r for r in reports if r.region == EVIL][0]
+    assert "<" not in evil.out_dir and ".." not in evil.out_dir
+
+
+def test_plan_rejects_notebook_names_that_are_not_plain(tmp_path):
+    bad = good_notebook(tmp_path, "a_orders")
+    weird = bad.with_name("a orders;rm.ipynb")
+    shutil.copy(bad, weird)
+    with pytest.raises(ValueError, match="letters, digits"):
+        plan([weird], [ALL], period="2026Q3", data_path=tmp_path, out=tmp_path, fingerprint="f")
+
+
+def test_cache_key_changes_with_notebook_parameters_fingerprint_and_version(tmp_path):
+    nb = good_notebook(tmp_path)
+    base = dict(
+        notebook=notebook_hash(nb),
+        parameters={"region": "North"},
+        fingerprint="abc",
+        versions={"salesmeasure": "0.1.0"},
+    )
+    k0 = cache_key(**base)
+    assert cache_key(**base) == k0  # deterministic
+    assert cache_key(**{**base, "parameters": {"region": "South"}}) != k0
+    assert cache_key(**{**base, "fingerprint": "abd"}) != k0
+    assert cache_key(**{**base, "versions": {"salesmeasure": "0.1.1"}}) != k0
+    # outputs and execution counts do not change the notebook hash; code does
+    node = nbformat.read(nb, as_version=4)
+    node.cells[1].execution_count = 7
+    nbformat.write(node, nb)
+    assert notebook_hash(nb) == base["notebook"]
+    node.cells[-1].source += "\nprint(1)"
+    nbformat.write(node, nb)
+    assert notebook_hash(nb) != base["notebook"]
+
+
+def test_select_regions_all_means_consolidated_plus_every_region():
+    assert select_regions("all", ["East", "North"]) == [ALL, "East", "North"]
+    assert select_regions("north, ALL", ["East", "North"]) == ["North", ALL]
+    with pytest.raises(ValueError, match="unknown region 'Mars'"):
+        select_regions("Mars", ["East", "North"])
+
+
+# ---------------------------------------------------------------------------- store
+
+
+def test_atomic_write_keeps_old_file_when_the_write_fails(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    atomic_write(target, "old")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, "new half-written")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left
+
+
+def test_strip_ansi_removes_ipython_colour_codes():
+    assert (
+        strip_ansi("\x1b[0;31mValueError\x1b[0m: bad \x1b[1mthing\x1b[0m")
+        == "ValueError: bad thing"
+    )
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def executed_notebook(region: str = "North"):
+    """An executed-looking notebook built by hand (no kernel): outputs of every kind."""
+    nb = nbformat.v4.new_notebook()
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    code = nbformat.v4.new_code_cell("secret_code_marker = 1")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/markdown": f"## Region {region}\n\nTop customer: **<script>alert(1)</script>**"
+            },
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": '<table class="dataframe"><tr><td>&lt;b&gt;Bob&lt;/b&gt;</td></tr></table>'
+                '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
+                "text/plain": "table",
+            },
+        ),
+        nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output(
+            "display_data", data={HEADLINE_MIME: {"NPS": 31.5}, "text/plain": ""}
+        ),
+        nbformat.v4.new_output("display_data", data={"application/javascript": "alert(4)"}),
+        nbformat.v4.new_output("stream", name="stderr", text="FutureWarning: noisy\n"),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Survey report\n\n## Headline & numbers"), code]
+    return nb
+
+
+def header_for(region: str) -> dict:
+    return {
+        "title": "Survey report",
+        "period": "2026Q3",
+        "region": region,
+        "generated": "2026-11-27 10:00:00 UTC",
+        "parameters": [("region", repr(region)), ("period", "'2026Q3'")],
+        "provenance": [
+            ("Data fingerprint", "0b6bf3500d7875bb"),
+            ("salesmeasure", "0.1.0"),
+            ("Notebook", "02.ipynb, version abc"),
+            ("Executed", "12.3 s"),
+        ],
+    }
+
+
+def test_export_is_self_contained_with_code_hidden_and_every_part_of_the_template():
+    html, headline, toc = export_html(executed_notebook(), header_for("North"))
+    assert "secret_code_marker" not in html  # code hidden
+    assert not re.search(r"<script\b", html, re.I)  # no CDN require.js/MathJax, no scripts
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing fetched
+    assert "data:image/png;base64,iVBORw0KGgo" in html  # image embedded
+    for text in (
+        "Survey report",
+        "2026Q3",
+        "North",
+        "2026-11-27 10:00:00 UTC",  # header
+        "Parameters",
+        "Contents",  # parameters, table of contents
+        "Provenance",
+        "0b6bf3500d7875bb",
+        "12.3 s",
+        "version abc",
+    ):  # footer
+        assert text in html, text
+    assert "@page { size: A4" in html
+    assert headline == {"NPS": 31.5}
+    assert [t for _, _, t in toc] == ["Survey report", "Headline & numbers", "Region North"]
+    assert 'href="#Region-North"' in html and 'id="Region-North"' in html
+    assert "FutureWarning" not in html  # stderr is for analysts, not managers
+
+
+def test_export_escapes_data_strings_in_outputs_and_header():
+    html, _, _ = export_html(executed_notebook(EVIL), header_for(EVIL))
+    body = html[html.index("<body") :]
+    assert not re.search(r"<script\b", body, re.I)
+    assert "onerror" not in body and "javascript:" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # a customer named <script> stays text
+    assert "../evil &lt;script&gt;" in body  # the region in the header is text too
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in body  # pandas' own escaping is kept, not undone
+
+
+def test_prepare_drops_scripts_and_collects_headline_without_touching_the_input():
+    nb = executed_notebook()
+    clean, headline, _ = prepare(nb)
+    kinds = [list(o.get("data", {})) for o in clean.cells[1].outputs]
+    assert ["application/javascript"] not in kinds and [HEADLINE_MIME, "text/plain"] not in kinds
+    assert len(nb.cells[1].outputs) == 6  # the original is unchanged
+    assert headline == {"NPS": 31.5}
+
+
+# ---------------------------------------------------------------------------- pdf / formats
+
+
+def test_explicit_pdf_without_chromium_fails_naming_the_install_command(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("SALESMEASURE_CHROMIUM", raising=False)
+    with pytest.raises(ChromiumNotFound, match=r"apt-get install -y chromium"):
+        parse_formats("pdf", None)
+    fmts, exe, note = parse_formats("auto", None)
+    assert fmts == ("html",) and exe is None and "apt-get install -y chromium" in note
+
+
+def test_chromium_option_that_does_not_exist_is_an_error_not_a_fallback(monkeypatch):
+    monkeypatch.setenv("SALESMEASURE_CHROMIUM", "/no/such/chrome")
+    with pytest.raises(ChromiumNotFound, match="SALESMEASURE_CHROMIUM"):
+        find_chromium()
+
+
+def test_unknown_format_is_rejected():
+    with pytest.raises(ValueError, match="unknown format"):
+        parse_formats("html,docx", None)
+
+
+# ---------------------------------------------------------------------------- index
+
+
+def test_period_index_escapes_data_and_shows_errors_and_headlines(tmp_path):
+    period_dir = tmp_path / "2026Q3"
+    slug = slugify(EVIL)
+    ok = ReportRecord(
+        id=f"{slug}/a",
+        notebook="a",
+        period="2026Q3",
+        region=EVIL,
+        region_slug=slug,
+        key="k",
+        status="ok",
+        outputs={"html": "a.html"},
+        headline={"Top customer": "<script>x()</script>", "Revenue": 1234567.0},
+        title="Orders <b>report</b>",
+    )
+    bad = ReportRecord(
+        id="all/b",
+        notebook="b",
+        period="2026Q3",
+        region=ALL,
+        region_slug=ALL,
+        key="k",
+        status="failed",
+        error=ReportError("ValueError: no targets for <script>", cell=5, section="Breaks here"),
+    )
+    for rec in (ok, bad):
+        atomic_write(period_dir / rec.region_slug / f"{rec.notebook}.json", rec.to_json())
+    (period_dir / slug / "a.html").write_text("report")
+    page = write_period_index(
+        period_dir,
+        period="2026Q3",
+        notebooks=[("a", ok.title), ("b", "B")],
+        regions=[(ALL, ALL), (EVIL, slug)],
+        fingerprint="fp",
+        version="0.1.0",
+    ).read_text()
+    assert "<script" not in page
+    assert "../evil &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Orders &lt;b&gt;report&lt;/b&gt;" in page
+    assert (
+        "cell 5, section &#39;Breaks here&#39;: ValueError: no targets for &lt;script&gt;" in page
+    )
+    assert f'href="{slug}/a.html"' in page
+    assert "1,234,567" in page  # headline formatted
+    assert "1 ready" in page and "1 failed" in page
+    manifest = json.loads((period_dir / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 1, "failed": 1, "missing": 2}
+    root = write_root_index(tmp_path).read_text()
+    assert 'href="2026Q3/index.html"' in root and "1 failed" in root
+
+
+# ---------------------------------------------------------------------------- batches
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory, sample_dir):
+    """One batch: a good and a failing notebook, for all + North, HTML and PDF."""
+    d = tmp_path_factory.mktemp("pack")
+    nbs = d / "notebooks"
+    nbs.mkdir()
+    good_notebook(nbs)
+    failing_notebook(nbs)
+    out = d / "reports"
+    summary = render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="all,North",
+        notebooks_dir=nbs,
+        formats="html,pdf" if CHROMIUM else "html",
+        jobs=2,
+        progress=False,
+    )
+    return summary, out, nbs
+
+
+@pytest.mark.slow
+def test_batch_writes_every_good_report_and_isolates_the_failing_one(pack):
+    summary, out, _ = pack
+    period = out / "2026Q3"
+    assert not summary.ok
+    assert (summary.count("ok"), summary.count("failed")) == (2, 2)
+    for region in ("all", "north"):
+        assert (period / region / "a_orders.html").exists()
+        assert (period / region / "a_orders.ipynb").exists()
+        assert not (period / region / "b_broken.html").exists()  # no half report
+        assert (period / region / "b_broken.ipynb").exists()  # kept for the analyst
+    failed = [r for r in summary.records if r.status == "failed"]
+    err = failed[0].error
+    # cell 6 of the notebook (parameters, load, 2 headings, x =, heading, raise)
+    assert err.cell == 7 and err.section == "Breaks here"
+    assert err.message == f"ValueError: no targets for {failed[0].region}"  # ANSI stripped
+    text = summary.describe()
+    assert "FAILED north/b_broken: cell 7, section 'Breaks here'" in text
+
+
+@pytest.mark.slow
+def test_batch_html_shows_data_numbers_chart_and_provenance(pack, sample):
+    _, out, _ = pack
+    html = (out / "2026Q3" / "north" / "a_orders.html").read_text()
+    n = len(sample.slice(period="2026Q3", region="North").in_period("orders"))
+    assert f"Region <strong>North</strong> had {n} orders in 2026Q3." in html
+    assert "data:image/png;base64," in html
+    assert sample.fingerprint in html and "load_cached" not in html
+    assert not re.search(r"<script\b", html, re.I)
+
+
+@pytest.mark.slow
+def test_batch_index_shows_status_links_headline_and_error_without_traceback(pack, sample):
+    _, out, _ = pack
+    page = (out / "2026Q3" / "index.html").read_text()
+    n = len(sample.slice(period="2026Q3", region="North").in_period("orders"))
+    assert 'href="north/a_orders.html"' in page and 'href="all/a_orders.html"' in page
+    assert f"<dd>{n:,}</dd>" in page  # the headline the notebook left
+    assert "cell 7, section &#39;Breaks here&#39;: ValueError: no targets for North" in page
+    assert "Traceback" not in page and "\x1b[" not in page
+    assert "2026Q3" in (out / "index.html").read_text()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_batch_pdf_is_a4_with_pages_and_text(pack):
+    _, out, _ = pack
+    pdf = out / "2026Q3" / "north" / "a_orders.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pages, text_ops = pdf_pages_and_text_ops(pdf)
+    assert pages >= 1
+    assert text_ops > 20  # header, narrative, table, footer: not a blank page
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
+    assert box and abs(float(box.group(1)) - 595.92) < 2 and abs(float(box.group(2)) - 842.88) < 2
+
+
+@pytest.mark.slow
+def test_rerun_skips_unchanged_reports_and_reruns_a_changed_notebook(pack, sample_dir):
+    summary, out, nbs = pack
+    before = files_under(out / "2026Q3" / "north")
+    again = render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="North",
+        notebooks_dir=nbs,
+        formats=",".join(summary.formats),
+        notebooks="a_orders",
+        progress=False,
+    )
+    assert [r.status for r in again.records] == ["skipped"]
+    after = files_under(out / "2026Q3" / "north")
+    assert {k: v for k, v in after.items() if k.startswith("a_orders")} == {
+        k: v for k, v in before.items() if k.startswith("a_orders")
+    }  # untouched
+    # editing the notebook invalidates its cache entry
+    nb = nbformat.read(nbs / "a_orders.ipynb", as_version=4)
+    nb.cells[-1].source += "\nprint('changed')"
+    nbformat.write(nb, nbs / "a_orders.ipynb")
+    third = render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="North",
+        notebooks_dir=nbs,
+        formats="html",
+        notebooks="a_orders",
+        progress=False,
+    )
+    assert [r.status for r in third.records] == ["ok"]
+    # a failed report is never cached: it runs again
+    fourth = render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="North",
+        notebooks_dir=nbs,
+        formats="html",
+        notebooks="b_broken",
+        progress=False,
+    )
+    assert [r.status for r in fourth.records] == ["failed"]
+
+
+@pytest.fixture()
+def evil_data(tmp_path, sample_dir):
+    """The sample data with region North renamed to a hostile string."""
+    d = tmp_path / "data"
+    shutil.copytree(sample_dir, d)
+    for name in ("customers.csv", "reps.csv", "targets.csv"):
+        p = d / name
+        p.write_text(p.read_text().replace(",North,", f",{EVIL},"))
+    return d
+
+
+@pytest.mark.slow
+def test_hostile_region_name_stays_inside_out_and_is_text_everywhere(tmp_path, evil_data):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    good_notebook(nbs)
+    out = tmp_path / "reports"
+    s = render(
+        "2026Q3",
+        data=evil_data,
+        out=out,
+        regions=EVIL,
+        notebooks_dir=nbs,
+        formats="html",
+        jobs=1,
+        progress=False,
+    )
+    assert s.ok, s.describe()
+    written = [p.resolve() for p in tmp_path.rglob("*") if p.is_file()]
+    assert not any(p.name == "a_orders.html" and out.resolve() not in p.parents for p in written)
+    report = next((out / "2026Q3").glob("*/a_orders.html"))
+    assert re.fullmatch(r"evil-script-alert-1-script-[0-9a-f]{6}", report.parent.name)
+    for page in (report.read_text(), (out / "2026Q3" / "index.html").read_text()):
+        body = page[page.index("<body") :]
+        assert not re.search(r"<script\b", body, re.I)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.slow
+def test_cell_timeout_and_hung_report_fail_alone(tmp_path, sample_dir):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    write_notebook(nbs / "a_quick.ipynb", "# Quick", "x = 1")
+    write_notebook(nbs / "c_slow.ipynb", "# Slow", "import time\ntime.sleep(120)")
+    out = tmp_path / "reports"
+    s = render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="North",
+        notebooks_dir=nbs,
+        formats="html",
+        jobs=2,
+        execution_timeout=3,
+        progress=False,
+    )
+    status = {r.notebook: r for r in s.records}
+    assert status["a_quick"].status == "ok"
+    assert status["c_slow"].status == "failed"
+    assert "cell ran longer than 3 s" in status["c_slow"].error.message
+    assert status["c_slow"].error.cell == 3
+
+
+@pytest.mark.slow
+def test_worker_killed_after_report_timeout_and_batch_goes_on(tmp_path, sample_dir):
+    from salesmeasure.render.execute import run_local
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    hang = write_notebook(nbs / "c_hang.ipynb", "import time\ntime.sleep(600)")
+    good = good_notebook(nbs)
+    reports = plan(
+        [hang, good],
+        ["North"],
+        period="2026Q3",
+        data_path=sample_dir,
+        out=tmp_path / "r",
+        fingerprint="f",
+    )
+    results = dict(
+        (r.notebook, res)
+        for r, res in run_local(
+            reports, jobs=1, isolate=True, execution_timeout=None, report_timeout=20
+        )
+    )
+    assert not results["c_hang"].ok and "report timeout" in results["c_hang"].error.message
+    assert results["a_orders"].ok  # ran on the replacement worker
+
+
+@pytest.mark.slow
+def test_dask_scheduler_runs_the_same_work(tmp_path, sample_dir):
+    distributed = pytest.importorskip("distributed")
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    good_notebook(nbs)
+    failing_notebook(nbs)
+    out = tmp_path / "reports"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        assert cluster.scheduler_address.startswith(("tcp://", "inproc://"))
+        s = render(
+            "2026Q3",
+            data=sample_dir,
+            out=out,
+            regions="North",
+            notebooks_dir=nbs,
+            formats="html",
+            scheduler=cluster.scheduler_address,
+            progress=False,
+        )
+    status = {r.notebook: r.status for r in s.records}
+    assert status == {"a_orders": "ok", "b_broken": "failed"}
+    assert (out / "2026Q3" / "north" / "a_orders.html").exists()
+    assert "fresh kernel" in (out / "2026Q3" / "north" / "a_orders.html").read_text()
+
+
+@pytest.mark.slow
+def test_real_notebooks_render_for_one_region(tmp_path, sample_dir, notebook_dir):
+    s = render(
+        "2026Q3",
+        data=sample_dir,
+        out=tmp_path,
+        regions="North",
+        formats="html",
+        notebooks_dir=notebook_dir,
+        progress=False,
+    )
+    assert s.ok, s.describe()
+    assert len(s.records) == len(list(notebook_dir.glob("*.ipynb")))
+    for r in s.records:
+        html = (tmp_path / "2026Q3" / "north" / f"{r.notebook}.html").read_text()
+        assert "North" in html and not re.search(r"<script\b", html, re.I)
+
+
+def test_cli_render_with_pdf_and_no_chromium_exits_2_with_the_install_command(tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": str(tmp_path)}
+    env.pop("SALESMEASURE_CHROMIUM", None)
+    exe = str(Path(sys.executable).parent / "salesmeasure")
+    r = subprocess.run(
+        [exe, "render", "--formats", "pdf", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert r.returncode == 2
+    assert "apt-get install -y chromium" in r.stderr and "Traceback" not in r.stderr
