@@ -59,6 +59,27 @@ __all__ = [
     "allocation_weights",
     "proposed_targets",
     "pace_period",
+    "last_complete_month",
+    "Headline",
+    "period_headline",
+    "headline_table",
+    "describe_headline",
+    "describe_forecast",
+    "backtest_table",
+    "describe_backtest",
+    "proposals_table",
+    "describe_proposals",
+    "pacing_table",
+    "describe_pacing",
+    "attainment_table",
+    "describe_attainment",
+    "pvm_for_period",
+    "pvm_table",
+    "describe_pvm",
+    "check_parameters",
+    "options_table",
+    "PacingView",
+    "current_period_pacing",
     "BENCHMARK_ATTAINING",
     "FAST_MODELS",
 ]
@@ -257,6 +278,7 @@ class Forecast:
     aicc: float = math.nan
     seed: int | None = None
     spec: tuple | None = None
+    params: tuple | None = None
 
     @classmethod
     def from_samples(cls, index, samples, *, model: str = "given", notes=()) -> Forecast:
@@ -334,6 +356,30 @@ class Forecast:
             return (self.quantile(lo, total=True), self.quantile(hi, total=True))
         return pd.DataFrame({"low": self.quantile(lo), "high": self.quantile(hi)})
 
+    @property
+    def refit_models(self):
+        """``models=`` argument that refits this forecast's model (``"auto"`` for fallbacks)."""
+        return [self.spec] if self.spec else "auto"
+
+    def select(self, periods) -> Forecast:
+        """The forecast restricted to some of its steps (joint paths kept)."""
+        wanted = pd.PeriodIndex([pd.Period(p, freq=self.index.freq) for p in periods])
+        missing = wanted.difference(self.index)
+        if len(missing):
+            raise ValueError(f"forecast has no step(s) {list(missing.astype(str))}")
+        pos = [self.index.get_loc(p) for p in wanted]
+        return Forecast(
+            wanted,
+            self.samples[pos],
+            self.model,
+            self.notes,
+            self.history,
+            self.aicc,
+            self.seed,
+            self.spec,
+            self.params,
+        )
+
     def summary(self, levels=(0.5, 0.8)) -> pd.DataFrame:
         """Mean, median and intervals per step plus a ``total`` row."""
         rows = {}
@@ -371,8 +417,13 @@ def _ets_name(error, trend, seasonal, damped) -> str:
     return f"ETS({e},{t},{s})"
 
 
-def _fit_ets(y: pd.Series, spec, sp):
-    """Fit one ETS specification; heuristic initial states, estimated if that fails."""
+def _fit_ets(y: pd.Series, spec, sp, fixed_params=None):
+    """Fit one ETS specification; heuristic initial states, estimated if that fails.
+
+    With ``fixed_params`` (smoothing parameters of a heuristic-initialised fit of the
+    same specification on another series) the model is only run through the data
+    (``ETSModel.smooth``), no optimisation.
+    """
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     error, trend, seasonal, damped = spec
@@ -390,7 +441,10 @@ def _fit_ets(y: pd.Series, spec, sp):
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = model.fit(disp=False, maxiter=500)
+                if fixed_params is not None and init == "heuristic":
+                    res = model.smooth(np.asarray(fixed_params, dtype=float))
+                else:
+                    res = model.fit(disp=False, maxiter=500)
         except Exception as exc:  # noqa: BLE001 - try the next initialisation
             last_exc = exc
             continue
@@ -424,6 +478,7 @@ def baseline_forecast(
     repetitions: int = 1000,
     seed: int | None = 0,
     models: str | list = "auto",
+    fixed_params=None,
 ) -> Forecast:
     """Seasonal exponential-smoothing forecast with a simulated predictive distribution.
 
@@ -459,6 +514,10 @@ def baseline_forecast(
         Candidate ETS specifications; ``"auto"`` tries the four described above. Pass
         ``[forecast.spec]`` to refit a chosen model (e.g. in a backtest), or
         :data:`FAST_MODELS` for many small series.
+    fixed_params : sequence of float, optional
+        Smoothing parameters (``Forecast.params`` of another forecast with the same single
+        model in ``models``) to use instead of estimating them: e.g. reps pooling their
+        region's parameters while keeping their own level, season and error variance.
 
     Returns
     -------
@@ -514,7 +573,7 @@ def baseline_forecast(
         best = None
         for spec in cands:
             try:
-                res = _fit_ets(ys, spec, sp)
+                res = _fit_ets(ys, spec, sp, fixed_params if len(cands) == 1 else None)
             except Exception:  # noqa: BLE001 - any failed candidate is simply skipped
                 continue
             if best is None or res.aicc < best[1].aicc:
@@ -535,8 +594,17 @@ def baseline_forecast(
             notes.append(f"{_ets_name(*spec)} simulation diverged; simpler model used")
             continue
         samples = _clip_negative(samples, notes)
+        params = tuple(float(v) for v in np.asarray(res.params))
         return Forecast(
-            idx, samples, _ets_name(*spec), tuple(notes), y, float(res.aicc), seed, tuple(spec)
+            idx,
+            samples,
+            _ets_name(*spec),
+            tuple(notes),
+            y,
+            float(res.aicc),
+            seed,
+            tuple(spec),
+            params,
         )
 
     if n < 4:
@@ -1564,14 +1632,18 @@ def proposed_targets(
     alpha: float = 0.7,
     seed: int = 0,
     repetitions: int = 500,
+    months=None,
 ) -> pd.DataFrame:
     """Allocate a total target to regions and reps, with each target's P(attain).
 
     The total is split by :func:`allocate_nested` (blend ``alpha`` of history share and
     ``1 - alpha`` of potential share). Each region's and rep's own monthly revenue up to
     ``history_end`` is forecast ``horizon`` months ahead with ETS(A,N,A)
-    (:data:`FAST_MODELS`, or a simpler fallback for short histories) and P(attain) is
-    the simulated probability that its horizon total reaches its allocated target.
+    (:data:`FAST_MODELS`, or a simpler fallback for short histories); reps use their
+    region's estimated smoothing parameters (pooled, which also keeps the 25-odd rep
+    forecasts fast) with their own level, season and error variance. P(attain) is
+    the simulated probability that its total over ``months`` (default: every forecast
+    month) reaches its allocated target.
 
     Returns
     -------
@@ -1585,15 +1657,24 @@ def proposed_targets(
     start_m = hist["order_date"].min().to_period("M") if not hist.empty else end_m
     rows = []
 
+    pooled: dict = {}
+
     def _score(level, region, rep, amount, sub):
         y = monthly_revenue(sub, start=start_m, end=end_m) if not sub.empty else None
         if y is None or y.sum() == 0:
             return {"expected": 0.0, "p_attain": 0.0 if amount > 0 else 1.0, "model": "no history"}
-        fc = baseline_forecast(y, horizon, models=FAST_MODELS, seed=seed, repetitions=repetitions)
+        fixed = pooled.get(region) if level == "rep" else None
+        fc = baseline_forecast(
+            y, horizon, models=FAST_MODELS, seed=seed, repetitions=repetitions, fixed_params=fixed
+        )
+        if level == "region" and fc.spec == tuple(FAST_MODELS[0]):
+            pooled[region] = fc.params
+        if months is not None:
+            fc = fc.select(months)
         return {
             "expected": fc.total_mean,
             "p_attain": fc.prob_at_least(amount, total=True),
-            "model": fc.model,
+            "model": fc.model + (" (region's smoothing parameters)" if fixed and fc.spec else ""),
         }
 
     for region, grp in alloc.groupby("region", sort=True):
@@ -1673,3 +1754,481 @@ def pace_period(
         float(booked), target, start=start, end=end, as_of=as_of, month_weights=weights, forecast=fc
     )
     return p, fc, weights
+
+
+def last_complete_month(end, as_of) -> pd.Period:
+    """The last calendar month that ends on or before both ``end`` and ``as_of``."""
+    cut = min(pd.Timestamp(end).normalize(), pd.Timestamp(as_of).normalize())
+    m = cut.to_period("M")
+    return m if cut == m.end_time.normalize() else m - 1
+
+
+@dataclass(frozen=True, eq=False)
+class Headline:
+    """The period at a glance: target, actual (or projection), attainment, P(attain)."""
+
+    period: str
+    target: float
+    actual: float
+    complete: bool
+    expected_ex_ante: float
+    p_attain_ex_ante: float
+    projection: float = math.nan
+    p_attain_now: float = math.nan
+    model: str = ""
+
+    @property
+    def attainment(self) -> float:
+        """Actual (complete period) or projection (in progress) as a share of target."""
+        if not (self.target > 0):
+            return math.nan
+        return (self.actual if self.complete else self.projection) / self.target
+
+
+def period_headline(
+    orders: pd.DataFrame,
+    target_rows: pd.DataFrame,
+    period,
+    *,
+    as_of,
+    seed: int = 0,
+    repetitions: int = 1000,
+) -> Headline:
+    """Headline numbers of a report period (a :class:`salesmeasure.periods.Period`).
+
+    ``p_attain_ex_ante`` is the probability the baseline forecast made at the start of
+    the period (history up to the month before it) gave the recorded target; for a
+    period in progress ``projection`` and ``p_attain_now`` come from :func:`pace_period`.
+    """
+    start, end, as_of = period.start, period.end, pd.Timestamp(as_of)
+    target = selection_total(target_rows)
+    in_p = orders[(orders["order_date"] >= start) & (orders["order_date"] <= min(end, as_of))]
+    actual = float(in_p["amount"].sum())
+    complete = bool(as_of >= end)
+    months = [pd.Period(m.label, "M") for m in period.months()]
+    before = orders[orders["order_date"] < start]
+    expected = p_ex = math.nan
+    model = ""
+    if not before.empty:
+        hist = monthly_revenue(before, end=months[0] - 1)
+        fc = baseline_forecast(hist, len(months), seed=seed, repetitions=repetitions)
+        expected, model = fc.total_mean, fc.model
+        if target > 0:
+            p_ex = fc.prob_at_least(target, total=True)
+    projection = p_now = math.nan
+    if not complete and target > 0:
+        pc, _, _ = pace_period(
+            orders,
+            target=target,
+            start=start,
+            end=end,
+            as_of=as_of,
+            seed=seed,
+            repetitions=repetitions,
+        )
+        projection, p_now = pc.seasonal_projection, pc.p_attain
+    return Headline(
+        period.label, target, actual, complete, expected, p_ex, projection, p_now, model
+    )
+
+
+def _money(x: float) -> str:
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    sign = "-" if x < 0 else ""
+    if a >= 1e6:
+        return f"{sign}{a / 1e6:.2f}M"
+    if a >= 1e4:
+        return f"{sign}{a / 1e3:.1f}k"
+    return f"{sign}{a:,.0f}"
+
+
+def _pct(x: float, decimals: int = 0) -> str:
+    return "n/a" if x is None or not math.isfinite(x) else f"{x * 100:.{decimals}f}%"
+
+
+def headline_table(h: Headline) -> pd.DataFrame:
+    """Reader-ready headline table (text values)."""
+    rows = [
+        ("Target", _money(h.target) if h.target > 0 else "none recorded"),
+        ("Actual revenue" if h.complete else "Booked so far", _money(h.actual)),
+    ]
+    if not h.complete:
+        rows.append(("Projected total (seasonal pace)", _money(h.projection)))
+    rows += [
+        ("Attainment" if h.complete else "Projected attainment", _pct(h.attainment, 1)),
+        ("Forecast at period start", _money(h.expected_ex_ante)),
+        ("P(attain) at period start", _pct(h.p_attain_ex_ante)),
+    ]
+    if not h.complete:
+        rows.append(("P(attain) given what is booked", _pct(h.p_attain_now)))
+    return pd.DataFrame(rows, columns=["Measure", h.period]).set_index("Measure")
+
+
+def describe_headline(h: Headline, *, scope: str) -> str:
+    """One paragraph on the headline numbers, generated from them."""
+    if not h.target > 0:
+        return (
+            f"No target is recorded for {scope} in {h.period}; revenue was {_money(h.actual)}"
+            f"{'' if h.complete else ' so far'}. The proposal below suggests one."
+        )
+    if h.complete:
+        verdict = "met" if h.actual >= h.target else "missed"
+        text = (
+            f"{scope}: the {h.period} target of {_money(h.target)} was {verdict}; revenue was "
+            f"{_money(h.actual)}, {_pct(h.attainment, 1)} of target."
+        )
+    else:
+        text = (
+            f"{h.period} is in progress: {scope} has booked {_money(h.actual)} against a target of "
+            f"{_money(h.target)}; at the seasonal pace it would finish near {_money(h.projection)} "
+            f"({_pct(h.attainment, 1)} of target), and the forecast gives it a "
+            f"{_pct(h.p_attain_now)} chance of making the target."
+        )
+    if math.isfinite(h.p_attain_ex_ante):
+        hard = (
+            "a stretch"
+            if h.p_attain_ex_ante < 0.4
+            else "a give-away"
+            if h.p_attain_ex_ante > 0.9
+            else "attainable but not certain"
+        )
+        text += (
+            f" At the start of the period the baseline forecast expected {_money(h.expected_ex_ante)} "
+            f"and gave the target a {_pct(h.p_attain_ex_ante)} chance: {hard}."
+        )
+    return text
+
+
+def describe_forecast(fc: Forecast, proposal: TargetProposal, *, period: str, history_end) -> str:
+    """The forecast and proposed target of the next period in words."""
+    lo, hi = fc.interval(0.8, total=True)
+    text = (
+        f"Using revenue up to {history_end}, the {fc.model} baseline expects {_money(fc.total_mean)} in "
+        f"{period} (80% range {_money(lo)} to {_money(hi)}). A target of {_money(proposal.target)} "
+        f"would be attained with probability {_pct(proposal.p_attain)}"
+    )
+    if proposal.uplift:
+        text += (
+            f" -- the {_pct(proposal.attainability)}-attainable level {_money(proposal.base_target)} "
+            f"plus a {_pct(proposal.uplift, 1)} uplift"
+        )
+    side = "above" if proposal.stretch >= 0 else "below"
+    text += f"; that is {_pct(abs(proposal.stretch), 1)} {side} the expected revenue."
+    if fc.notes:
+        text += " Note: " + "; ".join(fc.notes) + "."
+    return text
+
+
+def backtest_table(bt: Backtest) -> pd.DataFrame:
+    """Reader-ready summary of a backtest."""
+    s = bt.summary()
+    out = pd.DataFrame(
+        {
+            "Forecasts scored": s["n"].astype(int).astype(str).to_numpy(),
+            "MAPE": s["mape"].map(lambda v: f"{v:.1f}%").to_numpy(),
+            "Bias (actual - forecast)": s["bias"].map(_money).to_numpy(),
+            "In 50% interval": s["coverage_50"].map(_pct).to_numpy(),
+            "In 80% interval": s["coverage_80"].map(_pct).to_numpy(),
+            "Calibration": np.where(s["flag_80"], "FLAG: intervals too narrow", "ok"),
+        },
+        index=["Each month", f"{bt.horizon}-month total"],
+    )
+    return out
+
+
+def describe_backtest(bt: Backtest) -> str:
+    """Calibration verdict in words."""
+    s = bt.summary()
+    m, t = s.loc["per step"], s.loc["horizon total"]
+    text = (
+        f"Refitted at {len(bt.totals)} past origins, the forecast missed monthly revenue by "
+        f"{m['mape']:.1f}% on average (MAPE) and the {bt.horizon}-month total by {t['mape']:.1f}%. "
+        f"Its 80% intervals held {_pct(m['coverage_80'])} of monthly actuals and its 50% intervals "
+        f"{_pct(m['coverage_50'])}."
+    )
+    if m["flag_80"] or t["flag_80"]:
+        text += (
+            " **Calibration flag:** the 80% intervals covered significantly fewer actuals than 80%, "
+            "so the stated probabilities of attaining are too optimistic about certainty; treat "
+            "P(attain) with caution."
+        )
+    else:
+        text += " That is consistent with nominal coverage, so the P(attain) figures can be read as stated."
+    return text
+
+
+def proposals_table(smart: pd.DataFrame) -> pd.DataFrame:
+    """Reader-ready table of proposed targets with P(attain) and the SMART checks."""
+    tick = {True: "yes", False: "NO"}
+    out = pd.DataFrame(
+        {
+            "Level": smart["level"].str.capitalize(),
+            "Owner": smart["owner"],
+            "Region": smart["region"],
+            "Target": smart["amount"].map(lambda v: f"{int(v):,}"),
+            "Forecast": smart["expected"].map(_money),
+            "P(attain)": smart["p_attain"].map(_pct),
+            "Share of total": smart["share_of_total"].map(lambda v: _pct(v, 1)),
+            "Specific": smart["specific"].map(tick),
+            "Measurable": smart["measurable"].map(tick),
+            "Attainable": smart["attainable"].map(tick),
+            "Relevant": smart["relevant"].map(tick),
+            "Time-bound": smart["time_bound"].map(tick),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def describe_proposals(smart: pd.DataFrame, *, period: str, p_band=(0.5, 0.9)) -> str:
+    """Which proposed targets pass the SMART check and why the others do not."""
+    reps = smart[smart["level"] == "rep"]
+    n_ok = int(reps["smart"].sum())
+    text = (
+        f"The {period} target is split over {smart['level'].eq('region').sum()} region(s) and "
+        f"{len(reps)} reps in whole currency units that add up exactly to the total. "
+        f"{n_ok} of {len(reps)} rep targets pass all five SMART checks."
+    )
+    easy = reps[reps["p_attain"] > p_band[1]]["owner"].tolist()
+    hard = reps[reps["p_attain"] < p_band[0]]["owner"].tolist()
+    if hard:
+        text += (
+            f" Below a {_pct(p_band[0])} chance of attaining on their own trend: {', '.join(map(str, hard))}"
+            " -- their share of the total outruns their recent momentum; review them before publishing."
+        )
+    if easy:
+        text += f" Above {_pct(p_band[1])} (too easy): {', '.join(map(str, easy))}."
+    if len(reps):
+        lo, hi = BENCHMARK_ATTAINING
+        exp_share = float(reps["p_attain"].mean())
+        where = "below" if exp_share < lo else "above" if exp_share > hi else "within"
+        text += (
+            f" On these targets about {_pct(exp_share)} of reps would be expected to attain (the mean of "
+            f"their P(attain)), {where} the {_pct(lo)}-{_pct(hi)} benchmark."
+        )
+    return text
+
+
+def pacing_table(p: Pacing) -> pd.DataFrame:
+    """Reader-ready pacing table."""
+    rows = [
+        ("Target", _money(p.target)),
+        ("Booked so far", _money(p.achieved)),
+        ("Time elapsed", f"{p.days_elapsed} of {p.days_total} days ({_pct(p.time_elapsed)})"),
+        ("Revenue expected by now (seasonal)", f"{_pct(p.expected_share)} of the period's"),
+        ("Pace vs even days", _pct(p.linear_pace)),
+        ("Pace vs seasonal path", _pct(p.seasonal_pace)),
+        ("Run-rate projection", _money(p.run_rate_projection)),
+        ("Seasonal projection", _money(p.seasonal_projection)),
+        ("Daily run-rate so far", _money(p.run_rate)),
+        ("Daily run-rate required", _money(p.required_run_rate)),
+        ("P(attain) given what is booked", _pct(p.p_attain)),
+        (
+            "Projected total, 80% range",
+            f"{_money(p.projection_low)} to {_money(p.projection_high)}",
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Measure", "Value"]).set_index("Measure")
+
+
+def describe_pacing(p: Pacing, *, period: str, scope: str) -> str:
+    """Pacing in words."""
+    ahead = "ahead of" if p.seasonal_pace >= 1 else "behind"
+    text = (
+        f"{period}, {p.days_elapsed} of {p.days_total} days in: {scope} has booked {_money(p.achieved)} "
+        f"({_pct(p.attainment_to_date)} of the {_money(p.target)} target) while the seasonal pattern "
+        f"expects {_pct(p.expected_share)} of the period's revenue by now, so it is {ahead} pace "
+        f"({_pct(p.seasonal_pace)}). Keeping the current daily run-rate of {_money(p.run_rate)} would "
+        f"end at {_money(p.run_rate_projection)}; the target needs {_money(p.required_run_rate)} a day "
+        f"from here."
+    )
+    if math.isfinite(p.p_attain):
+        text += f" Given what is booked, the forecast puts the chance of making the target at {_pct(p.p_attain)}."
+    return text
+
+
+def attainment_table(att: pd.DataFrame, level: str = "region") -> pd.DataFrame:
+    """Reader-ready attainment table of one level."""
+    a = att[att["level"] == level]
+    out = pd.DataFrame(
+        {
+            "Region": a["region"],
+            **({"Rep": a["rep_id"]} if level == "rep" else {}),
+            "Target": a["target"].map(_money),
+            "Actual": a["actual"].map(_money),
+            "Attainment": a["attainment"].map(lambda v: _pct(v, 1)),
+            "Gap": a["gap"].map(_money),
+            "Attained": a["attained"].map({True: "yes", False: "no"}),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def describe_attainment(share: AttainingShare, *, period: str) -> str:
+    """The share of reps at or above target against the benchmark, in words."""
+    if share.n_reps == 0:
+        return f"No rep targets are recorded for {period}."
+    lo, hi = share.benchmark
+    e = share.estimate
+    verdict = {
+        "below": "below the range, which suggests the targets were set too high (or the period was weak)",
+        "within": "within the range a well-set target should produce",
+        "above": "above the range, which suggests the targets were set too low",
+    }[share.position]
+    return (
+        f"In {period}, {share.attained} of {share.n_reps} reps ({_pct(e.value)}, 95% interval "
+        f"{_pct(e.ci_low)} to {_pct(e.ci_high)}) reached their target. The common benchmark is that "
+        f"{_pct(lo)}-{_pct(hi)} of reps should; this is {verdict}."
+    )
+
+
+def pvm_for_period(orders: pd.DataFrame, period, *, as_of) -> tuple[PVMBridge, str, str]:
+    """Bridge of a period against the same period a year earlier (same elapsed days if
+    the period is in progress). Returns the bridge and the base and current labels."""
+    as_of = pd.Timestamp(as_of)
+    end = min(period.end, as_of)
+    base_p = period.same_period_last_year()
+    base_end = base_p.start + (end - period.start)
+    cur = orders[(orders["order_date"] >= period.start) & (orders["order_date"] <= end)]
+    base = orders[(orders["order_date"] >= base_p.start) & (orders["order_date"] <= base_end)]
+    partial = "" if end >= period.end else f" to {end:%d %b}"
+    base_partial = "" if end >= period.end else f" to {base_end:%d %b}"
+    return price_volume_mix(cur, base), f"{base_p.label}{base_partial}", f"{period.label}{partial}"
+
+
+def pvm_table(bridge: PVMBridge) -> pd.DataFrame:
+    """Reader-ready per-line bridge."""
+    t = bridge.by_line
+    out = pd.DataFrame(
+        {
+            "Base revenue": t["base_revenue"].map(_money),
+            "Current revenue": t["current_revenue"].map(_money),
+            "Units (base -> current)": [
+                f"{int(a):,} -> {int(b):,}"
+                for a, b in zip(t["base_quantity"], t["current_quantity"], strict=True)
+            ],
+            "Avg price (base -> current)": [
+                f"{a:,.1f} -> {b:,.1f}" if math.isfinite(a) and math.isfinite(b) else "n/a"
+                for a, b in zip(t["base_price"], t["current_price"], strict=True)
+            ],
+            "Volume": t["volume"].map(_money),
+            "Mix": t["mix"].map(_money),
+            "Price": t["price"].map(_money),
+            "New/lost": (t["new"] + t["lost"]).map(_money),
+            "Change": t["change"].map(_money),
+        }
+    )
+    out.index.name = "Product line"
+    return out
+
+
+def describe_pvm(bridge: PVMBridge, *, base: str, current: str) -> str:
+    """The bridge in words: which effect moved revenue most."""
+    e = bridge.effects
+    ch = bridge.change
+    parts = {k: e[k] for k in ("volume", "mix", "price", "new", "lost") if abs(e[k]) > 0}
+    biggest = max(parts, key=lambda k: abs(parts[k])) if parts else None
+    text = (
+        f"Revenue went from {_money(e['base'])} in {base} to {_money(e['current'])} in {current} "
+        f"({'+' if ch >= 0 else ''}{_money(ch)}, {_pct(ch / e['base'] if e['base'] else math.nan, 1)}). "
+        f"Volume contributed {_money(e['volume'])}, mix {_money(e['mix'])} and price {_money(e['price'])}"
+    )
+    if e["new"] or e["lost"]:
+        text += f", new product lines {_money(e['new'])} and lost lines {_money(e['lost'])}"
+    text += "; the effects add up exactly to the change."
+    if biggest:
+        text += f" The largest effect is {biggest}."
+    return text
+
+
+def check_parameters(*, uplift: float, history_weight: float) -> None:
+    """Validate the target-setting report's own parameters (clear ValueError)."""
+    if (
+        isinstance(uplift, bool)
+        or not isinstance(uplift, int | float)
+        or not math.isfinite(uplift)
+        or not -0.5 <= uplift <= 1
+    ):
+        raise ValueError(
+            f"parameter 'uplift' must be a number between -0.5 and 1 (0.05 = +5%), got {uplift!r}"
+        )
+    if (
+        isinstance(history_weight, bool)
+        or not isinstance(history_weight, int | float)
+        or not 0 <= history_weight <= 1
+    ):
+        raise ValueError(
+            f"parameter 'history_weight' must be between 0 and 1, got {history_weight!r}"
+        )
+
+
+def options_table(
+    fc: Forecast, *, attainability: float = 0.6, uplifts=(-0.05, 0.0, 0.05, 0.10)
+) -> pd.DataFrame:
+    """Target options around the attainable level and their P(attain), for managers."""
+    curve = attainability_curve(fc, uplifts, attainability=attainability)
+    return pd.DataFrame(
+        {
+            "Uplift on attainable level": curve["uplift"].map(lambda u: f"{u * 100:+.0f}%"),
+            "Target": curve["target"].map(lambda v: f"{v:,.0f}"),
+            "vs forecast mean": (curve["target"] / fc.total_mean - 1).map(
+                lambda v: f"{v * 100:+.1f}%"
+            ),
+            "P(attain)": curve["p_attain"].map(_pct),
+        }
+    ).set_index("Uplift on attainable level")
+
+
+@dataclass(frozen=True, eq=False)
+class PacingView:
+    """Pacing of the period in progress, ready for the report."""
+
+    period: str
+    pacing: Pacing
+    curve: pd.DataFrame
+    target_source: str
+
+
+def current_period_pacing(
+    orders: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    as_of,
+    kind: str = "Q",
+    fiscal_start_month: int = 1,
+    fallback: tuple[str, float] | None = None,
+    seed: int = 0,
+    repetitions: int = 1000,
+    models="auto",
+) -> PacingView | None:
+    """Pacing of the period of ``kind`` that contains ``as_of``.
+
+    The target is the recorded one (:func:`period_targets`, :func:`selection_total`);
+    failing that ``fallback = (period label, amount)`` when its label matches (e.g. the
+    report's proposal for that period). Returns None when ``as_of`` is the last day of a
+    period (nothing in progress) or no target is available.
+    """
+    from salesmeasure.periods import Period
+
+    as_of = pd.Timestamp(as_of).normalize()
+    cur = Period.from_timestamp(as_of, kind, fiscal_start_month=fiscal_start_month)
+    if as_of >= cur.end:
+        return None
+    total = selection_total(period_targets(targets, cur))
+    source = "recorded target"
+    if not total > 0 and fallback is not None and fallback[0] == cur.label:
+        total, source = float(fallback[1]), "proposed target"
+    if not total > 0:
+        return None
+    p, _, weights = pace_period(
+        orders,
+        target=total,
+        start=cur.start,
+        end=cur.end,
+        as_of=as_of,
+        seed=seed,
+        repetitions=repetitions,
+        models=models,
+    )
+    return PacingView(cur.label, p, pacing_curve(orders, p, month_weights=weights), source)

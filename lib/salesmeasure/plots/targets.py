@@ -1,0 +1,346 @@
+"""Charts of the target-setting report (notebook 01).
+
+Every function takes the result of a :mod:`salesmeasure.targets` function, draws on
+``ax`` (or a new Axes) and returns the Axes. Amounts are labelled in ``currency`` (the
+data carries no currency code, so the default says "currency units").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+
+__all__ = [
+    "plot_forecast_fan",
+    "plot_backtest",
+    "plot_attainability_curve",
+    "plot_pacing",
+    "plot_attainment_distribution",
+    "plot_pvm_waterfall",
+    "plot_proposed_targets",
+]
+
+DEFAULT_CURRENCY = "currency units"
+
+
+def _money_axis(axis) -> None:
+    def fmt(x, _pos):
+        a = abs(x)
+        if a >= 1e6:
+            return f"{x / 1e6:.1f}M"
+        if a >= 1e3:
+            return f"{x / 1e3:.0f}k"
+        return f"{x:.0f}"
+
+    axis.set_major_formatter(FuncFormatter(fmt))
+
+
+def _ts(index: pd.PeriodIndex):
+    return index.to_timestamp(how="start")
+
+
+def plot_forecast_fan(
+    history: pd.Series,
+    forecast,
+    *,
+    target: pd.Series | None = None,
+    ax=None,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
+    levels=(0.5, 0.8),
+):
+    """Monthly revenue history, the forecast median with 50%/80% bands and the target.
+
+    Parameters
+    ----------
+    history : Series
+        Revenue per month (PeriodIndex).
+    forecast : Forecast
+        From :func:`salesmeasure.targets.baseline_forecast`.
+    target : Series, optional
+        Target per forecast month (e.g. from :func:`~salesmeasure.targets.phase`), drawn
+        as a dashed step line.
+    """
+    ax = get_ax(ax, figsize=(9, 4.5))
+    ax.plot(
+        _ts(history.index), history.to_numpy(), color=PALETTE[0], lw=1.8, label="Actual revenue"
+    )
+    x = _ts(forecast.index)
+    # join the fan to the last actual so the chart reads as one line
+    x_join = np.concatenate([[_ts(history.index)[-1]], x])
+    last = float(history.iloc[-1])
+    for lv, alpha in zip(sorted(levels, reverse=True), (0.18, 0.32), strict=False):
+        iv = forecast.interval(lv)
+        ax.fill_between(
+            x_join,
+            np.concatenate([[last], iv["low"].to_numpy()]),
+            np.concatenate([[last], iv["high"].to_numpy()]),
+            color=PALETTE[1],
+            alpha=alpha,
+            lw=0,
+            label=f"{int(lv * 100)}% forecast interval",
+        )
+    med = forecast.quantile(0.5).to_numpy()
+    ax.plot(
+        x_join,
+        np.concatenate([[last], med]),
+        color=PALETTE[1],
+        lw=1.8,
+        ls="-",
+        label="Forecast median",
+    )
+    if target is not None:
+        t = pd.Series(target)
+        ax.step(
+            _ts(t.index), t.to_numpy(), where="post", color=STATUS_COLOURS["bad"], ls="--", lw=1.6
+        )
+        ax.plot([], [], color=STATUS_COLOURS["bad"], ls="--", label="Target (phased by month)")
+        # extend the last step to the end of the last month
+        end = (t.index[-1] + 1).to_timestamp(how="start")
+        ax.hlines(t.iloc[-1], _ts(t.index)[-1], end, color=STATUS_COLOURS["bad"], ls="--", lw=1.6)
+    ax.set_xlabel("Month")
+    ax.set_ylabel(f"Revenue per month ({currency})")
+    _money_axis(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title or f"Revenue history and forecast ({forecast.model})")
+    ax.legend(loc="upper left", fontsize=9)
+    return ax
+
+
+def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title: str | None = None):
+    """Backtest: each origin's forecast of the horizon total with its 50%/80% intervals
+    against the actual total; misses outside the 80% interval are marked."""
+    ax = get_ax(ax, figsize=(9, 4))
+    t = backtest.totals.reset_index(drop=True)
+    labels = [f"after {o}" for o in t["origin"].astype(str)]
+    x = np.arange(len(t))
+    ax.vlines(
+        x, t["low_80"], t["high_80"], color=PALETTE[1], lw=6, alpha=0.35, label="80% interval"
+    )
+    ax.vlines(x, t["low_50"], t["high_50"], color=PALETTE[1], lw=6, alpha=0.8, label="50% interval")
+    ax.scatter(x, t["mean"], color=PALETTE[1], marker="_", s=200, zorder=3, label="Forecast mean")
+    inside = t["in_80"].to_numpy(bool)
+    ax.scatter(
+        x[inside],
+        t.loc[inside, "actual"],
+        color=STATUS_COLOURS["good"],
+        zorder=4,
+        label="Actual, inside 80%",
+    )
+    ax.scatter(
+        x[~inside],
+        t.loc[~inside, "actual"],
+        color=STATUS_COLOURS["bad"],
+        marker="X",
+        s=70,
+        zorder=4,
+        label="Actual, outside 80%",
+    )
+    ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=9)
+    ax.set_xlabel("Forecast origin (last month of data used)")
+    ax.set_ylabel(f"Revenue over {backtest.horizon} months ({currency})")
+    _money_axis(ax.yaxis)
+    s = backtest.summary().loc["horizon total"]
+    ax.set_title(title or f"Backtest: 80% intervals covered {s['coverage_80']:.0%} of actuals")
+    ax.legend(fontsize=8, loc="best")
+    return ax
+
+
+def plot_attainability_curve(
+    curve: pd.DataFrame,
+    *,
+    proposal=None,
+    ax=None,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
+):
+    """P(attain) against the target amount (from :func:`attainability_curve`)."""
+    ax = get_ax(ax, figsize=(7, 4))
+    ax.plot(curve["target"], curve["p_attain"], color=PALETTE[0], marker="o", ms=4)
+    if proposal is not None:
+        ax.axvline(proposal.target, color=STATUS_COLOURS["bad"], ls="--", lw=1.2)
+        ax.annotate(
+            f"proposed: {proposal.p_attain:.0%}",
+            (proposal.target, proposal.p_attain),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    ax.set_xlabel(f"Target for the period ({currency})")
+    ax.set_ylabel("Probability of attaining")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _money_axis(ax.xaxis)
+    ax.set_ylim(0, 1)
+    ax.set_title(title or "How the chance of attaining falls as the target rises")
+    return ax
+
+
+def plot_pacing(
+    curve: pd.DataFrame,
+    pacing,
+    *,
+    ax=None,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
+):
+    """Cumulative booked revenue against the linear and seasonal target paths, with the
+    80% projection range at period end (from :func:`pacing_curve` and :func:`pacing`)."""
+    ax = get_ax(ax, figsize=(9, 4.5))
+    ax.plot(curve.index, curve["booked"], color=PALETTE[0], lw=2.2, label="Booked to date")
+    ax.plot(
+        curve.index,
+        curve["linear_target"],
+        color=PALETTE[7],
+        ls=":",
+        lw=1.4,
+        label="Target path, even days",
+    )
+    ax.plot(
+        curve.index,
+        curve["seasonal_target"],
+        color=STATUS_COLOURS["bad"],
+        ls="--",
+        lw=1.4,
+        label="Target path, seasonal",
+    )
+    if np.isfinite(pacing.projection_low):
+        ax.vlines(
+            curve.index[-1],
+            pacing.projection_low,
+            pacing.projection_high,
+            color=PALETTE[1],
+            lw=8,
+            alpha=0.5,
+            label="Projected total, 80% range",
+        )
+    ax.axvline(pacing.as_of, color="grey", lw=0.8)
+    ax.annotate(
+        f"data to {pacing.as_of:%d %b}",
+        (pacing.as_of, 0),
+        xytext=(4, 6),
+        textcoords="offset points",
+        fontsize=8,
+    )
+    ax.set_xlabel("Date")
+    ax.set_ylabel(f"Cumulative revenue ({currency})")
+    _money_axis(ax.yaxis)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title or "Pacing: booked revenue against the target path")
+    ax.legend(loc="upper left", fontsize=9)
+    return ax
+
+
+def plot_attainment_distribution(
+    att: pd.DataFrame,
+    *,
+    share=None,
+    ax=None,
+    title: str | None = None,
+):
+    """Reps sorted by attainment (% of target), with the 100% line; the title gives the
+    share at or above target against the 60-70% benchmark."""
+    ax = get_ax(ax, figsize=(9, 4.5))
+    reps = att[(att["level"] == "rep") & (att["target"] > 0)].sort_values("attainment")
+    if reps.empty:
+        ax.text(0.5, 0.5, "No rep targets recorded for this period", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title(title or "Rep attainment")
+        return ax
+    colours = [STATUS_COLOURS["good"] if a else STATUS_COLOURS["bad"] for a in reps["attained"]]
+    hatches = ["" if a else "//" for a in reps["attained"]]
+    bars = ax.barh(reps["rep_id"].astype(str), reps["attainment"], color=colours)
+    for b, h in zip(bars, hatches, strict=True):
+        b.set_hatch(h)
+    ax.axvline(1.0, color="black", lw=1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("Attainment (actual revenue as % of target)")
+    ax.set_ylabel("Rep")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(
+        handles=[
+            Patch(color=STATUS_COLOURS["good"], label="At or above target"),
+            Patch(facecolor=STATUS_COLOURS["bad"], hatch="//", label="Below target"),
+        ],
+        loc="lower right",
+        fontsize=9,
+    )
+    if title is None and share is not None:
+        lo, hi = share.benchmark
+        title = f"{share.share:.0%} of reps at or above target (benchmark {lo:.0%}-{hi:.0%})"
+    ax.set_title(title or "Rep attainment")
+    return ax
+
+
+def plot_pvm_waterfall(
+    bridge, *, ax=None, currency: str = DEFAULT_CURRENCY, title: str | None = None, labels=None
+):
+    """Waterfall from base to current revenue through volume, mix, price, new and lost."""
+    ax = get_ax(ax, figsize=(9, 4.5))
+    e = bridge.effects
+    steps = ["volume", "mix", "price"] + [k for k in ("new", "lost") if abs(e[k]) > 0]
+    names = labels or {}
+    xt = (
+        [names.get("base", "Base")]
+        + [s.capitalize() for s in steps]
+        + [names.get("current", "Current")]
+    )
+    ax.bar(0, e["base"], color=PALETTE[7])
+    running = e["base"]
+    for i, s in enumerate(steps, start=1):
+        v = e[s]
+        ax.bar(
+            i,
+            v,
+            bottom=running,
+            color=STATUS_COLOURS["good"] if v >= 0 else STATUS_COLOURS["bad"],
+            hatch="" if v >= 0 else "//",
+        )
+        ax.annotate(
+            f"{v:+,.0f}",
+            (i, running + max(v, 0)),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+        running += v
+    ax.bar(len(steps) + 1, e["current"], color=PALETTE[0])
+    for i, v in ((0, e["base"]), (len(steps) + 1, e["current"])):
+        ax.annotate(
+            f"{v:,.0f}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=9
+        )
+    ax.set_xticks(range(len(xt)), xt)
+    ax.set_ylabel(f"Revenue ({currency})")
+    _money_axis(ax.yaxis)
+    lo = min(e["base"], e["current"], running) * 0.8
+    ax.set_ylim(bottom=max(0, lo))
+    ax.set_title(title or "Revenue bridge: price, volume and mix")
+    return ax
+
+
+def plot_proposed_targets(
+    proposals: pd.DataFrame,
+    *,
+    ax=None,
+    currency: str = DEFAULT_CURRENCY,
+    title: str | None = None,
+):
+    """Proposed target against the forecast of each owner, labelled with P(attain)."""
+    ax = get_ax(ax, figsize=(9, max(3.5, 0.3 * len(proposals) + 1)))
+    df = proposals.reset_index(drop=True)
+    y = np.arange(len(df))[::-1]
+    ax.barh(y, df["amount"], color=PALETTE[0], alpha=0.85, label="Proposed target")
+    ax.scatter(df["expected"], y, color=PALETTE[1], marker="D", zorder=3, label="Forecast (mean)")
+    for yi, (amt, p) in zip(y, zip(df["amount"], df["p_attain"], strict=True), strict=True):
+        ax.annotate(f"P={p:.0%}", (amt, yi), xytext=(4, -3), textcoords="offset points", fontsize=8)
+    ax.set_yticks(y, df["owner"].astype(str), fontsize=8)
+    ax.set_xlabel(f"Revenue for the period ({currency})")
+    ax.set_ylabel("Owner")
+    _money_axis(ax.xaxis)
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title(title or "Proposed targets and their chance of being attained")
+    return ax

@@ -1,0 +1,131 @@
+"""Notebook 01 (target setting) runs on the sample data for every region and for `all`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "01_target_setting.ipynb"
+REGIONS = json.loads((ROOT / "data" / "sample" / "generator.json").read_text(encoding="utf-8"))[
+    "regions"
+]
+SECTIONS = [
+    "## Headline",
+    "## History and forecast",
+    "## Forecast calibration",
+    "## Proposed targets by region and rep",
+    "## Pacing of the period in progress",
+    "## Rep attainment",
+    "## Price, volume and mix",
+]
+
+
+@pytest.fixture()
+def inline_charts(monkeypatch):
+    # conftest sets MPLBACKEND=Agg, under which a kernel shows no charts at all
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+
+def _run(tmp_path, **parameters):
+    import papermill as pm
+
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(ROOT),
+        execution_timeout=300,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _markdown(nb) -> str:
+    return "\n".join(
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "display_data" and "text/markdown" in o.get("data", {})
+    )
+
+
+def _images(nb) -> int:
+    return sum(
+        "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    )
+
+
+def test_parameters_cell_names_and_defaults():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    src = params[0].source
+    for name in (
+        "period: str",
+        "region: str",
+        "data_path: str",
+        "attainability: float",
+        "uplift: float",
+    ):
+        assert name in src
+    assert all(
+        line.split("#", 1)[1].strip() for line in src.splitlines()
+    )  # every parameter has help
+
+
+def test_sections_present_and_no_outputs_committed():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for s in SECTIONS:
+        assert s in md
+    for c in nb.cells:
+        if c.cell_type == "code":
+            assert c.outputs == [] and c.execution_count is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("region", ["all", *REGIONS])
+def test_notebook_runs_for_region(tmp_path, region, inline_charts):
+    nb = _run(tmp_path, region=region, period="2026Q3")
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
+    assert not errors
+    text = _markdown(nb)
+    label = "All regions" if region == "all" else f"{region} region"
+    assert label in text
+    assert "target of" in text and "P(attain)" in text
+    assert "the effects add up exactly to the change" in text
+    assert "reps" in text and "benchmark" in text
+    # fan chart, backtest, proposals, pacing, attainment distribution, PVM waterfall
+    assert _images(nb) >= 6
+
+
+@pytest.mark.slow
+def test_notebook_runs_for_a_period_in_progress(tmp_path, inline_charts):
+    nb = _run(tmp_path, region="all", period="2026Q4")
+    text = _markdown(nb)
+    assert "2026Q4 is in progress" in text
+    assert _images(nb) >= 6
+
+
+@pytest.mark.slow
+def test_bad_attainability_stops_with_a_clear_message(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match="attainability"):
+        _run(tmp_path, region="all", attainability=1.5)
