@@ -12,7 +12,7 @@ lifetimes needs pandas 2.3 and setuptools < 81, so it lives in its own virtualen
 
 Each measurement runs in a fresh subprocess (ours with this interpreter, lifetimes with
 ``.venv-lifetimes/bin/python``) on the same generated data, written once to
-``benchmarks/data/``. Time is the best of ``--repeat`` calls; peak memory is the growth of
+``benchmarks/data/``. Time is the best of ``--repeat`` calls (for both libraries); peak memory is the growth of
 the process's peak resident set (Linux ``VmHWM``, reset just before the call through
 ``/proc/self/clear_refs``) during one further call, so it counts every allocator (numpy,
 pandas, Arrow).
@@ -243,7 +243,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--transactions", type=int, default=5_000_000)
     ap.add_argument("--customers", type=int, default=1_000_000)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="timed calls per case (best is kept), for both libraries",
+    )
     ap.add_argument("--skip-lifetimes", action="store_true")
     args = ap.parse_args()
     have_lt = LIFETIMES_PY.exists() and not args.skip_lifetimes
@@ -263,7 +268,7 @@ def main() -> None:
     rows = []
     for task, path, label in cases:
         ours = run_worker(sys.executable, "ours", task, path, args.repeat)
-        theirs = run_worker(LIFETIMES_PY, "lifetimes", task, path, 1) if have_lt else None
+        theirs = run_worker(LIFETIMES_PY, "lifetimes", task, path, args.repeat) if have_lt else None
         rows.append((label, task, ours, theirs))
         print(f"== {label}")
         print(f"   salesmeasure: {ours['seconds']:8.2f} s   peak +{ours['peak_mb']:7.0f} MB")

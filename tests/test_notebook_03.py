@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -51,8 +50,6 @@ def run(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("nb03")
 
     def _run(**params):
-        # the kernel must use its inline backend (MPLBACKEND=Agg would hide every chart)
-        os.environ.pop("MPLBACKEND", None)
         out = out_dir / f"03_{'_'.join(str(v) for v in params.values())}.ipynb"
         pm.execute_notebook(
             str(NB),

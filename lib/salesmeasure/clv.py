@@ -88,7 +88,7 @@ def _period_index(dates: pd.Series, freq: str, col: str) -> np.ndarray:
     vals = d.to_numpy(dtype="datetime64[ns]")
     if freq == "M":
         return vals.astype("datetime64[M]").astype(np.int64)
-    days = vals.astype("datetime64[D]").astype(np.int64)
+    days = vals.view(np.int64) // 86_400_000_000_000  # floor: days since 1970-01-01
     if freq == "W":
         # pandas/lifetimes "W" = weeks ending Sunday; 1970-01-01 was a Thursday.
         return (days + 3) // 7
@@ -102,8 +102,9 @@ def _scalar_period(ts, freq: str) -> int:
 def _customer_periods(orders, customer_col, date_col, amount_col, freq, start=None, end=None):
     """Aggregate transactions to (customer, period) cells.
 
-    Returns ``(customer_ids, cell_customer_code, cell_period, cell_amount)`` with the
-    cells sorted by customer code then period.
+    Returns ``(customer_ids, cells, rows)``: ``cells = (customer_code, period)`` of every
+    distinct (customer, period) with a transaction, sorted by customer then period;
+    ``rows = (customer_code, period, amount)`` of the transactions in the window.
     """
     per = _period_index(orders[date_col], freq, date_col)
     keep = np.ones(len(per), dtype=bool)
@@ -130,18 +131,17 @@ def _customer_periods(orders, customer_col, date_col, amount_col, freq, start=No
     if not keep.all():
         codes, per = codes[keep], per[keep]
         amount = amount[keep] if amount is not None else None
+    if amount is None:
+        amount = np.zeros(len(per))
     if len(per) == 0:
-        return uniques[:0], codes[:0], per[:0], np.zeros(0)
+        return uniques, (codes, per), (codes, per, amount)
     pmin = per.min()
     span = np.int64(per.max() - pmin + 1)
     key = codes.astype(np.int64) * span + (per - pmin)
-    cell, inv = np.unique(key, return_inverse=True)
-    cell_amount = (
-        np.bincount(inv, weights=amount, minlength=len(cell))
-        if amount is not None
-        else np.zeros(len(cell))
-    )
-    return uniques, cell // span, cell % span + pmin, cell_amount
+    # distinct (customer, period) cells: one sort of an int64 key (no hashing, no argsort)
+    sk = np.sort(key)
+    cell = sk[np.r_[True, sk[1:] != sk[:-1]]]
+    return uniques, (cell // span, cell % span + pmin), (codes, per, amount)
 
 
 def rfm_summary(
@@ -185,35 +185,30 @@ def rfm_summary(
     """
     _check_columns(orders, [customer_col, date_col, amount_col], "orders")
     end = _scalar_period(observation_end, freq)
-    uniques, cust, per, amt = _customer_periods(
+    uniques, (cust, per), (rcust, rper, ramt) = _customer_periods(
         orders, customer_col, date_col, amount_col, freq, end=end
     )
     n = len(uniques)
-    count = np.bincount(cust, minlength=n)
-    present = count > 0
     # cells are sorted by (customer, period): block starts/ends give first/last period
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]]) if len(cust) else cust
     ends = np.r_[starts[1:] - 1, len(cust) - 1] if len(cust) else cust
-    first = per[starts]
-    last = per[ends]
-    cust_present = cust[starts]
-    frequency = (count[cust_present] - 1).astype(np.float64)
+    idx = cust[starts]
+    first = np.zeros(n, dtype=np.int64)
+    first[idx] = per[starts]
+    frequency = np.diff(np.r_[starts, len(cust)]).astype(np.float64) - 1
     out = pd.DataFrame(
         {
             "frequency": frequency,
-            "recency": (last - first).astype(np.float64),
-            "T": (end - first).astype(np.float64),
+            "recency": (per[ends] - per[starts]).astype(np.float64),
+            "T": (end - per[starts]).astype(np.float64),
         },
-        index=pd.Index(np.asarray(uniques)[cust_present], name=customer_col),
+        index=pd.Index(np.asarray(uniques)[idx], name=customer_col),
     )
     if amount_col is not None:
-        is_first = np.zeros(len(cust), dtype=bool)
-        is_first[starts] = True
-        repeat_sum = np.bincount(cust[~is_first], weights=amt[~is_first], minlength=n)
+        repeat = rper != first[rcust]  # every transaction outside the first period
+        repeat_sum = np.bincount(rcust[repeat], weights=ramt[repeat], minlength=n)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mv = np.where(frequency > 0, repeat_sum[cust_present] / frequency, 0.0)
-        out["monetary_value"] = mv
-    del present
+            out["monetary_value"] = np.where(frequency > 0, repeat_sum[idx] / frequency, 0.0)
     out = out.sort_index()
     out.attrs["freq"] = freq
     return out
@@ -258,11 +253,11 @@ def calibration_holdout(
         amount_col=amount_col,
     )
     cal.columns = [f"{c}_cal" for c in cal.columns]
-    uniques, cust, per, amt = _customer_periods(
+    uniques, (cust, _), (rcust, _, ramt) = _customer_periods(
         orders, customer_col, date_col, amount_col, freq, start=cal_p, end=obs_p
     )
     n_hold = np.bincount(cust, minlength=len(uniques)).astype(np.float64)
-    sum_hold = np.bincount(cust, weights=amt, minlength=len(uniques))
+    sum_hold = np.bincount(rcust, weights=ramt, minlength=len(uniques))
     hold = pd.DataFrame(
         {"frequency_holdout": n_hold},
         index=pd.Index(np.asarray(uniques), name=customer_col),
@@ -600,15 +595,6 @@ class _PurchaseModel:
         x, tx, TT = _check_rft(frequency, recency, T)
         with np.errstate(all="ignore"):
             return self._cond_exp(p, t_arr, x, tx, TT)
-
-    def _cond_exp_many(self, ts, frequency, recency, T) -> np.ndarray:
-        """Conditional expectations at several horizons: array (n_customers, len(ts))."""
-        p = self._p()
-        x, tx, TT = _check_rft(frequency, recency, T)
-        ux, utx, uT, _, inv = _compress(x, tx, TT)
-        with np.errstate(all="ignore"):
-            cols = [self._cond_exp(p, float(t), ux, utx, uT) for t in ts]
-        return np.column_stack(cols)[inv]
 
     def __repr__(self) -> str:
         if self.params_ is None:
@@ -1089,18 +1075,26 @@ def clv(
         periods_per_month = PERIODS_PER_MONTH[freq]
     f, r, T = summary["frequency"], summary["recency"], summary["T"]
     ts = np.arange(0, months + 1) * periods_per_month
-    cum = purchase_model._cond_exp_many(ts, f, r, T)
-    inc = np.diff(cum, axis=1)
     disc = (1.0 + discount_rate) ** -np.arange(1, months + 1)
+    # work on the distinct (frequency, recency, T) patterns, expand at the end
+    p = purchase_model._p()
+    x, tx, TT = _check_rft(f, r, T)
+    ux, utx, uT, _, inv = _compress(x, tx, TT)
+    with np.errstate(all="ignore"):
+        cum = np.column_stack([purchase_model._cond_exp(p, float(t), ux, utx, uT) for t in ts])
+        alive_u = purchase_model._prob_alive(p, ux, utx, uT)
+    disc_purchases = (np.diff(cum, axis=1) * disc).sum(axis=1)[inv]
+    expected = cum[:, -1][inv]
+    alive = alive_u[inv]
+    del cum
     spend = spend_model.expected_spend(f, summary["monetary_value"])
-    value = margin * spend * (inc * disc).sum(axis=1)
-    alive = purchase_model.prob_alive(f, r, T)
+    value = margin * spend * disc_purchases
     with np.errstate(divide="ignore", invalid="ignore"):
         at_risk = np.where(alive > 1e-12, value * (1 - alive) / alive, 0.0)
     out = pd.DataFrame(
         {
             "prob_alive": alive,
-            "expected_purchases": cum[:, -1],
+            "expected_purchases": expected,
             "expected_spend": spend,
             "clv": value,
             "value_at_risk": at_risk,
