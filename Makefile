@@ -6,7 +6,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # Kernels that papermill and nbval start must run the venv's interpreter.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-export MPLBACKEND := Agg
 
 .PHONY: venv reports test test-fast lint format sample-data validate lab bench clean
 

@@ -15,7 +15,6 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 
 # Kernels started by papermill/nbval must run this interpreter (the project's venv).
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(scope="session")

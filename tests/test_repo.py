@@ -50,6 +50,19 @@ def test_notebook_parameters_cell_is_typed_literals_with_help(path):
     assert {"period", "region", "data_path"} <= set(names)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_parses_every_parameter_line(path):
+    """papermill --help-notebook shows each parameter with its type and help."""
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    lines = [x for x in cell.source.splitlines() if x.strip()]
+    params = papermill.inspect_notebook(str(path))
+    assert len(params) == len(lines), f"papermill could not parse some of {lines}"
+    assert all(p["help"] and p["inferred_type_name"] != "None" for p in params.values())
+
+
 def test_papermill_reads_the_parameter_help():
     import papermill
 

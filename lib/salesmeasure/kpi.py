@@ -12,7 +12,7 @@ Significance of changes:
 
 * NPS and CSAT: :func:`salesmeasure.survey.compare_periods` (the survey report's own
   test, Holm-corrected across NPS, CSAT and CES);
-* retention rate: two-proportion z test (statsmodels ``test_proportions_2indep``);
+* retention rate: pooled two-proportion z test (statsmodels ``proportions_ztest``);
 * complaint rate: exact conditional test of two Poisson rates (statsmodels
   ``test_poisson_2indep``, ``method="exact-cond"``);
 * revenue, customer counts and CLV are not sampled quantities (a census of the period,
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import test_proportions_2indep
+from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 
 from salesmeasure import clv as clv_mod
@@ -290,7 +290,7 @@ def _survey_tests(cur: pd.DataFrame, other: pd.DataFrame, confidence: float) -> 
 def _prop_test(k1, n1, k2, n2) -> float:
     if min(n1, n2) < MIN_N:
         return math.nan
-    return float(test_proportions_2indep(k1, n1, k2, n2, method="score").pvalue)
+    return float(proportions_ztest([k1, k2], [n1, n2])[1])
 
 
 def _rate_test(c1, e1, c2, e2) -> float:
@@ -333,8 +333,10 @@ def scorecard(
 
     References
     ----------
-    Agresti, A., & Caffo, B. (2000). Simple and effective confidence intervals for
-    proportions and differences of proportions. The American Statistician 54(4).
+    Fleiss, J. L., Levin, B., & Paik, M. C. (2003). Statistical Methods for Rates and
+    Proportions (3rd ed.), Wiley, section 2.5 (pooled two-proportion z test).
+    Przyborowski, J., & Wilenski, H. (1940). Homogeneity of results in testing samples
+    from Poisson series. Biometrika 31, 313-323 (conditional test of two rates).
     Krishnamoorthy, K., & Thomson, J. (2004). A more powerful test for comparing two
     Poisson means. Journal of Statistical Planning and Inference 119, 23-35.
     """

@@ -1,0 +1,159 @@
+"""Charts of the executive summary: scorecard changes, the value chain, regions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+
+__all__ = [
+    "STATUS_HATCH",
+    "plot_scorecard_changes",
+    "plot_retention_by_nps_group",
+    "plot_clv_by_nps_group",
+    "plot_regions_chain",
+]
+
+#: Hatches that keep statuses apart in black-and-white print.
+STATUS_HATCH = {"good": "", "watch": "//", "bad": "xx", "n/a": ".."}
+_STATUS_WORD = {"good": "on track", "watch": "watch", "bad": "action needed", "n/a": "no basis"}
+
+
+def plot_scorecard_changes(card: pd.DataFrame, *, ax=None):
+    """Relative change of each KPI against the same period last year.
+
+    Bars are coloured *and* hatched by status (readable in greyscale) and labelled with
+    the change; KPIs without a comparable value last year are left out.
+    """
+    ax = get_ax(ax, figsize=(8, 4.8))
+    rows = card[(card["last_year"].abs() > 0) & card["value"].notna() & ~card["suppressed"]]
+    rows = rows[rows.index != "p_attain"]
+    rel = (rows["value"] - rows["last_year"]) / rows["last_year"].abs() * 100
+    rel = rel.replace([np.inf, -np.inf], np.nan).dropna()
+    y = np.arange(len(rel))
+    for i, (kpi, v) in enumerate(rel.items()):
+        st = card.loc[kpi, "status"]
+        ax.barh(
+            i, v, color=STATUS_COLOURS[st], hatch=STATUS_HATCH[st], edgecolor="black", linewidth=0.6
+        )
+        ax.annotate(
+            f"{v:+.1f}%  ({_STATUS_WORD[st]})",
+            (v, i),
+            xytext=(4 if v >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if v >= 0 else "right",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_yticks(y, [card.loc[k, "label"] for k in rel.index])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.invert_yaxis()
+    lim = max(5.0, float(np.nanmax(np.abs(rel.to_numpy()))) * 1.6) if len(rel) else 5.0
+    ax.set_xlim(-lim, lim)
+    ax.set_xlabel(f"Change against {card.attrs.get('last_year', 'last year')} (%)")
+    ax.set_title(f"KPIs against the same period last year ({card.attrs.get('period', '')})")
+    return ax
+
+
+def _group_bars(ax, by_nps, value, low, high, *, fmt, ylabel, title):
+    groups = [g for g in ("promoter", "passive", "detractor") if g in by_nps.index]
+    d = by_nps.loc[groups]
+    x = np.arange(len(groups))
+    vals = d[value].to_numpy(float)
+    err = np.vstack([vals - d[low].to_numpy(float), d[high].to_numpy(float) - vals])
+    colours = [PALETTE[2], PALETTE[7], PALETTE[3]][: len(groups)]
+    ax.bar(x, vals, color=colours, edgecolor="black", linewidth=0.6)
+    ax.errorbar(x, vals, yerr=err, fmt="none", ecolor="black", capsize=5, linewidth=1)
+    for i, v in enumerate(vals):
+        if math.isfinite(v):
+            ax.annotate(fmt(v), (i, v), xytext=(8, 4), textcoords="offset points", fontsize=9)
+    ax.set_xticks(x, [g.capitalize() + "s" for g in groups])
+    ax.set_xlabel("NPS group (latest answer)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return ax
+
+
+def plot_retention_by_nps_group(by_nps: pd.DataFrame, *, ax=None):
+    """Repeat-purchase rate by NPS group with its 95% interval (from ``kpi.chain``)."""
+    ax = get_ax(ax, figsize=(6, 4))
+    _group_bars(
+        ax, by_nps, "retention", "retention_low", "retention_high",
+        fmt=lambda v: f"{v:.0%}", ylabel="Bought again within 180 days (%)",
+        title="Repeat purchase by NPS group",
+    )  # fmt: skip
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    ax.set_ylim(0, 1)
+    return ax
+
+
+def plot_clv_by_nps_group(by_nps: pd.DataFrame, *, ax=None, currency: str = ""):
+    """Average 12-month CLV by NPS group with its 95% interval (from ``kpi.chain``)."""
+    from salesmeasure.report import money
+
+    ax = get_ax(ax, figsize=(6, 4))
+    _group_bars(
+        ax, by_nps, "clv", "clv_low", "clv_high", fmt=lambda v: money(v, currency=currency),
+        ylabel=f"Average 12-month CLV ({currency or 'currency units'})",
+        title="Customer value by NPS group",
+    )  # fmt: skip
+    ax.set_ylim(bottom=0)
+    return ax
+
+
+def plot_regions_chain(regions: pd.DataFrame, *, ax=None):
+    """Regions by NPS (x) and target attainment (y); bubble area = revenue,
+    shade = retention rate; each bubble labelled with region and retention."""
+    ax = get_ax(ax, figsize=(8, 5))
+    d = regions.dropna(subset=["nps", "attainment"])
+    size = 2000 * d["revenue"] / d["revenue"].max()
+    sc = ax.scatter(
+        d["nps"], d["attainment"] * 100, s=size, c=d["retention_rate"] * 100, cmap="viridis",
+        edgecolor="black", linewidth=0.6, alpha=0.85,
+    )  # fmt: skip
+    for region, r in d.iterrows():
+        ax.annotate(
+            f"{region}\nretention {r['retention_rate']:.0%}",
+            (r["nps"], r["attainment"] * 100),
+            xytext=(0, 14 + math.sqrt(size[region]) / 2),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
+    ax.axhline(100, color="black", linestyle="--", linewidth=0.8)
+    ax.annotate(
+        "target", (ax.get_xlim()[0], 100), xytext=(4, 3), textcoords="offset points", fontsize=8
+    )
+    cb = ax.figure.colorbar(sc, ax=ax)
+    cb.set_label("Retention rate (%)")
+    ax.set_xlabel("NPS (points)")
+    ax.set_ylabel("Target attainment (%)")
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo - 5, hi + 12)
+    ax.set_title("Regions: satisfaction, retention and attainment")
+    return ax
+
+
+def style_scorecard(card: pd.DataFrame):
+    """The formatted scorecard as a pandas Styler: status cells shaded by status (the
+    symbol and word keep it readable in black-and-white print)."""
+    from salesmeasure.kpi import format_scorecard
+
+    table = format_scorecard(card)
+    light = {"good": "#d9f0d3", "watch": "#fee0b6", "bad": "#f4c7c3", "n/a": "#eeeeee"}
+    statuses = card["status"].tolist()
+
+    def shade(col):
+        return [f"background-color: {light[s]}; font-weight: bold" for s in statuses]
+
+    return (
+        table.style.hide(axis="index")
+        .apply(shade, subset=["Status"])
+        .set_properties(**{"text-align": "left"})
+    )
+
+
+__all__ += ["style_scorecard"]

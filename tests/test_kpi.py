@@ -1,0 +1,225 @@
+"""The executive scorecard agrees with the detailed modules and with hand computations."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from salesmeasure import clv, kpi, retention, survey
+from salesmeasure.periods import Period
+
+
+@pytest.fixture(scope="module")
+def card_all(sample):
+    return kpi.scorecard(sample, "2026Q3", "all")
+
+
+@pytest.fixture(scope="module")
+def card_north(sample):
+    return kpi.scorecard(sample, "2026Q3", "North")
+
+
+def _in(df, col, start, end):
+    return df[(df[col] >= start) & (df[col] <= end)]
+
+
+@pytest.mark.parametrize("region", ["all", "North", "West"])
+def test_revenue_and_attainment_match_the_raw_tables(sample, region):
+    card = kpi.scorecard(sample, "2026Q3", region, with_clv=False)
+    o = sample.orders if region == "all" else sample.orders[sample.orders["region"] == region]
+    rev = _in(o, "order_date", "2026-07-01", "2026-09-30")["amount"].sum()
+    t = sample.targets
+    t = t[(t["period"] == "2026Q3") & t["rep_id"].isna()]
+    if region != "all":
+        t = t[t["region"] == region]
+    assert card.loc["revenue", "value"] == pytest.approx(rev)
+    assert card.loc["attainment", "value"] == pytest.approx(rev / t["target_amount"].sum())
+    prev = _in(o, "order_date", "2026-04-01", "2026-06-30")["amount"].sum()
+    ly = _in(o, "order_date", "2025-07-01", "2025-09-30")["amount"].sum()
+    assert card.loc["revenue", "change_prev"] == pytest.approx(rev - prev)
+    assert card.loc["revenue", "change_ly"] == pytest.approx(rev - ly)
+    assert card.loc["p_attain", "value"] == float(rev >= t["target_amount"].sum())
+
+
+def test_customer_counts_match_the_raw_tables(sample, card_all):
+    o = _in(sample.orders, "order_date", "2026-07-01", "2026-09-30")
+    assert card_all.loc["active_customers", "value"] == o["customer_id"].nunique()
+    new = sample.customers["signup_date"].between("2026-07-01", "2026-09-30").sum()
+    assert card_all.loc["new_customers", "value"] == new
+
+
+@pytest.mark.parametrize("region", ["all", "South"])
+def test_retention_agrees_with_the_retention_module(sample, region):
+    card = kpi.scorecard(sample, "2026Q3", region, with_clv=False)
+    cust = sample.customers
+    rr = retention.retention_rate(
+        sample.orders, cust, freq="Q", by="region" if region != "all" else None
+    )
+    if region != "all":
+        rr = rr[rr["region"] == region]
+    row = rr[rr["period"] == "2026Q3"].iloc[0]
+    assert card.loc["retention_rate", "value"] == pytest.approx(row["retention_rate"])
+    assert card.loc["retention_rate", "ci_low"] == pytest.approx(row["ci_low"])
+    assert card.loc["retention_rate", "n"] == row["active_previous"]
+
+
+def test_retention_change_p_value_is_the_pooled_two_proportion_z_test(sample, card_all):
+    rr = retention.retention_rate(sample.orders, freq="Q").set_index("period")
+    k1, n1 = rr.loc["2026Q3", ["retained", "active_previous"]]
+    k2, n2 = rr.loc["2026Q2", ["retained", "active_previous"]]
+    p = (k1 + k2) / (n1 + n2)
+    z = (k1 / n1 - k2 / n2) / math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
+    assert card_all.loc["retention_rate", "p_prev"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+
+
+def test_nps_and_csat_are_the_survey_modules_estimates(sample, card_north):
+    s = sample.surveys
+    s = _in(s[s["region"] == "North"], "survey_date", "2026-07-01", "2026-09-30")
+    n = survey.nps(s["nps"])
+    c = survey.csat(s["csat"])
+    assert (
+        card_north.loc["nps", "value"],
+        card_north.loc["nps", "ci_low"],
+        card_north.loc["nps", "ci_high"],
+    ) == pytest.approx((n.value, n.ci_low, n.ci_high))
+    assert (card_north.loc["csat", "value"], card_north.loc["csat", "ci_high"]) == pytest.approx(
+        (c.value, c.ci_high)
+    )
+    assert card_north.loc["nps", "n"] == n.n
+
+
+@pytest.mark.parametrize("region", ["all", "North", "East"])
+def test_significance_flags_agree_with_survey_compare(sample, region):
+    card = kpi.scorecard(sample, "2026Q3", region, with_clv=False)
+    s = sample.surveys if region == "all" else sample.surveys[sample.surveys["region"] == region]
+    cur = _in(s, "survey_date", "2026-07-01", "2026-09-30")
+    for key, (a, b) in {
+        "prev": ("2026-04-01", "2026-06-30"),
+        "ly": ("2025-07-01", "2025-09-30"),
+    }.items():
+        ref = survey.compare_periods(cur, _in(s, "survey_date", a, b))
+        for m in ("nps", "csat"):
+            assert bool(card.loc[m, f"significant_{key}"]) == bool(ref.loc[m, "significant"])
+            assert card.loc[m, f"p_{key}"] == pytest.approx(ref.loc[m, "p_adjusted"])
+
+
+def test_complaint_rate_and_its_exact_conditional_test(sample, card_all):
+    o = sample.orders
+    comp = sample.complaints
+    act = _in(o, "order_date", "2026-07-01", "2026-09-30")["customer_id"].nunique()
+    act0 = _in(o, "order_date", "2026-04-01", "2026-06-30")["customer_id"].nunique()
+    c1 = len(_in(comp, "opened_date", "2026-07-01", "2026-09-30"))
+    c0 = len(_in(comp, "opened_date", "2026-04-01", "2026-06-30"))
+    assert card_all.loc["complaint_rate", "value"] == pytest.approx(100 * c1 / act)
+    lo = stats.chi2.ppf(0.025, 2 * c1) / 2 * 100 / act  # Garwood exact Poisson interval
+    assert card_all.loc["complaint_rate", "ci_low"] == pytest.approx(lo, rel=1e-6)
+    p = stats.binomtest(c1, c1 + c0, act / (act + act0)).pvalue
+    assert card_all.loc["complaint_rate", "p_prev"] == pytest.approx(p)
+
+
+def test_average_clv_is_the_clv_modules_mean(sample, card_all):
+    o = sample.orders[sample.orders["order_date"] <= "2026-09-30"]
+    summ = clv.rfm_summary(o, observation_end=pd.Timestamp("2026-09-30"), freq="W")
+    bg = clv.BetaGeo().fit(summ["frequency"], summ["recency"], summ["T"])
+    rep = summ[summ["frequency"] > 0]
+    gg = clv.GammaGamma().fit(rep["frequency"], rep["monetary_value"])
+    values = clv.clv(bg, gg, summ, months=12, discount_rate=0.01)
+    assert card_all.loc["avg_clv", "value"] == pytest.approx(values["clv"].mean(), rel=1e-9)
+    assert card_all.loc["avg_clv", "n"] == len(values)
+
+
+def test_period_in_progress_is_compared_to_date(sample):
+    card = kpi.scorecard(sample, "2026Q4", "all", with_clv=False)
+    assert card.attrs["to_date"] == "2026-11-15" and not card.attrs["complete"]
+    o = sample.orders
+    prev_to_date = _in(o, "order_date", "2026-07-01", "2026-08-15")["amount"].sum()  # 46 days
+    ly_to_date = _in(o, "order_date", "2025-10-01", "2025-11-15")["amount"].sum()
+    rev = card.loc["revenue", "value"]
+    assert card.loc["revenue", "change_prev"] == pytest.approx(rev - prev_to_date)
+    assert card.loc["revenue", "change_ly"] == pytest.approx(rev - ly_to_date)
+    assert 0 < card.loc["p_attain", "value"] < 1  # a forecast, not a known outcome
+    assert card.loc["attainment", "status"] == "n/a"
+
+
+@pytest.mark.parametrize(
+    ("kpi_name", "value", "rel_ly", "expected"),
+    [
+        ("nps", 30.0, math.nan, "good"),
+        ("nps", 29.9, math.nan, "watch"),
+        ("nps", -0.1, math.nan, "bad"),
+        ("complaint_rate", 5.0, math.nan, "good"),
+        ("complaint_rate", 10.5, math.nan, "bad"),
+        ("attainment", 0.95, math.nan, "watch"),
+        ("active_customers", 100, -0.03, "watch"),
+        ("active_customers", 100, 0.01, "good"),
+        ("avg_clv", 100, math.nan, "n/a"),
+    ],
+)
+def test_status_thresholds(kpi_name, value, rel_ly, expected):
+    assert kpi._status(kpi_name, value, rel_ly) == expected
+
+
+def test_status_is_always_text_as_well_as_colour(card_all):
+    table = kpi.format_scorecard(card_all)
+    for status, text in zip(card_all["status"], table["Status"], strict=True):
+        assert kpi.STATUS_TEXT[status] in text or "Too few" in text
+
+
+def test_regions_add_up_to_all(sample, card_all):
+    regions = kpi.regions_scorecard(sample, "2026Q3", with_clv=False)
+    assert sorted(regions.index) == sample.regions
+    assert regions["revenue"].sum() == pytest.approx(card_all.loc["revenue", "value"])
+    assert regions["attainment"].is_monotonic_decreasing
+    assert regions["rank"].tolist() == list(range(1, 6))
+
+
+def test_chain_recovers_the_planted_satisfaction_effect(sample):
+    ch = kpi.chain(sample, "2026Q3", "all")
+    ref = survey.retention_by_nps(
+        sample.surveys,
+        sample.orders[sample.orders["order_date"] <= "2026-09-30"],
+        as_of=pd.Timestamp("2026-09-30"),
+    )
+    for g in ("promoter", "passive", "detractor"):
+        assert ch.by_nps.loc[g, "retention"] == pytest.approx(ref.table.loc[g, "rate"])
+    # planted: lower satisfaction -> more lapsing -> lower value
+    assert ch.retention_gap.ci_low > 0
+    b = ch.by_nps
+    assert b.loc["promoter", "clv"] > b.loc["detractor", "clv"]
+    assert b.loc["promoter", "prob_alive"] > b.loc["detractor", "prob_alive"]
+    ar = ch.at_risk
+    assert 0 < ar["detractor_clv"] < ar["total_clv"]
+    assert ch.next_period["period"] == "2026Q4" and ch.next_period["forecast"] > 0
+
+
+def test_latest_nps_group_uses_each_customers_last_answer():
+    s = pd.DataFrame(
+        {
+            "response_id": ["a", "b", "c", "d"],
+            "customer_id": ["C1", "C1", "C2", "C2"],
+            "survey_date": pd.to_datetime(["2026-01-01", "2026-03-01", "2026-01-05", "2026-05-01"]),
+            "nps": [10.0, 3.0, 8.0, np.nan],
+        }
+    )
+    g = kpi.latest_nps_group(s, "2026-04-01")
+    assert g.to_dict() == {"C1": "detractor", "C2": "passive"}
+
+
+def test_findings_are_three_to_five_sentences_from_the_numbers(sample, card_all):
+    ch = kpi.chain(sample, "2026Q3", "all")
+    regions = kpi.regions_scorecard(sample, "2026Q3", with_clv=False)
+    items = kpi.findings(card_all, ch, regions)
+    assert 3 <= len(items) <= 5
+    reports = {"01_target_setting", "02_satisfaction_survey", "03_retention_clv"}
+    assert all(f["report"] in reports for f in items)
+    text = " ".join(f["text"] for f in items)
+    assert f"{card_all.loc['attainment', 'value']:.0%}" in text
+    assert f"{ch.by_nps.loc['promoter', 'retention']:.0%}" in text
+
+
+def test_scorecard_takes_a_fiscal_calendar(sample):
+    p = Period.parse("2026Q3")
+    card = kpi.scorecard(sample, p, "all", with_clv=False)
+    assert card.attrs["previous"] == "2026Q2" and card.attrs["last_year"] == "2025Q3"
