@@ -13,3 +13,4 @@ __all__ = ["PALETTE", "STATUS_COLOURS", "get_ax", "set_theme"]
 from salesmeasure.plots.survey import *  # noqa: F401,F403
 from salesmeasure.plots.clv import *  # noqa: F401,F403
 from salesmeasure.plots.targets import *  # noqa: F401,F403
+from salesmeasure.plots.summary import *  # noqa: F401,F403
