@@ -559,3 +559,61 @@ def test_agrees_with_lifetimes_summary_data_from_transaction_data(lifetimes_resu
     assert list(ours.index) == list(theirs.index)
     for c in ("frequency", "recency", "T", "monetary_value"):
         np.testing.assert_allclose(ours[c], theirs[c], rtol=1e-9, err_msg=c)
+
+
+# ------------------------------------------------------------------ charts
+def test_plot_prob_alive_map_draws_the_models_probabilities(cdnow):
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import plots
+
+    m = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    ax = plots.plot_prob_alive_map(m, T=30, max_frequency=5)
+    drawn = np.asarray(ax.collections[0].get_array()).reshape(6, 31)
+    f, r = 5, 12  # top row is the highest frequency
+    assert drawn[0, r] == pytest.approx(100 * m.prob_alive([f], [r], [30])[0])
+    assert "Recency" in ax.get_xlabel() and "weeks" in ax.get_xlabel()
+    plt.close("all")
+
+
+def test_plot_holdout_and_clv_charts_label_their_axes(cdnow):
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import plots
+    from salesmeasure.clv import clv_tiers
+
+    bg = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    gg = GammaGamma().fit(cdnow["x"], cdnow["zbar"])
+    s = cdnow.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
+    s.attrs["freq"] = "W"
+    v = clv(bg, gg, s)
+    tiers = clv_tiers(v)
+    ax = plots.plot_clv_distribution(v, tiers=tiers)
+    assert ax.get_title() and "log scale" in ax.get_xlabel()
+    ax = plots.plot_value_at_risk(tiers, group="tier")
+    heights = [p.get_height() for p in ax.patches]
+    assert heights[: len(tiers)] == pytest.approx(tiers["clv"].tolist())
+    plt.close("all")
+
+
+def test_clv_tiers_split_customers_by_share_and_sum_to_total(cdnow):
+    from salesmeasure.clv import clv_tiers
+
+    bg = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
+    gg = GammaGamma().fit(cdnow["x"], cdnow["zbar"])
+    s = cdnow.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
+    s.attrs["freq"] = "W"
+    v = clv(bg, gg, s)
+    t = clv_tiers(v)
+    n = len(v)
+    assert t["customers"].tolist() == [
+        round(0.1 * n),
+        round(0.3 * n) - round(0.1 * n),
+        round(0.6 * n) - round(0.3 * n),
+        n - round(0.6 * n),
+    ]
+    assert t["clv"].sum() == pytest.approx(v["clv"].sum())
+    tier = t.attrs["tier"]
+    assert v.loc[tier == "Platinum", "clv"].min() >= v.loc[tier == "Gold", "clv"].max()
+    with pytest.raises(ValueError, match="add up to 1"):
+        clv_tiers(v, tiers={"A": 0.5, "B": 0.4})

@@ -206,3 +206,19 @@ def test_sample_data_retention_by_region_and_segment_covers_every_group(sample):
     assert set(r["segment"]) == {"SMB", "Mid-Market", "Enterprise"}
     assert r["period"].iloc[-1] == "2026Q3"
     assert ((r["ci_low"] <= r["retention_rate"]) & (r["retention_rate"] <= r["ci_high"])).all()
+
+
+def test_cohort_and_survival_charts_draw_the_numbers(orders):
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import plots
+
+    cm = cohort_matrix(orders, freq="M", observation_end="2026-04-30")
+    ax = plots.plot_cohort_retention(cm)
+    drawn = np.ma.filled(ax.collections[0].get_array(), np.nan).reshape(cm.shares.shape)
+    np.testing.assert_allclose(drawn, cm.shares.to_numpy() * 100)
+    assert "months" in ax.get_xlabel()
+    ev = pd.DataFrame({"duration_days": [2, 3, 5], "lapsed": [True, False, True]})
+    ax = plots.plot_survival_curves(survival_curves(ev))
+    assert "Days" in ax.get_xlabel() and "%" in ax.get_ylabel()
+    plt.close("all")

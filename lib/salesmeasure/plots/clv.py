@@ -84,7 +84,7 @@ def plot_retention_trend(
         )
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
     what = "Retention" if value == "retention_rate" else "Churn"
-    ax.set_ylabel(f"{what} rate (% of previous period's active customers)")
+    ax.set_ylabel(f"{what} rate (%)")
     ax.set_xlabel("Period")
     ax.set_title(f"{what} rate by period" + (f" and {by}" if by else "") + " (95% interval)")
     ax.tick_params(axis="x", rotation=45)
@@ -188,7 +188,8 @@ def plot_clv_distribution(
     ax = get_ax(ax)
     v = values["clv"].to_numpy(float)
     pos = v[v > 0]
-    floor = max(np.quantile(pos, 0.01), 1e-2) if len(pos) else 1.0
+    # values below one currency unit are shown in the first bar (they are ~ worthless)
+    floor = max(np.quantile(pos, 0.01), 1.0) if len(pos) else 1.0
     clipped = np.clip(v, floor, None)
     bins = np.logspace(np.log10(floor), np.log10(max(clipped.max(), floor * 10)), 40)
     ax.hist(clipped, bins=bins, color=PALETTE[0], edgecolor="white")
