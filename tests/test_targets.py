@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+
 from salesmeasure import targets as T
 from salesmeasure.periods import Period
 from salesmeasure.stats import wilson_interval
@@ -435,9 +436,12 @@ def test_share_attaining_matches_wilson_and_benchmark_position(att_example):
     assert (s.attained, s.n_reps) == (1, 3)
     assert (s.estimate.ci_low, s.estimate.ci_high) == pytest.approx(wilson_interval(1, 3))
     assert s.position == "below"
-    rows = lambda k, n: pd.DataFrame(
-        {"level": "rep", "target": 1.0, "attained": [True] * k + [False] * (n - k)}
-    )  # noqa: E731
+
+    def rows(k, n):
+        return pd.DataFrame(
+            {"level": "rep", "target": 1.0, "attained": [True] * k + [False] * (n - k)}
+        )
+
     assert T.share_attaining(rows(15, 25)).position == "within"
     assert T.share_attaining(rows(19, 25)).position == "above"
     assert T.share_attaining(rows(14, 25)).position == "below"

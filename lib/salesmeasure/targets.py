@@ -89,8 +89,10 @@ BENCHMARK_ATTAINING = (0.60, 0.70)
 
 _SEASONAL_PERIODS = {"M": 12, "Q": 4}
 
-#: One quick-to-fit model, ETS(A,N,A), for forecasting many small series (regions, reps).
-FAST_MODELS = [("add", None, "add", False)]
+#: One model, ETS(A,Ad,A), for forecasting many small series (regions, reps): additive so
+#: it copes with months of zero revenue, with a damped trend so growing or shrinking
+#: territories are not forecast flat.
+FAST_MODELS = [("add", "add", "add", True)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -1638,7 +1640,7 @@ def proposed_targets(
 
     The total is split by :func:`allocate_nested` (blend ``alpha`` of history share and
     ``1 - alpha`` of potential share). Each region's and rep's own monthly revenue up to
-    ``history_end`` is forecast ``horizon`` months ahead with ETS(A,N,A)
+    ``history_end`` is forecast ``horizon`` months ahead with ETS(A,Ad,A)
     (:data:`FAST_MODELS`, or a simpler fallback for short histories); reps use their
     region's estimated smoothing parameters (pooled, which also keeps the 25-odd rep
     forecasts fast) with their own level, season and error variance. P(attain) is

@@ -7,6 +7,7 @@ data carries no currency code, so the default says "currency units").
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
@@ -95,13 +96,19 @@ def plot_forecast_fan(
     )
     if target is not None:
         t = pd.Series(target)
-        ax.step(
-            _ts(t.index), t.to_numpy(), where="post", color=STATUS_COLOURS["bad"], ls="--", lw=1.6
+        ax.plot(
+            _ts(t.index),
+            t.to_numpy(),
+            color=STATUS_COLOURS["bad"],
+            ls="--",
+            lw=1.4,
+            marker="s",
+            ms=6,
+            label="Target (phased by month)",
         )
-        ax.plot([], [], color=STATUS_COLOURS["bad"], ls="--", label="Target (phased by month)")
-        # extend the last step to the end of the last month
-        end = (t.index[-1] + 1).to_timestamp(how="start")
-        ax.hlines(t.iloc[-1], _ts(t.index)[-1], end, color=STATUS_COLOURS["bad"], ls="--", lw=1.6)
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("Month")
     ax.set_ylabel(f"Revenue per month ({currency})")
     _money_axis(ax.yaxis)
@@ -225,6 +232,9 @@ def plot_pacing(
         textcoords="offset points",
         fontsize=8,
     )
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("Date")
     ax.set_ylabel(f"Cumulative revenue ({currency})")
     _money_axis(ax.yaxis)
@@ -246,7 +256,14 @@ def plot_attainment_distribution(
     ax = get_ax(ax, figsize=(9, 4.5))
     reps = att[(att["level"] == "rep") & (att["target"] > 0)].sort_values("attainment")
     if reps.empty:
-        ax.text(0.5, 0.5, "No rep targets recorded for this period", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "No rep targets recorded for this period",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_axis_off()
         ax.set_title(title or "Rep attainment")
         return ax
@@ -316,8 +333,18 @@ def plot_pvm_waterfall(
     ax.set_xticks(range(len(xt)), xt)
     ax.set_ylabel(f"Revenue ({currency})")
     _money_axis(ax.yaxis)
-    lo = min(e["base"], e["current"], running) * 0.8
-    ax.set_ylim(bottom=max(0, lo))
+    lo = max(0.0, min(e["base"], e["current"], running) * 0.8)
+    ax.set_ylim(bottom=lo)
+    if lo > 0:
+        ax.annotate(
+            f"axis starts at {lo:,.0f}",
+            (0, 0),
+            xycoords="axes fraction",
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+            color="grey",
+        )
     ax.set_title(title or "Revenue bridge: price, volume and mix")
     return ax
 
@@ -335,12 +362,19 @@ def plot_proposed_targets(
     y = np.arange(len(df))[::-1]
     ax.barh(y, df["amount"], color=PALETTE[0], alpha=0.85, label="Proposed target")
     ax.scatter(df["expected"], y, color=PALETTE[1], marker="D", zorder=3, label="Forecast (mean)")
-    for yi, (amt, p) in zip(y, zip(df["amount"], df["p_attain"], strict=True), strict=True):
-        ax.annotate(f"P={p:.0%}", (amt, yi), xytext=(4, -3), textcoords="offset points", fontsize=8)
+    for yi, amt, exp, p in zip(y, df["amount"], df["expected"], df["p_attain"], strict=True):
+        ax.annotate(
+            f"P={p:.0%}",
+            (max(amt, exp), yi),
+            xytext=(8, -3),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_xlim(right=float(max(df["amount"].max(), df["expected"].max())) * 1.12)
     ax.set_yticks(y, df["owner"].astype(str), fontsize=8)
     ax.set_xlabel(f"Revenue for the period ({currency})")
     ax.set_ylabel("Owner")
     _money_axis(ax.xaxis)
-    ax.legend(loc="lower right", fontsize=9)
-    ax.set_title(title or "Proposed targets and their chance of being attained")
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
+    ax.set_title(title or "Proposed targets and their chance of being attained", pad=28)
     return ax
