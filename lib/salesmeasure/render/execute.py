@@ -130,10 +130,13 @@ def _first_line(text: str, limit: int = 400) -> str:
 
 
 def _running_cell(nb) -> int | None:
-    for i, cell in enumerate(nb.cells):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            return i
-    return None
+    """The cell that was running when execution stopped: the last one that started."""
+    started = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    return started[-1] if started else None
 
 
 def execute_report(
@@ -190,7 +193,7 @@ def execute_report(
         user_cell = _user_cell_index(nb, cell)
         msg = _first_line(str(exc)) or type(exc).__name__
         if type(exc).__name__ == "CellTimeoutError":
-            msg = f"cell ran longer than {execution_timeout:g} s"
+            msg = f"cell ran longer than {execution_timeout:g} s (--cell-timeout)"
         error = ReportError(
             message=f"{type(exc).__name__}: {msg}",
             cell=None if user_cell is None else user_cell + 1,
@@ -319,30 +322,50 @@ class KernelRunner:
         self.used = 0
 
     def _start(self) -> None:
-        from jupyter_client import KernelManager
+        # an *async* manager: nbclient then polls with an async client, so its cell
+        # timeout works (with a blocking client its output poll blocks the event loop)
+        from jupyter_client import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
-        self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel()
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(self.km.start_kernel)()
         self._run(_WARM_CODE.replace("__MODS__", repr(WARM_IMPORTS)), self.start_timeout)
         self.used = 0
 
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and run_sync(self.km.is_alive)()
+
     def _run(self, code: str, timeout: float) -> None:
-        # a new client each time: one kept open across papermill runs gets no replies
-        kc = self.km.client()
-        kc.start_channels()
+        # A new client each time (one kept open across papermill runs gets no replies).
+        # Only the shell reply is awaited: no kernel_info handshake or iopub, which can
+        # miss their first messages on a busy machine.
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self.km.get_connection_info())
+        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
-            kc.wait_for_ready(timeout=self.start_timeout)
-            reply = kc.execute_interactive(
-                code, timeout=timeout, store_history=False, output_hook=lambda msg: None
-            )
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout
+            while True:
+                reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
 
     def stop(self) -> None:
+        from jupyter_core.utils import run_sync
+
         if self.km is not None and self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:
+                pass
         self.km = None
 
     def run(self, report) -> ExecResult:
@@ -354,7 +377,7 @@ class KernelRunner:
                 execution_timeout=self.execution_timeout,
             )
         try:
-            if self.km is None or not self.km.is_alive() or self.used >= self.max_reports:
+            if not self._alive() or self.used >= self.max_reports:
                 self.stop()
                 self._start()
             self._run(_RESET_CODE.format(cwd=str(Path(report.notebook_path).parent)), 60)

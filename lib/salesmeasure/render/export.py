@@ -234,9 +234,11 @@ def title_of(nb, fallback: str) -> str:
 
 @lru_cache(maxsize=4)
 def _exporter(root: str):
+    import logging
+
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(
+    exporter = HTMLExporter(
         template_name="salesmeasure",
         extra_template_basedirs=[root],
         exclude_input=True,
@@ -245,6 +247,8 @@ def _exporter(root: str):
         embed_images=True,
         anchor_link_text="",
     )
+    exporter.log.setLevel(logging.ERROR)  # e.g. "alternative text is missing" per image
+    return exporter
 
 
 def export_html(nb, header: dict, *, templates: Path | None = None) -> tuple[str, dict, list]:
