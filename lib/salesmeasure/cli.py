@@ -44,7 +44,9 @@ def main(
 
 @app.command("sample-data")
 def sample_data(
-    out: Path = typer.Option(Path("data/sample"), "--out", help="Directory to write the tables to."),
+    out: Path = typer.Option(
+        Path("data/sample"), "--out", help="Directory to write the tables to."
+    ),
     seed: int = typer.Option(42, "--seed", help="Random seed: the same seed gives the same data."),
     customers: int = typer.Option(4000, "--customers", min=50, help="Number of customers."),
     fmt: str = typer.Option(
@@ -63,7 +65,9 @@ def sample_data(
     if fmt not in {"csv", "parquet"}:
         fail(f"--format must be csv, parquet or auto, got {fmt!r}")
     try:
-        truth = sample.generate(out, seed=seed, customers=customers, fmt=fmt, as_of=as_of, defects=defects)
+        truth = sample.generate(
+            out, seed=seed, customers=customers, fmt=fmt, as_of=as_of, defects=defects
+        )
     except ValueError as exc:
         fail(str(exc))
     c = truth["counts"]
@@ -78,7 +82,9 @@ def sample_data(
 def validate(
     data_dir: Path = typer.Argument(..., help="Directory holding the six tables."),
     rejected: Path = typer.Option(
-        None, "--rejected", help="Where to write quarantined rows (CSV). Default: reports/rejected/<dir>_rejected.csv"
+        None,
+        "--rejected",
+        help="Where to write quarantined rows (CSV). Default: reports/rejected/<dir>_rejected.csv",
     ),
 ) -> None:
     """Check a data source: exit 0 when clean, 1 when rows were quarantined, 2 when it cannot be loaded."""
@@ -97,10 +103,89 @@ def validate(
     typer.echo("")
     typer.echo("Rows set aside (quarantined) by reason:")
     typer.echo(ds.quality.to_string(index=False))
-    path = rejected or Path("reports") / "rejected" / f"{Path(data_dir).resolve().name}_rejected.csv"
+    path = (
+        rejected or Path("reports") / "rejected" / f"{Path(data_dir).resolve().name}_rejected.csv"
+    )
     ds.write_rejected(path)
-    typer.echo(f"\n{len(ds.rejected)} rows quarantined; each with file, row, column, value and reason in {path}")
+    typer.echo(
+        f"\n{len(ds.rejected)} rows quarantined; each with file, row, column, value and reason in {path}"
+    )
     raise typer.Exit(1)
+
+
+@app.command("render")
+def render(
+    period: str = typer.Option(
+        "latest",
+        "--period",
+        help="Period to report (2026Q3, 2026-07, 2026H2, FY2026) or 'latest' complete quarter.",
+    ),
+    regions: str = typer.Option(
+        "all",
+        "--regions",
+        help="'all' (consolidated + every region) or a comma list, e.g. North,South,all.",
+    ),
+    notebooks: str = typer.Option(
+        "all", "--notebooks", help="'all' or a comma list, e.g. 01_target_setting."
+    ),
+    formats: str = typer.Option(
+        "auto", "--formats", help="html, pdf, html,pdf, or auto (PDF when Chromium is found)."
+    ),
+    data: Path = typer.Option(
+        None, "--data", help="Data directory (default: $SALESMEASURE_DATA or the sample data)."
+    ),
+    out: Path = typer.Option(
+        Path("reports"), "--out", help="Output root: <out>/<period>/<region>/<notebook>.*"
+    ),
+    jobs: int = typer.Option(
+        None, "--jobs", min=1, help="Worker processes (default: number of CPUs)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Re-render reports that are unchanged."),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."
+    ),
+    chromium: str = typer.Option(
+        None, "--chromium", help="Chromium/Chrome executable (or $SALESMEASURE_CHROMIUM)."
+    ),
+    isolate: bool = typer.Option(
+        False,
+        "--isolate",
+        help="A fresh kernel per report (slower) instead of reused, reset kernels.",
+    ),
+    cell_timeout: float = typer.Option(
+        600, "--cell-timeout", help="Seconds one notebook cell may run."
+    ),
+    report_timeout: float = typer.Option(
+        1800, "--report-timeout", help="Seconds one report may run before its worker is killed."
+    ),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Execute every notebook x region for a period and export HTML/PDF reports with an index."""
+    from salesmeasure.data import DataError
+    from salesmeasure.render import ChromiumNotFound
+    from salesmeasure.render import render as render_batch
+
+    try:
+        summary = render_batch(
+            period,
+            data=data,
+            out=out,
+            regions=regions,
+            notebooks=notebooks,
+            formats=formats,
+            chromium=chromium,
+            jobs=jobs,
+            force=force,
+            scheduler=scheduler,
+            isolate=isolate,
+            execution_timeout=cell_timeout,
+            report_timeout=report_timeout,
+            progress=progress,
+        )
+    except (ChromiumNotFound, DataError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(summary.describe())
+    raise typer.Exit(0 if summary.ok else 1)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m salesmeasure.cli`
