@@ -617,3 +617,14 @@ def test_clv_tiers_split_customers_by_share_and_sum_to_total(cdnow):
     assert v.loc[tier == "Platinum", "clv"].min() >= v.loc[tier == "Gold", "clv"].max()
     with pytest.raises(ValueError, match="add up to 1"):
         clv_tiers(v, tiers={"A": 0.5, "B": 0.4})
+
+
+def test_pattern_compression_hash_and_sort_versions_agree():
+    from salesmeasure.clv import _compress, _compress_sorted
+
+    rng = np.random.default_rng(0)
+    cols = [rng.integers(0, k, 5000).astype(float) for k in (7, 5, 9)]
+    a, b = _compress(*cols), _compress_sorted(*cols)
+    assert sorted(zip(*a[:4], strict=True)) == sorted(zip(*b[:4], strict=True))
+    for c, u in zip(cols, a[:3], strict=True):
+        np.testing.assert_array_equal(u[a[4]], c)  # inverse maps every row to its pattern

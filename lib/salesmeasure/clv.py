@@ -306,7 +306,30 @@ def _check_rft(frequency, recency, T):
 
 
 def _compress(*cols: np.ndarray):
-    """Unique rows of the given columns: (unique columns..., counts, inverse)."""
+    """Distinct rows of the given columns: (distinct columns..., counts, inverse).
+
+    Hash-based (each column factorised, then the combined integer code), so it runs in
+    linear time; distinct rows come in order of first appearance.
+    """
+    n = len(cols[0])
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for c in cols:
+        codes, uniq = pd.factorize(c, sort=False)
+        span *= len(uniq)
+        if span >= 2**62:  # combined code would overflow: fall back to sorting
+            return _compress_sorted(*cols)
+        key = key * len(uniq) + codes
+    inverse, _ = pd.factorize(key, sort=False)
+    ng = int(inverse.max()) + 1 if n else 0
+    rep = np.empty(ng, dtype=np.int64)
+    rep[inverse] = np.arange(n)  # any row of a group represents it (rows are equal)
+    counts = np.bincount(inverse, minlength=ng).astype(np.float64)
+    return (*(c[rep] for c in cols), counts, inverse)
+
+
+def _compress_sorted(*cols: np.ndarray):
+    """As :func:`_compress`, by a lexicographic sort."""
     order = np.lexsort(cols[::-1])
     s = [c[order] for c in cols]
     change = np.zeros(len(order), dtype=bool)
@@ -457,24 +480,32 @@ class _PurchaseModel:
             theta0 = np.log(self._initial(sx, stx, sT, uw))
 
         data = self._prepare(sx, stx, sT, uw)
+        cache: dict = {}
 
         def fun(theta):
-            p = np.exp(theta)
-            with np.errstate(all="ignore"):
-                ll, g = self._objective(p, data)
-                g = g * p
-            if not np.isfinite(ll) or not np.all(np.isfinite(g)):
-                return np.inf, np.zeros_like(theta)
-            return -ll / W, -g / W
+            key = theta.tobytes()
+            if key not in cache:
+                p = np.exp(theta)
+                with np.errstate(all="ignore"):
+                    ll, g = self._objective(p, data)
+                    g = g * p
+                if not np.isfinite(ll) or not np.all(np.isfinite(g)):
+                    cache[key] = (np.inf, np.zeros_like(theta))
+                else:
+                    cache[key] = (-ll / W, -g / W)
+            return cache[key]
 
         def grad_theta(theta):
             return fun(theta)[1]
 
+        options = {"gtol": tol, "maxiter": maxiter}
         if len(ux) > 200_000 and initial_params is None:
-            # warm start from a weighted random subsample of the patterns: the full-data
-            # optimiser then needs only a few iterations (the answer is the full-data one)
+            # warm start from a weighted random subsample of the patterns, with its Hessian
+            # as BFGS's first inverse-Hessian guess: the full-data optimiser then needs
+            # only a few iterations (and its answer is still the full-data maximum)
             pick = np.random.default_rng(0).choice(len(ux), 100_000, replace=False)
             sub = self._prepare(sx[pick], stx[pick], sT[pick], uw[pick])
+            Wsub = uw[pick].sum()
 
             def fun_sub(theta):
                 p = np.exp(theta)
@@ -482,37 +513,41 @@ class _PurchaseModel:
                     ll, g = self._objective(p, sub)
                 if not np.isfinite(ll) or not np.all(np.isfinite(g)):
                     return np.inf, np.zeros_like(theta)
-                return -ll / uw[pick].sum(), -g * p / uw[pick].sum()
+                return -ll / Wsub, -g * p / Wsub
 
             warm = optimize.minimize(
-                fun_sub, theta0, jac=True, method="BFGS", options={"gtol": 1e-6, "maxiter": maxiter}
+                fun_sub, theta0, jac=True, method="BFGS", options={"gtol": 1e-7, "maxiter": maxiter}
             )
             if np.all(np.isfinite(warm.x)):
                 theta0 = warm.x
-        res = optimize.minimize(
-            fun,
-            theta0,
-            jac=True,
-            method="BFGS",
-            options={"gtol": tol, "maxiter": maxiter},
-        )
+                Hs = _numeric_hessian(lambda t: fun_sub(t)[1], theta0)
+                if np.all(np.isfinite(Hs)) and np.linalg.eigvalsh(Hs).min() > 0:
+                    Hi = np.linalg.inv(Hs)
+                    Hi = (Hi + Hi.T) / 2
+                    try:
+                        np.linalg.cholesky(Hi)
+                        options["hess_inv0"] = Hi
+                    except np.linalg.LinAlgError:
+                        pass
+        res = optimize.minimize(fun, theta0, jac=True, method="BFGS", options=options)
         theta = res.x
-        # Newton polish with the Hessian of the analytic gradient
+        # Newton polish with the Hessian of the analytic gradient (central differences)
         H = _numeric_hessian(grad_theta, theta)
+        moved = False
         for _ in range(20):
             g = grad_theta(theta)
             if np.max(np.abs(g)) < tol:
                 break
             try:
-                step = np.linalg.solve(H, g)
+                cand = theta - np.linalg.solve(H, g)
             except np.linalg.LinAlgError:
                 break
-            cand = theta - step
             if fun(cand)[0] <= fun(theta)[0] + 1e-15:
-                theta = cand
-                H = _numeric_hessian(grad_theta, theta)
+                theta, moved = cand, True
             else:
                 break
+        if moved:
+            H = _numeric_hessian(grad_theta, theta)
         g = grad_theta(theta)
         name = type(self).__name__
         if not np.all(np.isfinite(theta)) or np.max(np.abs(theta)) > 25:
