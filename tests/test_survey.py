@@ -192,6 +192,27 @@ def test_by_period_labels_quarters_and_matches_per_quarter_estimates():
     assert out["value"].tolist() == pytest.approx([1.0, 0.0, 1.0])
 
 
+def test_by_period_keeps_empty_quarters_as_suppressed_rows_and_follows_fiscal_year():
+    from salesmeasure.periods import Period
+
+    df = pd.DataFrame(
+        {
+            "csat": [5.0] * 40 + [1.0] * 40,
+            "survey_date": pd.to_datetime(["2026-01-10"] * 40 + ["2026-07-10"] * 40),
+        }
+    )
+    out = survey.by_period(df, "csat")
+    assert out.index.tolist() == ["2026Q1", "2026Q2", "2026Q3"]
+    assert out.loc["2026Q2", "n"] == 0 and out.loc["2026Q2", "display"] == survey.TOO_FEW
+    assert out.loc["2026Q1", "value"] == 1.0 and out.loc["2026Q3", "value"] == 0.0
+    fiscal = survey.by_period(df, "csat", fiscal_start_month=4)
+    expected = [
+        Period.from_timestamp(pd.Timestamp(d), "Q", fiscal_start_month=4).label
+        for d in ("2026-01-10", "2026-04-10", "2026-07-10")
+    ]
+    assert fiscal.index.tolist() == expected
+
+
 # --------------------------------------------------------------------------- Likert
 
 

@@ -476,29 +476,48 @@ def by_period(
     *,
     date_col: str = "survey_date",
     freq: str = "Q",
+    fiscal_start_month: int = 1,
     confidence: float = 0.95,
     nps_method: str = "adjusted_wald",
     min_n: int = MIN_N,
 ) -> pd.DataFrame:
-    """``metric`` per calendar period (``freq`` "Q" or "M") of ``date_col`` -- a trend
-    with intervals. The index holds period labels such as ``"2026Q3"``."""
+    """``metric`` per period of ``date_col`` -- a trend with intervals.
+
+    ``freq`` is a :class:`salesmeasure.periods.Period` kind ("M", "Q", "H" or "FY");
+    quarters, halves and years follow ``fiscal_start_month``. The index holds period
+    labels such as ``"2026Q3"``, every period from the first to the last date included:
+    a period without responses is a row with ``n = 0``, suppressed, not a silent gap.
+    """
+    from salesmeasure.periods import Period
+
     _need_columns(df, [metric, date_col], "by_period")
-    if freq not in {"Q", "M"}:
-        raise ValueError(f"freq must be 'Q' or 'M', got {freq!r}")
+    if freq not in {"M", "Q", "H", "FY"}:
+        raise ValueError(f"freq must be 'M', 'Q', 'H' or 'FY', got {freq!r}")
     dates = pd.to_datetime(df[date_col])
     if dates.isna().any():
         raise ValueError(f"column {date_col!r} has {int(dates.isna().sum())} missing date(s)")
-    # calendar periods labelled like salesmeasure.periods: "2026Q3", "2026-07"
-    labels = dates.dt.to_period(freq).astype(str)
-    out = by_group(
-        df.assign(period=labels.to_numpy()),
-        metric,
-        "period",
-        confidence=confidence,
-        nps_method=nps_method,
-        min_n=min_n,
+    cols = ["metric", "value", "ci_low", "ci_high", "n", "method", "suppressed", "display"]
+    if dates.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="period"))
+    months = dates.dt.to_period("M")
+    label_of = {
+        m: Period.from_timestamp(m.start_time, freq, fiscal_start_month=fiscal_start_month)
+        for m in months.unique()
+    }
+    labels = months.map(lambda m: label_of[m].label)
+    first, last = (
+        min(label_of.values(), key=lambda p: p.start),
+        max(label_of.values(), key=lambda p: p.start),
     )
-    return out
+    order = [first]
+    while order[-1].start < last.start:
+        order.append(order[-1].next())
+    rows = []
+    for p in order:
+        part = df[(labels == p.label).to_numpy()]
+        est = metric_estimate(part, metric, confidence=confidence, nps_method=nps_method)
+        rows.append({"period": p.label, **_row(est, metric, min_n)})
+    return pd.DataFrame(rows).set_index("period")[cols]
 
 
 # ---------------------------------------------------------------------------
@@ -1144,8 +1163,8 @@ def complaint_metrics(
     _check_confidence(confidence)
     need = ["opened_date", "resolved_date"] + ([by] if by else [])
     _need_columns(complaints, need, "complaint_metrics")
-    if n_active <= 0:
-        raise ValueError(f"n_active must be positive, got {n_active}")
+    if n_active < 0:
+        raise ValueError(f"n_active must not be negative, got {n_active}")
     as_of = pd.Timestamp(as_of)
     opened = pd.to_datetime(complaints["opened_date"])
     if (opened > as_of).any():
@@ -1167,12 +1186,15 @@ def complaint_metrics(
     def summarise(mask) -> dict:
         part = frame[mask]
         k = len(part)
-        lo, hi = _poisson_rate(k, n_active / 100.0, confidence)
+        if n_active:
+            lo, hi = _poisson_rate(k, n_active / 100.0, confidence)
+        else:  # no active customers: the rate is undefined
+            lo = hi = math.nan
         res = proportion(int(part["done"].sum()), k, confidence=confidence)
         med, dlo, dhi = _km_median(part["days"].to_numpy(), part["done"].to_numpy(bool), confidence)
         return {
             "complaints": k,
-            "per_100_active": 100.0 * k / n_active,
+            "per_100_active": 100.0 * k / n_active if n_active else math.nan,
             "rate_ci_low": lo,
             "rate_ci_high": hi,
             "share_resolved": res.value,
@@ -1636,7 +1658,7 @@ def complaints_table(table: pd.DataFrame) -> pd.DataFrame:
         {
             "Complaints": [f"{int(k):,}" for k in table["complaints"]],
             "Per 100 active customers": [
-                f"{v:.1f} ({lo:.1f} to {hi:.1f})"
+                "n/a" if not math.isfinite(v) else f"{v:.1f} ({lo:.1f} to {hi:.1f})"
                 for v, lo, hi in zip(
                     table["per_100_active"],
                     table["rate_ci_low"],
@@ -1670,11 +1692,14 @@ def describe_complaints(table: pd.DataFrame, *, n_active: int) -> str:
     if int(a["complaints"]) == 0:
         return f"No complaints were opened in the period ({n_active:,} active customers)."
     cats = table.drop(index="All")
-    text = (
-        f"{int(a['complaints']):,} complaint{'s were' if int(a['complaints']) != 1 else ' was'} "
-        f"opened: {a['per_100_active']:.1f} per 100 active "
-        f"customers ({a['rate_ci_low']:.1f} to {a['rate_ci_high']:.1f}; {n_active:,} active customers). "
-    )
+    opened = f"{int(a['complaints']):,} complaint{'s were' if int(a['complaints']) != 1 else ' was'} opened"
+    if n_active:
+        text = (
+            f"{opened}: {a['per_100_active']:.1f} per 100 active customers "
+            f"({a['rate_ci_low']:.1f} to {a['rate_ci_high']:.1f}; {n_active:,} active customers). "
+        )
+    else:
+        text = f"{opened}; no customer ordered in the period, so there is no rate per customer. "
     if len(cats):
         top = cats["complaints"].idxmax()
         text += f"The largest category is {top} ({int(cats.loc[top, 'complaints']):,}). "

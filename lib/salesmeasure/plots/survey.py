@@ -338,7 +338,8 @@ def plot_complaints(table: pd.DataFrame, *, ax=None, title: str = "Complaints by
     ax.set_yticks(
         y, [f"{g}\n(n={int(n):,})" for g, n in zip(t.index, t["complaints"], strict=True)]
     )
-    right = float(np.nanmax(t["rate_ci_high"])) if len(t) else 1.0
+    highs = t["rate_ci_high"].to_numpy(float)
+    right = float(np.nanmax(highs)) if np.isfinite(highs).any() else 0.0
     ax.set_xlim(0, right * 1.9 if right > 0 else 1)
     ax.set_xlabel("Complaints per 100 active customers")
     ax.set_ylabel(f"Complaint {t.index.name or 'group'} (complaints)")
