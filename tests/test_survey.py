@@ -825,3 +825,14 @@ def test_survey_plots_return_axes_with_titles_and_unit_labels():
         assert isinstance(ax, Axes)
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
         plt.close(ax.figure)
+
+
+def test_describe_headline_does_not_call_an_untested_change_flat():
+    now = _report_frame(n=200)
+    before = _report_frame(n=200, seed=30)
+    before.loc[20:, "ces"] = np.nan  # only 20 CES answers before: CES change not tested
+    change = survey.compare_periods(now, before)
+    assert change.loc["ces", "suppressed"]
+    text = survey.describe_headline(survey.headline(now), change, period="Q", previous="P")
+    assert "CES: not compared (too few responses in one of the periods)" in text
+    assert "CES: no significant change" not in text

@@ -1457,7 +1457,11 @@ def describe_headline(
     if hidden:
         text += " " + ", ".join(metric_name(str(m)) for m in hidden) + f": {TOO_FEW}."
     if change is not None:
-        sig = change[change["significant"].astype(bool)]
+        untested = change["suppressed"].astype(bool)
+        sig = change[change["significant"].astype(bool) & ~untested]
+        flat = [metric_name(str(m)) for m in change.index[~untested] if m not in sig.index]
+        if untested.all():
+            return text + f" Too few responses to compare with {previous}."
         if len(sig):
             moves = [
                 f"{metric_name(str(m))} {'rose' if c['difference'] > 0 else 'fell'} "
@@ -1469,13 +1473,16 @@ def describe_headline(
                 + "; ".join(moves)
                 + " -- a significant change after Holm correction."
             )
-            rest = [metric_name(str(m)) for m in change.index if m not in sig.index]
-            if rest:
-                text += f" {', '.join(rest)}: no significant change."
-        elif change["suppressed"].astype(bool).all():
-            text += f" Too few responses to compare with {previous}."
+            if flat:
+                text += f" {', '.join(flat)}: no significant change."
         else:
-            text += f" None of the differences from {previous} is statistically significant, so no change is claimed."
+            text += (
+                f" None of the differences from {previous} is statistically significant, "
+                "so no change is claimed."
+            )
+        if untested.any():
+            names = ", ".join(metric_name(str(m)) for m in change.index[untested])
+            text += f" {names}: not compared ({TOO_FEW} in one of the periods)."
     return text
 
 
