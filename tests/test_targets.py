@@ -677,3 +677,116 @@ def test_proposed_targets_sum_to_total_with_probabilities(sample):
     assert prop.loc[prop.level == "rep", "amount"].sum() == 500_000
     assert prop["p_attain"].between(0, 1).all()
     assert len(prop) == 1 + len(sub)
+
+
+# ------------------------------------------------------------------ report text and tables
+
+
+def test_forecast_select_keeps_joint_paths():
+    idx = pd.period_range("2026-10", periods=3, freq="M")
+    fc = T.Forecast.from_samples(idx, [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    sub = fc.select([pd.Period("2026-11", "M"), pd.Period("2026-12", "M")])
+    assert sub.total_samples.tolist() == [8.0, 10.0]
+    with pytest.raises(ValueError, match="2027-01"):
+        fc.select(["2027-01"])
+
+
+def test_fixed_params_reuse_the_given_smoothing_parameters():
+    y1, y2 = seasonal_series(seed=1), seasonal_series(seed=2, level=50_000)
+    a = T.baseline_forecast(y1, 3, models=T.FAST_MODELS, repetitions=50)
+    b = T.baseline_forecast(y2, 3, models=T.FAST_MODELS, repetitions=50, fixed_params=a.params)
+    assert b.params == pytest.approx(a.params)
+    assert b.total_mean == pytest.approx(3 * 50_000, rel=0.3)
+
+
+def test_backtest_table_shows_the_summary_numbers():
+    y = pd.Series(
+        [100.0] * 30 + [110.0, 120.0, 130.0], index=pd.period_range("2024-01", periods=33, freq="M")
+    )
+    table = T.backtest_table(T.backtest(y, 3, origins=[y.index[29]]))
+    assert table.loc["Each month", "MAPE"] == "16.3%"  # mean of 10/110, 20/120, 30/130
+    assert table.loc["Each month", "In 80% interval"] == "0%"
+    assert table.loc["3-month total", "Forecasts scored"] == "1"
+
+
+def test_describe_headline_hand_values():
+    done = T.Headline("2026Q3", 1_000_000.0, 1_200_000.0, True, 1_100_000.0, 0.8)
+    text = T.describe_headline(done, scope="North region")
+    assert "the 2026Q3 target of 1.00M was met; revenue was 1.20M, 120.0% of target" in text
+    assert "gave the target a 80% chance" in text
+    running = T.Headline(
+        "2026Q4", 2_000_000.0, 900_000.0, False, 2_100_000.0, 0.55, 1_900_000.0, 0.3
+    )
+    text = T.describe_headline(running, scope="All regions")
+    assert (
+        "All regions have booked 900.0k" in text
+        and "95.0% of target" in text
+        and "30% chance" in text
+    )
+    table = T.headline_table(running)
+    assert table.loc["Projected attainment", "2026Q4"] == "95.0%"
+
+
+def test_describe_pacing_of_hand_worked_example():
+    p = T.pacing(
+        40.0,
+        100.0,
+        start="2025-01-01",
+        end="2025-03-31",
+        as_of="2025-02-14",
+        month_weights={1: 1.0, 2: 1.0, 3: 2.0},
+        forecast=hand_forecast(),
+    )
+    text = T.describe_pacing(p, period="2025Q1", scope="North region")
+    assert "45 of 90 days in" in text
+    assert "expects 38% of the period's revenue by now, so it is ahead of pace (107%)" in text
+    assert "at 75%" in text
+    assert T.pacing_table(p).loc["Daily run-rate required", "Value"] == "1"  # 60 / 45 = 1.33
+
+
+def test_describe_pvm_hand_example():
+    b = T.price_volume_mix(
+        pvm_frame([("A", 110.0, 10), ("B", 400.0, 20)]),
+        pvm_frame([("A", 100.0, 10), ("B", 200.0, 10)]),
+    )
+    text = T.describe_pvm(b, base="2025Q3", current="2026Q3")
+    assert "from 300 in 2025Q3 to 510 in 2026Q3 (+210, 70.0%)" in text
+    assert "Volume contributed 150, mix 50 and price 10" in text
+    assert "The largest effect is volume." in text
+
+
+def test_describe_proposals_expected_share_is_mean_p_attain():
+    props = pd.DataFrame(
+        {
+            "level": ["region", "rep", "rep"],
+            "region": "N",
+            "owner": ["N", "r1", "r2"],
+            "amount": [1000, 600, 400],
+            "expected": [1000.0, 600.0, 400.0],
+            "p_attain": [0.6, 0.9, 0.5],
+        }
+    )
+    smart = T.smart_check(
+        props, company_total=1000, period_start="2026-10-01", period_end="2026-12-31"
+    )
+    text = T.describe_proposals(smart, period="2026Q4")
+    assert "2 of 2 rep targets pass all five SMART checks" in text
+    assert "about 70% of reps would be expected to attain" in text and "within the 60%-70%" in text
+    table = T.proposals_table(smart)
+    assert table["Target"].tolist() == ["1,000", "600", "400"]
+
+
+def test_period_headline_on_sample_matches_the_orders(sample):
+    p = Period.parse("2026Q3")
+    rows = T.period_targets(sample.targets, p)
+    h = T.period_headline(sample.orders, rows, p, as_of=sample.as_of, repetitions=200)
+    assert h.actual == pytest.approx(sample.in_period("orders", p)["amount"].sum())
+    assert h.target == rows.loc[rows["rep_id"].isna(), "target_amount"].sum()
+    assert h.complete and 0 <= h.p_attain_ex_ante <= 1
+
+
+def test_current_period_pacing_is_none_at_a_period_end(sample):
+    assert T.current_period_pacing(sample.orders, sample.targets, as_of="2026-09-30") is None
+    assert "No quarter with a recorded target" in T.describe_current_pacing(
+        None, scope="All regions", kind="Q", as_of="2026-09-30"
+    )

@@ -80,6 +80,7 @@ __all__ = [
     "options_table",
     "PacingView",
     "current_period_pacing",
+    "describe_current_pacing",
     "BENCHMARK_ATTAINING",
     "FAST_MODELS",
 ]
@@ -1846,6 +1847,10 @@ def _money(x: float) -> str:
     return f"{sign}{a:,.0f}"
 
 
+def _has(scope: str) -> str:
+    return "have" if scope.lower().startswith("all ") else "has"
+
+
 def _pct(x: float, decimals: int = 0) -> str:
     return "n/a" if x is None or not math.isfinite(x) else f"{x * 100:.{decimals}f}%"
 
@@ -1883,7 +1888,7 @@ def describe_headline(h: Headline, *, scope: str) -> str:
         )
     else:
         text = (
-            f"{h.period} is in progress: {scope} has booked {_money(h.actual)} against a target of "
+            f"{h.period} is in progress: {scope} {_has(scope)} booked {_money(h.actual)} against a target of "
             f"{_money(h.target)}; at the seasonal pace it would finish near {_money(h.projection)} "
             f"({_pct(h.attainment, 1)} of target), and the forecast gives it a "
             f"{_pct(h.p_attain_now)} chance of making the target."
@@ -2038,7 +2043,7 @@ def describe_pacing(p: Pacing, *, period: str, scope: str) -> str:
     """Pacing in words."""
     ahead = "ahead of" if p.seasonal_pace >= 1 else "behind"
     text = (
-        f"{period}, {p.days_elapsed} of {p.days_total} days in: {scope} has booked {_money(p.achieved)} "
+        f"{period}, {p.days_elapsed} of {p.days_total} days in: {scope} {_has(scope)} booked {_money(p.achieved)} "
         f"({_pct(p.attainment_to_date)} of the {_money(p.target)} target) while the seasonal pattern "
         f"expects {_pct(p.expected_share)} of the period's revenue by now, so it is {ahead} pace "
         f"({_pct(p.seasonal_pace)}). Keeping the current daily run-rate of {_money(p.run_rate)} would "
@@ -2234,3 +2239,16 @@ def current_period_pacing(
         models=models,
     )
     return PacingView(cur.label, p, pacing_curve(orders, p, month_weights=weights), source)
+
+
+_KIND_WORDS = {"M": "month", "Q": "quarter", "H": "half-year", "FY": "fiscal year"}
+
+
+def describe_current_pacing(view: PacingView | None, *, scope: str, kind: str, as_of) -> str:
+    """:func:`describe_pacing` of the period in progress, or why there is none."""
+    if view is None:
+        return (
+            f"No {_KIND_WORDS.get(kind, kind)} with a recorded target is in progress on "
+            f"{pd.Timestamp(as_of):%d %b %Y}, so there is nothing to pace."
+        )
+    return describe_pacing(view.pacing, period=view.period, scope=scope)

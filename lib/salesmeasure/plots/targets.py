@@ -106,7 +106,7 @@ def plot_forecast_fan(
             ms=6,
             label="Target (phased by month)",
         )
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("Month")
@@ -232,7 +232,7 @@ def plot_pacing(
         textcoords="offset points",
         fontsize=8,
     )
-    locator = mdates.AutoDateLocator(maxticks=8)
+    locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("Date")
