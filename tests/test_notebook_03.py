@@ -89,3 +89,22 @@ def test_notebook_03_bad_parameter_stops_with_a_message_naming_it(run):
 
     with pytest.raises(pm.PapermillExecutionError, match="margin"):
         run(period="2026Q3", region="all", margin=1.5)
+
+
+@pytest.mark.slow
+def test_notebook_03_without_enough_history_explains_instead_of_failing(run):
+    nb = run(period="2023Q2", region="North")
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    md = "\n".join(_outputs(nb, "text/markdown"))
+    assert "not enough orders before" in md
+    assert "not reached" in md  # nobody can have lapsed 180 days into the data
+
+
+@pytest.mark.slow
+def test_notebook_03_runs_for_a_month_period(run):
+    nb = run(period="2026-07", region="all")
+    md = "\n".join(_outputs(nb, "text/markdown"))
+    # a month period ends mid-quarter: retention is reported for the last complete quarter
+    assert "In 2026Q2," in md
+    assert "holdout purchases against" in md

@@ -222,3 +222,14 @@ def test_cohort_and_survival_charts_draw_the_numbers(orders):
     ax = plots.plot_survival_curves(survival_curves(ev))
     assert "Days" in ax.get_xlabel() and "%" in ax.get_ylabel()
     plt.close("all")
+
+
+def test_survival_without_any_lapse_is_flat_and_has_no_logrank_test():
+    ev = pd.DataFrame(
+        {"duration_days": [10, 20, 30, 40], "lapsed": [False] * 4},
+        index=["a", "b", "c", "d"],
+    )
+    sc = survival_curves(ev, group=pd.Series(["x", "x", "y", "y"], index=ev.index))
+    assert (sc.curves["survival"] == 1.0).all()
+    assert math.isnan(sc.logrank_pvalue)
+    assert sc.medians["median_days"].isna().all()

@@ -347,7 +347,8 @@ class SurvivalCurves:
         Per group: ``customers``, ``lapses``, ``median_days`` (NaN when survival never
         falls to 0.5) and its interval from statsmodels.
     logrank_pvalue : float
-        Log-rank test of equal survival across groups (NaN with a single group).
+        Log-rank test of equal survival across groups (NaN with a single group or when
+        nobody has lapsed yet).
     """
 
     curves: pd.DataFrame
@@ -432,8 +433,11 @@ def survival_curves(
             }
         )
     pval = np.nan
-    if g.nunique() > 1:
-        _, pval = survdiff(time, status, g.to_numpy())
+    if g.nunique() > 1 and status.sum() > 0:
+        try:
+            _, pval = survdiff(time, status, g.to_numpy())
+        except np.linalg.LinAlgError:  # no information to compare (e.g. one group empty)
+            pval = np.nan
     return SurvivalCurves(pd.concat(rows, ignore_index=True), pd.DataFrame(meds), float(pval))
 
 
