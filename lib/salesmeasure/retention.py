@@ -305,6 +305,13 @@ def lapse_events(
     DataFrame
         Indexed by customer: ``first_order``, ``duration_days`` (to lapse or censoring),
         ``lapsed`` (bool: the event was observed), ``orders`` (orders before the lapse).
+
+    References
+    ----------
+    .. [1] Gupta, S. et al. (2006). Modeling customer lifetime value. Journal of Service
+       Research 9(2), 139-155 (lost-for-good customers defined by an inactivity window).
+    .. [2] Kalbfleisch & Prentice (2002), section 1.2 (right censoring at the end of
+       observation).
     """
     if lapse_days <= 0:
         raise ValueError(f"lapse_days must be positive, got {lapse_days}")
