@@ -790,3 +790,20 @@ def test_current_period_pacing_is_none_at_a_period_end(sample):
     assert "No quarter with a recorded target" in T.describe_current_pacing(
         None, scope="All regions", kind="Q", as_of="2026-09-30"
     )
+
+
+def test_calibrate_returns_empty_backtest_for_too_short_history():
+    y = seasonal_series(n=12)
+    bt = T.calibrate(y, 12)
+    assert bt.totals.empty and bt.steps.empty
+    assert "too short" in T.describe_backtest(bt)
+    assert T.backtest_table(bt).loc["Each month", "MAPE"] == "n/a"
+    with pytest.raises(ValueError, match="too short"):
+        T.backtest(y, 12)
+
+
+def test_check_history_names_the_period_when_no_orders_precede_it():
+    orders = pd.DataFrame({"order_date": pd.to_datetime(["2023-01-05"]), "amount": [1.0]})
+    with pytest.raises(ValueError, match="2022Q4 ends 2022-12-31, before any order"):
+        T.check_history(orders, Period.parse("2022Q4"))
+    T.check_history(orders, Period.parse("2023Q1"))  # does not raise

@@ -77,6 +77,8 @@ __all__ = [
     "pvm_table",
     "describe_pvm",
     "check_parameters",
+    "check_history",
+    "calibrate",
     "options_table",
     "PacingView",
     "current_period_pacing",
@@ -648,6 +650,27 @@ class Backtest:
     totals: pd.DataFrame
     horizon: int
 
+    @classmethod
+    def empty(cls, horizon: int) -> Backtest:
+        """A backtest with no origins (history too short to score any forecast)."""
+        cols = [
+            "origin",
+            "step",
+            "period",
+            "actual",
+            "mean",
+            "low_50",
+            "high_50",
+            "low_80",
+            "high_80",
+            "error",
+            "ape",
+            "in_50",
+            "in_80",
+            "model",
+        ]
+        return cls(pd.DataFrame(columns=cols), pd.DataFrame(columns=cols), int(horizon))
+
     def summary(self, *, alpha: float = 0.05) -> pd.DataFrame:
         """MAPE and interval coverage, per step and for the horizon total.
 
@@ -762,6 +785,15 @@ def backtest(
             _score(fc.total_samples, actual.sum(), origin, horizon, "total", fc.model)
         )
     return Backtest(pd.DataFrame(step_rows), pd.DataFrame(total_rows), int(horizon))
+
+
+def calibrate(history: pd.Series, horizon: int, **kwargs) -> Backtest:
+    """:func:`backtest`, or an empty :class:`Backtest` when the history is too short to
+    hold out even one forecast (reports then say so instead of failing)."""
+    y = _as_period_series(history)
+    if len(y) - horizon - 1 < 1:
+        return Backtest.empty(horizon)
+    return backtest(y, horizon, **kwargs)
 
 
 def _score(x: np.ndarray, actual: float, origin, step, period, model) -> dict:
@@ -1934,7 +1966,7 @@ def backtest_table(bt: Backtest) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "Forecasts scored": s["n"].astype(int).astype(str).to_numpy(),
-            "MAPE": s["mape"].map(lambda v: f"{v:.1f}%").to_numpy(),
+            "MAPE": s["mape"].map(lambda v: f"{v:.1f}%" if math.isfinite(v) else "n/a").to_numpy(),
             "Bias (actual - forecast)": s["bias"].map(_money).to_numpy(),
             "In 50% interval": s["coverage_50"].map(_pct).to_numpy(),
             "In 80% interval": s["coverage_80"].map(_pct).to_numpy(),
@@ -1947,6 +1979,11 @@ def backtest_table(bt: Backtest) -> pd.DataFrame:
 
 def describe_backtest(bt: Backtest) -> str:
     """Calibration verdict in words."""
+    if bt.totals.empty:
+        return (
+            "The history is too short to hold out any past forecast, so the forecast's calibration "
+            "cannot be checked yet; read P(attain) as indicative."
+        )
     s = bt.summary()
     m, t = s.loc["per step"], s.loc["horizon total"]
     text = (
@@ -2147,6 +2184,21 @@ def describe_pvm(bridge: PVMBridge, *, base: str, current: str) -> str:
     if biggest:
         text += f" The largest effect is {biggest}."
     return text
+
+
+def check_history(orders: pd.DataFrame, period) -> None:
+    """Stop with a clear message when there are no orders up to the end of ``period``."""
+    _require_columns(orders, ["order_date"], "orders")
+    if orders.empty or orders["order_date"].min() > period.end:
+        first = (
+            "no orders at all"
+            if orders.empty
+            else f"orders from {orders['order_date'].min():%Y-%m-%d}"
+        )
+        raise ValueError(
+            f"parameter 'period': {period.label} ends {period.end:%Y-%m-%d}, before any order "
+            f"({first}); choose a later period"
+        )
 
 
 def check_parameters(*, uplift: float, history_weight: float) -> None:

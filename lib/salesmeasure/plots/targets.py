@@ -123,6 +123,18 @@ def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title:
     against the actual total; misses outside the 80% interval are marked."""
     ax = get_ax(ax, figsize=(9, 4))
     t = backtest.totals.reset_index(drop=True)
+    if t.empty:
+        ax.text(
+            0.5,
+            0.5,
+            "History too short to backtest",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        ax.set_axis_off()
+        ax.set_title(title or "Backtest")
+        return ax
     labels = [f"after {o}" for o in t["origin"].astype(str)]
     x = np.arange(len(t))
     ax.vlines(
