@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -414,10 +415,11 @@ def render(
         dynamic_ncols=True,
     )
     bar.update(len(records))
+    # the index's scorecards are computed while the workers execute
+    card_pool = ThreadPoolExecutor(1, thread_name_prefix="scorecards")
+    cards = card_pool.submit(_scorecards, ds, label, region_list)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     try:
-        if printer is not None:
-            printer.__enter__()
         writer = _Writer(
             formats=fmts,
             printer=printer,
@@ -473,8 +475,9 @@ def render(
         regions=[(r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook],
         fingerprint=ds.fingerprint,
         version=version,
-        scorecards=_scorecards(ds, label, region_list),
+        scorecards=cards.result(),
     )
+    card_pool.shutdown()
     write_root_index(out)
     return RenderSummary(
         period=label,

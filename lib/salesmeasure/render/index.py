@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .export import template_dir
+from .planner import ALL
 from .store import ReportRecord, atomic_write, read_record
 
 __all__ = ["format_value", "write_period_index", "write_root_index", "load_records"]
@@ -40,7 +41,10 @@ def _env(root: str):
 
 def _render(name: str, **ctx) -> str:
     root = template_dir()
-    css = (root / "index" / "index.css").read_text(encoding="utf-8")
+    from markupsafe import Markup
+
+    # our own stylesheet, trusted: not escaped (escaping would break quoted font names)
+    css = Markup((root / "index" / "index.css").read_text(encoding="utf-8"))
     return _env(str(root)).get_template(name).render(css=css, **ctx)
 
 
@@ -135,7 +139,7 @@ def write_period_index(
         card = (scorecards or {}).get(region) or {}
         rows.append(
             {
-                "region": region,
+                "region": "All regions" if region == ALL else region,
                 "cells": cells,
                 "scorecard": [(str(k), format_value(v)) for k, v in list(card.items())[:4]],
             }

@@ -59,7 +59,8 @@ def find_chromium(explicit: str | os.PathLike | None = None) -> str | None:
 class PdfPrinter:
     """One headless browser for a whole batch; ``print(html_path, pdf_path)`` per report.
 
-    Use as a context manager. PDF files are written atomically.
+    Use as a context manager (or call :meth:`close`); the browser starts on the first
+    :meth:`print`. PDF files are written atomically.
     """
 
     def __init__(self, executable: str, *, timeout_s: float = 60):
@@ -98,8 +99,8 @@ class PdfPrinter:
 
     def print(self, html_path: str | Path, pdf_path: str | Path) -> Path:
         """Print one HTML file to an A4 PDF (page size from the report's ``@page`` CSS)."""
-        if self._page is None:
-            raise RuntimeError("PdfPrinter must be used as a context manager")
+        if self._page is None:  # started lazily: the batch need not wait for the browser
+            self.__enter__()
         pdf_path = Path(pdf_path)
         self._page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         self._page.emulate_media(media="print")
