@@ -234,7 +234,8 @@ def executed_notebook(region: str = "North"):
             "display_data",
             data={
                 "text/html": '<table class="dataframe"><tr><td>&lt;b&gt;Bob&lt;/b&gt;</td></tr></table>'
-                '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a>',
+                '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+                '<img src="https://tracker.example/p.gif"><a href="data:text/html,hi">d</a>',
                 "text/plain": "table",
             },
         ),
@@ -296,6 +297,7 @@ def test_export_escapes_data_strings_in_outputs_and_header():
     body = html[html.index("<body") :]
     assert not re.search(r"<script\b", body, re.I)
     assert "onerror" not in body and "javascript:" not in body
+    assert "tracker.example" not in body and "data:text/html" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # a customer named <script> stays text
     assert "../evil &lt;script&gt;" in body  # the region in the header is text too
     assert "&lt;b&gt;Bob&lt;/b&gt;" in body  # pandas' own escaping is kept, not undone

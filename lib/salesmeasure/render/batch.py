@@ -217,7 +217,9 @@ class _Writer:
         atomic_write(report.path("html"), html)
         outputs["html"] = f"{report.notebook}.html"
         durations["export"] = time.perf_counter() - t0
-        if "pdf" in self.formats and self.printer is not None:
+        if "pdf" not in self.formats:  # an older PDF would no longer match the HTML
+            report.path("pdf").unlink(missing_ok=True)
+        elif self.printer is not None:
             t0 = time.perf_counter()
             self.printer.print(report.path("html"), report.path("pdf"))
             outputs["pdf"] = f"{report.notebook}.pdf"

@@ -90,8 +90,8 @@ _TAGS = frozenset(
         "var",
     }
 )
-_ATTRS = {
-    "*": [
+_COMMON_ATTRS = frozenset(
+    {
         "class",
         "id",
         "title",
@@ -106,11 +106,21 @@ _ATTRS = {
         "height",
         "lang",
         "dir",
-    ],
-    "a": ["href", "title", "name"],
-    "img": ["src", "alt", "width", "height"],
-    "ol": ["start", "type"],
-}
+    }
+)
+
+
+def _allow_attr(tag: str, name: str, value: str) -> bool:
+    """bleach attribute filter: links only to the web or in-page, images only embedded."""
+    if name in _COMMON_ATTRS:
+        return True
+    if tag == "a" and name == "href":
+        return value.strip().lower().startswith(("http://", "https://", "mailto:", "#"))
+    if tag == "img" and name == "src":  # embedded only: no tracking pixels, works offline
+        return value.strip().lower().startswith("data:image/")
+    return (tag, name) in {("a", "name"), ("img", "alt"), ("ol", "start"), ("ol", "type")}
+
+
 _PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -148,7 +158,7 @@ def sanitize_html(fragment: str) -> str:
     return bleach.clean(
         fragment,
         tags=_TAGS,
-        attributes=_ATTRS,
+        attributes=_allow_attr,
         protocols=_PROTOCOLS,
         css_sanitizer=CSSSanitizer(),
         strip=False,
