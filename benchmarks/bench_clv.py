@@ -250,6 +250,7 @@ def main() -> None:
         help="timed calls per case (best is kept), for both libraries",
     )
     ap.add_argument("--skip-lifetimes", action="store_true")
+    ap.add_argument("--only", default="rfm,fit,clv", help="comma-separated cases to run")
     args = ap.parse_args()
     have_lt = LIFETIMES_PY.exists() and not args.skip_lifetimes
     if not have_lt:
@@ -266,7 +267,10 @@ def main() -> None:
         ("clv", wk_path, f"clv 12 months, {args.customers:,} customers (whole weeks)"),
     ]
     rows = []
+    wanted = set(args.only.split(","))
     for task, path, label in cases:
+        if task not in wanted:
+            continue
         ours = run_worker(sys.executable, "ours", task, path, args.repeat)
         theirs = run_worker(LIFETIMES_PY, "lifetimes", task, path, args.repeat) if have_lt else None
         rows.append((label, task, ours, theirs))

@@ -138,9 +138,17 @@ def _customer_periods(orders, customer_col, date_col, amount_col, freq, start=No
     pmin = per.min()
     span = np.int64(per.max() - pmin + 1)
     key = codes.astype(np.int64) * span + (per - pmin)
-    # distinct (customer, period) cells: one sort of an int64 key (no hashing, no argsort)
-    sk = np.sort(key)
-    cell = sk[np.r_[True, sk[1:] != sk[:-1]]]
+    # distinct (customer, period) cells, sorted: a presence bitmap when it is small
+    # (<= 128 MB), else one sort of the int64 key (no hashing, no argsort)
+    n_cells = len(uniques) * int(span)
+    if n_cells <= 2**27:
+        seen = np.zeros(n_cells, dtype=bool)
+        seen[key] = True
+        cell = np.flatnonzero(seen)
+        del seen
+    else:
+        sk = np.sort(key)
+        cell = sk[np.r_[True, sk[1:] != sk[:-1]]]
     return uniques, (cell // span, cell % span + pmin), (codes, per, amount)
 
 
