@@ -464,8 +464,8 @@ def _dof_sigma(res) -> float:
 
     statsmodels simulates with the ML variance SSE / n, which ignores the k estimated
     parameters (smoothing parameters and initial states) and makes intervals too narrow
-    on short series (in this module's tests, pooled 80% coverage on simulated ETS(A,N,A)
-    series rose from about 0.72 to about 0.78 with the correction).
+    on short series (on the simulated ETS(A,N,A) series of the tests, pooled coverage of
+    the 80% intervals rose from 0.69 to 0.78 and of the 50% ones from 0.42 to 0.52).
 
     References
     ----------
