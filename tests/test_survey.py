@@ -836,3 +836,14 @@ def test_describe_headline_does_not_call_an_untested_change_flat():
     text = survey.describe_headline(survey.headline(now), change, period="Q", previous="P")
     assert "CES: not compared (too few responses in one of the periods)" in text
     assert "CES: no significant change" not in text
+
+
+def test_describe_reliability_applies_nunnallys_070_bar_to_value_and_interval():
+    from salesmeasure.stats import Estimate
+
+    good = survey.describe_reliability(Estimate(0.82, 0.75, 0.87, 300, "feldt"))
+    edge = survey.describe_reliability(Estimate(0.74, 0.66, 0.80, 300, "feldt"))
+    poor = survey.describe_reliability(Estimate(0.51, 0.45, 0.57, 300, "feldt"))
+    assert "0.82 (0.75 to 0.87)" in good and "one satisfaction scale" in good
+    assert "interval reaches below it" in edge
+    assert "below the customary 0.70" in poor and "one by one" in poor

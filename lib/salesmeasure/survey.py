@@ -1531,17 +1531,18 @@ def describe_reliability(alpha: Estimate) -> str:
     """
     if alpha.n < MIN_N or not math.isfinite(alpha.value):
         return f"Scale reliability: {TOO_FEW}."
-    verdict = (
-        "consistent enough to be read as one satisfaction scale"
-        if alpha.ci_low >= 0.7
-        else "above the customary 0.70, but the interval reaches below it"
-        if alpha.value >= 0.7
-        else "below the customary 0.70: the three items measure different things and "
-        "should be read one by one, not added up"
-    )
+    if alpha.ci_low >= 0.7:
+        verdict = "The items are consistent enough to be read together as one satisfaction scale."
+    elif alpha.value >= 0.7:
+        verdict = "That is above the customary 0.70, but the interval reaches below it."
+    else:
+        verdict = (
+            "That is below the customary 0.70: the three items measure different things, "
+            "so read them one by one rather than adding them up."
+        )
     return (
         f"Cronbach's alpha of the three items is {alpha.format('{:.2f}')} "
-        f"({alpha.n:,} respondents): {verdict}."
+        f"({alpha.n:,} respondents). {verdict}"
     )
 
 

@@ -304,6 +304,7 @@ def plot_trend(
         if not sup[i]:
             ax.annotate(fmt.format(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
                         ha="center", fontsize=9)  # fmt: skip
+    ax.margins(y=0.12)
     ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0)
     ax.set_xlabel("Period")
     ax.set_ylabel(label)
