@@ -161,6 +161,11 @@ def test_rfm_summary_bad_input_raises_naming_column(tiny_orders):
         rfm_summary(tiny_orders.drop(columns="customer_id"), observation_end="2026-03-01")
     with pytest.raises(ValueError, match="freq"):
         rfm_summary(tiny_orders, observation_end="2026-03-01", freq="Y")
+    with pytest.raises(ValueError, match="'amount' is not numeric"):
+        rfm_summary(tiny_orders.assign(amount="ten"), observation_end="2026-03-01")
+    nullable = tiny_orders.assign(amount=pd.array([1.0] * 7 + [None], dtype="Float64"))
+    with pytest.raises(ValueError, match="'amount' has 1 missing"):
+        rfm_summary(nullable, observation_end="2026-03-01")
 
 
 def test_calibration_holdout_matches_hand_computed_split(tiny_orders):

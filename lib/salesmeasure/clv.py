@@ -118,7 +118,10 @@ def _customer_periods(orders, customer_col, date_col, amount_col, freq, start=No
     codes, uniques = pd.factorize(ids, sort=False)
     amount = None
     if amount_col is not None:
-        amount = orders[amount_col].to_numpy(dtype=np.float64)
+        try:
+            amount = orders[amount_col].to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise ValueError(f"column {amount_col!r} is not numeric") from None
         bad = ~np.isfinite(amount)
         if bad.any():
             raise ValueError(
