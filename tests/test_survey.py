@@ -847,3 +847,5 @@ def test_describe_reliability_applies_nunnallys_070_bar_to_value_and_interval():
     assert "0.82 (0.75 to 0.87)" in good and "one satisfaction scale" in good
     assert "interval reaches below it" in edge
     assert "below the customary 0.70" in poor and "one by one" in poor
+    wide = survey.describe_reliability(Estimate(0.03, -0.70, 0.48, 35, "feldt"))
+    assert survey.TOO_FEW in wide and "too wide to read" in wide and "0.03" not in wide

@@ -89,12 +89,13 @@ SCALES: dict[str, tuple[int, int]] = {
 
 #: An interval wider than this is "too wide to read" and the estimate is suppressed.
 #: NPS in points (at n = 30 a typical NPS interval is about 55 points wide), CSAT as a
-#: share, CES and items in scale points.
+#: share, CES and items in scale points, Cronbach's alpha in its own units.
 MAX_WIDTH: dict[str, float] = {
     "nps": 60.0,
     "csat": 0.40,
     "ces": 2.0,
     **{item: 1.5 for item in ITEMS},
+    "alpha": 0.4,
 }
 
 #: NPS groups in report order.
@@ -1515,7 +1516,7 @@ def reliability_table(listwise: Estimate, pairwise: Estimate) -> pd.DataFrame:
         rows.append(
             {
                 "Missing answers handled": name,
-                "Cronbach's alpha": e.format("{:.2f}") if e.n >= MIN_N else TOO_FEW,
+                "Cronbach's alpha": TOO_FEW if is_suppressed(e, "alpha") else e.format("{:.2f}"),
                 "Respondents": f"{e.n:,}",
             }
         )
@@ -1529,8 +1530,13 @@ def describe_reliability(alpha: Estimate) -> str:
     ----------
     Nunnally, J. C. (1978). Psychometric Theory (2nd ed.). McGraw-Hill.
     """
-    if alpha.n < MIN_N or not math.isfinite(alpha.value):
-        return f"Scale reliability: {TOO_FEW}."
+    if is_suppressed(alpha, "alpha"):
+        return (
+            f"Scale reliability: {TOO_FEW} ({alpha.n:,} respondents answered all items; "
+            "the interval is too wide to read)."
+            if alpha.n >= MIN_N
+            else f"Scale reliability: {TOO_FEW}."
+        )
     if alpha.ci_low >= 0.7:
         verdict = "The items are consistent enough to be read together as one satisfaction scale."
     elif alpha.value >= 0.7:

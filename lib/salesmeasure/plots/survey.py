@@ -289,6 +289,8 @@ def plot_trend(
         x, lo, hi, color=PALETTE[0], alpha=0.2, linewidth=0, label="confidence interval"
     )
     ax.plot(x, v, marker="o", color=PALETTE[0], label=item_label(metric))
+    # error bars as well, so a period between two suppressed ones still shows its interval
+    ax.errorbar(x, v, yerr=[v - lo, hi - v], fmt="none", ecolor=PALETTE[0], alpha=0.6, capsize=2)
     if np.isfinite(lo).any():
         base = float(np.nanmin(lo))
     else:  # nothing to show: keep the metric's natural range
@@ -305,7 +307,8 @@ def plot_trend(
             ax.annotate(fmt.format(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
                         ha="center", fontsize=9)  # fmt: skip
     ax.margins(y=0.12)
-    ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0)
+    ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0,
+                  ha="right" if len(x) > 8 else "center")  # fmt: skip
     ax.set_xlabel("Period")
     ax.set_ylabel(label)
     ax.set_title(title or f"{item_label(metric)} over time")
