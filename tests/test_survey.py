@@ -691,6 +691,11 @@ def test_describe_headline_states_the_numbers_and_claims_only_significant_change
     assert head.loc["nps", "display"] in text
     assert head.loc["csat", "display"] in text
     assert "NPS rose" in text and "CSAT rose" in text
+    shares = survey.nps_shares(now["nps"])
+    text2 = survey.describe_headline(
+        head, change, period="2026Q3", previous="2026Q2", shares=shares
+    )
+    assert f"{100 * shares['promoter']:.0f}% promoters minus" in text2
     assert "CES: no significant change" in text
     table = survey.headline_table(head, change)
     assert table.loc["NPS", "Significant?"].startswith("yes")

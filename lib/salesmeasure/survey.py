@@ -1437,9 +1437,15 @@ def headline_table(head: pd.DataFrame, change: pd.DataFrame | None = None) -> pd
 
 
 def describe_headline(
-    head: pd.DataFrame, change: pd.DataFrame | None, *, period: str, previous: str
+    head: pd.DataFrame,
+    change: pd.DataFrame | None,
+    *,
+    period: str,
+    previous: str,
+    shares: pd.Series | None = None,
 ) -> str:
-    """A short paragraph on the headline scores and what changed significantly."""
+    """A short paragraph on the headline scores and what changed significantly;
+    ``shares`` (from :func:`nps_shares`) adds the promoter/detractor split of NPS."""
     parts = []
     shown = head[~head["suppressed"].astype(bool)]
     if shown.empty:
@@ -1448,7 +1454,13 @@ def describe_headline(
             f"({int(head['n'].max())} at most, {MIN_N} needed)."
         )
     for m, r in shown.iterrows():
-        parts.append(f"{metric_name(str(m))} {r['display']}")
+        part = f"{metric_name(str(m))} {r['display']}"
+        if m == "nps" and shares is not None:
+            part += (
+                f" = {100 * shares['promoter']:.0f}% promoters minus "
+                f"{100 * shares['detractor']:.0f}% detractors"
+            )
+        parts.append(part)
     text = (
         f"In {period}: "
         + "; ".join(parts)
