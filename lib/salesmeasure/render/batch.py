@@ -397,7 +397,7 @@ def render(
     as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"
     kernel_mode = "fresh" if (isolate or scheduler) else "reused, reset"
     records: dict[str, ReportRecord] = {}
-    todo, refresh = [], []
+    todo, refresh, last_seconds = [], [], {}
     for r in reports:
         action, rec = _cached(r, fmts, force)
         if action == "skip":
@@ -407,6 +407,10 @@ def render(
             refresh.append((r, rec))
         else:
             todo.append(r)
+            last_seconds[r.id] = rec.durations.get("execute", 0.0) if rec else 0.0
+    # longest first (by the last run's time), so no worker is left with a long tail;
+    # a first run keeps the plan's order (the consolidated reports first)
+    todo.sort(key=lambda r: -last_seconds[r.id])
 
     bar = tqdm(
         total=len(reports),
