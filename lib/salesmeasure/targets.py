@@ -1106,23 +1106,26 @@ def attainment(
         )
     amt = actuals[amount].astype(float)
     by_region = amt.groupby(actuals["region"]).sum()
-    by_rep = amt.groupby(actuals["rep_id"]).sum()
-    rep_region = actuals.groupby("rep_id")["region"].agg(
-        lambda s: s.mode().iat[0] if len(s) else None
-    )
+    by_pair = amt.groupby([actuals["rep_id"], actuals["region"]]).sum()
+    by_rep = by_pair.groupby(level=0).sum()
 
     rows = []
-    for _, r in reg_t.iterrows():
-        rows.append(
-            ("region", r["region"], None, r[target], float(by_region.get(r["region"], 0.0)))
+    for reg, tgt in zip(reg_t["region"], reg_t[target], strict=True):
+        rows.append(("region", reg, None, tgt, float(by_region.get(reg, 0.0))))
+    for reg, rep, tgt in zip(rep_t["region"], rep_t["rep_id"], rep_t[target], strict=True):
+        rows.append(("rep", reg, rep, tgt, float(by_rep.get(rep, 0.0))))
+    untargeted = by_rep.index.difference(pd.Index(rep_t["rep_id"]))
+    if len(untargeted):
+        # a rep without a target is listed under the region of most of its revenue
+        main_region = (
+            by_pair.loc[untargeted]
+            .reset_index()
+            .sort_values(amount)
+            .drop_duplicates("rep_id", keep="last")
+            .set_index("rep_id")["region"]
         )
-    for _, r in rep_t.iterrows():
-        rows.append(
-            ("rep", r["region"], r["rep_id"], r[target], float(by_rep.get(r["rep_id"], 0.0)))
-        )
-    for rep, val in by_rep.items():
-        if rep not in set(rep_t["rep_id"]) and not pd.isna(rep):
-            rows.append(("rep", rep_region.get(rep), rep, math.nan, float(val)))
+        for rep in untargeted:
+            rows.append(("rep", main_region[rep], rep, math.nan, float(by_rep[rep])))
     out = pd.DataFrame(rows, columns=["level", "region", "rep_id", "target", "actual"])
     out["attainment"] = np.where(
         out["target"] > 0, out["actual"] / out["target"].where(out["target"] > 0), np.nan
