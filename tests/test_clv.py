@@ -633,3 +633,16 @@ def test_pattern_compression_hash_and_sort_versions_agree():
     assert sorted(zip(*a[:4], strict=True)) == sorted(zip(*b[:4], strict=True))
     for c, u in zip(cols, a[:3], strict=True):
         np.testing.assert_array_equal(u[a[4]], c)  # inverse maps every row to its pattern
+
+
+def test_sample_data_prob_alive_separates_planted_dropouts_in_the_holdout(sample):
+    """The generator makes customers drop out for good: those the model believes gone at
+    the calibration end almost never buy again, those it believes alive mostly do."""
+    ds = sample.slice(period="2026Q3", region="all")
+    ch = calibration_holdout(ds.orders, calibration_end="2026-03-31", observation_end=ds.period.end)
+    m = BetaGeo().fit(ch["frequency_cal"], ch["recency_cal"], ch["T_cal"])
+    p = m.prob_alive(ch["frequency_cal"], ch["recency_cal"], ch["T_cal"])
+    bought = (ch["frequency_holdout"] > 0).to_numpy()
+    assert (p > 0.8).sum() > 500 and (p < 0.2).sum() > 500
+    assert bought[p > 0.8].mean() > 0.6
+    assert bought[p < 0.2].mean() < 0.05
