@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Kernels that papermill and nbval start must run the venv's interpreter.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: venv reports test test-fast lint format sample-data validate lab bench clean
+.PHONY: lifetimes-venv venv reports test test-fast lint format sample-data validate lab bench clean
 
 venv: $(STAMP)
 
@@ -16,6 +16,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+# lifetimes 0.11.3 in a separate venv, for the CLV agreement tests and benchmarks/bench_clv.py.
+lifetimes-venv: .venv-lifetimes/.installed-stamp
+
+.venv-lifetimes/.installed-stamp:
+	@test -x .venv-lifetimes/bin/python || $(PYTHON) -m venv .venv-lifetimes
+	.venv-lifetimes/bin/python -m pip install --quiet "pandas==2.3.3" "numpy<2.4" "setuptools<81" "lifetimes==0.11.3"
+	@touch $@
 
 # The latest complete quarter of the data, e.g. 2026Q3.
 PERIOD ?= $(shell $(BIN)/python -c "from salesmeasure.report import default_data_dir as d; from salesmeasure.data import load; from salesmeasure.periods import latest_complete; print(latest_complete(load(d()).as_of))" 2>/dev/null)
