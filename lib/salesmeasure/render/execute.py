@@ -125,7 +125,7 @@ def _section_of(nb, cell_index: int | None) -> str:
 
 def _first_line(text: str, limit: int = 400) -> str:
     lines = [ln for ln in strip_ansi(text).strip().splitlines() if ln.strip()]
-    msg = lines[-1] if lines else ""
+    msg = lines[0] if lines else ""
     return msg[:limit]
 
 
@@ -500,8 +500,9 @@ def run_local(
         return
     kernel_name = resolve_kernel()
     ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (browser, tqdm)
-    if log_path:
+    if log_path:  # kernel output of this batch only
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(log_path).write_text("")
     args = (
         kernel_name,
         isolate,
