@@ -669,3 +669,83 @@ def test_cli_render_with_pdf_and_no_chromium_exits_2_with_the_install_command(tm
     )
     assert r.returncode == 2
     assert "apt-get install -y chromium" in r.stderr and "Traceback" not in r.stderr
+
+
+def params_notebook(d: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            PARAMS + "\n"
+            'label: str = "x"  # a text label\n'
+            "attainability: float = 0.6  # chance of meeting the target\n"
+            "months: int = 12  # horizon",
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_markdown_cell("# Parameters"),
+        nbformat.v4.new_code_cell(
+            "from IPython.display import Markdown\n"
+            'Markdown(f"label is {label!r}, attainability is {attainability!r}")'
+        ),
+    ]
+    nbformat.write(nb, d / "c_params.ipynb")
+    return d / "c_params.ipynb"
+
+
+def test_parameters_take_the_type_declared_in_the_notebook_and_text_stays_text(tmp_path):
+    from salesmeasure.render.batch import notebook_parameters
+
+    p = params_notebook(tmp_path)
+    other = good_notebook(tmp_path)
+    got = notebook_parameters([p, other], {"label": "007", "attainability": "0.8", "months": "6"})
+    assert got["c_params"] == {"label": "007", "attainability": 0.8, "months": 6}
+    assert got["a_orders"] == {}  # not declared there: not passed
+    with pytest.raises(ValueError, match="'months' of c_params is a int; '1e3' is not one"):
+        notebook_parameters([p], {"months": "1e3"})
+    with pytest.raises(ValueError, match="no selected notebook has a parameter named colour"):
+        notebook_parameters([p], {"colour": "red"})
+    with pytest.raises(ValueError, match="--period/--regions/--data"):
+        notebook_parameters([p], {"region": "North"})
+
+
+@pytest.mark.slow
+def test_cli_render_exits_1_with_a_summary_when_a_report_fails(tmp_path):
+    import subprocess
+    import sys
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    failing_notebook(nbs)
+    params_notebook(nbs)
+    out = tmp_path / "out"
+    exe = str(Path(sys.executable).parent / "salesmeasure")
+    r = subprocess.run(
+        [
+            exe,
+            "render",
+            "--period",
+            "2026Q3",
+            "--regions",
+            "North",
+            "--formats",
+            "html",
+            "--notebooks-dir",
+            str(nbs),
+            "--out",
+            str(out),
+            "--param",
+            "label=007",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 1, r.stderr
+    assert "1 rendered, 0 unchanged (cached), 1 failed" in r.stdout
+    assert (
+        "FAILED north/b_broken: cell 7, section 'Breaks here': ValueError: no targets" in r.stdout
+    )
+    assert "Traceback" not in r.stdout + r.stderr
+    html = (out / "2026Q3" / "north" / "c_params.html").read_text()
+    assert "label is &#x27;007&#x27;" in html or "label is '007'" in html  # not the int 7
+    assert (out / "2026Q3" / "index.html").exists() and (out / "index.html").exists()

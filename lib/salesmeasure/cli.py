@@ -159,12 +159,28 @@ def render(
         1800, "--report-timeout", help="Seconds one report may run before its worker is killed."
     ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    param: list[str] = typer.Option(
+        None, "--param", help="Notebook parameter NAME=VALUE (repeatable), e.g. attainability=0.8."
+    ),
+    notebooks_dir: Path = typer.Option(
+        None, "--notebooks-dir", help="Folder of the report notebooks (default: notebooks/)."
+    ),
 ) -> None:
-    """Execute every notebook x region for a period and export HTML/PDF reports with an index."""
+    """Execute every notebook x region for a period and export HTML/PDF reports with an index.
+
+    Exit code 0 when every report rendered, 1 when some failed (see the index), 2 on bad
+    options or data.
+    """
     from salesmeasure.data import DataError
     from salesmeasure.render import ChromiumNotFound
     from salesmeasure.render import render as render_batch
 
+    overrides = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            fail(f"--param must be NAME=VALUE, got {item!r}")
+        overrides[name.strip()] = value
     try:
         summary = render_batch(
             period,
@@ -181,6 +197,8 @@ def render(
             execution_timeout=cell_timeout,
             report_timeout=report_timeout,
             progress=progress,
+            parameters=overrides,
+            notebooks_dir=notebooks_dir,
         )
     except (ChromiumNotFound, DataError, ValueError) as exc:
         fail(str(exc))

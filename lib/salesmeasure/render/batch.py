@@ -127,6 +127,79 @@ def select_regions(spec: str | list | None, data_regions: list[str]) -> list[str
     return list(dict.fromkeys(out))
 
 
+#: Parameters set by the batch itself (``--period``, ``--regions``, ``--data``).
+RESERVED_PARAMETERS = ("period", "region", "data_path")
+
+
+def _coerce(name: str, value, type_name: str | None, notebook: str):
+    if not isinstance(value, str):
+        return value
+    t = (type_name or "").lower()
+    try:
+        if t == "int":
+            return int(value)
+        if t == "float":
+            return float(value)
+        if t == "bool":
+            low = value.strip().lower()
+            if low in ("true", "1", "yes"):
+                return True
+            if low in ("false", "0", "no"):
+                return False
+            raise ValueError(value)
+    except ValueError:
+        raise ValueError(
+            f"parameter {name!r} of {notebook} is a {t}; {value!r} is not one"
+        ) from None
+    return value  # str (or no annotation): the text as given, '007' stays '007'
+
+
+def _declared_parameters(path) -> dict[str, str]:
+    """name -> type name of the parameters in a notebook's ``parameters`` cell (papermill's
+    own parser; works without kernel metadata, unlike ``papermill.inspect_notebook``)."""
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return {p.name: p.inferred_type_name for p in PythonTranslator.inspect(cell)}
+    return {}
+
+
+def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
+    """Give each notebook the overrides its parameters cell declares, in the declared type.
+
+    Strings (e.g. from ``--param attainability=0.8``) are converted with the type
+    annotation of the notebook's parameter (``float``, ``int``, ``bool``; ``str`` keeps
+    the text exactly, unlike the papermill CLI's ``-p``). A notebook that does not
+    declare a parameter does not get it.
+
+    Raises
+    ------
+    ValueError
+        A parameter is reserved, declared by no selected notebook, or not convertible.
+    """
+    if not overrides:
+        return {}
+    reserved = sorted(set(overrides) & set(RESERVED_PARAMETERS))
+    if reserved:
+        raise ValueError(f"set {', '.join(reserved)} with --period/--regions/--data, not --param")
+    out, used = {}, set()
+    for p in nb_paths:
+        declared = _declared_parameters(p)
+        mine = {}
+        for name, value in overrides.items():
+            if name in declared:
+                mine[name] = _coerce(name, value, declared[name], p.stem)
+                used.add(name)
+        out[p.stem] = mine
+    unknown = sorted(set(overrides) - used)
+    if unknown:
+        raise ValueError(f"no selected notebook has a parameter named {', '.join(unknown)}")
+    return out
+
+
 #: Scorecard rows shown under each region on the index, when ``salesmeasure.kpi`` exists.
 INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
 
@@ -348,7 +421,8 @@ def render(
     start_timeout, execution_timeout, report_timeout : float
         Kernel start, per cell, and whole-report limits in seconds.
     parameters : dict, optional
-        Extra papermill parameters for every notebook.
+        Notebook parameters to override (e.g. ``{"attainability": "0.8"}``); each
+        notebook gets those it declares, converted to the declared type.
 
     Returns
     -------
@@ -391,7 +465,7 @@ def render(
         out=out,
         fingerprint=ds.fingerprint,
         versions=versions,
-        extra_parameters=parameters,
+        notebook_parameters=notebook_parameters(nb_paths, parameters),
     )
 
     as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"

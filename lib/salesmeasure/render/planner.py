@@ -114,6 +114,7 @@ def plan(
     fingerprint: str,
     versions: dict | None = None,
     extra_parameters: dict | None = None,
+    notebook_parameters: dict | None = None,
 ) -> list[Report]:
     """List the reports of a batch, in a stable order (region-major, ``all`` first).
 
@@ -133,6 +134,8 @@ def plan(
         Other things that invalidate the cache (library version, template hash...).
     extra_parameters : dict, optional
         Further papermill parameters for every notebook.
+    notebook_parameters : dict, optional
+        Notebook stem -> further parameters for that notebook only.
     """
     out = Path(out).resolve()
     data_path = str(Path(data_path).resolve())
@@ -157,6 +160,7 @@ def plan(
                 "region": region,
                 "data_path": data_path,
                 **(extra_parameters or {}),
+                **(notebook_parameters or {}).get(p.stem, {}),
             }
             nbv = notebook_hash(p)
             key = cache_key(
