@@ -749,3 +749,57 @@ def test_cli_render_exits_1_with_a_summary_when_a_report_fails(tmp_path):
     html = (out / "2026Q3" / "north" / "c_params.html").read_text()
     assert "label is &#x27;007&#x27;" in html or "label is '007'" in html  # not the int 7
     assert (out / "2026Q3" / "index.html").exists() and (out / "index.html").exists()
+
+
+def test_kernel_for_the_running_interpreter_is_registered_and_found():
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from salesmeasure.render.execute import resolve_kernel
+
+    name = resolve_kernel()
+    spec = KernelSpecManager().get_kernel_spec(name)  # NoSuchKernel would raise here
+    assert spec.argv[0] == sys.executable and spec.language == "python"
+    assert resolve_kernel() == name  # idempotent
+
+
+@pytest.mark.slow
+def test_reused_kernel_starts_each_report_as_fresh_as_a_new_kernel(tmp_path, sample_dir):
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    write_notebook(
+        nbs / "a_leaky.ipynb",
+        "import os\n"
+        "import matplotlib as mpl\n"
+        "import pandas as pd\n"
+        "leak = 1\n"
+        'pd.set_option("display.max_rows", 3)\n'
+        'mpl.rcParams["lines.linewidth"] = 9.0\n'
+        'os.chdir("/")',
+    )
+    write_notebook(
+        nbs / "b_checks.ipynb",
+        "import os\n"
+        "import matplotlib as mpl\n"
+        "import pandas as pd\n"
+        'assert "leak" not in globals(), "variable leaked"\n'
+        'assert pd.get_option("display.max_rows") == 60, "pandas option leaked"\n'
+        'assert mpl.rcParams["lines.linewidth"] != 9.0, "rcParams leaked"\n'
+        "assert os.getcwd() == " + repr(str(nbs)) + ', "working directory leaked"',
+    )
+    s = render(
+        "2026Q3",
+        data=sample_dir,
+        out=tmp_path / "out",
+        regions="North",
+        notebooks_dir=nbs,
+        formats="html",
+        jobs=1,
+        progress=False,
+    )
+    assert s.ok, s.describe()
+    nb = nbformat.read(tmp_path / "out" / "2026Q3" / "north" / "b_checks.ipynb", as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts[0] == 1  # a new session: numbering starts again
+    assert "reused, reset kernel" in (tmp_path / "out/2026Q3/north/b_checks.html").read_text()
