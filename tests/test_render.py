@@ -803,3 +803,39 @@ def test_reused_kernel_starts_each_report_as_fresh_as_a_new_kernel(tmp_path, sam
     counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
     assert counts[0] == 1  # a new session: numbering starts again
     assert "reused, reset kernel" in (tmp_path / "out/2026Q3/north/b_checks.html").read_text()
+
+
+@pytest.mark.slow
+def test_without_chromium_default_formats_render_html_and_say_how_to_get_pdf(tmp_path):
+    import subprocess
+    import sys
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    write_notebook(nbs / "a_quick.ipynb", "# Quick", "x = 1")
+    env = {**os.environ, "PATH": str(tmp_path)}  # no chromium on it
+    env.pop("SALESMEASURE_CHROMIUM", None)
+    exe = str(Path(sys.executable).parent / "salesmeasure")
+    r = subprocess.run(
+        [
+            exe,
+            "render",
+            "--period",
+            "2026Q3",
+            "--regions",
+            "North",
+            "--notebooks-dir",
+            str(nbs),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "PDF skipped" in r.stdout and "apt-get install -y chromium" in r.stdout
+    assert (tmp_path / "out" / "2026Q3" / "north" / "a_quick.html").exists()
+    assert not list((tmp_path / "out").rglob("*.pdf"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -566,16 +565,4 @@ def render(
         formats=fmts,
         notes=notes,
         seconds=time.perf_counter() - t_start,
-    )
-
-
-def summary_json(summary: RenderSummary) -> str:
-    """The summary as JSON (for scripts)."""
-    return json.dumps(
-        {
-            "period": summary.period,
-            "ok": summary.ok,
-            "records": [json.loads(r.to_json()) for r in summary.records],
-        },
-        indent=1,
     )
