@@ -62,7 +62,10 @@ class RenderSummary:
             if r.status == "failed" and r.error:
                 lines.append(f"  FAILED {r.id}: {r.error.describe()}")
         lines += self.notes
-        lines.append(f"Index: {self.out / period_slug(self.period) / 'index.html'}")
+        period_dir = self.out / period_slug(self.period)
+        if not self.ok and (period_dir / "render.log").exists():
+            lines.append(f"Kernel messages: {period_dir / 'render.log'}")
+        lines.append(f"Index: {period_dir / 'index.html'}")
         return "\n".join(lines)
 
 

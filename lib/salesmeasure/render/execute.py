@@ -601,7 +601,10 @@ def run_dask(
     ``scheduler`` is an address (``tcp://host:port``) or a ``distributed.Client``. Workers
     need this package installed and the notebooks and data at the same paths (a shared
     file system); they return the executed notebook, and the parent writes every file.
-    A report that takes longer than ``report_timeout`` is cancelled and reported failed.
+    Every report runs on a fresh kernel with the per-cell ``execution_timeout``. The
+    batch as a whole gets ``report_timeout`` seconds per report; reports unfinished by
+    then are cancelled and reported failed (a remote worker's kernel is not killed: the
+    cell timeout is the guard there).
     """
     from distributed import Client, as_completed
 
