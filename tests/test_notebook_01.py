@@ -24,47 +24,6 @@ SECTIONS = [
 ]
 
 
-@pytest.fixture()
-def inline_charts(monkeypatch):
-    # conftest sets MPLBACKEND=Agg, under which a kernel shows no charts at all
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-
-
-def _run(tmp_path, **parameters):
-    import papermill as pm
-
-    out = tmp_path / "out.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(ROOT),
-        execution_timeout=300,
-    )
-    return nbformat.read(out, as_version=4)
-
-
-def _markdown(nb) -> str:
-    return "\n".join(
-        o["data"]["text/markdown"]
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "display_data" and "text/markdown" in o.get("data", {})
-    )
-
-
-def _images(nb) -> int:
-    return sum(
-        "image/png" in o.get("data", {})
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-    )
-
-
 def test_parameters_cell_names_and_defaults():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -95,37 +54,29 @@ def test_sections_present_and_no_outputs_committed():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", ["all", *REGIONS])
-def test_notebook_runs_for_region(tmp_path, region, inline_charts):
-    nb = _run(tmp_path, region=region, period="2026Q3")
-    errors = [
-        o
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert not errors
-    text = _markdown(nb)
+def test_notebook_runs_for_region(run_notebook, region):
+    r = run_notebook(NOTEBOOK.stem, region=region, period="2026Q3")
+    assert not r.errors
+    text = r.markdown
     label = "All regions" if region == "all" else f"{region} region"
     assert label in text
     assert "target of" in text and "P(attain)" in text
     assert "the effects add up exactly to the change" in text
     assert "reps" in text and "benchmark" in text
     # fan chart, backtest, proposals, pacing, attainment distribution, PVM waterfall
-    assert _images(nb) >= 6
+    assert r.images >= 6
 
 
 @pytest.mark.slow
-def test_notebook_runs_for_a_period_in_progress(tmp_path, inline_charts):
-    nb = _run(tmp_path, region="all", period="2026Q4")
-    text = _markdown(nb)
-    assert "2026Q4 is in progress" in text
-    assert _images(nb) >= 6
+def test_notebook_runs_for_a_period_in_progress(run_notebook):
+    r = run_notebook(NOTEBOOK.stem, region="all", period="2026Q4")
+    assert "2026Q4 is in progress" in r.markdown
+    assert r.images >= 6
 
 
 @pytest.mark.slow
-def test_bad_attainability_stops_with_a_clear_message(tmp_path):
+def test_bad_attainability_stops_with_a_clear_message(run_notebook):
     from papermill.exceptions import PapermillExecutionError
 
     with pytest.raises(PapermillExecutionError, match="attainability"):
-        _run(tmp_path, region="all", attainability=1.5)
+        run_notebook(NOTEBOOK.stem, region="all", attainability=1.5)

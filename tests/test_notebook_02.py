@@ -10,38 +10,8 @@ import nbformat
 import pytest
 
 NOTEBOOK = "02_satisfaction_survey.ipynb"
+NAME = "02_satisfaction_survey"
 REGIONS = ["all", "North", "South", "East", "West", "Central"]
-
-
-def _outputs(nb) -> tuple[str, int, list[str]]:
-    """All text/markdown/html output joined, the number of images, and error names."""
-    text, images, errors = [], 0, []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                errors.append(f"{out.get('ename')}: {out.get('evalue')}")
-            if out.get("output_type") == "stream" and out.get("name") == "stderr":
-                text.append(out.get("text", ""))
-            data = out.get("data", {})
-            images += "image/png" in data
-            for kind in ("text/markdown", "text/html", "text/plain"):
-                if kind in data:
-                    text.append(data[kind])
-    return "\n".join(text), images, errors
-
-
-def _run(notebook_dir, tmp_path, **parameters):
-    papermill = pytest.importorskip("papermill")
-    out = tmp_path / f"nb02_{'_'.join(str(v) for v in parameters.values())}.ipynb"
-    papermill.execute_notebook(
-        str(notebook_dir / NOTEBOOK),
-        str(out),
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(notebook_dir),
-    )
-    return nbformat.read(out, as_version=4)
 
 
 def test_notebook_02_is_stored_without_outputs_and_has_papermill_parameters(notebook_dir):
@@ -86,10 +56,10 @@ def test_notebook_02_code_is_ruff_clean(notebook_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", REGIONS)
-def test_notebook_02_runs_for_every_region_on_sample_data(notebook_dir, tmp_path, region):
-    nb = _run(notebook_dir, tmp_path, period="2026Q3", region=region, confidence=0.95)
-    text, images, errors = _outputs(nb)
-    assert not errors
+def test_notebook_02_runs_for_every_region_on_sample_data(run_notebook, region):
+    r = run_notebook(NAME, period="2026Q3", region=region, confidence=0.95)
+    text, images, nb = r.text, r.images, r.nb
+    assert not r.errors
     assert "Traceback" not in text
     # trend, Likert, quadrant, complaints, retention, and regions compared for "all"
     assert images == (6 if region == "all" else 5)
@@ -106,12 +76,12 @@ def test_notebook_02_runs_for_every_region_on_sample_data(notebook_dir, tmp_path
 
 @pytest.mark.slow
 def test_notebook_02_shows_too_few_responses_instead_of_numbers_for_small_samples(
-    notebook_dir, tmp_path
+    run_notebook,
 ):
     # Central had 16 responses in 2023Q1 (the first quarter of data) and none before
-    nb = _run(notebook_dir, tmp_path, period="2023Q1", region="Central")
-    text, _, errors = _outputs(nb)
-    assert not errors
+    r = run_notebook(NAME, period="2023Q1", region="Central")
+    text = r.text
+    assert not r.errors
     assert "Too few responses in 2023Q1" in text
     assert "Key drivers: too few responses" in text
     assert "Too few complaints to report the share resolved" in text
@@ -119,9 +89,9 @@ def test_notebook_02_shows_too_few_responses_instead_of_numbers_for_small_sample
 
 
 @pytest.mark.slow
-def test_notebook_02_bad_region_stops_with_a_clear_message(notebook_dir, tmp_path):
+def test_notebook_02_bad_region_stops_with_a_clear_message(run_notebook):
     papermill = pytest.importorskip("papermill")
     with pytest.raises(papermill.PapermillExecutionError) as info:
-        _run(notebook_dir, tmp_path, period="2026Q3", region="Nowhere")
+        run_notebook(NAME, period="2026Q3", region="Nowhere")
     assert "parameter 'region'" in str(info.value)
     assert "unknown region 'Nowhere'" in str(info.value)

@@ -23,16 +23,6 @@ SECTIONS = [
 ]
 
 
-def _outputs(nb, kind: str) -> list[str]:
-    out = []
-    for c in nb.cells:
-        for o in c.get("outputs", []):
-            data = o.get("data", {})
-            if kind in data:
-                out.append(data[kind])
-    return out
-
-
 def test_notebook_03_parameters_and_sections():
     nb = nbformat.read(NB, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -43,42 +33,25 @@ def test_notebook_03_parameters_and_sections():
         assert any(h.startswith(f"## {s}") for h in headings), s
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    import papermill as pm
-
-    out_dir = tmp_path_factory.mktemp("nb03")
-
-    def _run(**params):
-        out = out_dir / f"03_{'_'.join(str(v) for v in params.values())}.ipynb"
-        pm.execute_notebook(
-            str(NB),
-            str(out),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(ROOT),
-        )
-        return nbformat.read(out, as_version=4)
-
-    return _run
+@pytest.fixture()
+def run(run_notebook):
+    return lambda **params: run_notebook(NB.stem, **params)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", REGIONS)
 def test_notebook_03_runs_for_every_region_on_sample_data(run, region):
-    nb = run(period="2026Q3", region=region)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
-    md = "\n".join(_outputs(nb, "text/markdown"))
+    r = run(period="2026Q3", region=region)
+    assert not r.errors
+    md = r.markdown
     # every analytic section produced its narrative and chart
     assert "quarterly cohorts" in md
     assert "holdout purchases against" in md
     assert "over the next 12 months" in md
     assert "is at risk" in md
-    assert len(_outputs(nb, "image/png")) == 7  # one chart per analytic section
+    assert r.images == 7  # one chart per analytic section
     # the call list names customers, their rep and the value at risk
-    html = "\n".join(_outputs(nb, "text/html"))
+    html = "\n".join(r.outputs("text/html"))
     assert "Value at risk" in html and "Rep" in html
     assert "Traceback" not in md + html
 
@@ -93,18 +66,16 @@ def test_notebook_03_bad_parameter_stops_with_a_message_naming_it(run):
 
 @pytest.mark.slow
 def test_notebook_03_without_enough_history_explains_instead_of_failing(run):
-    nb = run(period="2023Q2", region="North")
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
-    md = "\n".join(_outputs(nb, "text/markdown"))
+    r = run(period="2023Q2", region="North")
+    assert not r.errors
+    md = r.markdown
     assert "not enough orders before" in md
     assert "not reached" in md  # nobody can have lapsed 180 days into the data
 
 
 @pytest.mark.slow
 def test_notebook_03_runs_for_a_month_period(run):
-    nb = run(period="2026-07", region="all")
-    md = "\n".join(_outputs(nb, "text/markdown"))
+    md = run(period="2026-07", region="all").markdown
     # a month period ends mid-quarter: retention is reported for the last complete quarter
     assert "In 2026Q2," in md
     assert "holdout purchases against" in md
