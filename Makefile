@@ -55,7 +55,7 @@ lab: venv
 	$(BIN)/jupyter lab notebooks/
 
 bench: venv
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) reports/*/ reports/index.html .pytest_cache
