@@ -5,6 +5,7 @@ import shutil
 
 import pandas as pd
 import pytest
+
 from salesmeasure.data import DataError, fingerprint, load
 
 TABLES = ("customers", "orders", "reps", "targets", "surveys", "complaints")

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from salesmeasure.periods import Period, PeriodError, latest_complete
 
 

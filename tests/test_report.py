@@ -1,6 +1,7 @@
 """Shared notebook plumbing: parameter checks, default data, formatting."""
 
 import pytest
+
 from salesmeasure import report
 from salesmeasure.report import ReportError, money, pct, prepare
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+
 from salesmeasure import sample
 from salesmeasure.data import load
 
