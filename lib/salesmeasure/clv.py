@@ -372,6 +372,28 @@ def _numeric_hessian(grad, theta: np.ndarray, rel: float = 1e-5) -> np.ndarray:
     return (H + H.T) / 2
 
 
+def _set_uncertainty(model, params: np.ndarray, cov_theta: np.ndarray) -> None:
+    """Set ``covariance_``, ``standard_errors_`` and ``summary_`` of a fitted model from
+    the covariance of its log-parameters (delta method; intervals are symmetric on the
+    log scale, so they stay positive)."""
+    names = list(model._names)
+    se_theta = np.sqrt(np.diag(cov_theta))
+    model.covariance_ = pd.DataFrame(
+        cov_theta * np.outer(params, params), index=names, columns=names
+    )
+    model.standard_errors_ = dict(zip(names, (float(v) for v in params * se_theta), strict=True))
+    z = _st.norm.ppf(0.975)
+    model.summary_ = pd.DataFrame(
+        {
+            "estimate": params,
+            "se": params * se_theta,
+            "ci_low": params * np.exp(-z * se_theta),
+            "ci_high": params * np.exp(z * se_theta),
+        },
+        index=pd.Index(names, name="parameter"),
+    )
+
+
 class _PurchaseModel:
     """Maximum-likelihood machinery shared by :class:`BetaGeo` and :class:`ParetoNBD`."""
 
@@ -582,24 +604,7 @@ class _PurchaseModel:
         self.n_iter_ = int(res.nit)
         # covariance: inverse observed information in log-parameters (scale-free),
         # mapped to natural parameters by the delta method
-        cov_theta = np.linalg.inv(H * W)
-        self.covariance_ = pd.DataFrame(
-            cov_theta * np.outer(p_nat, p_nat), index=list(self._names), columns=list(self._names)
-        )
-        se_theta = np.sqrt(np.diag(cov_theta))
-        self.standard_errors_ = dict(
-            zip(self._names, (float(v) for v in p_nat * se_theta), strict=True)
-        )
-        z = _st.norm.ppf(0.975)
-        self.summary_ = pd.DataFrame(
-            {
-                "estimate": p_nat,
-                "se": p_nat * se_theta,
-                "ci_low": p_nat * np.exp(-z * se_theta),
-                "ci_high": p_nat * np.exp(z * se_theta),
-            },
-            index=pd.Index(list(self._names), name="parameter"),
-        )
+        _set_uncertainty(self, p_nat, np.linalg.inv(H * W))
         return self
 
     def _p(self) -> np.ndarray:
@@ -1007,24 +1012,7 @@ class GammaGamma:
         self.params_ = {"p": float(pr[0]), "q": float(pr[1]), "v": float(pr[2])}
         self.log_likelihood_ = float(self._ll_grad(pr, x, m)[0].sum())
         self.n_customers_ = n
-        cov_theta = np.linalg.inv(H * n)
-        se_theta = np.sqrt(np.diag(cov_theta))
-        self.covariance_ = pd.DataFrame(
-            cov_theta * np.outer(pr, pr), index=list(self._names), columns=list(self._names)
-        )
-        self.standard_errors_ = dict(
-            zip(self._names, (float(v) for v in pr * se_theta), strict=True)
-        )
-        z = _st.norm.ppf(0.975)
-        self.summary_ = pd.DataFrame(
-            {
-                "estimate": pr,
-                "se": pr * se_theta,
-                "ci_low": pr * np.exp(-z * se_theta),
-                "ci_high": pr * np.exp(z * se_theta),
-            },
-            index=pd.Index(list(self._names), name="parameter"),
-        )
+        _set_uncertainty(self, pr, np.linalg.inv(H * n))
         return self
 
     def _p(self):

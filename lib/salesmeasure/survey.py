@@ -933,6 +933,24 @@ class Comparison:
     alpha: float
 
 
+def _holm_flags(table: pd.DataFrame, alpha: float, words: tuple[str, str, str]) -> None:
+    """Add Holm-adjusted p-values, ``significant`` and ``direction`` to a comparison
+    table in place; untested (suppressed) rows stay out of the Holm family.
+
+    ``words`` = (no significant change, higher, lower) for the ``direction`` column.
+    """
+    tested = table["p_value"].notna()
+    table["p_adjusted"] = math.nan
+    if tested.any():
+        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].to_numpy())
+    table["significant"] = table["p_adjusted"] < alpha
+    table["direction"] = np.select(
+        [table["suppressed"].astype(bool), ~table["significant"], table["difference"] > 0],
+        [TOO_FEW, words[0], words[1]],
+        default=words[2],
+    )
+
+
 def compare(
     df: pd.DataFrame,
     metric: str,
@@ -1007,16 +1025,7 @@ def compare(
     ]  # fmt: skip
     table = pd.DataFrame(rows, columns=cols)
     table["metric"] = metric
-    tested = table["p_value"].notna()
-    table["p_adjusted"] = math.nan
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].to_numpy())
-    table["significant"] = table["p_adjusted"] < alpha
-    table["direction"] = np.select(
-        [table["suppressed"], ~table["significant"], table["difference"] > 0],
-        [TOO_FEW, "no significant difference", "higher"],
-        default="lower",
-    )
+    _holm_flags(table, alpha, ("no significant difference", "higher", "lower"))
     return Comparison(table, metric, alpha)
 
 
@@ -1047,16 +1056,7 @@ def compare_periods(
         row["metric"] = m
         rows.append(row)
     table = pd.DataFrame(rows).set_index("metric")
-    tested = table["p_value"].notna()
-    table["p_adjusted"] = math.nan
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].to_numpy())
-    table["significant"] = table["p_adjusted"] < alpha
-    table["direction"] = np.select(
-        [table["suppressed"].astype(bool), ~table["significant"], table["difference"] > 0],
-        [TOO_FEW, "no significant change", "up"],
-        default="down",
-    )
+    _holm_flags(table, alpha, ("no significant change", "up", "down"))
     return table
 
 
@@ -1373,16 +1373,7 @@ def compare_many(
         for m in metrics
     ]
     table = pd.concat(parts, ignore_index=True)
-    tested = table["p_value"].notna()
-    table["p_adjusted"] = math.nan
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].to_numpy())
-    table["significant"] = table["p_adjusted"] < alpha
-    table["direction"] = np.select(
-        [table["suppressed"].astype(bool), ~table["significant"], table["difference"] > 0],
-        [TOO_FEW, "no significant difference", "higher"],
-        default="lower",
-    )
+    _holm_flags(table, alpha, ("no significant difference", "higher", "lower"))
     return table
 
 
