@@ -279,7 +279,9 @@ def test_seasonal_index_recovers_sample_quarter_seasonality(sample_monthly, trut
     idx = T.seasonal_index(sample_monthly)
     by_q = idx.groupby((idx.index - 1) // 3 + 1).mean()
     planted = pd.Series(truth["quarter_seasonality"]).to_numpy()
-    np.testing.assert_allclose(by_q.to_numpy(), planted / planted.mean(), atol=0.05)
+    # tolerance from the generator's own sampling noise: over seeds 0-29 the largest
+    # quarter error of this index was 0.015-0.090 (95th percentile 0.068; seed 42: 0.06)
+    np.testing.assert_allclose(by_q.to_numpy(), planted / planted.mean(), atol=0.08)
     months = np.asarray(truth["month_seasonality"])
     assert np.corrcoef(idx.to_numpy(), months)[0, 1] > 0.85
 

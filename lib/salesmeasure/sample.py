@@ -94,7 +94,12 @@ COMPLAINT_RATE_PER_YEAR = 0.35
 COMPLAINT_SATISFACTION_EFFECT = 0.7  # log-rate falls by this per SD of satisfaction
 COMPLAINT_CATEGORIES = ["Billing", "Delivery", "Product defect", "Service", "Other"]
 COMPLAINT_CATEGORY_SHARE = [0.25, 0.25, 0.20, 0.20, 0.10]
-PLANNED_GROWTH = 0.08  # targets: last year's same quarter plus this
+#: Targets: same quarter last year x (1 + half the trailing four quarters' year-on-year
+#: growth, clipped to GROWTH_CLIP; PLANNED_GROWTH while there is no full year before) x
+#: (1 + STRETCH).
+PLANNED_GROWTH = 0.15
+GROWTH_CLIP = (0.9, 1.3)
+STRETCH = 0.03
 
 FIRST = [
     "Anna",
@@ -299,7 +304,7 @@ def simulate(
 
     # ----------------------------------------------- latent satisfaction
     g = rng.normal(size=n)
-    item_lat = 0.6 * g[:, None] + 0.8 * rng.normal(size=(n, 3))  # corr 0.36 between items
+    item_lat = 0.8 * g[:, None] + 0.6 * rng.normal(size=(n, 3))  # corr 0.64 between items
     w = np.array([[DRIVER_WEIGHTS[r][it] for it in ITEMS] for r in REGIONS])[region_idx]
     sat = (w * item_lat).sum(axis=1) + 0.35 * rng.normal(size=n)
     sat_z = (sat - sat.mean()) / sat.std()
@@ -408,7 +413,7 @@ def simulate(
     surveyed, s_day = surveyed[keep], s_day[keep]
     sc = cust_of_order[surveyed]
     ns = sc.size
-    item_resp = item_lat[sc] + 0.45 * rng.normal(size=(ns, 3))
+    item_resp = item_lat[sc] + 0.35 * rng.normal(size=(ns, 3))
     sat_resp = (w[sc] * item_resp).sum(axis=1) + 0.35 * rng.normal(size=ns)
     sat_resp_z = (sat_resp - sat.mean()) / sat.std()
     means = np.array([ITEM_MEANS[r] for r in REGIONS])[region_idx[sc]]
@@ -506,6 +511,8 @@ def simulate(
         "complaint_rate_per_year": COMPLAINT_RATE_PER_YEAR,
         "complaint_satisfaction_effect": COMPLAINT_SATISFACTION_EFFECT,
         "planned_growth": PLANNED_GROWTH,
+        "target_growth_clip": list(GROWTH_CLIP),
+        "target_stretch": STRETCH,
         "rep_skill": rep_skill,
         "counts": {
             "customers": int(n),
@@ -527,7 +534,15 @@ def simulate(
 
 
 def _targets(orders, customers, reps, as_of) -> pd.DataFrame:
-    """Region and rep targets: last year's same-quarter revenue plus planned growth."""
+    """Region and rep targets, set before each quarter from what was known then.
+
+    Region total = revenue of the same quarter last year x (1 + half the year-on-year
+    growth of the four complete quarters before, clipped to ``GROWTH_CLIP``; ``1 +
+    PLANNED_GROWTH`` when those have no full year before them) x (1 + ``STRETCH``), to the
+    nearest 1000: planners assume recent growth slows. Reps get shares of it by their
+    revenue in the four quarters a year earlier (largest remainder, so rep targets add up
+    exactly to the region total).
+    """
     region = orders["customer_id"].map(customers.set_index("customer_id")["region"])
     q = orders["order_date"].dt.to_period("Q")
     rev = orders.assign(region=region, q=q).groupby(["region", "q"])["amount"].sum()
@@ -539,7 +554,7 @@ def _targets(orders, customers, reps, as_of) -> pd.DataFrame:
         label = f"{qq.year}Q{qq.quarter}"
         q_end = qq.end_time.normalize()
         for reg in REGIONS:
-            total = round(rev.get((reg, qq - 4), 0.0) * (1 + PLANNED_GROWTH), -3)
+            total = round(rev.get((reg, qq - 4), 0.0) * _growth(rev, reg, qq) * (1 + STRETCH), -3)
             rows.append((label, reg, None, float(total)))
             staff = reps[(reps["region"] == reg) & (reps["hire_date"] <= qq.start_time)]
             staff = staff[staff["hire_date"] <= q_end]
@@ -550,6 +565,17 @@ def _targets(orders, customers, reps, as_of) -> pd.DataFrame:
             for rid, amt in zip(staff["rep_id"], _largest_remainder(total, shares), strict=True):
                 rows.append((label, reg, rid, float(amt)))
     return pd.DataFrame(rows, columns=["period", "region", "rep_id", "target_amount"])
+
+
+def _growth(rev: pd.Series, region: str, qq: pd.Period) -> float:
+    """Planned growth factor of ``region`` for quarter ``qq`` (see :func:`_targets`)."""
+    if qq - 8 < pd.Period(START, "Q"):
+        return 1 + PLANNED_GROWTH
+    recent = sum(rev.get((region, qq - k), 0.0) for k in range(1, 5))
+    before = sum(rev.get((region, qq - k), 0.0) for k in range(5, 9))
+    if before <= 0:
+        return 1 + PLANNED_GROWTH
+    return float(np.clip(1 + 0.5 * (recent / before - 1), *GROWTH_CLIP))
 
 
 def _inject_defects(tables: dict[str, pd.DataFrame], rng) -> dict:
