@@ -7,6 +7,7 @@ PDF tests need a Chromium executable (``.ci/run`` installs Debian's ``chromium``
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -473,17 +474,12 @@ def test_batch_pdf_is_a4_with_pages_and_text(pack):
 @pytest.mark.slow
 def test_rerun_skips_unchanged_reports_and_reruns_a_changed_notebook(pack, sample_dir):
     summary, out, nbs = pack
-    before = files_under(out / "2026Q3" / "north")
-    again = render(
-        "2026Q3",
-        data=sample_dir,
-        out=out,
-        regions="North",
-        notebooks_dir=nbs,
-        formats=",".join(summary.formats),
-        notebooks="a_orders",
+    north = functools.partial(
+        render, "2026Q3", data=sample_dir, out=out, regions="North", notebooks_dir=nbs,
         progress=False,
-    )
+    )  # fmt: skip
+    before = files_under(out / "2026Q3" / "north")
+    again = north(formats=",".join(summary.formats), notebooks="a_orders")
     assert [r.status for r in again.records] == ["skipped"]
     after = files_under(out / "2026Q3" / "north")
     assert {k: v for k, v in after.items() if k.startswith("a_orders")} == {
@@ -493,28 +489,10 @@ def test_rerun_skips_unchanged_reports_and_reruns_a_changed_notebook(pack, sampl
     nb = nbformat.read(nbs / "a_orders.ipynb", as_version=4)
     nb.cells[-1].source += "\nprint('changed')"
     nbformat.write(nb, nbs / "a_orders.ipynb")
-    third = render(
-        "2026Q3",
-        data=sample_dir,
-        out=out,
-        regions="North",
-        notebooks_dir=nbs,
-        formats="html",
-        notebooks="a_orders",
-        progress=False,
-    )
+    third = north(formats="html", notebooks="a_orders")
     assert [r.status for r in third.records] == ["ok"]
     # a failed report is never cached: it runs again
-    fourth = render(
-        "2026Q3",
-        data=sample_dir,
-        out=out,
-        regions="North",
-        notebooks_dir=nbs,
-        formats="html",
-        notebooks="b_broken",
-        progress=False,
-    )
+    fourth = north(formats="html", notebooks="b_broken")
     assert [r.status for r in fourth.records] == ["failed"]
 
 

@@ -475,10 +475,9 @@ def hand_forecast():
     return T.Forecast.from_samples(idx, [[20.0, 40.0, 60.0, 80.0], [20.0, 40.0, 60.0, 80.0]])
 
 
-def test_pacing_hand_worked_example():
-    # Q1 2025 = 31 + 28 + 31 = 90 days; by 14 Feb 45 days (50%) have passed.
-    # Month weights Jan 1, Feb 1, Mar 2: expected share = (1 + 1 * 14/28) / 4 = 0.375.
-    p = T.pacing(
+def hand_worked_pacing():
+    """40 booked of a 100 target on 14 Feb of Q1 2025, month weights 1:1:2."""
+    return T.pacing(
         40.0,
         100.0,
         start="2025-01-01",
@@ -487,6 +486,12 @@ def test_pacing_hand_worked_example():
         month_weights={1: 1.0, 2: 1.0, 3: 2.0},
         forecast=hand_forecast(),
     )
+
+
+def test_pacing_hand_worked_example():
+    # Q1 2025 = 31 + 28 + 31 = 90 days; by 14 Feb 45 days (50%) have passed.
+    # Month weights Jan 1, Feb 1, Mar 2: expected share = (1 + 1 * 14/28) / 4 = 0.375.
+    p = hand_worked_pacing()
     assert (p.days_total, p.days_elapsed, p.days_remaining) == (90, 45, 45)
     assert p.time_elapsed == 0.5
     assert p.expected_share == pytest.approx(0.375)
@@ -730,15 +735,7 @@ def test_describe_headline_hand_values():
 
 
 def test_describe_pacing_of_hand_worked_example():
-    p = T.pacing(
-        40.0,
-        100.0,
-        start="2025-01-01",
-        end="2025-03-31",
-        as_of="2025-02-14",
-        month_weights={1: 1.0, 2: 1.0, 3: 2.0},
-        forecast=hand_forecast(),
-    )
+    p = hand_worked_pacing()
     text = T.describe_pacing(p, period="2025Q1", scope="North region")
     assert "45 of 90 days in" in text
     assert "expects 38% of the period's revenue by now, so it is ahead of pace (107%)" in text
