@@ -204,6 +204,40 @@ def pct(x: float, *, decimals: int = 1, signed: bool = False) -> str:
     return f"{x * 100:{'+' if signed else ''}.{decimals}f}%"
 
 
+def show(result, *renderers) -> None:
+    """Display one report section: the reason in words when ``result`` is
+    :class:`~salesmeasure.errors.Missing`, else each ``renderer(result)`` in turn.
+
+    A renderer returning a string is shown as Markdown, a DataFrame or Styler as a table,
+    a matplotlib Axes or Figure as the chart; ``None`` shows nothing. This is what keeps a
+    notebook cell to one line per section::
+
+        report.show(r.forecast, targets.describe_forecast, plots.plot_forecast_fan)
+    """
+    from IPython.display import Markdown, display
+
+    from salesmeasure.errors import Missing
+
+    if isinstance(result, Missing):
+        display(Markdown(result.reason))
+        return
+    for render in renderers:
+        out = render(result)
+        if out is None:
+            continue
+        if isinstance(out, str):
+            display(Markdown(out))
+            continue
+        fig = getattr(out, "figure", None) if not hasattr(out, "savefig") else out
+        if fig is not None and hasattr(fig, "savefig"):
+            import matplotlib.pyplot as plt
+
+            display(fig)
+            plt.close(fig)
+            continue
+        display(out)
+
+
 def quality_table(ds: Dataset) -> pd.DataFrame:
     """Quarantined rows by table and reason, for a report's data-quality section."""
     q = ds.quality

@@ -1,0 +1,219 @@
+"""The one place numbers, amounts, dates, periods and status words become text.
+
+Used by the text modules, manager tables, chart axes and the batch index alike, so a
+figure reads the same everywhere. Every function follows the current report language
+(:mod:`salesmeasure.i18n`): English keeps the suite's own compact style (``1.23M``,
+``45.6k``, ``12.3%``, ``15 Nov 2026``); other locales go through Babel's CLDR data
+(``215万``, ``2026年11月15日``), never hand-written rules. A value that is missing or not
+finite becomes a word (:func:`missing`), never ``nan`` or ``inf``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import pandas as pd
+
+from salesmeasure.i18n import N_, _, babel_locale, get_language
+
+__all__ = [
+    "STATUS_WORDS",
+    "STATUS_SYMBOLS",
+    "change",
+    "count",
+    "date",
+    "is_number",
+    "missing",
+    "money",
+    "money_full",
+    "money_tick",
+    "number",
+    "pct",
+    "period",
+    "points",
+    "status",
+]
+
+#: Status keys and their words (translated where shown).
+STATUS_WORDS = {
+    "good": N_("On track"),
+    "watch": N_("Watch"),
+    "bad": N_("Action needed"),
+    "n/a": N_("No basis"),
+}
+#: Status symbols, shown beside the word so status survives greyscale print.
+STATUS_SYMBOLS = {"good": "●", "watch": "▲", "bad": "■", "n/a": "○"}
+
+
+def is_number(x) -> bool:
+    """True for a finite real number (not None, NaN, inf, pandas NA or a bool)."""
+    if x is None or isinstance(x, bool) or x is pd.NA or x is pd.NaT:
+        return False
+    try:
+        return isinstance(x, Real) and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def missing() -> str:
+    """The word shown where a value is missing or cannot be computed."""
+    return _("n/a")
+
+
+def _en() -> bool:
+    return get_language() == "en"
+
+
+def number(x, *, decimals: int = 0, signed: bool = False) -> str:
+    """A plain number with the locale's grouping: ``1,234.5``."""
+    if not is_number(x):
+        return missing()
+    x = float(x)
+    if _en():
+        return f"{x:{'+' if signed else ''},.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    s = format_decimal(round(x, decimals), format=pattern, locale=babel_locale())
+    return f"+{s}" if signed and x > 0 else s
+
+
+def count(n) -> str:
+    """A whole count with thousands separators: ``1,158``."""
+    if not is_number(n):
+        return missing()
+    return number(round(float(n)), decimals=0)
+
+
+def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
+    """A short amount for text and tables.
+
+    English: ``1.23M``, ``45.6k``, ``950`` (``decimals`` overrides the 2/1/0 defaults).
+    Chinese: ``215万``, ``1.2亿`` (Babel's compact decimal format for the locale).
+    """
+    if not is_number(x):
+        return missing()
+    x = float(x)
+    sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
+    a = abs(x)
+    if _en():
+        if a >= 1e6:
+            s = f"{a / 1e6:.{2 if decimals is None else decimals}f}M"
+        elif a >= 1e4:
+            s = f"{a / 1e3:.{1 if decimals is None else decimals}f}k"
+        else:
+            s = f"{a:,.{0 if decimals is None else decimals}f}"
+        return sign + s
+    from babel.numbers import format_compact_decimal, format_decimal
+
+    if a >= 1e4:
+        s = format_compact_decimal(
+            a, format_type="short", fraction_digits=2 if decimals is None else decimals,
+            locale=babel_locale(),
+        )
+    else:
+        s = format_decimal(round(a, decimals or 0), locale=babel_locale())
+    return sign + s
+
+
+def money_full(x, *, decimals: int = 0) -> str:
+    """An exact amount with grouping, for tables of targets: ``2,501,031``."""
+    return number(x, decimals=decimals)
+
+
+def money_tick(x, _pos=None) -> str:
+    """A chart axis tick for amounts: ``1.5M``, ``250k``, ``0`` (``150万`` in Chinese).
+
+    Signature fits :class:`matplotlib.ticker.FuncFormatter`.
+    """
+    if not is_number(x):
+        return ""
+    a = abs(float(x))
+    if _en():
+        if a >= 1e6:
+            return f"{x / 1e6:.1f}M"
+        if a >= 1e3:
+            return f"{x / 1e3:.0f}k"
+        return f"{x:.0f}"
+    return money(x, decimals=1 if a >= 1e4 else 0)
+
+
+def pct(x, *, decimals: int = 1, signed: bool = False) -> str:
+    """A share (0.123) as ``12.3%``. ``signed`` puts ``+`` on gains."""
+    if not is_number(x):
+        return missing()
+    v = float(x) * 100
+    if _en():
+        return f"{v:{'+' if signed else ''}.{decimals}f}%"
+    s = number(v, decimals=decimals, signed=signed)
+    return f"{s}%"
+
+
+def points(x, *, decimals: int = 1, signed: bool = True) -> str:
+    """A difference of percentages or NPS in points: ``+3.7 pts``."""
+    if not is_number(x):
+        return missing()
+    return _("{value} pts").format(value=number(x, decimals=decimals, signed=signed))
+
+
+def change(x, *, kind: str = "pct", decimals: int = 1) -> str:
+    """A signed change: ``kind`` ``"pct"`` (relative, ``+4.2%``), ``"points"`` or
+    ``"money"``."""
+    if kind == "pct":
+        return pct(x, decimals=decimals, signed=True)
+    if kind == "points":
+        return points(x, decimals=decimals)
+    if kind == "money":
+        return money(x, signed=True)
+    raise ValueError(f"kind must be 'pct', 'points' or 'money', got {kind!r}")
+
+
+def date(ts, *, short: bool = False) -> str:
+    """A day: ``15 Nov 2026`` (``2026年11月15日``); ``short``: ``15 Nov`` (``11月15日``)."""
+    if ts is None or ts is pd.NaT:
+        return missing()
+    try:
+        t = pd.Timestamp(ts)
+    except (TypeError, ValueError):
+        return missing()
+    if t is pd.NaT:
+        return missing()
+    if _en():
+        return f"{t:%d %b}" if short else f"{t:%d %b %Y}"
+    from babel.dates import format_date, format_skeleton
+
+    if short:
+        return format_skeleton("MMMd", t.to_pydatetime(), locale=babel_locale())
+    return format_date(t.date(), format="long", locale=babel_locale())
+
+
+_ZH_DIGITS = "〇一二三四五六七八九"
+
+
+def period(p) -> str:
+    """A period's name: ``2026Q3`` (``2026年第三季度``), ``2026-07`` (``2026年7月``),
+    ``2026H2`` (``2026年下半年``), ``FY2026`` (``2026财年``).
+
+    ``p`` is a :class:`salesmeasure.periods.Period` or its label.
+    """
+    label = getattr(p, "label", None) or str(p)
+    if _en():
+        return label
+    import re
+
+    if m := re.fullmatch(r"(\d{4})Q([1-4])", label):
+        return f"{m[1]}年第{_ZH_DIGITS[int(m[2])]}季度"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        return f"{m[1]}年{int(m[2])}月"
+    if m := re.fullmatch(r"(\d{4})H([12])", label):
+        return f"{m[1]}年{'上' if m[2] == '1' else '下'}半年"
+    if m := re.fullmatch(r"FY(\d{4})", label):
+        return f"{m[1]}财年"
+    return label
+
+
+def status(key: str, *, symbol: bool = True) -> str:
+    """A status word with its symbol: ``● On track``."""
+    word = _(STATUS_WORDS.get(key, STATUS_WORDS["n/a"]))
+    return f"{STATUS_SYMBOLS.get(key, STATUS_SYMBOLS['n/a'])} {word}" if symbol else word

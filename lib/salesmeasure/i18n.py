@@ -1,0 +1,123 @@
+"""The report language: gettext catalogs for every word a manager reads.
+
+Text modules (``<area>/text.py``, ``report``, plot labels) wrap each sentence in
+:func:`_` at call time, with named placeholders so a translator can reorder them::
+
+    from salesmeasure.i18n import _, ngettext
+    _("{n} of {total} reps attained").format(n=3, total=25)
+
+Words kept in module-level tables are marked with :func:`N_` (which returns its argument
+unchanged, so the extractor finds them) and translated where they are shown:
+``_(STATUS_WORDS[key])``.
+
+Catalogs are standard gettext ``.po`` files under ``salesmeasure/locale/<lang>/LC_MESSAGES/``
+(extract with ``pybabel extract``, see ``babel.cfg``). They are compiled in memory the
+first time a language is used, so a translator edits the ``.po`` and re-renders; no build
+step. English is the source language and needs no catalog.
+
+The language is a context variable: :func:`set_language` sets it for the current
+context (a notebook kernel, a thread), :func:`language` for a ``with`` block.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+from salesmeasure.errors import ParameterError
+
+DOMAIN = "salesmeasure"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: Report languages: the parameter value (BCP 47) and the gettext/Babel locale name.
+LANGUAGES = {"en": "en", "zh-CN": "zh_CN"}
+DEFAULT = "en"
+
+_current: ContextVar[str] = ContextVar("salesmeasure_language", default=DEFAULT)
+
+
+def check_language(lang: str) -> str:
+    """``lang`` normalised to a key of :data:`LANGUAGES` (``zh_CN``/``zh-cn`` -> ``zh-CN``)."""
+    if isinstance(lang, str):
+        norm = lang.strip().replace("_", "-")
+        for key in LANGUAGES:
+            if norm.lower() == key.lower():
+                return key
+    raise ParameterError(
+        f"parameter 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}"
+    )
+
+
+def set_language(lang: str) -> str:
+    """Make ``lang`` the language of everything formatted or worded from now on."""
+    key = check_language(lang)
+    _current.set(key)
+    return key
+
+
+def get_language() -> str:
+    return _current.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[str]:
+    """``with language("zh-CN"): ...`` -- the language for one block."""
+    token = _current.set(check_language(lang))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def babel_locale(lang: str | None = None) -> str:
+    """The Babel/gettext locale name of ``lang`` (default: the current language)."""
+    return LANGUAGES[check_language(lang) if lang else get_language()]
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / LANGUAGES[check_language(lang)] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=None)
+def _translations(lang: str) -> _gettext.NullTranslations:
+    path = catalog_path(lang)
+    if lang == DEFAULT or not path.exists():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as fh:
+        cat = read_po(fh, locale=LANGUAGES[lang], domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, cat, use_fuzzy=False)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
+
+
+def reload_catalogs() -> None:
+    """Forget compiled catalogs (after a ``.po`` file changed in this process)."""
+    _translations.cache_clear()
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return _translations(get_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n``, in the current language."""
+    return _translations(get_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` disambiguated by ``context`` (the same English word, two meanings)."""
+    return _translations(get_language()).pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it (module-level tables)."""
+    return message
