@@ -34,6 +34,7 @@ __all__ = [
     "TOO_FEW_COMPLAINTS",
     "validate_scores",
     "nps_group",
+    "latest_nps_group",
     "nps_shares",
     "nps",
     "csat",
@@ -198,6 +199,41 @@ def nps_group(scores) -> pd.Series:
     out[(s >= 7) & (s <= 8)] = "passive"
     out[s <= 6] = "detractor"
     return out.astype(pd.CategoricalDtype(list(NPS_GROUPS), ordered=True))
+
+
+def latest_nps_group(surveys: pd.DataFrame, end=None) -> pd.Series:
+    """Each customer's NPS group from their latest answered NPS on or before ``end``.
+
+    The one definition of "a customer's NPS group" in the suite (the survey report, the
+    executive summary and the retention report all use it).
+
+    Parameters
+    ----------
+    surveys : DataFrame with ``customer_id``, ``survey_date`` and ``nps`` (``response_id``,
+        when present, breaks ties between two answers on the same day).
+    end : last day counted (anything :class:`pandas.Timestamp` accepts); ``None`` counts
+        every answer.
+
+    Returns
+    -------
+    Series indexed by ``customer_id`` (named ``nps_group``), ordered categorical
+    ``promoter`` / ``passive`` / ``detractor`` as in :func:`nps_group`. Customers whose
+    answers up to ``end`` are all missing are left out.
+
+    References
+    ----------
+    Reichheld, F. F. (2003). The one number you need to grow. HBR 81(12), 46-54.
+    """
+    _need_columns(surveys, ["customer_id", "survey_date", "nps"], "latest_nps_group")
+    s = surveys[surveys["nps"].notna()]
+    if end is not None:
+        s = s[pd.to_datetime(s["survey_date"]) <= pd.Timestamp(end)]
+    keys = ["customer_id", "survey_date"] + (["response_id"] if "response_id" in s else [])
+    s = s.sort_values(keys, kind="stable")
+    last = s.groupby("customer_id", sort=True).tail(1)
+    out = nps_group(last["nps"].to_numpy())
+    out.index = pd.Index(last["customer_id"].to_numpy(), name="customer_id")
+    return out.rename("nps_group")
 
 
 def nps_shares(scores) -> pd.Series:
