@@ -38,12 +38,12 @@ test-fast: venv
 	$(BIN)/pytest -n 2 -m "not slow" tests
 
 lint: venv
-	$(BIN)/ruff check lib tests notebooks benchmarks tools
-	$(BIN)/ruff format --check lib tests notebooks benchmarks tools
+	$(BIN)/ruff check lib tests notebooks benchmarks
+	$(BIN)/ruff format --check lib tests notebooks benchmarks
 
 format: venv
-	$(BIN)/ruff check --fix lib tests notebooks benchmarks tools
-	$(BIN)/ruff format lib tests notebooks benchmarks tools
+	$(BIN)/ruff check --fix lib tests notebooks benchmarks
+	$(BIN)/ruff format lib tests notebooks benchmarks
 
 sample-data: venv
 	$(BIN)/salesmeasure sample-data --out data/sample

@@ -24,7 +24,8 @@ from salesmeasure.render.export import export_html, prepare
 from salesmeasure.render.index import write_period_index, write_root_index
 from salesmeasure.render.pdf import INSTALL_HINT, ChromiumNotFound, find_chromium
 from salesmeasure.render.planner import cache_key, notebook_hash, region_slugs
-from salesmeasure.render.store import ReportError, ReportRecord, atomic_write, strip_ansi
+from salesmeasure.render.store import ReportFailure as ReportError
+from salesmeasure.render.store import ReportRecord, atomic_write, strip_ansi
 
 CHROMIUM = find_chromium()
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: " + INSTALL_HINT)

@@ -95,13 +95,7 @@ DATE_COLUMN = {
 REJECTED_COLUMNS = ["table", "file", "row", "column", "value", "reason", "record"]
 
 
-class DataError(ValueError):
-    """The data source cannot be used as it is (missing table/column, unreadable file)."""
-
-    def __init__(self, message: str, *, file: str | None = None, column: str | None = None):
-        super().__init__(message)
-        self.file = file
-        self.column = column
+from salesmeasure.errors import DataError  # noqa: E402  (defined with every other error)
 
 
 # ---------------------------------------------------------------- pandera schemas

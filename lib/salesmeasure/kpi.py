@@ -476,7 +476,7 @@ def format_scorecard(card: pd.DataFrame) -> pd.DataFrame:
         if v is None or not isinstance(v, int | float | np.floating) or not math.isfinite(v):
             return "n/a"
         if unit == "currency":
-            from salesmeasure.report import money
+            from salesmeasure.format import money
 
             return money(v)
         if unit == "share":
@@ -491,7 +491,7 @@ def format_scorecard(card: pd.DataFrame) -> pd.DataFrame:
         if unit == "share":
             s = f"{d * 100:+.1f} pts"
         elif unit == "currency":
-            from salesmeasure.report import money
+            from salesmeasure.format import money
 
             s = ("+" if d >= 0 else "") + money(d)
         elif unit == "count":
@@ -683,7 +683,7 @@ def findings(
     notebook that supports it. Priority: missed or at-risk targets first, then
     significant changes, then the satisfaction-value chain, then regions.
     """
-    from salesmeasure.report import money
+    from salesmeasure.format import money
 
     out: list[dict] = []
     a = card.attrs

@@ -25,8 +25,7 @@ _MONTHS = {"M": 1, "Q": 3, "H": 6, "FY": 12}
 _PER_YEAR = {"M": 12, "Q": 4, "H": 2, "FY": 1}
 
 
-class PeriodError(ValueError):
-    """A period string that cannot be understood."""
+from salesmeasure.errors import PeriodError  # noqa: E402  (defined with every other error)
 
 
 @dataclass(frozen=True, order=True)

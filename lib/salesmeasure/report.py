@@ -4,7 +4,7 @@ A notebook's validation cell is one call::
 
     ctx = report.prepare(period=period, region=region, data_path=data_path)
 
-which checks the parameters (a clear :class:`ReportError` names the bad one), loads and
+which checks the parameters (a clear :class:`ParameterError` names the bad one), loads and
 validates the data (cached per process, so a batch that renders many reports from the
 same source loads it once), slices it, sets the chart theme and returns a
 :class:`ReportContext`.
@@ -21,15 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from salesmeasure import __version__
-from salesmeasure.data import DataError, Dataset, load
-from salesmeasure.periods import Period, PeriodError
+from salesmeasure.data import Dataset, load
+from salesmeasure.errors import DataError, ParameterError, PeriodError
+from salesmeasure.periods import Period
 
 #: Environment variable naming the default data directory.
 DATA_ENV = "SALESMEASURE_DATA"
-
-
-class ReportError(ValueError):
-    """A report parameter that cannot be used."""
 
 
 def default_data_dir() -> Path:
@@ -46,7 +43,7 @@ def default_data_dir() -> Path:
         cand = parent / "data" / "sample"
         if (cand / "orders.csv").exists() or (cand / "orders.parquet").exists():
             return cand
-    raise ReportError(
+    raise ParameterError(
         "no data_path given and no sample data found: set data_path to the folder holding "
         f"your tables, or set ${DATA_ENV}"
     )
@@ -129,7 +126,7 @@ def prepare(
 
     Raises
     ------
-    ReportError
+    ParameterError
         A parameter is not usable; the message names it and says what is expected.
     """
     from salesmeasure.plots.theme import set_theme
@@ -137,25 +134,25 @@ def prepare(
     try:
         p = Period.parse(period, fiscal_start_month=fiscal_start_month or 1)
     except PeriodError as exc:
-        raise ReportError(f"parameter 'period': {exc}") from None
+        raise ParameterError(f"parameter 'period': {exc}") from None
     for name, value in extra.items():
         _check_extra(name, value)
     path = resolve_data_path(data_path)
     try:
         data = load_cached(path, fiscal_start_month=fiscal_start_month)
     except DataError as exc:
-        raise ReportError(f"parameter 'data_path': {exc}") from None
+        raise ParameterError(f"parameter 'data_path': {exc}") from None
     if fiscal_start_month is None and data.fiscal_start_month != 1:
         p = Period.parse(period, fiscal_start_month=data.fiscal_start_month)
     if data.as_of is not None and p.start > data.as_of:
-        raise ReportError(
+        raise ParameterError(
             f"parameter 'period': {p.label} starts {p.start:%Y-%m-%d}, after the data ends "
             f"({data.as_of:%Y-%m-%d})"
         )
     try:
         reg = data.resolve_region(region)
     except ValueError as exc:
-        raise ReportError(f"parameter 'region': {exc}") from None
+        raise ParameterError(f"parameter 'region': {exc}") from None
     view = data.slice(period=p, region=reg)
     set_theme()
     return ReportContext(data=data, view=view, period=p, region=reg, data_path=path)
@@ -164,7 +161,9 @@ def prepare(
 def _check_extra(name: str, value) -> None:
     if name.endswith("_months"):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ReportError(f"parameter {name!r} must be a positive whole number, got {value!r}")
+            raise ParameterError(
+                f"parameter {name!r} must be a positive whole number, got {value!r}"
+            )
         return
     unit = name in {"attainability", "confidence"}
     zero_ok = name == "margin" or name.endswith("_rate")
@@ -174,34 +173,11 @@ def _check_extra(name: str, value) -> None:
             or isinstance(value, bool)
             or not math.isfinite(value)
         ):
-            raise ReportError(f"parameter {name!r} must be a number, got {value!r}")
+            raise ParameterError(f"parameter {name!r} must be a number, got {value!r}")
         lo_ok = value >= 0 if zero_ok else value > 0
         if not (lo_ok and value <= 1) or (unit and value >= 1):
             bounds = "between 0 and 1" if zero_ok else "strictly between 0 and 1"
-            raise ReportError(f"parameter {name!r} must be {bounds}, got {value!r}")
-
-
-# ----------------------------------------------------------------- formatting
-def money(x: float, *, currency: str = "", decimals: int | None = None) -> str:
-    """``1.23M``, ``45.6k`` or ``950`` -- short currency amounts for text and tables."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(float(x))
-    if a >= 1e6:
-        s = f"{a / 1e6:.{2 if decimals is None else decimals}f}M"
-    elif a >= 1e4:
-        s = f"{a / 1e3:.{1 if decimals is None else decimals}f}k"
-    else:
-        s = f"{a:,.{0 if decimals is None else decimals}f}"
-    return f"{sign}{currency}{s}"
-
-
-def pct(x: float, *, decimals: int = 1, signed: bool = False) -> str:
-    """A share (0.123) as ``12.3%``."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    return f"{x * 100:{'+' if signed else ''}.{decimals}f}%"
+            raise ParameterError(f"parameter {name!r} must be {bounds}, got {value!r}")
 
 
 def show(result, *renderers) -> None:

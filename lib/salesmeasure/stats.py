@@ -46,9 +46,6 @@ class Estimate:
     def width(self) -> float:
         return self.ci_high - self.ci_low
 
-    def is_small_sample(self, min_n: int = MIN_N) -> bool:
-        return self.n < min_n
-
     def suppressed(self, *, min_n: int = MIN_N, max_width: float | None = None) -> bool:
         """True when the estimate should not be shown as fact.
 
@@ -69,16 +66,6 @@ class Estimate:
         if math.isfinite(self.ci_low) and math.isfinite(self.ci_high):
             return f"{v} ({fmt.format(self.ci_low)}{unit} to {fmt.format(self.ci_high)}{unit})"
         return v
-
-    def as_dict(self) -> dict:
-        return {
-            "value": self.value,
-            "ci_low": self.ci_low,
-            "ci_high": self.ci_high,
-            "n": self.n,
-            "method": self.method,
-            "confidence": self.confidence,
-        }
 
 
 def z_value(confidence: float) -> float:
@@ -150,3 +137,31 @@ def holm(pvalues) -> np.ndarray:
         running = max(running, min(1.0, (m - rank) * p[idx]))
         adj[idx] = running
     return adj
+
+
+def largest_remainder(total: float, weights) -> np.ndarray:
+    """Whole units proportional to ``weights`` that add up exactly to ``round(total)``.
+
+    Each key gets the floor of its exact quota ``total * w / sum(w)``; the units left over
+    go one each to the keys with the largest remainders (ties to the larger weight, then
+    to the earlier key).
+
+    Returns
+    -------
+    ndarray of int64, one amount per weight.
+
+    References
+    ----------
+    Balinski, M. L. & Young, H. P. (2001). Fair Representation, 2nd ed. Brookings
+    (Hamilton's largest-remainder method).
+    """
+    w = np.asarray(weights, dtype=float)
+    whole = int(round(float(total)))
+    shares = w / w.sum()
+    exact = whole * shares
+    base = np.floor(exact).astype(np.int64)
+    left = whole - int(base.sum())
+    rem = exact - base
+    order = np.lexsort((np.arange(len(w)), -shares, -rem))
+    base[order[:left]] += 1
+    return base

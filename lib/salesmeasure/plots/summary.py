@@ -92,11 +92,11 @@ def plot_retention_by_nps_group(by_nps: pd.DataFrame, *, ax=None):
 
 def plot_clv_by_nps_group(by_nps: pd.DataFrame, *, ax=None, currency: str = ""):
     """Average 12-month CLV by NPS group with its 95% interval (from ``kpi.chain``)."""
-    from salesmeasure.report import money
+    from salesmeasure.format import money
 
     ax = get_ax(ax, figsize=(6, 4))
     _group_bars(
-        ax, by_nps, "clv", "clv_low", "clv_high", fmt=lambda v: money(v, currency=currency),
+        ax, by_nps, "clv", "clv_low", "clv_high", fmt=lambda v: currency + money(v),
         ylabel=f"Average 12-month CLV ({currency or 'currency units'})",
         title="Customer value by NPS group",
     )  # fmt: skip

@@ -15,7 +15,7 @@ from .export import export_html, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
 from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
 from .planner import ALL, Report, period_slug, plan
-from .store import ReportError, ReportRecord, atomic_write, read_record
+from .store import ReportFailure, ReportRecord, atomic_write, read_record
 
 __all__ = [
     "RenderSummary",
@@ -340,9 +340,9 @@ class _Writer:
             try:
                 return self.publish(report, nb, durations, started)
             except Exception as exc:  # an export/PDF problem fails this report only
-                error = ReportError(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
+                error = ReportFailure(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
         else:
-            error = result.error or ReportError("failed without a message")
+            error = result.error or ReportFailure("failed without a message")
         for ext in ("html", "pdf"):  # never leave an old report looking current
             report.path(ext).unlink(missing_ok=True)
         outputs = {"ipynb": f"{report.notebook}.ipynb"} if nb is not None else {}

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from .store import ReportError, strip_ansi
+from .store import ReportFailure, strip_ansi
 
 __all__ = [
     "ExecResult",
@@ -106,7 +106,7 @@ class ExecResult:
     report_id: str
     ok: bool
     notebook_json: str | None  #: the executed notebook (also when it failed part-way)
-    error: ReportError | None
+    error: ReportFailure | None
     started: float
     seconds: float
 
@@ -182,7 +182,7 @@ def execute_report(
         cell = exc.cell_index
         nb = _without_banner(nbformat.read(out, as_version=4)) if out.exists() else None
         user_cell = _user_cell_index(nb, cell)
-        error = ReportError(
+        error = ReportFailure(
             message=f"{exc.ename}: {_first_line(exc.evalue)}".rstrip(": "),
             cell=None if user_cell is None else user_cell + 1,
             section=_section_of(nb, cell) if nb is not None else "",
@@ -194,7 +194,7 @@ def execute_report(
         msg = _first_line(str(exc)) or type(exc).__name__
         if type(exc).__name__ == "CellTimeoutError":
             msg = f"cell ran longer than {execution_timeout:g} s (--cell-timeout)"
-        error = ReportError(
+        error = ReportFailure(
             message=f"{type(exc).__name__}: {msg}",
             cell=None if user_cell is None else user_cell + 1,
             section=_section_of(nb, cell) if nb is not None else "",
@@ -387,7 +387,7 @@ class KernelRunner:
                 report.id,
                 False,
                 None,
-                ReportError(f"kernel could not start: {_first_line(str(exc))}"),
+                ReportFailure(f"kernel could not start: {_first_line(str(exc))}"),
                 time.time(),
                 0.0,
             )
@@ -443,7 +443,7 @@ def _worker_main(
                     report.id,
                     False,
                     None,
-                    ReportError(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                    ReportFailure(f"{type(exc).__name__}: {_first_line(str(exc))}"),
                     time.time(),
                     0.0,
                 )
@@ -568,7 +568,7 @@ def _failed(report, since: float, message: str) -> ExecResult:
         report.id,
         False,
         None,
-        ReportError(
+        ReportFailure(
             f"TimeoutError: {message}" if "timeout" in message else f"WorkerError: {message}"
         ),
         since,
@@ -637,7 +637,7 @@ def run_dask(
                             r.id,
                             False,
                             None,
-                            ReportError(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                            ReportFailure(f"{type(exc).__name__}: {_first_line(str(exc))}"),
                             time.time(),
                             0.0,
                         ),

@@ -27,8 +27,7 @@ _FOOTER = (
 )
 
 
-class ChromiumNotFound(RuntimeError):
-    """No usable Chromium/Chrome executable; the message says how to install one."""
+from salesmeasure.errors import ChromiumNotFound  # noqa: E402  (defined with every error)
 
 
 def find_chromium(explicit: str | os.PathLike | None = None) -> str | None:

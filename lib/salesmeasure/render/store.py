@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["atomic_write", "strip_ansi", "ReportError", "ReportRecord", "read_record"]
+__all__ = ["atomic_write", "strip_ansi", "ReportFailure", "ReportRecord", "read_record"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 
@@ -41,7 +41,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
 
 
 @dataclass(frozen=True)
-class ReportError:
+class ReportFailure:
     """Where and why a report failed, fit for a manager's eyes (no traceback)."""
 
     message: str  #: e.g. ``"ValueError: unknown region 'Nord'"``
@@ -68,7 +68,7 @@ class ReportRecord:
     region_slug: str
     key: str
     status: str  #: "ok", "failed" or "skipped" (cached, unchanged)
-    error: ReportError | None = None
+    error: ReportFailure | None = None
     outputs: dict = field(default_factory=dict)  #: format -> file name (relative)
     headline: dict = field(default_factory=dict)  #: label -> formatted value
     durations: dict = field(default_factory=dict)  #: step -> seconds
@@ -85,6 +85,6 @@ def read_record(path: str | Path) -> ReportRecord | None:
     try:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
         err = d.pop("error", None)
-        return ReportRecord(**d, error=ReportError(**err) if err else None)
+        return ReportRecord(**d, error=ReportFailure(**err) if err else None)
     except (OSError, ValueError, TypeError):
         return None
