@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Kernels that papermill and nbval start must run the venv's interpreter.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: lifetimes-venv venv reports test test-fast lint format sample-data validate lab bench clean
+.PHONY: lifetimes-venv venv reports test test-fast lint format sample-data validate lab bench clean messages
 
 venv: $(STAMP)
 
@@ -51,8 +51,24 @@ sample-data: venv
 validate: venv
 	$(BIN)/salesmeasure validate data/sample
 
+# Report language catalogs: extract every _()/ngettext/N_/pgettext message (babel.cfg) to the
+# template and merge it into each language's .po (new or changed English comes in untranslated
+# or fuzzy; tests/test_i18n.py lists them). Translators then edit the .po; no compile step.
+LOCALE   := lib/salesmeasure/locale
+KEYWORDS := --no-default-keywords -k _ -k ngettext:1,2 -k N_ -k pgettext:1c,2
+messages: venv
+	@mkdir -p $(LOCALE)
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) --add-comments=TRANSLATORS: \
+	  --add-location=file --sort-by-file --project=salesmeasure --no-wrap \
+	  -o $(LOCALE)/salesmeasure.pot .
+	@test -f $(LOCALE)/zh_CN/LC_MESSAGES/salesmeasure.po || \
+	  $(BIN)/pybabel init -D salesmeasure -i $(LOCALE)/salesmeasure.pot -d $(LOCALE) -l zh_CN --no-wrap
+	$(BIN)/pybabel update -D salesmeasure -i $(LOCALE)/salesmeasure.pot -d $(LOCALE) -l zh_CN --no-wrap
+
+# Saving a notebook of notebooks/ in the lab strips its outputs (salesmeasure.lab), so
+# the tracked notebooks stay output-free; export or save a copy elsewhere to keep results.
 lab: venv
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ContentsManager.pre_save_hook=salesmeasure.lab.strip_outputs notebooks/
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -26,6 +26,7 @@ RULES: list[tuple[str, int]] = [
     ("salesmeasure.*.text", WORDS),
     ("salesmeasure.render", TOP),
     ("salesmeasure.cli", TOP),
+    ("salesmeasure.lab", TOP),
     ("salesmeasure.__main__", TOP),
     ("salesmeasure.report", REPORT),
     ("salesmeasure.plots", WORDS),
