@@ -1,13 +1,15 @@
-"""The suite's one seaborn theme."""
+"""The suite's one seaborn theme.
+
+The library never chooses a matplotlib backend: a notebook kernel uses its inline
+backend, a script or test without a display gets matplotlib's own default (Agg).
+Choosing one at import (``matplotlib.use``) would win over the kernel's inline backend
+wherever the library is imported before a notebook runs, and the charts would vanish.
+"""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg") if matplotlib.get_backend().lower() in {"", "agg"} else None
-
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
 
 #: Colour-blind-safe qualitative palette used by every chart.
 PALETTE = sns.color_palette("colorblind")

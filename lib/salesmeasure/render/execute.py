@@ -257,6 +257,12 @@ def _salesmeasure_warm(mods):
                 importlib.import_module(m)
         except Exception:
             pass
+    if "matplotlib.pyplot" in sys.modules:
+        # Resolve the backend before the snapshot: in a kernel this loads the inline
+        # backend, which turns on interactive mode and registers its figure flush, as a
+        # fresh kernel does at its first chart. A snapshot taken before that would
+        # restore interactive mode off before every report, and no chart would be shown.
+        sys.modules["matplotlib.pyplot"].switch_backend(sys.modules["matplotlib"].get_backend())
     st = types.ModuleType("_salesmeasure_kernel_state")
     st.filters = list(warnings.filters)
     st.rc = dict(sys.modules["matplotlib"].rcParams) if "matplotlib" in sys.modules else None
