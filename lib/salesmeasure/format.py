@@ -20,6 +20,7 @@ from salesmeasure.i18n import N_, _, babel_locale, get_language
 __all__ = [
     "STATUS_WORDS",
     "STATUS_SYMBOLS",
+    "PERIOD_NAMES",
     "change",
     "count",
     "date",
@@ -98,18 +99,22 @@ def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
     sign = "-" if x < 0 else ("+" if signed and x > 0 else "")
     a = abs(x)
     if _en():
-        if a >= 1e6:
+        dk = 1 if decimals is None else decimals
+        # the unit is chosen after rounding: 999,999 is 1.00M, not 1000.0k
+        if a >= 1e6 or (a >= 1e4 and round(a / 1e3, dk) >= 1000):
             s = f"{a / 1e6:.{2 if decimals is None else decimals}f}M"
         elif a >= 1e4:
-            s = f"{a / 1e3:.{1 if decimals is None else decimals}f}k"
+            s = f"{a / 1e3:.{dk}f}k"
         else:
             s = f"{a:,.{0 if decimals is None else decimals}f}"
         return sign + s
     from babel.numbers import format_compact_decimal, format_decimal
 
-    if a >= 1e4:
+    if round(a, decimals or 0) >= 1e4:
         s = format_compact_decimal(
-            a, format_type="short", fraction_digits=2 if decimals is None else decimals,
+            a,
+            format_type="short",
+            fraction_digits=2 if decimals is None else decimals,
             locale=babel_locale(),
         )
     else:
@@ -188,29 +193,44 @@ def date(ts, *, short: bool = False) -> str:
     return format_date(t.date(), format="long", locale=babel_locale())
 
 
-_ZH_DIGITS = "〇一二三四五六七八九"
+#: Period names by kind and index, translated where shown. Quarters, halves and years are
+#: *fiscal* (see :mod:`salesmeasure.periods`), so CLDR's calendar-quarter names do not apply;
+#: the catalog words them (``2026年第三季度``, ``2026年下半年``, ``2026财年``).
+PERIOD_NAMES = {
+    ("Q", 1): N_("{year}Q1"),
+    ("Q", 2): N_("{year}Q2"),
+    ("Q", 3): N_("{year}Q3"),
+    ("Q", 4): N_("{year}Q4"),
+    ("H", 1): N_("{year}H1"),
+    ("H", 2): N_("{year}H2"),
+    ("FY", 1): N_("FY{year}"),
+}
 
 
 def period(p) -> str:
     """A period's name: ``2026Q3`` (``2026年第三季度``), ``2026-07`` (``2026年7月``),
     ``2026H2`` (``2026年下半年``), ``FY2026`` (``2026财年``).
 
-    ``p`` is a :class:`salesmeasure.periods.Period` or its label.
+    ``p`` is a :class:`salesmeasure.periods.Period` or its label. English keeps the
+    label; months follow CLDR (Babel), fiscal quarters, halves and years the catalog.
     """
+    import re
+
     label = getattr(p, "label", None) or str(p)
     if _en():
         return label
-    import re
-
-    if m := re.fullmatch(r"(\d{4})Q([1-4])", label):
-        return f"{m[1]}年第{_ZH_DIGITS[int(m[2])]}季度"
     if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
-        return f"{m[1]}年{int(m[2])}月"
-    if m := re.fullmatch(r"(\d{4})H([12])", label):
-        return f"{m[1]}年{'上' if m[2] == '1' else '下'}半年"
-    if m := re.fullmatch(r"FY(\d{4})", label):
-        return f"{m[1]}财年"
-    return label
+        from babel.dates import format_skeleton
+
+        month = pd.Timestamp(year=int(m[1]), month=int(m[2]), day=1).date()
+        return format_skeleton("yMMM", month, locale=babel_locale())
+    if m := re.fullmatch(r"(\d{4})(Q|H)(\d)", label):
+        key, year = (m[2], int(m[3])), m[1]
+    elif m := re.fullmatch(r"FY(\d{4})", label):
+        key, year = ("FY", 1), m[1]
+    else:
+        return label
+    return _(PERIOD_NAMES[key]).format(year=year) if key in PERIOD_NAMES else label
 
 
 def status(key: str, *, symbol: bool = True) -> str:

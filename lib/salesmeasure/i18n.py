@@ -26,7 +26,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from salesmeasure.errors import ParameterError
@@ -36,6 +36,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Report languages: the parameter value (BCP 47) and the gettext/Babel locale name.
 LANGUAGES = {"en": "en", "zh-CN": "zh_CN"}
 DEFAULT = "en"
+#: Extraction keywords (pybabel ``-k`` syntax), as in the Makefile's ``messages`` target.
+KEYWORDS = ("_", "ngettext:1,2", "N_", "pgettext:1c,2")
 
 _current: ContextVar[str] = ContextVar("salesmeasure_language", default=DEFAULT)
 
@@ -47,9 +49,7 @@ def check_language(lang: str) -> str:
         for key in LANGUAGES:
             if norm.lower() == key.lower():
                 return key
-    raise ParameterError(
-        f"parameter 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}"
-    )
+    raise ParameterError(f"parameter 'lang' must be one of {', '.join(LANGUAGES)}, got {lang!r}")
 
 
 def set_language(lang: str) -> str:
@@ -82,7 +82,7 @@ def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / LANGUAGES[check_language(lang)] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(lang: str) -> _gettext.NullTranslations:
     path = catalog_path(lang)
     if lang == DEFAULT or not path.exists():

@@ -1,0 +1,136 @@
+"""The report language: language switching, and the zh_CN catalog against the source.
+
+The completeness test extracts every message from the current source with Babel's own
+extractor (the same mapping, ``babel.cfg``, and keywords as ``make messages``) and fails
+listing each English message that has no Chinese entry, or only a fuzzy one, in the .po.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from salesmeasure import i18n
+from salesmeasure.errors import ParameterError
+from salesmeasure.i18n import N_, _, get_language, language, ngettext, set_language
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "lib" / "salesmeasure" / "locale" / "zh_CN" / "LC_MESSAGES" / "salesmeasure.po"
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    yield
+    set_language("en")
+
+
+@pytest.mark.parametrize(
+    "given, key",
+    [("en", "en"), ("EN", "en"), ("zh-CN", "zh-CN"), ("zh_CN", "zh-CN"), ("zh-cn", "zh-CN")],
+)
+def test_language_names_are_normalised(given, key):
+    assert set_language(given) == key
+    assert get_language() == key
+    assert i18n.babel_locale() == key.replace("-", "_")
+
+
+@pytest.mark.parametrize("bad", ["fr", "", None, 3, "zh"])
+def test_an_unknown_language_names_the_parameter(bad):
+    with pytest.raises(ParameterError, match="parameter 'lang'"):
+        set_language(bad)
+
+
+def test_language_block_restores_the_previous_language():
+    set_language("en")
+    with language("zh-CN"):
+        assert get_language() == "zh-CN"
+        with language("en"):
+            assert _("On track") == "On track"
+        assert _("On track") == "正常"
+    assert get_language() == "en"
+    assert _("On track") == "On track"
+
+
+def test_english_is_the_source_and_needs_no_catalog():
+    assert _("a sentence no catalog has") == "a sentence no catalog has"
+    assert ngettext("{n} rep", "{n} reps", 1) == "{n} rep"
+    assert ngettext("{n} rep", "{n} reps", 2) == "{n} reps"
+    assert N_("Watch") == "Watch"
+
+
+def test_chinese_catalog_is_compiled_from_the_po():
+    with language("zh-CN"):
+        assert _("Action needed") == "需行动"
+        assert _("a sentence no catalog has") == "a sentence no catalog has"
+
+
+# ----------------------------------------------------------------- the catalog itself
+def _catalog():
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="zh_CN", domain=i18n.DOMAIN)
+
+
+def _extracted() -> dict:
+    """msgid (or (context, msgid)) -> first location, from the current source."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, str(ROOT / "babel.cfg"))
+    keywords = parse_keywords(list(i18n.KEYWORDS))
+    found = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords, strip_comment_tags=True
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault((context, msgid), f"{filename}:{lineno}")
+    return found
+
+
+def test_makefile_extracts_with_the_same_keywords():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    line = next(x for x in makefile.splitlines() if x.startswith("KEYWORDS"))
+    assert re.findall(r"-k (\S+)", line) == list(i18n.KEYWORDS)
+
+
+def test_every_english_message_has_a_chinese_entry():
+    cat = _catalog()
+    missing = []
+    for (context, msgid), where in sorted(_extracted().items(), key=lambda kv: kv[1]):
+        m = cat.get(msgid, context=context)
+        text = None if m is None else (m.string if isinstance(m.string, str) else m.string[0])
+        if m is None or not text or m.fuzzy:
+            state = "absent" if m is None else ("fuzzy" if m.fuzzy and text else "untranslated")
+            missing.append(f"{where}: {state}: {msgid!r}")
+    assert not missing, (
+        f"{len(missing)} English message(s) without a Chinese translation in {PO.name} "
+        "(run `make messages`, then translate):\n" + "\n".join(missing)
+    )
+
+
+def test_translations_keep_every_placeholder():
+    bad = []
+    for m in _catalog():
+        if not m.id:
+            continue
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strs = [m.string] if isinstance(m.string, str) else list(m.string)
+        want = set(PLACEHOLDER.findall(ids[-1])) | set(PLACEHOLDER.findall(ids[0]))
+        for s in strs:
+            if s and set(PLACEHOLDER.findall(s)) != want:
+                bad.append(f"{ids[0]!r}: {s!r}")
+    assert not bad, "translations that lose or invent a placeholder:\n" + "\n".join(bad)
+
+
+def test_the_po_files_ship_with_the_package():
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = conf["tool"]["setuptools"]["package-data"]["salesmeasure"]
+    pkg = ROOT / "lib" / "salesmeasure"
+    shipped = {p for pat in patterns for p in pkg.glob(pat)}
+    assert PO in shipped
+    assert i18n.catalog_path("zh-CN") == PO
