@@ -116,6 +116,7 @@ def prepare(
     region: str = "all",
     data_path: str | os.PathLike | None = "",
     fiscal_start_month: int | None = None,
+    lang: str = "en",
     **extra,
 ) -> ReportContext:
     """Validate report parameters, load the data and slice it.
@@ -123,14 +124,18 @@ def prepare(
     Extra keyword arguments are checked by simple rules: names ending in ``_rate``,
     ``attainability``, ``confidence`` and ``margin`` must lie in (0, 1] (``margin`` and
     ``_rate`` may be 0); names ending in ``_months`` must be positive whole numbers.
+    ``lang`` (``"en"`` or ``"zh-CN"``) sets the report language
+    (:func:`salesmeasure.i18n.set_language`) for the rest of the notebook.
 
     Raises
     ------
     ParameterError
         A parameter is not usable; the message names it and says what is expected.
     """
+    from salesmeasure.i18n import set_language
     from salesmeasure.plots.theme import set_theme
 
+    set_language(lang)  # first: the report's words, numbers and charts follow it
     try:
         p = Period.parse(period, fiscal_start_month=fiscal_start_month or 1)
     except PeriodError as exc:

@@ -15,11 +15,18 @@ import seaborn as sns
 PALETTE = sns.color_palette("colorblind")
 #: Status colours, always paired with text or a hatch so they survive greyscale print.
 STATUS_COLOURS = {"good": "#1b7837", "watch": "#e08214", "bad": "#b2182b", "n/a": "#7f7f7f"}
+#: CJK-capable font families, first for Chinese charts (Debian ``fonts-noto-cjk`` provides
+#: the first; the others are the Windows and macOS equivalents).
+CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC"]
 
 
 def set_theme() -> None:
-    """Apply the suite's theme (idempotent)."""
+    """Apply the suite's theme (idempotent), with a CJK font first in Chinese reports."""
+    from salesmeasure.i18n import get_language
+
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    if get_language() == "zh-CN":  # matplotlib falls back per glyph to the later families
+        plt.rcParams["font.sans-serif"] = [*CJK_FONTS, *plt.rcParams["font.sans-serif"]]
     plt.rcParams.update(
         {
             "figure.figsize": (8, 4.5),
