@@ -191,7 +191,8 @@ def worker(impl: str, task: str, path: str, repeat: int) -> dict:
             {"frequency": x, "recency": tx, "T": T, "monetary_value": spend}, index=idx
         )
         if impl == "ours":
-            from salesmeasure.clv import BetaGeo, GammaGamma, clv
+            from salesmeasure.clv import BetaGeo, GammaGamma
+            from salesmeasure.clv import customer_value as clv
 
             bg = BetaGeo().fit(x, tx, T)
             gg = GammaGamma().fit(x, spend)

@@ -23,12 +23,13 @@ from salesmeasure.clv import (
     FitError,
     GammaGamma,
     ParetoNBD,
+    RFMSummary,
     at_risk_customers,
     calibration_holdout,
-    clv,
     compare_holdout,
     rfm_summary,
 )
+from salesmeasure.clv import customer_value as clv
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = Path(__file__).parent / "data" / "cdnow_customers_summary_with_transactions.csv"
@@ -142,7 +143,7 @@ def test_rfm_summary_matches_hand_computed_weekly_example(tiny_orders):
     assert s.loc["A"].tolist() == [2.0, 4.0, 7.0, 30.0]  # (20 + 40) / 2 repeat periods
     assert s.loc["B"].tolist() == [0.0, 0.0, 5.0, 0.0]
     assert s.loc["C"].tolist() == [0.0, 0.0, 6.0, 0.0]
-    assert s.attrs["freq"] == "W"
+    assert s.freq == "W"
 
 
 def test_rfm_summary_daily_and_monthly_match_hand_computed(tiny_orders):
@@ -401,10 +402,10 @@ def test_clv_matches_hand_computed_discounted_sum(cdnow):
     bg = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     gg = GammaGamma().fit(cdnow["x"], cdnow["zbar"])
     s = cdnow.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
-    s.attrs["freq"] = "W"
-    out = clv(bg, gg, s.head(5), months=3, discount_rate=0.02, margin=0.3)
+    s = RFMSummary(s.head(5), "W")
+    out = clv(bg, gg, s, months=3, discount_rate=0.02, margin=0.3)
     ppm = PERIODS_PER_MONTH["W"]
-    f, r, T, mv = (s.head(5)[c].to_numpy() for c in ("frequency", "recency", "T", "monetary_value"))
+    f, r, T, mv = (s[c].to_numpy() for c in ("frequency", "recency", "T", "monetary_value"))
     by_hand = np.zeros(5)
     for i in (1, 2, 3):
         inc = bg.predict_purchases(i * ppm, f, r, T) - bg.predict_purchases((i - 1) * ppm, f, r, T)
@@ -453,7 +454,7 @@ def test_at_risk_customers_selects_high_value_low_alive(cdnow):
     s = cdnow.set_index("ID").rename(
         columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"}
     )
-    s.attrs["freq"] = "W"
+    s = RFMSummary(s, "W")
     v = clv(bg, gg, s)
     risk = at_risk_customers(v, s, top=10, value_quantile=0.8, max_prob_alive=0.5)
     past = (s["frequency"] + 1) * s["monetary_value"]
@@ -590,7 +591,7 @@ def test_plot_holdout_and_clv_charts_label_their_axes(cdnow):
     bg = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     gg = GammaGamma().fit(cdnow["x"], cdnow["zbar"])
     s = cdnow.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
-    s.attrs["freq"] = "W"
+    s = RFMSummary(s, "W")
     v = clv(bg, gg, s)
     tiers = clv_tiers(v)
     ax = plots.plot_clv_distribution(v, tiers=tiers)
@@ -607,7 +608,7 @@ def test_clv_tiers_split_customers_by_share_and_sum_to_total(cdnow):
     bg = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
     gg = GammaGamma().fit(cdnow["x"], cdnow["zbar"])
     s = cdnow.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
-    s.attrs["freq"] = "W"
+    s = RFMSummary(s, "W")
     v = clv(bg, gg, s)
     t = clv_tiers(v)
     n = len(v)
@@ -618,14 +619,14 @@ def test_clv_tiers_split_customers_by_share_and_sum_to_total(cdnow):
         n - round(0.6 * n),
     ]
     assert t["clv"].sum() == pytest.approx(v["clv"].sum())
-    tier = t.attrs["tier"]
+    tier = t.tier
     assert v.loc[tier == "Platinum", "clv"].min() >= v.loc[tier == "Gold", "clv"].max()
     with pytest.raises(ValueError, match="add up to 1"):
         clv_tiers(v, tiers={"A": 0.5, "B": 0.4})
 
 
 def test_pattern_compression_hash_and_sort_versions_agree():
-    from salesmeasure.clv import _compress, _compress_sorted
+    from salesmeasure.clv.models.base import _compress, _compress_sorted
 
     rng = np.random.default_rng(0)
     cols = [rng.integers(0, k, 5000).astype(float) for k in (7, 5, 9)]

@@ -179,11 +179,17 @@ def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, un
 
 
 def plot_clv_distribution(
-    values: pd.DataFrame, *, tiers: pd.DataFrame | None = None, ax=None, currency: str = ""
+    values: pd.DataFrame,
+    *,
+    tiers=None,
+    months: int | None = None,
+    ax=None,
+    currency: str = "",
 ):
     """Histogram of customer lifetime value (log scale) with tier boundaries.
 
-    ``values`` comes from :func:`salesmeasure.clv.clv`, ``tiers`` from ``clv_tiers``.
+    ``values`` comes from :func:`salesmeasure.clv.customer_value`, ``tiers`` from
+    ``clv_tiers``; ``months`` (the horizon) is named in the axis label.
     """
     ax = get_ax(ax)
     v = values["clv"].to_numpy(float)
@@ -203,7 +209,7 @@ def plot_clv_distribution(
                 label=f"{name} from {row['min_clv']:,.0f}",
             )
         ax.legend(fontsize=8)
-    m = values.attrs.get("months")
+    m = months
     ax.set_xlabel(
         f"Customer lifetime value{f' over {m} months' if m else ''} "
         f"({currency or 'currency units'}, log scale)"
@@ -220,6 +226,7 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
     output of ``clv_tiers`` or a groupby sum of ``clv`` output by region).
     """
     ax = get_ax(ax)
+    table = getattr(table, "frame", table)  # a CLVTiers reads as its table
     t = table.reset_index() if group not in table.columns else table
     x = np.arange(len(t))
     ax.bar(x - 0.2, t["clv"], width=0.4, color=PALETTE[0], label="Expected value (CLV)")

@@ -1,0 +1,308 @@
+"""The one CLV pipeline: fit the purchase and spend models, choose the purchase model,
+value every customer.
+
+Every report that shows customer value (the retention and CLV report, the executive
+summary) calls :func:`value_base` with the settings below, so CLV and value at risk are
+the same figures wherever they appear.
+
+The purchase model is chosen on the data: BG/NBD and Pareto/NBD are fitted on weekly
+histories up to :data:`HOLDOUT_WEEKS` weeks before the observation end and asked to
+predict each customer's purchases in those weeks; the model with the smaller mean
+absolute error is refitted on the whole history and used. When the history is too short
+for that check, BG/NBD (the first of :data:`~salesmeasure.clv.models.PURCHASE_MODELS`)
+is used and the result says so.
+
+References
+----------
+.. [1] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the
+   easy way: an alternative to the Pareto/NBD model. Marketing Science 24(2), 275-284.
+.. [2] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value
+   curves for customer base analysis. Journal of Marketing Research 42(4), 415-430.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from salesmeasure import format as fmt
+from salesmeasure.clv.models import PURCHASE_MODELS, GammaGamma
+from salesmeasure.clv.rfm import CalibrationHoldout, RFMSummary, calibration_holdout, rfm_summary
+from salesmeasure.clv.validation import HoldoutComparison, compare_holdout, fit_purchase_models
+from salesmeasure.clv.value import customer_value
+from salesmeasure.errors import FitError, InsufficientData, Missing, ParameterError
+from salesmeasure.i18n import _
+
+__all__ = [
+    "DEFAULT_DISCOUNT_RATE",
+    "DEFAULT_FREQ",
+    "DEFAULT_MARGIN",
+    "DEFAULT_MODEL",
+    "DEFAULT_MONTHS",
+    "HOLDOUT_WEEKS",
+    "MIN_CUSTOMERS",
+    "MIN_REPEAT_BUYERS",
+    "CustomerValue",
+    "Note",
+    "value_base",
+]
+
+# The settings of every CLV figure in the suite, in one place.
+#: CLV horizon in months.
+DEFAULT_MONTHS = 12
+#: Monthly discount rate.
+DEFAULT_DISCOUNT_RATE = 0.01
+#: Share of revenue that is profit (1.0 = value in revenue terms).
+DEFAULT_MARGIN = 1.0
+#: Purchase model: ``"auto"`` (holdout winner) or a key of ``PURCHASE_MODELS``.
+DEFAULT_MODEL = "auto"
+#: Period length of the purchase histories (weeks).
+DEFAULT_FREQ = "W"
+#: Length of the holdout period used to choose the purchase model.
+HOLDOUT_WEEKS = 26
+#: Fewest customers, and repeat buyers among them, to fit the models on.
+MIN_CUSTOMERS = 50
+MIN_REPEAT_BUYERS = 20
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader of the values should know, as data (the text layer words it).
+
+    ``code`` is one of ``"spend_frequency_correlated"`` (``r``: Pearson correlation of
+    repeat purchases and spend, which the Gamma-Gamma model assumes independent),
+    ``"holdout_winner_not_converged"`` (``best``: the holdout winner, ``used``: the model
+    used instead) or ``"purchase_model_not_converged"`` (``model``).
+    """
+
+    code: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class CustomerValue:
+    """A valued customer base: models, choice, and value per customer.
+
+    Attributes
+    ----------
+    summary : RFMSummary
+        Weekly purchase histories up to ``observation_end``.
+    values : DataFrame
+        Per customer (index of ``summary``): ``prob_alive``, ``expected_purchases``,
+        ``expected_spend``, ``clv``, ``value_at_risk`` (see
+        :func:`~salesmeasure.clv.value.customer_value`).
+    model : str
+        Name of the purchase model used (``"BG/NBD"`` or ``"Pareto/NBD"``).
+    choice : str
+        Why: ``"holdout"`` (smallest holdout error), ``"fallback"`` (the holdout winner
+        did not converge on the whole history), ``"no_holdout"`` (history too short for
+        the check; the default model) or ``"requested"``.
+    purchase_model, spend_model
+        The fitted models behind ``values``.
+    models : dict
+        Every purchase model fitted on the whole history (name -> model).
+    comparison : HoldoutComparison, Missing or None
+        The holdout check (``Missing`` with the reason when it could not be run, ``None``
+        when a model was requested).
+    calibration : CalibrationHoldout or None
+    fit_errors : dict
+        Model name (``"<name> (calibration)"`` for the holdout fits) -> why it failed.
+    notes : tuple of Note
+    observation_end : Timestamp
+    months, discount_rate, margin
+        The valuation settings.
+    """
+
+    summary: RFMSummary
+    values: pd.DataFrame
+    model: str
+    choice: str
+    purchase_model: object
+    spend_model: GammaGamma
+    models: dict
+    comparison: HoldoutComparison | Missing | None
+    calibration: CalibrationHoldout | None
+    fit_errors: dict
+    notes: tuple[Note, ...]
+    observation_end: pd.Timestamp
+    months: int
+    discount_rate: float
+    margin: float
+
+    @property
+    def customers(self) -> int:
+        return len(self.values)
+
+    @property
+    def total_clv(self) -> float:
+        return float(self.values["clv"].sum())
+
+    @property
+    def total_value_at_risk(self) -> float:
+        return float(self.values["value_at_risk"].sum())
+
+
+def _require_enough(summary: RFMSummary, end: pd.Timestamp) -> None:
+    n, k = len(summary), summary.repeat_buyers
+    if n < MIN_CUSTOMERS or k < MIN_REPEAT_BUYERS:
+        raise InsufficientData(
+            _(
+                "Customer value is not estimated: the models need at least {need_customers} "
+                "customers, {need_repeat} of them repeat buyers, and the orders up to {date} "
+                "have {customers} customers and {repeat} repeat buyers."
+            ).format(
+                need_customers=fmt.count(MIN_CUSTOMERS),
+                need_repeat=fmt.count(MIN_REPEAT_BUYERS),
+                date=fmt.date(end),
+                customers=fmt.count(n),
+                repeat=fmt.count(k),
+            )
+        )
+
+
+def _holdout(orders, end: pd.Timestamp):
+    """Calibration split, calibration fits and their comparison (or the reason why not)."""
+    cal_end = end - pd.Timedelta(weeks=HOLDOUT_WEEKS)
+    too_short = Missing(
+        _(
+            "The purchase models could not be checked on a holdout: there are not enough "
+            "orders before {date} to fit them on."
+        ).format(date=fmt.date(cal_end))
+    )
+    early = orders[pd.to_datetime(orders["order_date"]) <= cal_end]
+    if early.empty:
+        return too_short, None, {}
+    calhold = calibration_holdout(
+        orders, calibration_end=cal_end, observation_end=end, freq=DEFAULT_FREQ
+    )
+    if len(calhold) < MIN_CUSTOMERS or (calhold["frequency_cal"] > 0).sum() < MIN_REPEAT_BUYERS:
+        return too_short, calhold, {}
+    fitted, errors = fit_purchase_models(
+        calhold["frequency_cal"], calhold["recency_cal"], calhold["T_cal"]
+    )
+    errors = {f"{k} (calibration)": v for k, v in errors.items()}
+    if not fitted:
+        return too_short, calhold, errors
+    return compare_holdout(fitted, calhold), calhold, errors
+
+
+def value_base(
+    orders: pd.DataFrame,
+    observation_end,
+    *,
+    months: int = DEFAULT_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    margin: float = DEFAULT_MARGIN,
+    model: str = DEFAULT_MODEL,
+) -> CustomerValue:
+    """Fit, choose and value: the expected value of every customer over ``months``.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``customer_id``, ``order_date``, ``amount``; orders after ``observation_end``
+        are ignored.
+    observation_end : date-like
+        The valuation date (for a report: the period end, or the data's as-of date when
+        the period is still running).
+    months, discount_rate, margin
+        Horizon, monthly discount rate and profit margin (see
+        :func:`~salesmeasure.clv.value.customer_value`).
+    model : {"auto", "BG/NBD", "Pareto/NBD"}
+        ``"auto"`` chooses by the holdout check.
+
+    Returns
+    -------
+    CustomerValue
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than :data:`MIN_CUSTOMERS` customers or :data:`MIN_REPEAT_BUYERS` repeat
+        buyers, or no model converges; the message is a sentence for a manager.
+
+    References
+    ----------
+    .. [1] Fader, Hardie & Lee (2005), Marketing Science 24(2), 275-284.
+    .. [2] Fader, Hardie & Lee (2005), JMR 42(4), 415-430.
+    """
+    if model != "auto" and model not in PURCHASE_MODELS:
+        raise ParameterError(
+            f"model must be 'auto' or one of {list(PURCHASE_MODELS)}, got {model!r}"
+        )
+    end = pd.Timestamp(observation_end)
+    summary = rfm_summary(orders, observation_end=end, freq=DEFAULT_FREQ)
+    _require_enough(summary, end)
+    notes: list[Note] = []
+    if model == "auto":
+        comparison, calhold, errors = _holdout(orders, end)
+        if comparison:
+            order = [comparison.best] + [m for m in PURCHASE_MODELS if m != comparison.best]
+        else:
+            order = list(PURCHASE_MODELS)
+    else:
+        comparison, calhold, errors = None, None, {}
+        order = [model]
+    fitted: dict = {}
+    f, r, T = summary["frequency"], summary["recency"], summary["T"]
+    for name in order:  # the first that converges on the whole history
+        got, err = fit_purchase_models(f, r, T, names=[name])
+        fitted.update(got)
+        errors.update(err)
+        if got:
+            break
+    if not fitted:
+        raise InsufficientData(
+            _(
+                "Customer value is not estimated: the purchase models did not converge on "
+                "the {customers} customers' histories up to {date} (too few repeat buyers "
+                "or too short a history to tell how often customers buy and leave)."
+            ).format(customers=fmt.count(len(summary)), date=fmt.date(end))
+        )
+    name = next(iter(fitted))
+    if model != "auto":
+        choice = "requested"
+    elif not comparison:
+        choice = "no_holdout"
+    elif name == comparison.best:
+        choice = "holdout"
+    else:
+        choice = "fallback"
+        notes.append(Note("holdout_winner_not_converged", {"best": comparison.best, "used": name}))
+    spend = GammaGamma()
+    try:
+        with warnings.catch_warnings():
+            # the correlation is reported as a Note below
+            warnings.filterwarnings("ignore", message="frequency and monetary value are")
+            spend.fit(summary["frequency"], summary["monetary_value"])
+    except FitError as exc:
+        raise InsufficientData(
+            _(
+                "Customer value is not estimated: the spend model did not converge on the "
+                "{repeat} repeat buyers up to {date}."
+            ).format(repeat=fmt.count(summary.repeat_buyers), date=fmt.date(end))
+        ) from exc
+    if abs(spend.frequency_spend_corr_) > spend.corr_threshold:
+        notes.append(Note("spend_frequency_correlated", {"r": spend.frequency_spend_corr_}))
+    values = customer_value(
+        fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
+    )
+    return CustomerValue(
+        summary=summary,
+        values=values,
+        model=name,
+        choice=choice,
+        purchase_model=fitted[name],
+        spend_model=spend,
+        models=fitted,
+        comparison=comparison,
+        calibration=calhold,
+        fit_errors=errors,
+        notes=tuple(notes),
+        observation_end=end,
+        months=months,
+        discount_rate=discount_rate,
+        margin=margin,
+    )
