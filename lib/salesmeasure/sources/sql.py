@@ -1,0 +1,468 @@
+"""Reading the six tables from a database named by a SQLAlchemy-style URL.
+
+``postgresql://user:password@host:5432/sales`` (also ``postgresql+psycopg://``),
+``sqlite:///path/to/file.db``, ``mysql://...``, ``duckdb:///file.duckdb``: each table
+is ``SELECT * FROM <table>`` (``<name>`` by default, or ``table = "schema.name"`` or
+``query = "SELECT ..."`` in ``salesmeasure.toml``).
+
+* **Fast path.** PostgreSQL is read straight into Arrow by the ADBC PostgreSQL driver
+  (libpq's binary COPY, no Python object per value); every other database through
+  SQLAlchemy and ``pandas.read_sql``.
+* **Read-only.** The session is read-only before the first statement runs: PostgreSQL
+  connects with ``default_transaction_read_only=on`` (a write fails with "cannot execute
+  ... in a read-only transaction"), SQLite with ``PRAGMA query_only``, MySQL with
+  ``SET SESSION TRANSACTION READ ONLY``, DuckDB opened ``read_only``.
+* **Secret-safe.** The password may be in the URL, or come from ``PGPASSWORD`` or
+  ``~/.pgpass`` (libpq reads both, for either path). :func:`redact` gives the only name
+  of the source that is ever shown (scheme, host and database), and every driver error
+  is re-raised as a :class:`DataError` with the password and URL scrubbed from it.
+* **Fingerprint.** A hash of the data actually read (the Arrow record batches of every
+  table, with the query that produced them), so a changed row changes it. Reading
+  10 million orders this way takes seconds, so no cheaper proxy (counts, update times,
+  which a schema need not have) is needed; the rows read are kept for ``read``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+import pandas as pd
+import pyarrow as pa
+
+from salesmeasure.config import TABLE_NAMES
+from salesmeasure.errors import DataError
+from salesmeasure.sources import RawTable, RawTables, combine
+
+if TYPE_CHECKING:
+    from salesmeasure.config import Config
+
+DB_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "duckdb", "mssql", "oracle")
+
+
+def is_url(spec) -> bool:
+    """Whether ``spec`` names a database (``scheme://...``) rather than a path."""
+    s = str(spec)
+    if "://" not in s:
+        return False
+    return s.split("://", 1)[0].split("+", 1)[0].lower() in DB_SCHEMES
+
+
+def _parse(url: str):
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        raise DataError(
+            f"{redact(url)}: not a database URL (write it as "
+            "postgresql://user@host:5432/database or sqlite:///path/to/file.db)"
+        ) from None
+    if u.drivername.split("+")[0] == "postgres":
+        u = u.set(drivername="postgresql")
+    return u
+
+
+def redact(url: str) -> str:
+    """The name of a database source safe to show: scheme, host and database only.
+
+    Never the user, password, port or query parameters (which may carry a password).
+
+    >>> redact("postgresql://ann:s3cret@db.example.com:5432/sales?sslmode=require")
+    'postgresql://db.example.com/sales'
+    """
+    s = str(url)
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", s, re.S)
+    if not m:
+        return "<database>"
+    scheme = m.group(1).split("+")[0].lower()
+    scheme = "postgresql" if scheme == "postgres" else scheme
+    rest = m.group(2).split("?", 1)[0].split("#", 1)[0]
+    netloc, _, path = rest.partition("/")
+    host = netloc.rsplit("@", 1)[-1]
+    host = re.sub(r":\d*$", "", host) if not host.endswith("]") else host
+    if scheme in {"sqlite", "duckdb"}:
+        return f"{scheme}:///{path}" if path else f"{scheme}://"
+    return f"{scheme}://{host}/{path.split('/')[0]}"
+
+
+def _secrets(url: str) -> list[str]:
+    """Strings that must never be shown: the URL itself and its password (raw and quoted)."""
+    out = {str(url)}
+    m = re.match(r"^[^:]+://([^@/]*)@", str(url))
+    if m and ":" in m.group(1):
+        pw = m.group(1).split(":", 1)[1]
+        out |= {pw, unquote(pw), quote(unquote(pw), safe="")}
+    return sorted((s for s in out if len(s) >= 3), key=len, reverse=True)
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` with the URL, its password and any ``user:password@`` part replaced."""
+    for secret in _secrets(url):
+        text = text.replace(secret, "***")
+    return re.sub(r"(://[^:/@\s]*):[^@\s/]*@", r"\1:***@", text)
+
+
+def _first_line(exc: BaseException) -> str:
+    msg = str(exc).strip()
+    return msg.splitlines()[0] if msg else type(exc).__name__
+
+
+def quote_ident(name: str, quote_char: str = '"') -> str:
+    """``schema.table`` -> ``"schema"."table"`` (each part quoted)."""
+    parts = name.split(".")
+    return ".".join(quote_char + p.replace(quote_char, quote_char * 2) + quote_char for p in parts)
+
+
+# ------------------------------------------------------------------ Arrow handling
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A DataFrame from an Arrow table with the types the data layer coerces.
+
+    PostgreSQL ``numeric`` (an opaque string extension in ADBC, or decimal128) becomes
+    float64, dates become datetime64, text stays text; anything else as Arrow converts it.
+    """
+    cols = {}
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        t = col.type
+        if isinstance(t, pa.ExtensionType) or isinstance(t, pa.BaseExtensionType):
+            storage = pa.chunked_array([c.storage for c in col.chunks], type=t.storage_type)
+            if getattr(t, "type_name", "") == "numeric" or pa.types.is_string(t.storage_type):
+                try:
+                    col = storage.cast(pa.float64())
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    col = storage
+            else:
+                col = storage
+        elif pa.types.is_decimal(t):
+            col = col.cast(pa.float64())
+        cols[name] = col
+    plain = pa.table(cols)
+    return plain.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+
+
+class _HashSink:
+    """A write-only file object feeding an Arrow IPC stream into a hash."""
+
+    def __init__(self, h):
+        self.h = h
+        self.closed = False
+
+    def write(self, data) -> int:
+        self.h.update(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def hash_arrow(h, table: pa.Table) -> None:
+    """Feed ``table`` (schema and every record batch, as Arrow IPC) into hash ``h``."""
+    sink = _HashSink(h)
+    schema = pa.schema([f.remove_metadata() for f in table.schema])
+    with pa.ipc.new_stream(sink, schema) as writer:
+        for batch in table.to_batches():
+            writer.write_batch(pa.record_batch(batch.columns, schema=schema))
+
+
+# ------------------------------------------------------------------ the source
+class SQLSource:
+    """A database holding the six tables (or queries producing them).
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy-style URL. A password in it is used and never shown.
+    arrow : bool
+        Use the Arrow-native ADBC driver for PostgreSQL (default True); False reads
+        through SQLAlchemy + ``pandas.read_sql`` as for the other databases.
+
+    Use as a context manager, or call :meth:`close`; one read-only session serves every
+    table. ``fingerprint`` is available after the reads.
+    """
+
+    def __init__(self, url: str, *, arrow: bool = True):
+        self._url = str(url)
+        self.u = _parse(self._url)
+        self.backend = self.u.drivername.split("+")[0]
+        self.label = redact(self._url)
+        self.arrow = arrow and self.backend == "postgresql"
+        self._conn = None
+        self._engine = None
+        self._cached: tuple[str, RawTables] | None = None
+
+    # ------------------------------------------------------------- connections
+    def __enter__(self) -> SQLSource:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            if self._conn is not None:
+                self._conn.close()
+            if self._engine is not None:
+                self._engine.dispose()
+        finally:
+            self._conn = self._engine = None
+
+    def _adbc_uri(self) -> str:
+        u = self.u
+        auth = ""
+        if u.username:
+            auth = quote(u.username, safe="")
+            if u.password is not None:
+                auth += ":" + quote(str(u.password), safe="")
+            auth += "@"
+        host = u.host or ""
+        if host and ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        port = f":{u.port}" if u.port else ""
+        params = {k: v for k, v in u.query.items() if k != "options"}
+        options = " ".join(
+            x for x in (u.query.get("options"), "-c default_transaction_read_only=on") if x
+        )
+        params["options"] = options
+        qs = "&".join(f"{quote(k, safe='')}={quote(str(v), safe='')}" for k, v in params.items())
+        return f"postgresql://{auth}{host}{port}/{quote(u.database or '', safe='')}?{qs}"
+
+    def _fail(self, what: str, exc: BaseException) -> DataError:
+        return DataError(
+            f"{self.label}: {what}: {scrub(_first_line(exc), self._url)}", file=self.label
+        )
+
+    def connection(self):
+        """The read-only connection (ADBC DB-API for PostgreSQL, else SQLAlchemy)."""
+        if self._conn is not None:
+            return self._conn
+        try:
+            if self.arrow:
+                import adbc_driver_postgresql.dbapi as adbc
+
+                self._conn = adbc.connect(self._adbc_uri())
+            else:
+                self._conn = self._sqlalchemy_engine().connect()
+        except DataError:
+            raise
+        except Exception as exc:
+            raise self._fail("cannot connect", exc) from None
+        return self._conn
+
+    def _sqlalchemy_engine(self):
+        from sqlalchemy import create_engine, event
+
+        u = self.u
+        kwargs: dict = {}
+        if self.backend == "postgresql":
+            if "+" not in u.drivername:
+                u = u.set(drivername="postgresql+psycopg")
+            kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+        elif self.backend == "duckdb":
+            kwargs["connect_args"] = {"read_only": True}
+        engine = create_engine(u, **kwargs)
+
+        if self.backend == "sqlite":
+
+            @event.listens_for(engine, "connect")
+            def _query_only(dbapi_conn, _record):
+                dbapi_conn.execute("PRAGMA query_only = ON")
+
+        elif self.backend in {"mysql", "mariadb"}:
+
+            @event.listens_for(engine, "connect")
+            def _read_only(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("SET SESSION TRANSACTION READ ONLY")
+                cur.close()
+
+        self._engine = engine
+        return engine
+
+    def execute(self, sql: str) -> list[tuple]:
+        """Run one statement in the read-only session and return its rows (tests, checks)."""
+        conn = self.connection()
+        try:
+            if self.arrow:
+                with conn.cursor() as cur:
+                    cur.execute(sql)
+                    return [tuple(r) for r in cur.fetchall()] if cur.description else []
+            from sqlalchemy import text
+
+            res = conn.execute(text(sql))
+            return [tuple(r) for r in res] if res.returns_rows else []
+        except Exception as exc:
+            self._rollback()
+            raise self._fail("statement failed", exc) from None
+
+    def _rollback(self) -> None:
+        try:
+            if self._conn is not None:
+                self._conn.rollback()
+        except Exception:
+            pass
+
+    # ------------------------------------------------------------------ reading
+    def query_for(
+        self,
+        name: str,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        columns: list[str] | None = None,
+    ) -> tuple[str, str]:
+        """The SQL that reads table ``name`` and how messages name it."""
+        if query:
+            return query, f"{self.label}, query for {name}"
+        ref = table or name
+        q = "`" if self.backend in {"mysql", "mariadb"} else '"'
+        cols = ", ".join(quote_ident(c, q) for c in columns) if columns else "*"
+        return f"SELECT {cols} FROM {quote_ident(ref, q)}", f"{self.label}, table {ref}"
+
+    def read_table(
+        self,
+        name: str,
+        *,
+        table: str | None = None,
+        query: str | None = None,
+        columns: list[str] | None = None,
+    ) -> RawTable:
+        """Read one of the six tables (by default the database table of that name)."""
+        sql, origin = self.query_for(name, table=table, query=query, columns=columns)
+        conn = self.connection()
+        df = None
+        try:
+            if self.arrow:
+                with conn.cursor() as cur:
+                    cur.execute(sql)
+                    arrow_table = cur.fetch_arrow_table()
+                conn.rollback()  # end the read-only transaction
+            else:
+                df = pd.read_sql(_sa_text(sql), conn)
+                conn.rollback()
+                try:
+                    arrow_table = pa.Table.from_pandas(df, preserve_index=False)
+                except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types (SQLite)
+                    arrow_table = None
+        except Exception as exc:
+            self._rollback()
+            missing = self._missing_table_hint(table or name) if not query else ""
+            raise DataError(
+                f"{origin}: cannot read it: {scrub(_first_line(exc), self._url)}{missing}",
+                file=origin,
+            ) from None
+        h = hashlib.sha256(f"{name}\x00{sql}\x00".encode())
+        if arrow_table is None:
+            h.update(pd.util.hash_pandas_object(df.astype(str), index=False).to_numpy())
+            frame = df
+        else:
+            hash_arrow(h, arrow_table)
+            frame = arrow_to_pandas(arrow_table)
+        return RawTable(
+            name=name,
+            frame=frame,
+            origin=origin,
+            row_base=1,
+            fingerprint=h.hexdigest(),
+            text=bool(len(frame.columns)) and all(_is_text(frame[c]) for c in frame.columns),
+        )
+
+    def _where(self, name: str, config: Config) -> dict:
+        tc = config.table(name)
+        if tc.file or tc.sheet:
+            kind = "file" if tc.file else "sheet"
+            raise DataError(
+                f"{config.path}: [tables.{name}] gives a {kind}, but the data is the database "
+                f'{self.label}; use table = "schema.table" or query = "SELECT ..."',
+                file=str(config.path),
+            )
+        return {"table": tc.table, "query": tc.query}
+
+    def read(self, config: Config) -> RawTables:
+        """Read the six tables in one read-only session (see :mod:`salesmeasure.sources`).
+
+        The result is kept, so :meth:`fingerprint` then :meth:`read` (or the other way
+        round) with the same configuration reads the database once.
+        """
+        key = config.fingerprint
+        if self._cached is not None and self._cached[0] == key:
+            return self._cached[1]
+        try:
+            tables = {
+                name: self.read_table(name, **self._where(name, config)) for name in TABLE_NAMES
+            }
+        finally:
+            self.close()
+        raw = RawTables(
+            tables=tables,
+            source=self.label,
+            fingerprint=combine({n: t.fingerprint for n, t in tables.items()}),
+        )
+        self._cached = (key, raw)
+        return raw
+
+    def fingerprint(self, config: Config) -> str:
+        """A hash of the rows read (Arrow record batches and the queries that gave them).
+
+        Computed from the data actually read rather than from counts or update times,
+        which a database need not have; the tables read are kept for :meth:`read`.
+        """
+        return self.read(config).fingerprint
+
+    def _missing_table_hint(self, ref: str) -> str:
+        try:
+            names = self.table_names()
+        except Exception:
+            return ""
+        if ref in names or ref.split(".")[-1] in names:
+            return ""
+        import difflib
+
+        hint = difflib.get_close_matches(ref, names, n=1)
+        found = ", ".join(names[:20]) or "none"
+        return (
+            f" (no table {ref!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            + f"; tables found: {found})"
+        )
+
+    def table_names(self) -> list[str]:
+        """Tables and views the session can see, as ``schema.name`` outside the default."""
+        if self.backend == "postgresql":
+            rows = self.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') "
+                "ORDER BY table_schema <> 'public', table_schema, table_name"
+            )
+            return [n if s == "public" else f"{s}.{n}" for s, n in rows]
+        from sqlalchemy import inspect
+
+        return sorted(inspect(self.connection()).get_table_names())
+
+
+def _is_text(s: pd.Series) -> bool:
+    if pd.api.types.is_string_dtype(s):
+        return True
+    return s.dtype == object and all(isinstance(v, str) for v in s.dropna().head(1000))
+
+
+def _sa_text(sql: str):
+    from sqlalchemy import text
+
+    return text(sql)
+
+
+@contextmanager
+def opened(url: str, **kw) -> Iterator[SQLSource]:
+    src = SQLSource(url, **kw)
+    try:
+        yield src
+    finally:
+        src.close()
