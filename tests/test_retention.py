@@ -14,10 +14,10 @@ from salesmeasure.retention import (
     churn_rate,
     cohort_matrix,
     lapse_events,
-    nps_group,
     retention_rate,
     survival_curves,
 )
+from salesmeasure.survey import latest_nps_group as nps_group
 
 
 @pytest.fixture()
@@ -182,7 +182,7 @@ def test_nps_group_uses_latest_answered_survey():
         }
     )
     g = nps_group(s)
-    assert g.to_dict() == {"A": "Detractor", "B": "Passive", "C": "Promoter"}
+    assert g.astype(str).to_dict() == {"A": "detractor", "B": "passive", "C": "promoter"}
     with pytest.raises(ValueError, match="nps"):
         nps_group(s.assign(nps=11))
 
@@ -193,7 +193,7 @@ def test_sample_data_recovers_planted_satisfaction_effect_on_lapse(sample):
     ev = lapse_events(ds.orders, lapse_days=180, observation_end=ds.period.end)
     sc = survival_curves(ev, group=nps_group(ds.surveys))
     med = sc.medians.set_index("group")["median_days"]
-    assert med["Promoter"] > med["Passive"] > med["Detractor"]
+    assert med["promoter"] > med["passive"] > med["detractor"]
     assert sc.logrank_pvalue < 0.01
 
 
@@ -233,3 +233,39 @@ def test_survival_without_any_lapse_is_flat_and_has_no_logrank_test():
     assert (sc.curves["survival"] == 1.0).all()
     assert math.isnan(sc.logrank_pvalue)
     assert sc.medians["median_days"].isna().all()
+
+
+def test_period_retention_equals_the_quarterly_retention_rate_on_calendar_quarters(sample):
+    """One definition: the executive summary's period retention and the retention report's
+    quarterly trend give the same numbers for a calendar quarter."""
+    from salesmeasure.periods import Period
+    from salesmeasure.retention import period_retention
+
+    ds = sample.slice(period="2026Q3", region="all")
+    trend = retention_rate(ds.orders, freq="Q", observation_end=ds.period.end)
+    for label in ("2026Q3", "2026Q2", "2025Q4"):
+        row = trend.set_index("period").loc[label]
+        one = period_retention(ds.orders, Period.parse(label))
+        assert (one.active_previous, one.retained) == (row["active_previous"], row["retained"])
+        assert one.rate.value == pytest.approx(row["retention_rate"])
+        assert (one.rate.ci_low, one.rate.ci_high) == pytest.approx((row["ci_low"], row["ci_high"]))
+
+
+def test_period_retention_hand_counted_month(orders):
+    from salesmeasure.periods import Period
+    from salesmeasure.retention import period_retention
+
+    # Feb active: A, C; of them C ordered in March (A did not)
+    r = period_retention(orders, Period.parse("2026-03"))
+    assert (r.active_previous, r.retained) == (2, 1)
+    assert r.rate.value == 0.5 and r.rate.n == 2
+
+
+def test_thin_data_raises_insufficient_data_with_a_sentence(orders):
+    from salesmeasure.errors import InsufficientData
+
+    empty = orders.iloc[:0]
+    with pytest.raises(InsufficientData, match="no orders up to"):
+        retention_rate(empty, freq="Q", observation_end="2026-03-31")
+    with pytest.raises(InsufficientData, match="survival curves need customers"):
+        survival_curves(lapse_events(empty, observation_end="2026-03-31"))

@@ -3,6 +3,12 @@
 A customer is *active* in a period when they placed at least one order in it. A cohort
 is the set of customers acquired (first order, or signup) in the same period.
 
+Retention has one definition in the suite: the share of the customers active in one
+period who are active again in the next. :func:`retention_rate` gives it for every
+calendar month, quarter or year of a history (the retention report's trend);
+:func:`period_retention` gives it for one period of any kind of the fiscal calendar
+(the executive summary's headline). On a calendar period both give the same numbers.
+
 References
 ----------
 .. [1] Fader, P. S. & Hardie, B. G. S. (2007). How to project customer retention.
@@ -23,26 +29,26 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from salesmeasure.stats import wilson_interval, z_value
+from salesmeasure import format as fmt
+from salesmeasure.checks import require_columns
+from salesmeasure.errors import InsufficientData
+from salesmeasure.i18n import _
+from salesmeasure.periods import Period
+from salesmeasure.stats import Estimate, proportion, wilson_interval, z_value
 
 __all__ = [
     "CohortMatrix",
     "cohort_matrix",
     "retention_rate",
+    "PeriodRetention",
+    "period_retention",
     "churn_rate",
     "lapse_events",
     "SurvivalCurves",
     "survival_curves",
-    "nps_group",
 ]
 
 _FREQS = ("M", "Q", "Y")
-
-
-def _check(df: pd.DataFrame, cols, what: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what} is missing column(s) {missing}; it has {list(df.columns)}")
 
 
 def _dates(s: pd.Series, col: str) -> pd.Series:
@@ -81,10 +87,16 @@ def _last_complete(observation_end: pd.Timestamp, freq: str) -> int:
 
 
 def _activity(orders, customer_col, date_col, freq, observation_end):
-    _check(orders, [customer_col, date_col], "orders")
+    require_columns(orders, [customer_col, date_col], "orders")
     d = _dates(orders[date_col], date_col)
     end = pd.Timestamp(observation_end) if observation_end is not None else d.max()
     keep = (d <= end).to_numpy()
+    if not keep.any():
+        raise InsufficientData(
+            _("There are no orders up to {date}, so retention cannot be measured.").format(
+                date=fmt.date(end)
+            )
+        )
     act = pd.DataFrame(
         {"customer": orders[customer_col].to_numpy()[keep], "period": _ordinal(d[keep], freq)}
     ).drop_duplicates()
@@ -156,7 +168,7 @@ def cohort_matrix(
     elif acquisition == "signup":
         if customers is None:
             raise ValueError("acquisition='signup' needs the customers table")
-        _check(customers, [customer_col, signup_col], "customers")
+        require_columns(customers, [customer_col, signup_col], "customers")
         sd = _dates(customers[signup_col], signup_col)
         mask = (sd <= end).to_numpy()
         acq = pd.Series(_ordinal(sd[mask], freq), index=customers[customer_col].to_numpy()[mask])
@@ -201,7 +213,7 @@ def _attach_groups(act, customers, by, customer_col):
     by = [by] if isinstance(by, str) else list(by)
     if customers is None:
         raise ValueError(f"grouping by {by} needs the customers table")
-    _check(customers, [customer_col, *by], "customers")
+    require_columns(customers, [customer_col, *by], "customers")
     attrs = customers.drop_duplicates(customer_col).set_index(customer_col)[by]
     out = act.join(attrs, on="customer")
     missing = out[by].isna().any(axis=1)
@@ -265,6 +277,71 @@ def retention_rate(
     return out
 
 
+@dataclass(frozen=True)
+class PeriodRetention:
+    """Retention into one period.
+
+    Attributes
+    ----------
+    period : Period
+    active_previous : int
+        Customers who ordered in the period before ``period``.
+    retained : int
+        Those of them who ordered again in ``period``.
+    rate : Estimate
+        ``retained / active_previous`` with its Wilson interval (value NaN and ``n`` 0
+        when nobody was active in the period before).
+    """
+
+    period: Period
+    active_previous: int
+    retained: int
+    rate: Estimate
+
+
+def period_retention(
+    orders: pd.DataFrame,
+    period: Period,
+    *,
+    confidence: float = 0.95,
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+) -> PeriodRetention:
+    """Share of the customers active in the period before ``period`` who buy again in it.
+
+    The definition of :func:`retention_rate` for one period of any kind (month, quarter,
+    half, fiscal year) of a fiscal calendar: an order counts in a period when its date
+    lies between the period's first and last day.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order (at least every order of ``period`` and the one before).
+    period : Period
+        The period retention is measured into.
+    confidence : float
+        Level of the Wilson interval.
+
+    Returns
+    -------
+    PeriodRetention
+
+    References
+    ----------
+    .. [1] Wilson (1927), JASA 22(158), 209-212 (interval).
+    """
+    require_columns(orders, [customer_col, date_col], "orders")
+    d = pd.to_datetime(orders[date_col])
+    ids = orders[customer_col]
+    prev = period.previous()
+    before = pd.Index(ids[(d >= prev.start) & (d <= prev.end)].unique())
+    now = pd.Index(ids[(d >= period.start) & (d <= period.end)].unique())
+    k = int(before.isin(now).sum())
+    return PeriodRetention(
+        period, len(before), k, proportion(k, len(before), confidence=confidence)
+    )
+
+
 def churn_rate(
     orders: pd.DataFrame, customers: pd.DataFrame | None = None, **kwargs
 ) -> pd.DataFrame:
@@ -315,7 +392,7 @@ def lapse_events(
     """
     if lapse_days <= 0:
         raise ValueError(f"lapse_days must be positive, got {lapse_days}")
-    _check(orders, [customer_col, date_col], "orders")
+    require_columns(orders, [customer_col, date_col], "orders")
     d = _dates(orders[date_col], date_col)
     end = pd.Timestamp(observation_end) if observation_end is not None else d.max()
     df = pd.DataFrame({"c": orders[customer_col].to_numpy(), "d": d.to_numpy()})
@@ -384,13 +461,18 @@ def survival_curves(
     .. [2] Kalbfleisch & Prentice (2002), section 1.4 (log(-log) interval).
     .. [3] statsmodels ``SurvfuncRight`` and ``survdiff``.
     """
-    _check(events, ["duration_days", "lapsed"], "events")
+    require_columns(events, ["duration_days", "lapsed"], "events")
     if len(events) == 0:
-        raise ValueError("events is empty: no customers to draw survival curves for")
+        raise InsufficientData(
+            _(
+                "No customer has ordered by the period end, so there is nobody whose time "
+                "to lapse could be followed; survival curves need customers with orders."
+            )
+        )
     if group is None:
         g = pd.Series("all", index=events.index)
     elif isinstance(group, str):
-        _check(events, [group], "events")
+        require_columns(events, [group], "events")
         g = events[group]
     else:
         g = group.reindex(events.index)
@@ -442,37 +524,7 @@ def survival_curves(
     pval = np.nan
     if g.nunique() > 1 and status.sum() > 0:
         try:
-            _, pval = survdiff(time, status, g.to_numpy())
+            _stat, pval = survdiff(time, status, g.to_numpy())
         except np.linalg.LinAlgError:  # no information to compare (e.g. one group empty)
             pval = np.nan
     return SurvivalCurves(pd.concat(rows, ignore_index=True), pd.DataFrame(meds), float(pval))
-
-
-def nps_group(
-    surveys: pd.DataFrame,
-    *,
-    customer_col: str = "customer_id",
-    date_col: str = "survey_date",
-    score_col: str = "nps",
-) -> pd.Series:
-    """Each customer's NPS group from their latest answered survey.
-
-    ``"Promoter"`` (9-10), ``"Passive"`` (7-8) or ``"Detractor"`` (0-6).
-
-    References
-    ----------
-    .. [1] Reichheld, F. F. (2003). The one number you need to grow. Harvard Business
-       Review 81(12), 46-54.
-    """
-    _check(surveys, [customer_col, date_col, score_col], "surveys")
-    s = surveys[[customer_col, date_col, score_col]].dropna(subset=[score_col])
-    bad = (s[score_col] < 0) | (s[score_col] > 10)
-    if bad.any():
-        raise ValueError(f"column {score_col!r} has {int(bad.sum())} value(s) outside 0-10")
-    s = s.sort_values(date_col, kind="stable").groupby(customer_col).tail(1)
-    grp = np.where(
-        s[score_col] >= 9, "Promoter", np.where(s[score_col] >= 7, "Passive", "Detractor")
-    )
-    return pd.Series(
-        grp, index=pd.Index(s[customer_col].to_numpy(), name=customer_col), name="nps_group"
-    )
