@@ -349,10 +349,15 @@ def test_missing_directory(tmp_path):
         load(tmp_path / "nope")
 
 
-def test_header_only_table_loads_as_empty(tiny):
+def test_header_only_table_is_a_clear_error_unless_allowed(tiny):
     (tiny / "complaints.csv").write_text(
         "complaint_id,customer_id,opened_date,category,severity,resolved_date\n"
     )
+    with pytest.raises(
+        DataError, match=r"complaints.csv: the complaints table has a header but no rows"
+    ):
+        load(tiny)
+    (tiny / "salesmeasure.toml").write_text("[tables.complaints]\nallow_empty = true\n")
     assert load(tiny).complaints.empty
 
 

@@ -109,13 +109,30 @@ class OrdersSchema(pa.DataFrameModel):
         strict = False
 
 
+#: Valid (min, max) whole-number range of every survey score column: the one definition
+#: (the schema below and :data:`salesmeasure.survey.scores.SCALES` both read it).
+SURVEY_SCALES: dict[str, tuple[int, int]] = {
+    "nps": (0, 10),
+    "csat": (1, 5),
+    "ces": (1, 7),
+    "q_product_quality": (1, 5),
+    "q_service_level": (1, 5),
+    "q_after_sales": (1, 5),
+}
+
+
+def _levels(column: str) -> list[int]:
+    lo, hi = SURVEY_SCALES[column]
+    return list(range(lo, hi + 1))
+
+
 class SurveysSchema(pa.DataFrameModel):
-    nps: float = pa.Field(isin=list(range(11)), nullable=True)
-    csat: float = pa.Field(isin=[1, 2, 3, 4, 5], nullable=True)
-    ces: float = pa.Field(isin=[1, 2, 3, 4, 5, 6, 7], nullable=True)
-    q_product_quality: float = pa.Field(isin=[1, 2, 3, 4, 5], nullable=True)
-    q_service_level: float = pa.Field(isin=[1, 2, 3, 4, 5], nullable=True)
-    q_after_sales: float = pa.Field(isin=[1, 2, 3, 4, 5], nullable=True)
+    nps: float = pa.Field(isin=_levels("nps"), nullable=True)
+    csat: float = pa.Field(isin=_levels("csat"), nullable=True)
+    ces: float = pa.Field(isin=_levels("ces"), nullable=True)
+    q_product_quality: float = pa.Field(isin=_levels("q_product_quality"), nullable=True)
+    q_service_level: float = pa.Field(isin=_levels("q_service_level"), nullable=True)
+    q_after_sales: float = pa.Field(isin=_levels("q_after_sales"), nullable=True)
 
     class Config:
         strict = False

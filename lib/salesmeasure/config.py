@@ -1,0 +1,398 @@
+"""``salesmeasure.toml``: where each table is and how to read it.
+
+The file sits beside the data (in the data folder, or beside an Excel workbook) or is
+named with ``--config``. Every key is optional; an empty or absent file means "six files
+named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` decimals"::
+
+    fiscal_start_month = 4          # April (1 = January)
+    max_order_amount = 5e7          # optional: overrides the automatic extreme-amount bound
+
+    [format]                        # defaults for every text table (CSV, text columns)
+    delimiter = ";"
+    decimal = ","
+    thousands = "."
+    date_format = "%d/%m/%Y"        # strptime codes; default ISO 8601 (YYYY-MM-DD)
+    encoding = "cp1252"             # default utf-8 (a BOM is accepted)
+
+    [tables.orders]                 # one of customers, orders, reps, targets, surveys, complaints
+    file = "Orders export.csv"      # or sheet = "Orders", or table = "crm.orders",
+                                    # or query = "SELECT ..." (one of the four)
+    date_format = "%d.%m.%Y"        # any [format] key, for this table only
+    allow_empty = false             # true: a header-only table is accepted
+
+    [tables.orders.columns]         # OUR name = the SOURCE's name
+    order_id = "Order No"
+    amount = "Net Amount"
+
+    [tables.orders.constants]       # a column the source lacks, filled with one value
+    product_line = "All products"
+
+Unknown keys, tables and columns are errors that name the key (with the closest valid
+name), so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from salesmeasure.errors import DataError
+
+CONFIG_NAME = "salesmeasure.toml"
+
+#: The six tables and their columns, in order (the data model; kinds live in data.schemas).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "customer_id", "name", "region", "segment", "channel", "signup_date", "rep_id",
+    ),
+    "orders": (
+        "order_id", "customer_id", "order_date", "amount", "quantity", "product_line", "rep_id",
+    ),
+    "reps": ("rep_id", "name", "region", "hire_date"),
+    "targets": ("period", "region", "rep_id", "target_amount"),
+    "surveys": (
+        "response_id", "customer_id", "survey_date", "nps", "csat", "ces",
+        "q_product_quality", "q_service_level", "q_after_sales", "comment",
+    ),
+    "complaints": (
+        "complaint_id", "customer_id", "opened_date", "category", "severity", "resolved_date",
+    ),
+}  # fmt: skip
+TABLE_NAMES = tuple(TABLE_COLUMNS)
+
+_TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables"}
+_LOCATION_KEYS = ("file", "sheet", "table", "query")
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """How text values are written (CSV files, text columns of sheets and staging tables).
+
+    Attributes
+    ----------
+    delimiter : str
+        Field separator of CSV files.
+    decimal : str
+        Decimal mark of numbers (``"."`` or ``","``).
+    thousands : str or None
+        Thousands separator of numbers (``","``, ``"."``, ``" "``, ``"'"``), None for none.
+    date_format : str or None
+        ``strptime`` format of dates (``"%d/%m/%Y"``); None for ISO 8601.
+    encoding : str
+        Text encoding of CSV files.
+    """
+
+    delimiter: str = ","
+    decimal: str = "."
+    thousands: str | None = None
+    date_format: str | None = None
+    encoding: str = "utf-8-sig"
+
+    def is_default(self) -> bool:
+        return self == TextFormat()
+
+
+_FORMAT_KEYS = {f.name for f in fields(TextFormat)}
+
+
+@dataclass(frozen=True)
+class TableConfig:
+    """Where one table is and how its columns map to ours.
+
+    Attributes
+    ----------
+    name : str
+        Our table name.
+    file, sheet, table, query : str or None
+        Where it is: a file (relative to the configuration's folder), a sheet of a
+        workbook, a database table, or an SQL query. All None: the source's default
+        (``<name>.csv``/``.parquet`` in a folder, a sheet or table named ``<name>``).
+    columns : mapping
+        Our column name -> the source's column name (only for names that differ).
+    constants : mapping
+        Our column name -> a value for every row (a column the source lacks).
+    format : TextFormat
+    allow_empty : bool
+        Accept a table with no rows (by default an empty table stops the load).
+    """
+
+    name: str
+    file: str | None = None
+    sheet: str | None = None
+    table: str | None = None
+    query: str | None = None
+    columns: Any = field(default_factory=lambda: MappingProxyType({}))
+    constants: Any = field(default_factory=lambda: MappingProxyType({}))
+    format: TextFormat = field(default_factory=TextFormat)
+    allow_empty: bool = False
+
+    def source_name(self, column: str) -> str:
+        """The source's name of our ``column``."""
+        return self.columns.get(column, column)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A parsed ``salesmeasure.toml`` (or the defaults when there is none).
+
+    Attributes
+    ----------
+    path : Path or None
+        The file read; None for defaults.
+    fiscal_start_month : int
+    max_order_amount : float or None
+        An explicit upper bound for one order's amount (else the automatic bound).
+    source : str or None
+        Where the data is, when the file says so (a folder, a workbook or a database URL;
+        paths relative to the file's folder).
+    format : TextFormat
+        The defaults every table starts from.
+    tables : mapping
+        Every one of the six tables, defaults filled in.
+    """
+
+    path: Path | None = None
+    fiscal_start_month: int = 1
+    max_order_amount: float | None = None
+    source: str | None = None
+    format: TextFormat = field(default_factory=TextFormat)
+    tables: Any = field(
+        default_factory=lambda: MappingProxyType({n: TableConfig(n) for n in TABLE_NAMES})
+    )
+
+    def table(self, name: str) -> TableConfig:
+        return self.tables[name]
+
+    @property
+    def folder(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    def resolve(self, relative: str | Path, default_folder: Path | None = None) -> Path:
+        """A path from the file, relative to the file's folder (or ``default_folder``)."""
+        p = Path(relative).expanduser()
+        if p.is_absolute():
+            return p
+        base = self.folder if self.folder is not None else default_folder
+        return (base / p) if base is not None else p
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of every setting that changes what is loaded (part of the data fingerprint)."""
+        payload = {
+            "fiscal_start_month": self.fiscal_start_month,
+            "max_order_amount": self.max_order_amount,
+            "tables": {
+                n: {
+                    **{k: getattr(t, k) for k in _LOCATION_KEYS},
+                    "columns": dict(t.columns),
+                    "constants": dict(t.constants),
+                    "format": t.format.__dict__,
+                    "allow_empty": t.allow_empty,
+                }
+                for n, t in self.tables.items()
+            },
+        }
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _where(path: Path | None, key: str) -> str:
+    return f"{path}: {key}" if path is not None else key
+
+
+def _unknown(path, section: str, key: str, valid) -> DataError:
+    hint = difflib.get_close_matches(key, sorted(valid), n=1)
+    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+    where = f"[{section}]" if section else "the top level"
+    return DataError(
+        f"{path or CONFIG_NAME}: unknown key {key!r} in {where}{extra}; "
+        f"valid keys are {', '.join(sorted(valid))}",
+        file=str(path) if path else None,
+    )
+
+
+def _str(path, key, value, *, allow_none=False) -> str | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise DataError(
+            f"{_where(path, key)} must be text in quotes, got {value!r}",
+            file=str(path) if path else None,
+        )
+    return value
+
+
+def _format(path, section: str, raw: dict, base: TextFormat) -> TextFormat:
+    out = {}
+    for key in _FORMAT_KEYS & raw.keys():
+        value = raw[key]
+        if key == "thousands" and value in ("", False):
+            value = None
+        value = _str(path, f"[{section}] {key}", value, allow_none=key == "thousands")
+        if key == "decimal" and value not in {".", ","}:
+            raise DataError(
+                f'{_where(path, f"[{section}] decimal")} must be "." or ",", got {value!r}',
+                file=str(path) if path else None,
+            )
+        if key == "delimiter" and len(value.replace("\\t", "\t")) != 1:
+            raise DataError(
+                f"{_where(path, f'[{section}] delimiter')} must be one character "
+                f'(";", ",", "\\t", "|"), got {value!r}',
+                file=str(path) if path else None,
+            )
+        if key == "delimiter":
+            value = value.replace("\\t", "\t")
+        out[key] = value
+    fmt = replace(base, **out)
+    if fmt.thousands is not None and fmt.thousands == fmt.decimal:
+        raise DataError(
+            f"{_where(path, f'[{section}]')}: thousands and decimal are both {fmt.decimal!r}",
+            file=str(path) if path else None,
+        )
+    return fmt
+
+
+def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
+    section = f"tables.{name}"
+    if not isinstance(raw, dict):
+        raise DataError(f"{_where(path, section)} must be a table ([{section}])")
+    valid = set(_LOCATION_KEYS) | _FORMAT_KEYS | {"columns", "constants", "allow_empty"}
+    for key in raw:
+        if key not in valid:
+            raise _unknown(path, section, key, valid)
+    where = [k for k in _LOCATION_KEYS if k in raw]
+    if len(where) > 1:
+        raise DataError(
+            f"{_where(path, f'[{section}]')}: give one of file, sheet, table or query, "
+            f"not {' and '.join(where)}",
+            file=str(path) if path else None,
+        )
+    ours = TABLE_COLUMNS[name]
+    maps = {}
+    for part in ("columns", "constants"):
+        sub = raw.get(part, {})
+        if not isinstance(sub, dict):
+            raise DataError(f"{_where(path, f'[{section}.{part}]')} must be a table")
+        for col, value in sub.items():
+            if col not in ours:
+                hint = difflib.get_close_matches(col, ours, n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise DataError(
+                    f"{path or CONFIG_NAME}: [{section}.{part}] {col!r} is not a column of "
+                    f"{name}{extra}; its columns are {', '.join(ours)} (write OUR name = "
+                    f'"the source\'s name")',
+                    file=str(path) if path else None,
+                    column=col,
+                )
+            if part == "columns":
+                _str(path, f"[{section}.columns] {col}", value)
+        maps[part] = MappingProxyType(dict(sub))
+    both = set(maps["columns"]) & set(maps["constants"])
+    if both:
+        raise DataError(
+            f"{path or CONFIG_NAME}: [{section}] {', '.join(sorted(both))} is both mapped and a "
+            f"constant; keep one"
+        )
+    allow_empty = raw.get("allow_empty", False)
+    if not isinstance(allow_empty, bool):
+        raise DataError(f"{_where(path, f'[{section}] allow_empty')} must be true or false")
+    return TableConfig(
+        name=name,
+        **{k: _str(path, f"[{section}] {k}", raw[k]) for k in where},
+        columns=maps["columns"],
+        constants=maps["constants"],
+        format=_format(path, section, raw, base),
+        allow_empty=allow_empty,
+    )
+
+
+def parse(raw: dict, path: Path | None = None) -> Config:
+    """A :class:`Config` from the parsed TOML mapping ``raw``.
+
+    Raises
+    ------
+    DataError
+        Naming the unknown or badly typed key.
+    """
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise _unknown(path, "", key, _TOP_KEYS)
+    fsm = raw.get("fiscal_start_month", 1)
+    if isinstance(fsm, bool) or not isinstance(fsm, int) or not 1 <= fsm <= 12:
+        raise DataError(
+            f"{_where(path, 'fiscal_start_month')} must be a month number 1-12 (4 = April), "
+            f"got {fsm!r}",
+            file=str(path) if path else None,
+        )
+    cap = raw.get("max_order_amount")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 0):
+        raise DataError(f"{_where(path, 'max_order_amount')} must be a positive number")
+    source = _str(path, "source", raw.get("source"), allow_none=True)
+    fmt_raw = raw.get("format", {})
+    if not isinstance(fmt_raw, dict):
+        raise DataError(f"{_where(path, '[format]')} must be a table")
+    for key in fmt_raw:
+        if key not in _FORMAT_KEYS:
+            raise _unknown(path, "format", key, _FORMAT_KEYS)
+    base = _format(path, "format", fmt_raw, TextFormat())
+    tables_raw = raw.get("tables", {})
+    if not isinstance(tables_raw, dict):
+        raise DataError(f"{_where(path, '[tables]')} must be a table")
+    for name in tables_raw:
+        if name not in TABLE_COLUMNS:
+            hint = difflib.get_close_matches(name, TABLE_NAMES, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise DataError(
+                f"{path or CONFIG_NAME}: unknown table [tables.{name}]{extra}; the tables are "
+                f"{', '.join(TABLE_NAMES)}",
+                file=str(path) if path else None,
+            )
+    tables = {
+        n: _table(path, n, tables_raw[n], base) if n in tables_raw else TableConfig(n, format=base)
+        for n in TABLE_NAMES
+    }
+    return Config(
+        path=path,
+        fiscal_start_month=fsm,
+        max_order_amount=float(cap) if cap is not None else None,
+        source=source,
+        format=base,
+        tables=MappingProxyType(tables),
+    )
+
+
+def read(path: str | Path) -> Config:
+    """Read and check a ``salesmeasure.toml``."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such configuration file", file=str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML: {exc}", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text", file=str(path)) from None
+    return parse(raw, path)
+
+
+def find(spec: str | Path | None, explicit: str | Path | None = None) -> Config:
+    """The configuration for the data source ``spec``.
+
+    ``explicit`` (``--config``) when given; else ``salesmeasure.toml`` in the data folder,
+    or beside a workbook or file; else the defaults (a database URL has no folder, so
+    its mapping needs ``--config``).
+    """
+    if explicit is not None and str(explicit) != "":
+        return read(explicit)
+    if spec is None or "://" in str(spec):
+        return Config()
+    p = Path(spec).expanduser()
+    folder = p if p.is_dir() else p.parent
+    cand = folder / CONFIG_NAME
+    return read(cand) if cand.is_file() else Config()

@@ -1,0 +1,167 @@
+"""The :class:`Dataset`: the six typed, validated tables, and slices of them."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from salesmeasure.data.schemas import DATE_COLUMN, TABLE_NAMES
+from salesmeasure.periods import Period
+
+
+# ------------------------------------------------------------------ the Dataset
+@dataclass(frozen=True)
+class Dataset:
+    """The six typed, validated tables of a data source, or a slice of them.
+
+    Attributes
+    ----------
+    customers, orders, reps, targets, surveys, complaints : DataFrame
+        Clean rows only. ``orders``, ``surveys`` and ``complaints`` carry the customer's
+        ``region`` as an extra column.
+    rejected : DataFrame
+        Quarantined rows: ``table, file, row, column, value, reason, record`` where
+        ``row`` is the 1-based record number in the file (first record after the
+        header = 1) and ``record`` the original row as JSON.
+    source : str
+        Where the data came from.
+    fingerprint : str
+        SHA-256 (first 16 hex digits) of the table files' names and bytes.
+    as_of : Timestamp
+        The last date in the data (orders, surveys, complaints).
+    period, region : Period or None, str
+        Set on a slice.
+    """
+
+    customers: pd.DataFrame
+    orders: pd.DataFrame
+    reps: pd.DataFrame
+    targets: pd.DataFrame
+    surveys: pd.DataFrame
+    complaints: pd.DataFrame
+    rejected: pd.DataFrame
+    source: str = ""
+    fingerprint: str = ""
+    as_of: pd.Timestamp | None = None
+    fiscal_start_month: int = 1
+    period: Period | None = None
+    region: str = "all"
+    row_counts: dict = field(default_factory=dict)
+
+    # --------------------------------------------------------------- summaries
+    @property
+    def quality(self) -> pd.DataFrame:
+        """Quarantined rows counted by table and reason (``table, reason, rows``)."""
+        if self.rejected.empty:
+            return pd.DataFrame({"table": [], "reason": [], "rows": []}).astype({"rows": "int64"})
+        q = (
+            self.rejected.groupby(["table", "reason"], sort=True)
+            .size()
+            .rename("rows")
+            .reset_index()
+        )
+        return q
+
+    @property
+    def regions(self) -> list[str]:
+        return sorted(self.customers["region"].dropna().unique().tolist())
+
+    @property
+    def is_clean(self) -> bool:
+        return self.rejected.empty
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in TABLE_NAMES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLE_NAMES)}")
+        return getattr(self, name)
+
+    def summary(self) -> pd.DataFrame:
+        """Per table: rows read, rows loaded, rows quarantined."""
+        rows = []
+        rej = self.rejected.groupby("table").size() if not self.rejected.empty else {}
+        for name in TABLE_NAMES:
+            loaded = len(self.table(name))
+            bad = int(rej.get(name, 0)) if len(rej) else 0
+            rows.append(
+                {
+                    "table": name,
+                    "rows_read": int(self.row_counts.get(name, loaded + bad)),
+                    "rows_loaded": loaded,
+                    "rows_quarantined": bad,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def write_rejected(self, path) -> Path:
+        """Write the quarantined rows to a CSV file (atomically)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        self.rejected.to_csv(tmp, index=False)
+        tmp.replace(path)
+        return path
+
+    # ------------------------------------------------------------------ slices
+    def resolve_region(self, region: str) -> str:
+        """The canonical spelling of ``region`` (``"all"`` for every region)."""
+        if region is None or str(region).strip().lower() in {"all", "*", ""}:
+            return "all"
+        wanted = str(region).strip()
+        by_lower = {r.lower(): r for r in self.regions}
+        if wanted.lower() in by_lower:
+            return by_lower[wanted.lower()]
+        hint = difflib.get_close_matches(wanted, self.regions, n=1)
+        extra = f" Did you mean {hint[0]!r}?" if hint else ""
+        raise ValueError(
+            f"unknown region {wanted!r}; the data has {', '.join(self.regions)} (or 'all').{extra}"
+        )
+
+    def slice(self, period: str | Period | None = None, region: str = "all") -> Dataset:
+        """The tables for one region, up to the end of one period.
+
+        Rows dated after the period end are left out; the history before the period is
+        kept (forecasts, retention and CLV need it). Use :meth:`in_period` for the rows
+        dated within the period. ``region="all"`` keeps every region.
+        """
+        region = self.resolve_region(region)
+        p = (
+            Period.parse(period, fiscal_start_month=self.fiscal_start_month)
+            if period is not None
+            else None
+        )
+        t = {name: self.table(name) for name in TABLE_NAMES}
+        if region != "all":
+            for name in ("customers", "orders", "surveys", "complaints", "reps", "targets"):
+                t[name] = t[name][t[name]["region"] == region]
+        if p is not None:
+            for name, col in DATE_COLUMN.items():
+                t[name] = t[name][t[name][col] <= p.end]
+            t["targets"] = t["targets"][
+                t["targets"]["period"].map(lambda s: _period_start(s, self.fiscal_start_month))
+                <= p.end
+            ]
+        return replace(self, period=p, region=region, **t)
+
+    def in_period(self, name: str, period: str | Period | None = None) -> pd.DataFrame:
+        """Rows of table ``name`` dated within ``period`` (default: the slice's period)."""
+        p = period if period is not None else self.period
+        if p is None:
+            raise ValueError("no period: slice the dataset first or pass period=")
+        p = Period.parse(p, fiscal_start_month=self.fiscal_start_month)
+        df = self.table(name)
+        if name == "targets":
+            return df[df["period"] == p.label]
+        if name not in DATE_COLUMN:
+            return df
+        col = DATE_COLUMN[name]
+        return df[(df[col] >= p.start) & (df[col] <= p.end)]
+
+
+def _period_start(label: str, fiscal_start_month: int) -> pd.Timestamp:
+    try:
+        return Period.parse(label, fiscal_start_month=fiscal_start_month).start
+    except ValueError:
+        return pd.Timestamp.max

@@ -1,0 +1,123 @@
+"""The data model: the six tables, each column's kind, and the pandera range checks."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+TABLE_NAMES = ("customers", "reps", "orders", "targets", "surveys", "complaints")
+
+#: Column -> kind for every table of the data model. Kinds: id (string, required),
+#: str (string, required), text (string, may be empty), date (required), date? (may be
+#: empty), num (number, required), num? (number, may be empty).
+COLUMNS: dict[str, dict[str, str]] = {
+    "customers": {
+        "customer_id": "id",
+        "name": "text",
+        "region": "str",
+        "segment": "str",
+        "channel": "str",
+        "signup_date": "date",
+        "rep_id": "id",
+    },
+    "orders": {
+        "order_id": "id",
+        "customer_id": "id",
+        "order_date": "date",
+        "amount": "num",
+        "quantity": "num",
+        "product_line": "str",
+        "rep_id": "id",
+    },
+    "reps": {"rep_id": "id", "name": "text", "region": "str", "hire_date": "date?"},
+    "targets": {"period": "str", "region": "str", "rep_id": "id?", "target_amount": "num"},
+    "surveys": {
+        "response_id": "id",
+        "customer_id": "id",
+        "survey_date": "date",
+        "nps": "num?",
+        "csat": "num?",
+        "ces": "num?",
+        "q_product_quality": "num?",
+        "q_service_level": "num?",
+        "q_after_sales": "num?",
+        "comment": "text",
+    },
+    "complaints": {
+        "complaint_id": "id",
+        "customer_id": "id",
+        "opened_date": "date",
+        "category": "str",
+        "severity": "str",
+        "resolved_date": "date?",
+    },
+}
+ID_COLUMN = {
+    "customers": "customer_id",
+    "orders": "order_id",
+    "reps": "rep_id",
+    "surveys": "response_id",
+    "complaints": "complaint_id",
+}
+DATE_COLUMN = {
+    "orders": "order_date",
+    "surveys": "survey_date",
+    "complaints": "opened_date",
+    "customers": "signup_date",
+}
+REJECTED_COLUMNS = ["table", "file", "row", "column", "value", "reason", "record"]
+
+
+# ---------------------------------------------------------------- pandera schemas
+# Range checks, run lazily on typed rows so every failure is collected at once. Each
+# column's check maps to one quarantine reason (RANGE_REASON).
+class OrdersSchema(pa.DataFrameModel):
+    amount: float = pa.Field(ge=0, nullable=False)
+    quantity: float = pa.Field(ge=1, nullable=False)
+
+    class Config:
+        strict = False
+
+
+#: Valid (min, max) whole-number range of every survey score column: the one definition
+#: (the schema below and :data:`salesmeasure.survey.scores.SCALES` both read it).
+SURVEY_SCALES: dict[str, tuple[int, int]] = {
+    "nps": (0, 10),
+    "csat": (1, 5),
+    "ces": (1, 7),
+    "q_product_quality": (1, 5),
+    "q_service_level": (1, 5),
+    "q_after_sales": (1, 5),
+}
+
+
+def _levels(column: str) -> list[int]:
+    lo, hi = SURVEY_SCALES[column]
+    return list(range(lo, hi + 1))
+
+
+class SurveysSchema(pa.DataFrameModel):
+    nps: float = pa.Field(isin=_levels("nps"), nullable=True)
+    csat: float = pa.Field(isin=_levels("csat"), nullable=True)
+    ces: float = pa.Field(isin=_levels("ces"), nullable=True)
+    q_product_quality: float = pa.Field(isin=_levels("q_product_quality"), nullable=True)
+    q_service_level: float = pa.Field(isin=_levels("q_service_level"), nullable=True)
+    q_after_sales: float = pa.Field(isin=_levels("q_after_sales"), nullable=True)
+
+    class Config:
+        strict = False
+
+
+class TargetsSchema(pa.DataFrameModel):
+    target_amount: float = pa.Field(ge=0, nullable=False)
+
+    class Config:
+        strict = False
+
+
+SCHEMAS = {"orders": OrdersSchema, "surveys": SurveysSchema, "targets": TargetsSchema}
+RANGE_REASON = {
+    ("orders", "amount"): "negative amount",
+    ("orders", "quantity"): "quantity below 1",
+    ("targets", "target_amount"): "negative target",
+}
+RANGE_REASON_DEFAULT = {"surveys": "score out of range"}
