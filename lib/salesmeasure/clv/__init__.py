@@ -19,11 +19,15 @@ One topic per module:
   :func:`compare_holdout`
 - :mod:`~salesmeasure.clv.pipeline`: :func:`value_base` (fit, choose, value) and the
   default settings of every CLV figure (:data:`DEFAULT_MONTHS`, ...)
+- :mod:`~salesmeasure.clv.analysis`: :func:`build`, every section of the retention and
+  CLV report (notebook 03)
+- :mod:`~salesmeasure.clv.text`: that report's sentences and manager tables
 
 This package's ``__init__`` is the facade for notebooks; analytics elsewhere import the
 submodules.
 """
 
+from salesmeasure.clv.analysis import RetentionCLVReport, build
 from salesmeasure.clv.models import BetaGeo, GammaGamma, ParetoNBD
 from salesmeasure.clv.pipeline import (
     DEFAULT_DISCOUNT_RATE,
@@ -45,6 +49,8 @@ from salesmeasure.clv.rfm import (
     calibration_holdout,
     rfm_summary,
 )
+from salesmeasure.clv.text import *  # noqa: F403
+from salesmeasure.clv.text import __all__ as _text_names
 from salesmeasure.clv.validation import HoldoutComparison, compare_holdout, fit_purchase_models
 from salesmeasure.clv.value import (
     TIERS,
@@ -78,6 +84,8 @@ __all__ = [
     "Note",
     "ParetoNBD",
     "RFMSummary",
+    "RetentionCLVReport",
+    "build",
     "at_risk_customers",
     "calibration_holdout",
     "clv_tiers",
@@ -86,4 +94,5 @@ __all__ = [
     "fit_purchase_models",
     "rfm_summary",
     "value_base",
+    *_text_names,
 ]

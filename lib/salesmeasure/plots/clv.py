@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from salesmeasure.i18n import _
 from salesmeasure.plots.theme import PALETTE, get_ax
 
 __all__ = [
@@ -21,6 +22,11 @@ __all__ = [
     "plot_prob_alive_map",
     "plot_clv_distribution",
     "plot_value_at_risk",
+    "plot_retention_section",
+    "plot_survival_section",
+    "plot_prob_alive_section",
+    "plot_value_section",
+    "plot_risk_section",
 ]
 
 _UNITS = {"M": "months", "Q": "quarters", "Y": "years", "W": "weeks", "D": "days"}
@@ -245,3 +251,42 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
     ax.set_title(f"Customer value and value at risk by {group.replace('_', ' ')}")
     ax.legend(fontsize=8)
     return ax
+
+
+# ------------------------------------------------ one chart per section of notebook 03
+def plot_retention_section(section, *, ax=None):
+    """Retention trend of a :class:`salesmeasure.clv.analysis.RetentionSection`."""
+    return plot_retention_trend(section.rates, by=section.by, ax=ax)
+
+
+def plot_survival_section(section, *, ax=None):
+    """Time to lapse by latest NPS group (a ``SurvivalSection``), groups as shown."""
+    from dataclasses import replace
+
+    from salesmeasure.clv.text import group_label
+
+    curves = section.by_nps.curves.assign(group=lambda d: d["group"].map(group_label))
+    return plot_survival_curves(
+        replace(section.by_nps, curves=curves), ax=ax, title=_("Time to lapse by latest NPS group")
+    )
+
+
+def plot_prob_alive_section(value, *, ax=None):
+    """P(alive) map of the chosen purchase model (a ``CustomerValue``), drawn at the median
+    customer age and up to the 95th percentile of repeat purchases (5 to 40)."""
+    s = value.summary
+    age = float(np.median(s["T"]))
+    top_f = int(min(max(s["frequency"].quantile(0.95), 5), 40))
+    return plot_prob_alive_map(value.purchase_model, T=age, max_frequency=top_f, ax=ax)
+
+
+def plot_value_section(section, *, ax=None):
+    """CLV distribution with tier boundaries of a ``ValueSection``."""
+    return plot_clv_distribution(
+        section.value.values, tiers=section.tiers, months=section.value.months, ax=ax
+    )
+
+
+def plot_risk_section(risk, *, ax=None):
+    """Expected value and value at risk per group of a ``RiskByGroup``."""
+    return plot_value_at_risk(risk.table, group=risk.by, ax=ax)

@@ -1,0 +1,216 @@
+"""Every section of the retention and CLV report (notebook 03), computed in one call.
+
+:func:`build` computes each section with :func:`~salesmeasure.errors.attempt`, so a
+section whose data is too thin holds a :class:`~salesmeasure.errors.Missing` with the
+reason in words and the rest of the report still computes. Numbers and result objects
+only: :mod:`salesmeasure.clv.text` words them, :mod:`salesmeasure.plots.clv` draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from salesmeasure.clv.pipeline import (
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_MARGIN,
+    DEFAULT_MONTHS,
+    CustomerValue,
+    value_base,
+)
+from salesmeasure.clv.validation import HoldoutComparison
+from salesmeasure.clv.value import AtRiskList, CLVTiers, at_risk_customers, clv_tiers
+from salesmeasure.errors import InsufficientData, Missing, attempt
+from salesmeasure.i18n import _
+from salesmeasure.periods import Period
+from salesmeasure.retention import (
+    CohortMatrix,
+    SurvivalCurves,
+    cohort_matrix,
+    lapse_events,
+    retention_rate,
+    survival_curves,
+)
+
+try:  # the survey package's module once it lands
+    from salesmeasure.survey.scores import latest_nps_group
+except ImportError:  # pragma: no cover - survey is still one module
+    from salesmeasure.survey import latest_nps_group
+
+__all__ = [
+    "LAPSE_DAYS",
+    "AT_RISK_TOP",
+    "Overview",
+    "RetentionSection",
+    "SurvivalSection",
+    "ValueSection",
+    "RiskByGroup",
+    "RetentionCLVReport",
+    "build",
+]
+
+#: Days without an order after which a customer counts as lapsed.
+LAPSE_DAYS = 180
+#: Length of the at-risk call list.
+AT_RISK_TOP = 20
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The report's scope and the period's orders."""
+
+    period: Period
+    region: str
+    as_of: pd.Timestamp | None
+    orders: int
+    revenue: float
+
+
+@dataclass(frozen=True, eq=False)
+class RetentionSection:
+    """Quarterly retention: per group (``by``), overall, and the latest quarter by region
+    and segment (``cells``: rows of :func:`~salesmeasure.retention.retention_rate`)."""
+
+    rates: pd.DataFrame
+    total: pd.DataFrame
+    cells: pd.DataFrame
+    by: str
+
+
+@dataclass(frozen=True, eq=False)
+class SurvivalSection:
+    """Time to lapse: the events, curves by latest NPS group and by segment."""
+
+    lapses: pd.DataFrame
+    by_nps: SurvivalCurves
+    by_segment: SurvivalCurves
+    lapse_days: int
+
+
+@dataclass(frozen=True, eq=False)
+class ValueSection:
+    """The valued customer base and its CLV tiers."""
+
+    value: CustomerValue
+    tiers: CLVTiers
+
+
+@dataclass(frozen=True, eq=False)
+class RiskByGroup:
+    """Expected value (``clv``) and ``value_at_risk`` summed per ``by`` group."""
+
+    table: pd.DataFrame
+    by: str
+    total_clv: float
+    total_value_at_risk: float
+
+
+@dataclass(frozen=True, eq=False)
+class RetentionCLVReport:
+    """Every section of notebook 03; a section without data holds a ``Missing``."""
+
+    overview: Overview
+    cohorts: CohortMatrix | Missing
+    retention: RetentionSection | Missing
+    survival: SurvivalSection | Missing
+    value: CustomerValue | Missing
+    holdout: HoldoutComparison | Missing
+    worth: ValueSection | Missing
+    at_risk: AtRiskList | Missing
+    risk: RiskByGroup | Missing
+    by: str
+    months: int
+    discount_rate: float
+    margin: float
+
+
+def _retention(orders, customers, end, by) -> RetentionSection:
+    rates = retention_rate(orders, customers, freq="Q", by=by, observation_end=end)
+    total = retention_rate(orders, customers, freq="Q", observation_end=end)
+    cells = retention_rate(
+        orders, customers, freq="Q", by=["region", "segment"], observation_end=end
+    )
+    if len(total) == 0:
+        raise InsufficientData(_("Not enough complete quarters to measure retention."))
+    cells = cells[cells["period_ordinal"] == cells["period_ordinal"].max()]
+    return RetentionSection(rates, total, cells, by)
+
+
+def _survival(orders, customers, surveys, end) -> SurvivalSection:
+    lapses = lapse_events(orders, lapse_days=LAPSE_DAYS, observation_end=end)
+    groups = latest_nps_group(surveys, end)
+    by_nps = survival_curves(lapses, group=groups.astype(object))
+    segment = customers.drop_duplicates("customer_id").set_index("customer_id")["segment"]
+    by_segment = survival_curves(lapses, group=segment)
+    return SurvivalSection(lapses, by_nps, by_segment, LAPSE_DAYS)
+
+
+def _holdout(value: CustomerValue) -> HoldoutComparison:
+    if isinstance(value.comparison, Missing):
+        raise InsufficientData(value.comparison.reason)
+    return value.comparison
+
+
+def _worth(value: CustomerValue) -> ValueSection:
+    return ValueSection(value, clv_tiers(value.values))
+
+
+def _at_risk(value: CustomerValue, customers) -> AtRiskList:
+    return at_risk_customers(value.values, value.summary, top=AT_RISK_TOP, customers=customers)
+
+
+def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
+    groups = customers.drop_duplicates("customer_id").set_index("customer_id")[[by]]
+    table = value.values.join(groups).groupby(by)[["clv", "value_at_risk"]].sum()
+    return RiskByGroup(table, by, value.total_clv, value.total_value_at_risk)
+
+
+def build(
+    ctx,
+    *,
+    clv_months: int = DEFAULT_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    margin: float = DEFAULT_MARGIN,
+) -> RetentionCLVReport:
+    """Compute every section of the retention and CLV report.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        From :func:`salesmeasure.report.prepare` (``view``, ``period``, ``region``).
+    clv_months, discount_rate, margin
+        CLV horizon, monthly discount rate and margin, passed to
+        :func:`~salesmeasure.clv.pipeline.value_base` (as the executive summary does).
+
+    Returns
+    -------
+    RetentionCLVReport
+    """
+    view, p = ctx.view, ctx.period
+    orders, customers = view.orders, view.customers
+    # the valuation date: the period end, or the data's end while the period is running
+    end = p.end if view.as_of is None else min(p.end, pd.Timestamp(view.as_of))
+    by = "region" if ctx.region == "all" else "segment"
+    in_period = view.in_period("orders")
+    overview = Overview(
+        p, ctx.region, ctx.data.as_of, len(in_period), float(in_period["amount"].sum())
+    )
+    value = attempt(
+        value_base, orders, end, months=clv_months, discount_rate=discount_rate, margin=margin
+    )
+    return RetentionCLVReport(
+        overview=overview,
+        cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),
+        retention=attempt(_retention, orders, customers, p.end, by),
+        survival=attempt(_survival, orders, customers, view.surveys, p.end),
+        value=value,
+        holdout=attempt(_holdout, value),
+        worth=attempt(_worth, value),
+        at_risk=attempt(_at_risk, value, customers),
+        risk=attempt(_risk, value, customers, by),
+        by=by,
+        months=clv_months,
+        discount_rate=discount_rate,
+        margin=margin,
+    )
