@@ -363,7 +363,7 @@ def test_key_drivers_recover_planted_order_with_intervals_and_quadrant():
 
 def test_key_drivers_reject_constant_and_missing_columns():
     df = _planted_driver_frame(200)
-    with pytest.raises(ValueError, match="not found"):
+    with pytest.raises(ValueError, match="missing column"):
         survey.key_drivers(df, "csat")
     df["q_after_sales"] = 3.0
     with pytest.raises(ValueError, match="q_after_sales.*vary"):
