@@ -791,9 +791,9 @@ def test_current_period_pacing_is_none_at_a_period_end(sample):
     )
 
 
-def test_calibrate_returns_empty_backtest_for_too_short_history():
+def test_backtest_forecast_returns_empty_backtest_for_too_short_history():
     y = seasonal_series(n=12)
-    bt = T.calibrate(y, 12)
+    bt = T.backtest_forecast(y, 12)
     assert bt.totals.empty and bt.steps.empty
     assert "too short" in T.describe_backtest(bt)
     assert T.backtest_table(bt).loc["Each month", "MAPE"] == "n/a"

@@ -43,6 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from salesmeasure.stats import largest_remainder
+
 START = pd.Timestamp("2023-01-01")
 AS_OF = pd.Timestamp("2026-11-15")
 
@@ -221,13 +223,7 @@ def _season_grid(n_days: int) -> np.ndarray:
 
 def _largest_remainder(total: float, shares: np.ndarray) -> np.ndarray:
     """Whole-unit amounts proportional to ``shares`` that add up exactly to ``total``."""
-    total = int(round(total))
-    raw = total * shares / shares.sum()
-    base = np.floor(raw).astype(np.int64)
-    short = total - int(base.sum())
-    order = np.argsort(-(raw - base), kind="stable")
-    base[order[:short]] += 1
-    return base
+    return largest_remainder(total, shares)
 
 
 def simulate(

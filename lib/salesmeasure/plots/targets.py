@@ -13,7 +13,13 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from salesmeasure import format as fmt
+from salesmeasure.i18n import N_, _
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+from salesmeasure.targets.build import AttainmentSection, ForecastSection, ProposalSection
+from salesmeasure.targets.pvm import PVMSection
+from salesmeasure.targets.text import _pvm_labels, scope_label
+from salesmeasure.targets.tracking import PacingView
 
 __all__ = [
     "plot_forecast_fan",
@@ -25,19 +31,26 @@ __all__ = [
     "plot_proposed_targets",
 ]
 
-DEFAULT_CURRENCY = "currency units"
+DEFAULT_CURRENCY = N_("currency units")
 
 
 def _money_axis(axis) -> None:
-    def fmt(x, _pos):
-        a = abs(x)
-        if a >= 1e6:
-            return f"{x / 1e6:.1f}M"
-        if a >= 1e3:
-            return f"{x / 1e3:.0f}k"
-        return f"{x:.0f}"
+    axis.set_major_formatter(FuncFormatter(fmt.money_tick))
 
-    axis.set_major_formatter(FuncFormatter(fmt))
+
+_TARGET_SOURCES = {
+    "recorded target": N_("recorded target"),
+    "proposed target": N_("proposed target"),
+}
+
+
+_STEP_NAMES = {
+    "volume": N_("Volume"),
+    "mix": N_("Mix"),
+    "price": N_("Price"),
+    "new": N_("New"),
+    "lost": N_("Lost"),
+}
 
 
 def _ts(index: pd.PeriodIndex):
@@ -45,8 +58,8 @@ def _ts(index: pd.PeriodIndex):
 
 
 def plot_forecast_fan(
-    history: pd.Series,
-    forecast,
+    history,
+    forecast=None,
     *,
     target: pd.Series | None = None,
     ax=None,
@@ -65,10 +78,19 @@ def plot_forecast_fan(
     target : Series, optional
         Target per forecast month (e.g. from :func:`~salesmeasure.targets.phase`), drawn
         as a dashed step line.
+
+    ``history`` may instead be a :class:`~salesmeasure.targets.build.ForecastSection`: the
+    last 36 months, the forecast and the phased proposal are then taken from it.
     """
+    if isinstance(history, ForecastSection):
+        sec = history
+        history, forecast, target = sec.history.iloc[-36:], sec.forecast, sec.phased
+        title = title or _("Monthly revenue and the {period} forecast, {scope}").format(
+            period=fmt.period(sec.period), scope=scope_label(sec.region)
+        )
     ax = get_ax(ax, figsize=(9, 4.5))
     ax.plot(
-        _ts(history.index), history.to_numpy(), color=PALETTE[0], lw=1.8, label="Actual revenue"
+        _ts(history.index), history.to_numpy(), color=PALETTE[0], lw=1.8, label=_("Actual revenue")
     )
     x = _ts(forecast.index)
     # join the fan to the last actual so the chart reads as one line
@@ -83,7 +105,7 @@ def plot_forecast_fan(
             color=PALETTE[1],
             alpha=alpha,
             lw=0,
-            label=f"{int(lv * 100)}% forecast interval",
+            label=_("{level} forecast interval").format(level=fmt.pct(lv, decimals=0)),
         )
     med = forecast.quantile(0.5).to_numpy()
     ax.plot(
@@ -92,7 +114,7 @@ def plot_forecast_fan(
         color=PALETTE[1],
         lw=1.8,
         ls="-",
-        label="Forecast median",
+        label=_("Forecast median"),
     )
     if target is not None:
         t = pd.Series(target)
@@ -104,16 +126,16 @@ def plot_forecast_fan(
             lw=1.4,
             marker="s",
             ms=6,
-            label="Target (phased by month)",
+            label=_("Target (phased by month)"),
         )
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("Month")
-    ax.set_ylabel(f"Revenue per month ({currency})")
+    ax.set_xlabel(_("Month"))
+    ax.set_ylabel(_("Revenue per month ({currency})").format(currency=_(currency)))
     _money_axis(ax.yaxis)
     ax.set_ylim(bottom=0)
-    ax.set_title(title or f"Revenue history and forecast ({forecast.model})")
+    ax.set_title(title or _("Revenue history and forecast ({model})").format(model=forecast.model))
     ax.legend(loc="upper left", fontsize=9)
     return ax
 
@@ -127,28 +149,32 @@ def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title:
         ax.text(
             0.5,
             0.5,
-            "History too short to backtest",
+            _("History too short to backtest"),
             ha="center",
             va="center",
             transform=ax.transAxes,
         )
         ax.set_axis_off()
-        ax.set_title(title or "Backtest")
+        ax.set_title(title or _("Backtest"))
         return ax
-    labels = [f"after {o}" for o in t["origin"].astype(str)]
+    labels = [_("after {origin}").format(origin=o) for o in t["origin"].astype(str)]
     x = np.arange(len(t))
     ax.vlines(
-        x, t["low_80"], t["high_80"], color=PALETTE[1], lw=6, alpha=0.35, label="80% interval"
+        x, t["low_80"], t["high_80"], color=PALETTE[1], lw=6, alpha=0.35, label=_("80% interval")
     )
-    ax.vlines(x, t["low_50"], t["high_50"], color=PALETTE[1], lw=6, alpha=0.8, label="50% interval")
-    ax.scatter(x, t["mean"], color=PALETTE[1], marker="_", s=200, zorder=3, label="Forecast mean")
+    ax.vlines(
+        x, t["low_50"], t["high_50"], color=PALETTE[1], lw=6, alpha=0.8, label=_("50% interval")
+    )
+    ax.scatter(
+        x, t["mean"], color=PALETTE[1], marker="_", s=200, zorder=3, label=_("Forecast mean")
+    )
     inside = t["in_80"].to_numpy(bool)
     ax.scatter(
         x[inside],
         t.loc[inside, "actual"],
         color=STATUS_COLOURS["good"],
         zorder=4,
-        label="Actual, inside 80%",
+        label=_("Actual, inside 80%"),
     )
     ax.scatter(
         x[~inside],
@@ -157,14 +183,21 @@ def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title:
         marker="X",
         s=70,
         zorder=4,
-        label="Actual, outside 80%",
+        label=_("Actual, outside 80%"),
     )
     ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=9)
-    ax.set_xlabel("Forecast origin (last month of data used)")
-    ax.set_ylabel(f"Revenue over {backtest.horizon} months ({currency})")
+    ax.set_xlabel(_("Forecast origin (last month of data used)"))
+    ax.set_ylabel(
+        _("Revenue over {n} months ({currency})").format(n=backtest.horizon, currency=_(currency))
+    )
     _money_axis(ax.yaxis)
     s = backtest.summary().loc["horizon total"]
-    ax.set_title(title or f"Backtest: 80% intervals covered {s['coverage_80']:.0%} of actuals")
+    ax.set_title(
+        title
+        or _("Backtest: 80% intervals covered {share} of actuals").format(
+            share=fmt.pct(s["coverage_80"], decimals=0)
+        )
+    )
     ax.legend(fontsize=8, loc="best")
     return ax
 
@@ -183,40 +216,48 @@ def plot_attainability_curve(
     if proposal is not None:
         ax.axvline(proposal.target, color=STATUS_COLOURS["bad"], ls="--", lw=1.2)
         ax.annotate(
-            f"proposed: {proposal.p_attain:.0%}",
+            _("proposed: {p}").format(p=fmt.pct(proposal.p_attain, decimals=0)),
             (proposal.target, proposal.p_attain),
             xytext=(8, 8),
             textcoords="offset points",
             fontsize=9,
         )
-    ax.set_xlabel(f"Target for the period ({currency})")
-    ax.set_ylabel("Probability of attaining")
+    ax.set_xlabel(_("Target for the period ({currency})").format(currency=_(currency)))
+    ax.set_ylabel(_("Probability of attaining"))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     _money_axis(ax.xaxis)
     ax.set_ylim(0, 1)
-    ax.set_title(title or "How the chance of attaining falls as the target rises")
+    ax.set_title(title or _("How the chance of attaining falls as the target rises"))
     return ax
 
 
 def plot_pacing(
-    curve: pd.DataFrame,
-    pacing,
+    curve,
+    pacing=None,
     *,
     ax=None,
     currency: str = DEFAULT_CURRENCY,
     title: str | None = None,
 ):
     """Cumulative booked revenue against the linear and seasonal target paths, with the
-    80% projection range at period end (from :func:`pacing_curve` and :func:`pacing`)."""
+    80% projection range at period end (from :func:`pacing_curve` and :func:`pacing`), or
+    of a :class:`~salesmeasure.targets.tracking.PacingView`."""
+    if isinstance(curve, PacingView):
+        view = curve
+        curve, pacing = view.curve, view.pacing
+        source = _(_TARGET_SOURCES.get(view.target_source, view.target_source))
+        title = title or _("Pacing of {period} ({source})").format(
+            period=fmt.period(view.period), source=source
+        )
     ax = get_ax(ax, figsize=(9, 4.5))
-    ax.plot(curve.index, curve["booked"], color=PALETTE[0], lw=2.2, label="Booked to date")
+    ax.plot(curve.index, curve["booked"], color=PALETTE[0], lw=2.2, label=_("Booked to date"))
     ax.plot(
         curve.index,
         curve["linear_target"],
         color=PALETTE[7],
         ls=":",
         lw=1.4,
-        label="Target path, even days",
+        label=_("Target path, even days"),
     )
     ax.plot(
         curve.index,
@@ -224,7 +265,7 @@ def plot_pacing(
         color=STATUS_COLOURS["bad"],
         ls="--",
         lw=1.4,
-        label="Target path, seasonal",
+        label=_("Target path, seasonal"),
     )
     if np.isfinite(pacing.projection_low):
         ax.vlines(
@@ -234,11 +275,11 @@ def plot_pacing(
             color=PALETTE[1],
             lw=8,
             alpha=0.5,
-            label="Projected total, 80% range",
+            label=_("Projected total, 80% range"),
         )
     ax.axvline(pacing.as_of, color="grey", lw=0.8)
     ax.annotate(
-        f"data to {pacing.as_of:%d %b}",
+        _("data to {date}").format(date=fmt.date(pacing.as_of, short=True)),
         (pacing.as_of, 0),
         xytext=(4, 6),
         textcoords="offset points",
@@ -247,17 +288,17 @@ def plot_pacing(
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("Date")
-    ax.set_ylabel(f"Cumulative revenue ({currency})")
+    ax.set_xlabel(_("Date"))
+    ax.set_ylabel(_("Cumulative revenue ({currency})").format(currency=_(currency)))
     _money_axis(ax.yaxis)
     ax.set_ylim(bottom=0)
-    ax.set_title(title or "Pacing: booked revenue against the target path")
+    ax.set_title(title or _("Pacing: booked revenue against the target path"))
     ax.legend(loc="upper left", fontsize=9)
     return ax
 
 
 def plot_attainment_distribution(
-    att: pd.DataFrame,
+    att,
     *,
     share=None,
     ax=None,
@@ -265,19 +306,21 @@ def plot_attainment_distribution(
 ):
     """Reps sorted by attainment (% of target), with the 100% line; the title gives the
     share at or above target against the 60-70% benchmark."""
+    if isinstance(att, AttainmentSection):
+        att, share = att.table, att.share
     ax = get_ax(ax, figsize=(9, 4.5))
     reps = att[(att["level"] == "rep") & (att["target"] > 0)].sort_values("attainment")
     if reps.empty:
         ax.text(
             0.5,
             0.5,
-            "No rep targets recorded for this period",
+            _("No rep targets recorded for this period"),
             ha="center",
             va="center",
             transform=ax.transAxes,
         )
         ax.set_axis_off()
-        ax.set_title(title or "Rep attainment")
+        ax.set_title(title or _("Rep attainment"))
         return ax
     colours = [STATUS_COLOURS["good"] if a else STATUS_COLOURS["bad"] for a in reps["attained"]]
     hatches = ["" if a else "//" for a in reps["attained"]]
@@ -286,21 +329,25 @@ def plot_attainment_distribution(
         b.set_hatch(h)
     ax.axvline(1.0, color="black", lw=1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("Attainment (actual revenue as % of target)")
-    ax.set_ylabel("Rep")
+    ax.set_xlabel(_("Attainment (actual revenue as % of target)"))
+    ax.set_ylabel(_("Rep"))
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(
         handles=[
-            Patch(color=STATUS_COLOURS["good"], label="At or above target"),
-            Patch(facecolor=STATUS_COLOURS["bad"], hatch="//", label="Below target"),
+            Patch(color=STATUS_COLOURS["good"], label=_("At or above target")),
+            Patch(facecolor=STATUS_COLOURS["bad"], hatch="//", label=_("Below target")),
         ],
         loc="lower right",
         fontsize=9,
     )
     if title is None and share is not None:
         lo, hi = share.benchmark
-        title = f"{share.share:.0%} of reps at or above target (benchmark {lo:.0%}-{hi:.0%})"
-    ax.set_title(title or "Rep attainment")
+        title = _("{share} of reps at or above target (benchmark {lo}-{hi})").format(
+            share=fmt.pct(share.share, decimals=0),
+            lo=fmt.pct(lo, decimals=0),
+            hi=fmt.pct(hi, decimals=0),
+        )
+    ax.set_title(title or _("Rep attainment"))
     return ax
 
 
@@ -308,14 +355,18 @@ def plot_pvm_waterfall(
     bridge, *, ax=None, currency: str = DEFAULT_CURRENCY, title: str | None = None, labels=None
 ):
     """Waterfall from base to current revenue through volume, mix, price, new and lost."""
+    if isinstance(bridge, PVMSection):
+        base, current = _pvm_labels(bridge)
+        labels = labels or {"base": base, "current": current}
+        bridge = bridge.bridge
     ax = get_ax(ax, figsize=(9, 4.5))
     e = bridge.effects
     steps = ["volume", "mix", "price"] + [k for k in ("new", "lost") if abs(e[k]) > 0]
     names = labels or {}
     xt = (
-        [names.get("base", "Base")]
-        + [s.capitalize() for s in steps]
-        + [names.get("current", "Current")]
+        [names.get("base", _("Base"))]
+        + [_(_STEP_NAMES[s]) for s in steps]
+        + [names.get("current", _("Current"))]
     )
     ax.bar(0, e["base"], color=PALETTE[7])
     running = e["base"]
@@ -329,7 +380,7 @@ def plot_pvm_waterfall(
             hatch="" if v >= 0 else "//",
         )
         ax.annotate(
-            f"{v:+,.0f}",
+            fmt.number(v, signed=True),
             (i, running + max(v, 0)),
             xytext=(0, 3),
             textcoords="offset points",
@@ -340,16 +391,21 @@ def plot_pvm_waterfall(
     ax.bar(len(steps) + 1, e["current"], color=PALETTE[0])
     for i, v in ((0, e["base"]), (len(steps) + 1, e["current"])):
         ax.annotate(
-            f"{v:,.0f}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=9
+            fmt.money_full(v),
+            (i, v),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
         )
     ax.set_xticks(range(len(xt)), xt)
-    ax.set_ylabel(f"Revenue ({currency})")
+    ax.set_ylabel(_("Revenue ({currency})").format(currency=_(currency)))
     _money_axis(ax.yaxis)
     lo = max(0.0, min(e["base"], e["current"], running) * 0.8)
     ax.set_ylim(bottom=lo)
     if lo > 0:
         ax.annotate(
-            f"axis starts at {lo:,.0f}",
+            _("axis starts at {value}").format(value=fmt.money_full(lo)),
             (0, 0),
             xycoords="axes fraction",
             xytext=(4, 4),
@@ -357,26 +413,34 @@ def plot_pvm_waterfall(
             fontsize=8,
             color="grey",
         )
-    ax.set_title(title or "Revenue bridge: price, volume and mix")
+    ax.set_title(title or _("Revenue bridge: price, volume and mix"))
     return ax
 
 
 def plot_proposed_targets(
-    proposals: pd.DataFrame,
+    proposals,
     *,
     ax=None,
     currency: str = DEFAULT_CURRENCY,
     title: str | None = None,
 ):
-    """Proposed target against the forecast of each owner, labelled with P(attain)."""
+    """Proposed target against the forecast of each owner, labelled with P(attain).
+
+    A :class:`~salesmeasure.targets.build.ProposalSection` shows its reps (its regions
+    when it has no reps)."""
+    if isinstance(proposals, ProposalSection):
+        reps = proposals.reps
+        proposals = reps if not reps.empty else proposals.smart
     ax = get_ax(ax, figsize=(9, max(3.5, 0.3 * len(proposals) + 1)))
     df = proposals.reset_index(drop=True)
     y = np.arange(len(df))[::-1]
-    ax.barh(y, df["amount"], color=PALETTE[0], alpha=0.85, label="Proposed target")
-    ax.scatter(df["expected"], y, color=PALETTE[1], marker="D", zorder=3, label="Forecast (mean)")
+    ax.barh(y, df["amount"], color=PALETTE[0], alpha=0.85, label=_("Proposed target"))
+    ax.scatter(
+        df["expected"], y, color=PALETTE[1], marker="D", zorder=3, label=_("Forecast (mean)")
+    )
     for yi, amt, exp, p in zip(y, df["amount"], df["expected"], df["p_attain"], strict=True):
         ax.annotate(
-            f"P={p:.0%}",
+            _("P={p}").format(p=fmt.pct(p, decimals=0)),
             (max(amt, exp), yi),
             xytext=(8, -3),
             textcoords="offset points",
@@ -384,9 +448,9 @@ def plot_proposed_targets(
         )
     ax.set_xlim(right=float(max(df["amount"].max(), df["expected"].max())) * 1.12)
     ax.set_yticks(y, df["owner"].astype(str), fontsize=8)
-    ax.set_xlabel(f"Revenue for the period ({currency})")
-    ax.set_ylabel("Owner")
+    ax.set_xlabel(_("Revenue for the period ({currency})").format(currency=_(currency)))
+    ax.set_ylabel(_("Owner"))
     _money_axis(ax.xaxis)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
-    ax.set_title(title or "Proposed targets and their chance of being attained", pad=28)
+    ax.set_title(title or _("Proposed targets and their chance of being attained"), pad=28)
     return ax

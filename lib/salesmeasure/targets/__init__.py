@@ -1,0 +1,157 @@
+"""Target setting and attainment: forecast, backtest, propose, allocate, track.
+
+The workflow a sales director follows each period, one module per step:
+
+1. :mod:`~salesmeasure.targets.inputs` -- :func:`monthly_revenue` turns order rows into a
+   monthly revenue series; recorded targets of a period; the report's parameter checks.
+2. :mod:`~salesmeasure.targets.forecast` -- :func:`baseline_forecast` fits a seasonal
+   exponential-smoothing (ETS) model and simulates its predictive distribution;
+   :class:`Forecast` answers "how likely is at least X?" per month and for the total.
+3. :mod:`~salesmeasure.targets.backtest` -- :func:`backtest` refits at rolling origins and
+   checks that the 50% and 80% intervals cover about 50% and 80% of what happened.
+4. :mod:`~salesmeasure.targets.setting` -- :func:`propose_target` picks a target at a
+   chosen attainability; :func:`allocate` splits it top-down to regions and reps in whole
+   currency units; :func:`phase` spreads it over months; :func:`smart_check`.
+5. :mod:`~salesmeasure.targets.tracking` -- :func:`attainment`, :func:`share_attaining`
+   and :func:`pacing` track a period that is finished or in progress;
+   :mod:`~salesmeasure.targets.pvm` explains the change in revenue (price, volume, mix).
+6. :mod:`~salesmeasure.targets.build` -- :func:`build` computes every section of the
+   target report; :mod:`~salesmeasure.targets.text` words and tables for managers.
+
+This package's ``__init__`` re-exports all of it for notebooks and callers; analytics
+code imports the submodule it needs.
+"""
+
+from salesmeasure.targets.backtest import Backtest, backtest, backtest_forecast
+from salesmeasure.targets.build import (
+    AttainmentSection,
+    ForecastSection,
+    ProposalSection,
+    TargetReport,
+    build,
+)
+from salesmeasure.targets.forecast import FAST_MODELS, Forecast, _dof_sigma, baseline_forecast
+from salesmeasure.targets.inputs import (
+    check_history,
+    check_parameters,
+    last_complete_month,
+    monthly_revenue,
+    period_targets,
+    seasonal_index,
+    selection_total,
+)
+from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
+from salesmeasure.targets.setting import (
+    TargetProposal,
+    allocate,
+    allocate_nested,
+    allocation_weights,
+    attainability_curve,
+    blend_weights,
+    phase,
+    propose_target,
+    proposed_targets,
+    smart_check,
+)
+from salesmeasure.targets.text import (
+    attainment_table,
+    backtest_table,
+    describe_attainment,
+    describe_backtest,
+    describe_current_pacing,
+    describe_forecast,
+    describe_headline,
+    describe_pacing,
+    describe_proposals,
+    describe_pvm,
+    describe_report,
+    headline_table,
+    options_table,
+    pacing_table,
+    proposals_table,
+    pvm_for_period,
+    pvm_table,
+    scope_label,
+)
+from salesmeasure.targets.tracking import (
+    BENCHMARK_ATTAINING,
+    AttainingShare,
+    Headline,
+    Pacing,
+    PacingView,
+    attainment,
+    current_period_pacing,
+    expected_share,
+    pace_period,
+    pacing,
+    pacing_curve,
+    period_headline,
+    share_attaining,
+)
+
+__all__ = [
+    "Forecast",
+    "Backtest",
+    "TargetProposal",
+    "Pacing",
+    "PVMBridge",
+    "PVMSection",
+    "AttainingShare",
+    "AttainmentSection",
+    "ForecastSection",
+    "ProposalSection",
+    "TargetReport",
+    "build",
+    "monthly_revenue",
+    "seasonal_index",
+    "baseline_forecast",
+    "backtest",
+    "backtest_forecast",
+    "propose_target",
+    "attainability_curve",
+    "allocate",
+    "blend_weights",
+    "allocate_nested",
+    "phase",
+    "attainment",
+    "share_attaining",
+    "pacing",
+    "expected_share",
+    "pacing_curve",
+    "price_volume_mix",
+    "pvm_section",
+    "smart_check",
+    "period_targets",
+    "selection_total",
+    "allocation_weights",
+    "proposed_targets",
+    "pace_period",
+    "last_complete_month",
+    "Headline",
+    "period_headline",
+    "headline_table",
+    "describe_headline",
+    "describe_forecast",
+    "describe_report",
+    "backtest_table",
+    "describe_backtest",
+    "proposals_table",
+    "describe_proposals",
+    "pacing_table",
+    "describe_pacing",
+    "attainment_table",
+    "describe_attainment",
+    "pvm_for_period",
+    "pvm_table",
+    "describe_pvm",
+    "check_parameters",
+    "check_history",
+    "options_table",
+    "PacingView",
+    "current_period_pacing",
+    "describe_current_pacing",
+    "scope_label",
+    "BENCHMARK_ATTAINING",
+    "FAST_MODELS",
+    "_dof_sigma",
+]

@@ -1,0 +1,313 @@
+"""The whole target report in one call: :func:`build` computes every section of notebook 01.
+
+Each section is computed with :func:`salesmeasure.errors.attempt`, so a section whose data
+is too thin holds a :class:`~salesmeasure.errors.Missing` with one sentence saying what is
+missing, and the other sections still compute. The notebook then shows each section with
+``report.show(r.<section>, targets.describe_<section>, targets.<section>_table, plots...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from salesmeasure import format as fmt
+from salesmeasure.errors import InsufficientData, Missing, attempt
+from salesmeasure.i18n import _
+from salesmeasure.targets.backtest import Backtest, backtest_forecast
+from salesmeasure.targets.forecast import Forecast, baseline_forecast
+from salesmeasure.targets.inputs import (
+    check_history,
+    check_parameters,
+    last_complete_month,
+    monthly_revenue,
+    period_targets,
+)
+from salesmeasure.targets.pvm import PVMSection, pvm_section
+from salesmeasure.targets.setting import (
+    TargetProposal,
+    allocation_weights,
+    phase,
+    propose_target,
+    proposed_targets,
+    smart_check,
+)
+from salesmeasure.targets.tracking import (
+    AttainingShare,
+    Headline,
+    PacingView,
+    attainment,
+    current_period_pacing,
+    period_headline,
+    share_attaining,
+)
+
+#: P(attain) band of an attainable target in the SMART check.
+P_BAND = (0.5, 0.9)
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastSection:
+    """The next period's forecast and the proposed company (or region) target.
+
+    ``history`` is monthly revenue up to ``history_end``; ``forecast`` runs from the month
+    after it to the end of the next period, ``next`` is its months of the next period;
+    ``phased`` is the proposal spread over those months by the forecast mean.
+    """
+
+    history: pd.Series
+    forecast: Forecast
+    next: Forecast
+    proposal: TargetProposal
+    period: str
+    history_end: pd.Period
+    phased: pd.Series
+    region: str
+
+
+@dataclass(frozen=True, eq=False)
+class ProposalSection:
+    """Proposed targets per region and rep with their SMART checks.
+
+    ``smart`` has one row per target (see :func:`~salesmeasure.targets.setting.smart_check`);
+    ``no_reps`` lists regions without a rep of their own, whose target is set for the
+    region only.
+    """
+
+    smart: pd.DataFrame
+    period: str
+    total: float
+    p_band: tuple[float, float] = P_BAND
+    no_reps: tuple[str, ...] = ()
+
+    @property
+    def reps(self) -> pd.DataFrame:
+        return self.smart[self.smart["level"] == "rep"]
+
+
+@dataclass(frozen=True, eq=False)
+class AttainmentSection:
+    """Attainment of the last complete period against its recorded targets."""
+
+    table: pd.DataFrame
+    share: AttainingShare
+    period: str
+
+
+@dataclass(frozen=True, eq=False)
+class TargetReport:
+    """Every section of the target report; a section without data holds a ``Missing``."""
+
+    period: str
+    region: str
+    as_of: pd.Timestamp
+    next_period: str
+    attainability: float
+    uplift: float
+    history_weight: float
+    headline: Headline | Missing
+    forecast: ForecastSection | Missing
+    backtest: Backtest | Missing
+    proposals: ProposalSection | Missing
+    pacing: PacingView | Missing
+    attainment: AttainmentSection | Missing
+    pvm: PVMSection | Missing
+
+
+def _history(orders, period, history_end) -> pd.Series:
+    check_history(orders, period)
+    return monthly_revenue(orders, end=history_end)
+
+
+def _headline(history, orders, targets, period, as_of, region) -> Headline:
+    return period_headline(
+        orders, period_targets(targets, period), period, as_of=as_of, region=region
+    )
+
+
+def _forecast(history, months_next, attainability, uplift, period, history_end, region):
+    fc = baseline_forecast(history, (months_next[-1] - history_end).n)
+    nxt = fc.select(months_next)
+    prop = propose_target(nxt, attainability=attainability, uplift=uplift)
+    return ForecastSection(
+        history, fc, nxt, prop, period, history_end, phase(prop.target, nxt.mean), region
+    )
+
+
+def _backtest(section: ForecastSection) -> Backtest:
+    return backtest_forecast(
+        section.history,
+        section.next.horizon,
+        origins=6,
+        models=section.forecast.refit_models,
+        repetitions=300,
+    )
+
+
+def _proposals(section: ForecastSection, view, next_period, history_weight, region):
+    end = section.history_end.end_time.normalize()
+    weights = allocation_weights(view.orders, view.customers, view.reps, end=end)
+    prop = section.proposal
+    if weights.empty:
+        if region == "all":
+            raise InsufficientData(
+                _("No rep is recorded in any region, so targets cannot be split to reps.")
+            )
+        rows = pd.DataFrame(
+            {
+                "level": ["region"],
+                "region": [region],
+                "rep_id": [None],
+                "owner": [region],
+                "amount": [int(round(prop.target))],
+                "share": [1.0],
+                "expected": [section.next.total_mean],
+                "p_attain": [section.next.prob_at_least(round(prop.target), total=True)],
+                "model": [section.next.model],
+            }
+        )
+        no_reps = (region,)
+    else:
+        rows = proposed_targets(
+            view.orders,
+            weights,
+            total=prop.target,
+            history_end=end,
+            horizon=section.forecast.horizon,
+            alpha=history_weight,
+            months=list(section.next.index),
+        )
+        no_reps = ()
+    smart = smart_check(
+        rows,
+        company_total=prop.target,
+        period_start=next_period.start,
+        period_end=next_period.end,
+        p_band=P_BAND,
+    )
+    return ProposalSection(smart, next_period.label, prop.target, P_BAND, no_reps)
+
+
+def _attainment(everything, period) -> AttainmentSection:
+    recorded = period_targets(everything.targets, period)
+    if recorded.empty:
+        raise InsufficientData(
+            _(
+                "No targets are recorded for {period}, so attainment cannot be measured; "
+                "add them to the targets table to see who reached theirs."
+            ).format(period=period.label)
+        )
+    att = attainment(everything.in_period("orders", period), recorded)
+    return AttainmentSection(att, share_attaining(att), period.label)
+
+
+def _pacing(everything, ctx, fallback, region) -> PacingView:
+    as_of = ctx.data.as_of
+    view = current_period_pacing(
+        everything.orders,
+        everything.targets,
+        as_of=as_of,
+        kind=ctx.period.kind,
+        fiscal_start_month=ctx.period.fiscal_start_month,
+        fallback=fallback,
+        region=region,
+    )
+    if view is None:
+        raise InsufficientData(no_pacing_sentence(ctx.period.kind, as_of))
+    return view
+
+
+def no_pacing_sentence(kind: str, as_of) -> str:
+    """Why there is no pacing section: nothing with a target is in progress."""
+    kinds = {
+        "M": _(
+            "No month with a recorded target is in progress on {date}, so there is nothing to pace."
+        ),
+        "Q": _(
+            "No quarter with a recorded target is in progress on {date}, so there is "
+            "nothing to pace."
+        ),
+        "H": _(
+            "No half-year with a recorded target is in progress on {date}, so there is "
+            "nothing to pace."
+        ),
+        "FY": _(
+            "No fiscal year with a recorded target is in progress on {date}, so there is "
+            "nothing to pace."
+        ),
+    }
+    return kinds.get(kind, kinds["Q"]).format(date=fmt.date(as_of))
+
+
+def build(
+    ctx,
+    *,
+    attainability: float = 0.6,
+    uplift: float = 0.0,
+    history_weight: float = 0.7,
+) -> TargetReport:
+    """Compute every section of the target report for a prepared report context.
+
+    Parameters
+    ----------
+    ctx : salesmeasure.report.ReportContext
+        From ``report.prepare(period=..., region=..., data_path=...)``.
+    attainability : float
+        Probability that the proposed company (or region) target is met.
+    uplift : float
+        Stretch on top of the attainable target (0.05 = +5%).
+    history_weight : float
+        Share of the split to regions and reps by past revenue; the rest by customers in
+        book.
+
+    Returns
+    -------
+    TargetReport
+        A bad parameter raises :class:`~salesmeasure.errors.ParameterError`; thin data
+        leaves the affected sections ``Missing`` with the reason in words.
+    """
+    check_parameters(uplift=uplift, history_weight=history_weight)
+    period, region = ctx.period, ctx.region
+    as_of = ctx.data.as_of
+    everything = ctx.data.slice(region=region)
+    orders = ctx.view.orders
+    history_end = last_complete_month(period.end, as_of)
+    next_period = period.next()
+    months_next = [pd.Period(m.label, "M") for m in next_period.months()]
+
+    history = attempt(_history, orders, period, history_end)
+    headline = attempt(_headline, history, orders, ctx.view.targets, period, as_of, region)
+    forecast = attempt(
+        _forecast,
+        history,
+        months_next,
+        attainability,
+        uplift,
+        next_period.label,
+        history_end,
+        region,
+    )
+    backtest = attempt(_backtest, forecast)
+    proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
+    fallback = (next_period.label, forecast.proposal.target) if forecast else None
+    pacing = attempt(_pacing, everything, ctx, fallback, region)
+    att_period = period if ctx.period_complete else period.previous()
+    attained = attempt(_attainment, everything, att_period)
+    pvm = attempt(pvm_section, orders, period, as_of=as_of)
+    return TargetReport(
+        period.label,
+        region,
+        as_of,
+        next_period.label,
+        float(attainability),
+        float(uplift),
+        float(history_weight),
+        headline,
+        forecast,
+        backtest,
+        proposals,
+        pacing,
+        attained,
+        pvm,
+    )
