@@ -27,7 +27,15 @@ def test_notebook_03_parameters_and_sections():
     nb = nbformat.read(NB, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     names = re.findall(r"^(\w+): ", params[0].source, flags=re.M)
-    assert names == ["period", "region", "data_path", "clv_months", "discount_rate", "margin"]
+    assert names == [
+        "period",
+        "region",
+        "data_path",
+        "lang",
+        "clv_months",
+        "discount_rate",
+        "margin",
+    ]
     headings = [c.source for c in nb.cells if c.cell_type == "markdown"]
     for s in SECTIONS:
         assert any(h.startswith(f"## {s}") for h in headings), s
