@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from salesmeasure import format as fmt
+from salesmeasure.i18n import _
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
 
 __all__ = [
@@ -15,6 +17,7 @@ __all__ = [
     "plot_retention_by_nps_group",
     "plot_clv_by_nps_group",
     "plot_regions_chain",
+    "plot_nps_chain",
 ]
 
 #: Hatches that keep statuses apart in black-and-white print.
@@ -22,12 +25,15 @@ STATUS_HATCH = {"good": "", "watch": "//", "bad": "xx", "n/a": ".."}
 _STATUS_WORD = {"good": "on track", "watch": "watch", "bad": "action needed", "n/a": "no basis"}
 
 
-def plot_scorecard_changes(card: pd.DataFrame, *, ax=None):
+def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
     """Relative change of each KPI against the same period last year.
 
-    Bars are coloured *and* hatched by status (readable in greyscale) and labelled with
-    the change; KPIs without a comparable value last year are left out.
+    ``card`` is a :class:`salesmeasure.kpi.scorecard.Scorecard`; ``labels`` maps its KPI
+    keys to the names shown (``kpi.text.kpi_labels``). Bars are coloured *and* hatched by
+    status (readable in greyscale) and labelled with the change; KPIs without a
+    comparable value last year, or suppressed, are left out.
     """
+    labels = labels or {}
     ax = get_ax(ax, figsize=(8, 4.8))
     rows = card[(card["last_year"].abs() > 0) & card["value"].notna() & ~card["suppressed"]]
     rows = rows[rows.index != "p_attain"]
@@ -48,17 +54,21 @@ def plot_scorecard_changes(card: pd.DataFrame, *, ax=None):
             va="center",
             fontsize=9,
         )
-    ax.set_yticks(y, [card.loc[k, "label"] for k in rel.index])
+    ax.set_yticks(y, [labels.get(k, k) for k in rel.index])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.invert_yaxis()
     lim = max(5.0, float(np.nanmax(np.abs(rel.to_numpy()))) * 1.6) if len(rel) else 5.0
     ax.set_xlim(-lim, lim)
-    ax.set_xlabel(f"Change against {card.attrs.get('last_year', 'last year')} (%)")
-    ax.set_title(f"KPIs against the same period last year ({card.attrs.get('period', '')})")
+    ax.set_xlabel(_("Change against {period} (%)").format(period=fmt.period(card.last_year)))
+    ax.set_title(
+        _("KPIs against the same period last year ({period})").format(
+            period=fmt.period(card.period)
+        )
+    )
     return ax
 
 
-def _group_bars(ax, by_nps, value, low, high, *, fmt, ylabel, title):
+def _group_bars(ax, by_nps, value, low, high, *, show, ylabel, title):
     groups = [g for g in ("promoter", "passive", "detractor") if g in by_nps.index]
     d = by_nps.loc[groups]
     x = np.arange(len(groups))
@@ -69,7 +79,7 @@ def _group_bars(ax, by_nps, value, low, high, *, fmt, ylabel, title):
     ax.errorbar(x, vals, yerr=err, fmt="none", ecolor="black", capsize=5, linewidth=1)
     for i, v in enumerate(vals):
         if math.isfinite(v):
-            ax.annotate(fmt(v), (i, v), xytext=(8, 4), textcoords="offset points", fontsize=9)
+            ax.annotate(show(v), (i, v), xytext=(8, 4), textcoords="offset points", fontsize=9)
     ax.set_xticks(x, [g.capitalize() + "s" for g in groups])
     ax.set_xlabel("NPS group (latest answer)")
     ax.set_ylabel(ylabel)
@@ -82,7 +92,7 @@ def plot_retention_by_nps_group(by_nps: pd.DataFrame, *, ax=None):
     ax = get_ax(ax, figsize=(6, 4))
     _group_bars(
         ax, by_nps, "retention", "retention_low", "retention_high",
-        fmt=lambda v: f"{v:.0%}", ylabel="Bought again within 180 days (%)",
+        show=lambda v: fmt.pct(v, decimals=0), ylabel="Bought again within 180 days (%)",
         title="Repeat purchase by NPS group",
     )  # fmt: skip
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
@@ -90,15 +100,17 @@ def plot_retention_by_nps_group(by_nps: pd.DataFrame, *, ax=None):
     return ax
 
 
-def plot_clv_by_nps_group(by_nps: pd.DataFrame, *, ax=None, currency: str = ""):
-    """Average 12-month CLV by NPS group with its 95% interval (from ``kpi.chain``)."""
-    from salesmeasure.format import money
-
+def plot_clv_by_nps_group(
+    by_nps: pd.DataFrame, *, ax=None, currency: str = "", clv_months: int = 12
+):
+    """Average CLV by NPS group with its 95% interval (from ``kpi.chain``)."""
     ax = get_ax(ax, figsize=(6, 4))
     _group_bars(
-        ax, by_nps, "clv", "clv_low", "clv_high", fmt=lambda v: currency + money(v),
-        ylabel=f"Average 12-month CLV ({currency or 'currency units'})",
-        title="Customer value by NPS group",
+        ax, by_nps, "clv", "clv_low", "clv_high", show=lambda v: currency + fmt.money(v),
+        ylabel=_("Average {months}-month CLV ({currency})").format(
+            months=clv_months, currency=currency or _("currency units")
+        ),
+        title=_("Customer value by NPS group"),
     )  # fmt: skip
     ax.set_ylim(bottom=0)
     return ax
@@ -137,23 +149,18 @@ def plot_regions_chain(regions: pd.DataFrame, *, ax=None):
     return ax
 
 
-def style_scorecard(card: pd.DataFrame):
-    """The formatted scorecard as a pandas Styler: status cells shaded by status (the
-    symbol and word keep it readable in black-and-white print)."""
-    from salesmeasure.kpi import format_scorecard
+def plot_nps_chain(by_nps: pd.DataFrame, *, clv_months: int = 12):
+    """Repeat purchase (left) and average CLV (right) by NPS group, in one figure.
 
-    table = format_scorecard(card)
-    light = {"good": "#d9f0d3", "watch": "#fee0b6", "bad": "#f4c7c3", "n/a": "#eeeeee"}
-    statuses = card["status"].tolist()
+    The CLV panel is left out when there is no customer value for the view.
+    """
+    import matplotlib.pyplot as plt
 
-    def shade(col):
-        return [f"background-color: {light[s]}; font-weight: bold" for s in statuses]
-
-    return (
-        table.style.hide(axis="index")
-        .apply(shade, subset=["Status"])
-        .set_properties(**{"text-align": "left"})
-    )
-
-
-__all__ += ["style_scorecard"]
+    with_clv = "clv" in by_nps and by_nps["clv"].notna().any()
+    fig, axes = plt.subplots(1, 2 if with_clv else 1, figsize=(11 if with_clv else 6, 4))
+    axes = np.atleast_1d(axes)
+    plot_retention_by_nps_group(by_nps, ax=axes[0])
+    if with_clv:
+        plot_clv_by_nps_group(by_nps, ax=axes[1], clv_months=clv_months)
+    fig.tight_layout()
+    return fig

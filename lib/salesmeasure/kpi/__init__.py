@@ -1,0 +1,116 @@
+"""The executive summary: KPI scorecard, the satisfaction -> retention -> value -> target
+chain, regions compared, and the findings that matter most.
+
+Numbers: :mod:`.scorecard` (:class:`Scorecard`), :mod:`.chain`, :mod:`.value` (customer
+value from the CLV pipeline), :mod:`.summary` (:func:`build`, every section at once).
+Words and manager tables: :mod:`.text`. Charts: :mod:`salesmeasure.plots.summary`. This
+facade re-exports them for notebooks.
+"""
+
+from __future__ import annotations
+
+from salesmeasure.kpi.chain import Chain, chain, latest_nps_group, repeat_purchase
+from salesmeasure.kpi.scorecard import (
+    REPORT_OF,
+    THRESHOLDS,
+    UNITS,
+    Scorecard,
+    _status,  # noqa: F401  (tests check the thresholds)
+    complaint_rate,
+    regions_scorecard,
+    retention,
+    scorecard,
+)
+from salesmeasure.kpi.summary import SummaryReport, build
+from salesmeasure.kpi.text import (
+    LABELS,
+    STATUS_TEXT,
+    describe_at_risk,
+    describe_chain,
+    describe_findings,
+    describe_regions,
+    describe_scorecard,
+    describe_view,
+    findings,
+    format_scorecard,
+    kpi_labels,
+    kpi_value,
+    regions_table,
+    style_scorecard,
+)
+from salesmeasure.kpi.value import (
+    CLV_MONTHS,
+    DISCOUNT_RATE,
+    MARGIN,
+    ValueModel,
+    fit_value_model,
+)
+from salesmeasure.plots import summary as _plots
+
+
+def plot_scorecard_changes(card, *, ax=None):
+    """:func:`salesmeasure.plots.summary.plot_scorecard_changes` with the KPI names."""
+    return _plots.plot_scorecard_changes(card, labels=kpi_labels(card), ax=ax)
+
+
+def plot_chain(chain_result):
+    """Repeat purchase and customer value by NPS group, side by side."""
+    return _plots.plot_nps_chain(chain_result.by_nps, clv_months=chain_result.clv_months)
+
+
+def plot_regions(regions):
+    """:func:`salesmeasure.plots.summary.plot_regions_chain`, for ``report.show``."""
+    return _plots.plot_regions_chain(regions)
+
+
+def findings_of(r: SummaryReport) -> list[dict]:
+    """The findings of a built summary (``[]`` when its scorecard is missing)."""
+    card, ch, regions = r.findings_inputs
+    return findings(card, ch, regions) if card is not None else []
+
+
+def describe_summary_findings(r: SummaryReport) -> str:
+    """The numbered findings of a built summary, each linking to its report."""
+    return describe_findings(findings_of(r))
+
+
+__all__ = [
+    "CLV_MONTHS",
+    "DISCOUNT_RATE",
+    "LABELS",
+    "MARGIN",
+    "REPORT_OF",
+    "STATUS_TEXT",
+    "THRESHOLDS",
+    "UNITS",
+    "Chain",
+    "Scorecard",
+    "SummaryReport",
+    "ValueModel",
+    "build",
+    "chain",
+    "complaint_rate",
+    "describe_at_risk",
+    "describe_chain",
+    "describe_findings",
+    "describe_regions",
+    "describe_scorecard",
+    "describe_summary_findings",
+    "describe_view",
+    "findings",
+    "findings_of",
+    "fit_value_model",
+    "format_scorecard",
+    "kpi_labels",
+    "kpi_value",
+    "latest_nps_group",
+    "plot_chain",
+    "plot_regions",
+    "plot_scorecard_changes",
+    "regions_scorecard",
+    "regions_table",
+    "repeat_purchase",
+    "retention",
+    "scorecard",
+    "style_scorecard",
+]
