@@ -80,22 +80,36 @@ def sample_data(
 
 @app.command("validate")
 def validate(
-    data_dir: Path = typer.Argument(..., help="Directory holding the six tables."),
+    data_dir: str = typer.Argument(
+        ..., help="The data: a folder of CSV/Parquet tables, an .xlsx workbook or a database URL."
+    ),
     rejected: Path = typer.Option(
         None,
         "--rejected",
         help="Where to write quarantined rows (CSV). Default: reports/rejected/<dir>_rejected.csv",
     ),
+    config: Path = typer.Option(
+        None,
+        "--config",
+        help="salesmeasure.toml to use (default: the one beside the data, if any).",
+    ),
 ) -> None:
-    """Check a data source: exit 0 when clean, 1 when rows were quarantined, 2 when it cannot be loaded."""
+    """Check a data source: exit 0 when clean, 1 when rows were quarantined, 2 when it cannot be
+    loaded. When the data is written in another format or with other column names, prints the
+    salesmeasure.toml lines that would read it."""
     from salesmeasure.data import DataError, load
+    from salesmeasure.data.suggest import advice
 
     try:
-        ds = load(data_dir)
+        ds = load(data_dir, config=config)
     except DataError as exc:
-        fail(str(exc))
+        typer.echo(f"error: {exc}", err=True)
+        hint = advice(data_dir, config)
+        if hint:  # on stdout, as valid TOML: `validate DATA > salesmeasure.toml` saves it
+            typer.echo(hint)
+        raise typer.Exit(2) from None
     summary = ds.summary()
-    typer.echo(f"{data_dir}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
+    typer.echo(f"{ds.source}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
     typer.echo(summary.to_string(index=False))
     if ds.is_clean:
         typer.echo("OK: every row passed validation.")
@@ -103,9 +117,8 @@ def validate(
     typer.echo("")
     typer.echo("Rows set aside (quarantined) by reason:")
     typer.echo(ds.quality.to_string(index=False))
-    path = (
-        rejected or Path("reports") / "rejected" / f"{Path(data_dir).resolve().name}_rejected.csv"
-    )
+    stem = "database" if "://" in data_dir else Path(data_dir).resolve().stem
+    path = rejected or Path("reports") / "rejected" / f"{stem}_rejected.csv"
     ds.write_rejected(path)
     typer.echo(
         f"\n{len(ds.rejected)} rows quarantined; each with file, row, column, value and reason in {path}"

@@ -112,17 +112,19 @@ def _plain(s: pd.Series) -> pd.Series:
     return s
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
 def parse_numbers(text: pd.Series, fmt: TextFormat) -> pd.Series:
     """Text -> float64 (NaN where it does not parse) with ``fmt``'s decimal and thousands."""
     s = text.astype("str").str.strip()
     if fmt.thousands is not None:
-        if fmt.thousands.strip() == "":
-            s = s.str.replace(_SPACES, "", regex=True)
-        else:
-            s = s.str.replace(fmt.thousands, "", regex=False)
+        t = fmt.thousands
+        if t.strip() == "":
+            s = s.str.replace("\u00a0", " ").str.replace("\u202f", " ")
+            t = " "
+        # a separator must group digits by three ("1,234.50"), or "240,00" would read 24000
+        grouped = rf"[+-]?\d{{1,3}}(?:{re.escape(t)}\d{{3}})+(?:{re.escape(fmt.decimal)}\d*)?"
+        has = s.str.contains(t, regex=False)
+        ok = s.str.fullmatch(grouped)
+        s = s.where(~has | ok, "x").str.replace(t, "", regex=False)
     if fmt.decimal == ",":
         s = s.str.replace(",", ".", regex=False)
     return pd.to_numeric(s, errors="coerce").astype("float64")

@@ -34,6 +34,10 @@ SAMPLE = 5000
 
 
 def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(v)
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
 
 
@@ -109,10 +113,9 @@ def format_problem(
             f"{what} as the reader was told to read them, e.g. {_examples(bad)}"
         )
         if setting and share >= 0.8:
-            section = f"[tables.{name}]" if not fmt.is_default() or tc.columns else "[format]"
             fix = (
-                f"; this is a format, not bad rows: add under {section} in salesmeasure.toml:\n    "
-                + "\n    ".join(lines)
+                f"; this is a format, not bad rows: add under [tables.{name}] in salesmeasure.toml "
+                f"(or under [format] for every table):\n    " + "\n    ".join(lines)
             )
         else:
             fix = (
