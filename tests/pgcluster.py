@@ -252,8 +252,12 @@ class PgSample:
     def url(self, **kw) -> str:
         return self.cluster.url(self.dbname, **kw)
 
-    def connect(self):
-        return self.cluster.connect(self.dbname)
+    def connect(self, *, owner: bool = True):
+        """A superuser connection to the database, acting as the tables' owner by default."""
+        conn = self.cluster.connect(self.dbname)
+        if owner:
+            conn.execute(f'SET ROLE "{READER}"')
+        return conn
 
 
 def copy_csv(conn, table: str, path: Path, columns: list[str] | None = None) -> None:
@@ -296,8 +300,8 @@ def _cast(col: str, typ: str) -> str:
 
 
 # ------------------------------------------------------------------ pytest fixtures
-@pytest.fixture(scope="session")
-def pg_cluster():
+@pytest.fixture(scope="session", name="pg_cluster")
+def pg_cluster_fixture():
     """A running throwaway PostgreSQL cluster (skips only when no server is installed)."""
     bindir = find_bindir()
     if bindir is None:
@@ -312,8 +316,8 @@ def pg_cluster():
         cluster.stop()
 
 
-@pytest.fixture(scope="session")
-def pg_sample(pg_cluster, sample_dir) -> PgSample:
+@pytest.fixture(scope="session", name="pg_sample")
+def pg_sample_fixture(pg_cluster, sample_dir) -> PgSample:
     """The sample data in database ``sales``: typed ``public`` and text ``staging`` tables."""
     return load_sample(pg_cluster, "sales", sample_dir)
 

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -129,7 +130,7 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
     cols = {}
     for name, col in zip(table.column_names, table.columns, strict=True):
         t = col.type
-        if isinstance(t, pa.ExtensionType) or isinstance(t, pa.BaseExtensionType):
+        if isinstance(t, pa.BaseExtensionType):
             storage = pa.chunked_array([c.storage for c in col.chunks], type=t.storage_type)
             if getattr(t, "type_name", "") == "numeric" or pa.types.is_string(t.storage_type):
                 try:
@@ -164,12 +165,24 @@ class _HashSink:
 
 
 def hash_arrow(h, table: pa.Table) -> None:
-    """Feed ``table`` (schema and every record batch, as Arrow IPC) into hash ``h``."""
-    sink = _HashSink(h)
-    schema = pa.schema([f.remove_metadata() for f in table.schema])
-    with pa.ipc.new_stream(sink, schema) as writer:
-        for batch in table.to_batches():
-            writer.write_batch(pa.record_batch(batch.columns, schema=schema))
+    """Feed ``table``'s values into hash ``h`` (deterministically).
+
+    Column by column: name, type, which rows are null, then the non-null values as Arrow
+    IPC. Null slots are left out because drivers leave whatever bytes were there.
+    """
+    h.update(f"{table.num_rows}\x00".encode())
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        t = col.type
+        if isinstance(t, pa.BaseExtensionType):
+            col = pa.chunked_array([c.storage for c in col.chunks], type=t.storage_type)
+        h.update(f"{name}\x00{t}\x00".encode())
+        if col.null_count:
+            h.update(np.packbits(col.is_null().to_numpy()).tobytes())
+            col = col.drop_null()
+        one = pa.table({name: col})
+        with pa.ipc.new_stream(_HashSink(h), one.schema) as writer:
+            for batch in one.to_batches():
+                writer.write_batch(batch)
 
 
 # ------------------------------------------------------------------ the source
