@@ -14,8 +14,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from salesmeasure import format as fmt_
+from salesmeasure.i18n import N_, _
 from salesmeasure.plots.theme import PALETTE, get_ax
 from salesmeasure.stats import MIN_N
+from salesmeasure.survey.build import Complaints, Regions, Trend
+from salesmeasure.survey.scores import TOO_FEW
 
 __all__ = [
     "item_label",
@@ -27,38 +31,54 @@ __all__ = [
     "plot_retention_by_nps",
 ]
 
-_TOO_FEW = "too few responses"
-
 _ITEM_LABELS = {
-    "q_product_quality": "Product quality",
-    "q_service_level": "Service level",
-    "q_after_sales": "After-sales support",
-    "nps": "NPS",
-    "csat": "CSAT",
-    "ces": "Customer effort (CES)",
+    "q_product_quality": N_("Product quality"),
+    "q_service_level": N_("Service level"),
+    "q_after_sales": N_("After-sales support"),
+    "nps": N_("NPS"),
+    "csat": N_("CSAT"),
+    "ces": N_("Customer effort (CES)"),
 }
 
 _METRIC_AXIS = {
-    "nps": ("NPS (points, -100 to 100)", 1.0, "{:+.0f}"),
-    "csat": ("CSAT (% answering 4 or 5)", 100.0, "{:.0f}%"),
-    "ces": ("CES (mean, 1-7, 7 = very easy)", 1.0, "{:.2f}"),
+    "nps": (N_("NPS (points, -100 to 100)"), 1.0, "{:+.0f}"),
+    "csat": (N_("CSAT (% answering 4 or 5)"), 100.0, "{:.0f}%"),
+    "ces": (N_("CES (mean, 1-7, 7 = very easy)"), 1.0, "{:.2f}"),
+}
+
+#: Titles of the key-driver chart by the outcome the drivers explain.
+_DRIVER_TITLES = {
+    "nps": N_("What drives loyalty (NPS), and how we perform"),
+    "csat": N_("What drives satisfaction, and how we perform"),
 }
 
 _GROUP_COLOURS = {"promoter": "#1b7837", "passive": "#9e9e9e", "detractor": "#b2182b"}
+_GROUP_NAMES = {
+    "promoter": N_("Promoters"),
+    "passive": N_("Passives"),
+    "detractor": N_("Detractors"),
+}
+
+
+def _too_few() -> str:
+    return _(TOO_FEW)
 
 
 def item_label(name: str) -> str:
     """Reader-facing name of a survey column."""
-    return _ITEM_LABELS.get(name, str(name).replace("_", " ").capitalize())
+    if name in _ITEM_LABELS:
+        return _(_ITEM_LABELS[name])
+    return str(name).replace("_", " ").capitalize()
 
 
 def _metric_axis(metric: str) -> tuple[str, float, str]:
-    return _METRIC_AXIS.get(metric, (f"{item_label(metric)} (mean, 1-5)", 1.0, "{:.2f}"))
+    if metric in _METRIC_AXIS:
+        label, scale, f = _METRIC_AXIS[metric]
+        return _(label), scale, f
+    return _("{item} (mean, 1-5)").format(item=item_label(metric)), 1.0, "{:.2f}"
 
 
-def plot_likert(
-    dist: pd.DataFrame, *, ax=None, min_n: int = MIN_N, title: str = "How customers rate each area"
-):
+def plot_likert(dist: pd.DataFrame, *, ax=None, min_n: int = MIN_N, title: str | None = None):
     """Diverging stacked bars of Likert answers, centred on the neutral level.
 
     Parameters
@@ -82,7 +102,7 @@ def plot_likert(
     mid = len(levels) // 2
     colours = sns.color_palette("RdBu", len(levels))
     colours[mid] = (0.78, 0.78, 0.78)
-    labels = {1: "very poor", 2: "poor", 3: "neutral", 4: "good", 5: "very good"}
+    labels = {1: _("very poor"), 2: _("poor"), 3: _("neutral"), 4: _("good"), 5: _("very good")}
     rows = dist.iloc[::-1]
     y = np.arange(len(rows))
     small = (rows["n"] < min_n).to_numpy()
@@ -113,25 +133,25 @@ def plot_likert(
                 )
         left = left + w
     for yi in np.flatnonzero(small):
-        ax.text(0, yi, _TOO_FEW, ha="center", va="center", fontsize=9, color="dimgrey",
+        ax.text(0, yi, _too_few(), ha="center", va="center", fontsize=9, color="dimgrey",
                 style="italic")  # fmt: skip
     ax.axvline(0, color="black", linewidth=0.8)
-    names = [f"{item_label(i)}\n(n={int(n):,})" for i, n in zip(rows.index, rows["n"], strict=True)]
+    names = [
+        f"{item_label(i)}\n(n={fmt_.count(n)})" for i, n in zip(rows.index, rows["n"], strict=True)
+    ]
     ax.set_yticks(y, names)
     lim = max(60.0, float(np.nanmax(np.abs(np.c_[left, left - shares.sum(axis=1)]))) + 5)
     ax.set_xlim(-lim, lim)
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
-    ax.set_xlabel("Share of answers (%) -- negative to the left, positive to the right")
-    ax.set_ylabel("Survey item (answers)")
-    ax.set_title(title)
+    ax.set_xlabel(_("Share of answers (%) -- negative to the left, positive to the right"))
+    ax.set_ylabel(_("Survey item (answers)"))
+    ax.set_title(title or _("How customers rate each area"))
     ax.legend(ncol=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8)
     ax.grid(axis="y", visible=False)
     return ax
 
 
-def plot_importance_performance(
-    drivers, *, ax=None, title: str = "What drives satisfaction, and how we perform"
-):
+def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
     """Importance-performance quadrant of the key drivers.
 
     Parameters
@@ -144,8 +164,19 @@ def plot_importance_performance(
     ----------
     Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. Journal of
     Marketing 41(1), 77-79.
+
+    The title names what the drivers explain: loyalty for NPS, satisfaction for CSAT.
     """
     table = getattr(drivers, "table", drivers)
+    outcome = getattr(drivers, "outcome", None)
+    if title is None:
+        title = (
+            _(_DRIVER_TITLES[outcome])
+            if outcome in _DRIVER_TITLES
+            else _("What drives {outcome}, and how we perform").format(
+                outcome=item_label(outcome) if outcome else _("the outcome")
+            )
+        )
     r2 = float(getattr(getattr(drivers, "r_squared", None), "value", table["weight"].sum()))
     ax = get_ax(ax, figsize=(8, 5.5))
     k = len(table)
@@ -179,27 +210,27 @@ def plot_importance_performance(
     ax.set_xlim(0, xmax)
     ax.set_ylim(ylo, yhi)
     corners = [
-        (0.98, 0.98, "right", "top", "Keep up the good work"),
-        (0.98, 0.02, "right", "bottom", "Concentrate here"),
-        (0.02, 0.98, "left", "top", "Possible overkill"),
-        (0.02, 0.02, "left", "bottom", "Low priority"),
+        (0.98, 0.98, "right", "top", _("Keep up the good work")),
+        (0.98, 0.02, "right", "bottom", _("Concentrate here")),
+        (0.02, 0.98, "left", "top", _("Possible overkill")),
+        (0.02, 0.02, "left", "bottom", _("Low priority")),
     ]
     for cx, cy, ha, va, text in corners:
         ax.text(cx, cy, text, transform=ax.transAxes, ha=ha, va=va, fontsize=9, color="dimgrey",
                 style="italic")  # fmt: skip
-    ax.set_xlabel("Importance: share of explained variance (%, relative weight)")
-    ax.set_ylabel("Performance: mean score (1-5)")
+    ax.set_xlabel(_("Importance: share of explained variance (%, relative weight)"))
+    ax.set_ylabel(_("Performance: mean score (1-5)"))
     ax.set_title(title)
     return ax
 
 
 def plot_estimates(
-    table: pd.DataFrame,
+    table,
     *,
-    metric: str,
+    metric: str = "nps",
     ax=None,
     reference: float | None = None,
-    reference_label: str = "overall",
+    reference_label: str | None = None,
     significant: pd.Series | None = None,
     title: str | None = None,
 ):
@@ -213,7 +244,18 @@ def plot_estimates(
     reference : a value to draw as a vertical line (e.g. the company figure).
     significant : optional boolean Series by group; significant groups are drawn filled
         and marked with an asterisk, the rest hollow.
+
+    ``table`` may be a :class:`salesmeasure.survey.build.Regions`: NPS by region against
+    all regions, significant regions marked.
     """
+    if isinstance(table, Regions):
+        regions = table
+        comp = regions.comparison
+        significant = comp[comp["metric"] == "nps"].set_index("group")["significant"]
+        table, metric, reference = regions.nps, "nps", regions.reference
+        reference_label = reference_label or _("all regions")
+        title = title or _("NPS by region")
+    reference_label = reference_label or _("overall")
     label, scale, fmt = _metric_axis(metric)
     ax = get_ax(ax, figsize=(8, 0.9 + 0.55 * len(table)))
     rows = table.iloc[::-1]
@@ -254,30 +296,40 @@ def plot_estimates(
     else:
         left = 0.0
         ax.set_xlim(0, 1)
-    for yi, (_, r) in zip(ys, rows.iterrows(), strict=True):
+    for yi, (_g, r) in zip(ys, rows.iterrows(), strict=True):
         if bool(r["suppressed"]):
-            ax.text(left, yi, f"  {_TOO_FEW} (n={int(r['n'])})", va="center", fontsize=9,
+            ax.text(left, yi, f"  {_too_few()} (n={fmt_.count(r['n'])})", va="center", fontsize=9,
                     color="dimgrey", style="italic")  # fmt: skip
     if reference is not None and math.isfinite(reference):
         ax.axvline(reference * scale, color="grey", linestyle="--", linewidth=0.9,
                    label=f"{reference_label}: {fmt.format(reference * scale)}")  # fmt: skip
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_yticks(ys, [f"{g}\n(n={int(n):,})" for g, n in zip(rows.index, rows["n"], strict=True)])
-    note = "\nfilled * = differs significantly from the rest (Holm-adjusted)"
+    ax.set_yticks(
+        ys, [f"{g}\n(n={fmt_.count(n)})" for g, n in zip(rows.index, rows["n"], strict=True)]
+    )
+    note = "\n" + _("filled * = differs significantly from the rest (Holm-adjusted)")
     ax.set_xlabel(label + (note if significant is not None else ""))
-    ax.set_ylabel(f"{str(table.index.name or 'group').capitalize()} (responses)")
-    ax.set_title(title or f"{item_label(metric)} by {table.index.name or 'group'}")
+    group = str(table.index.name or _("group"))
+    ax.set_ylabel(_("{group} (responses)").format(group=group.capitalize()))
+    ax.set_title(title or _("{measure} by {group}").format(measure=item_label(metric), group=group))
     ax.grid(axis="y", visible=False)
     return ax
 
 
 def plot_trend(
-    table: pd.DataFrame, *, metric: str, ax=None, highlight: str | None = None,
+    table, *, metric: str = "nps", ax=None, highlight: str | None = None,
     title: str | None = None,
 ):  # fmt: skip
     """A metric over periods with its interval band (output of
-    :func:`salesmeasure.survey.by_period`). Suppressed periods are left as gaps and
-    labelled; ``highlight`` marks the report period."""
+    :func:`salesmeasure.survey.by_period`, or a :class:`salesmeasure.survey.build.Trend`).
+    Suppressed periods are left as gaps and labelled; ``highlight`` marks the report
+    period."""
+    if isinstance(table, Trend):
+        trend = table
+        table, metric, highlight = trend.table, trend.metric, trend.highlight
+        title = title or _("{measure} over the last {years} years").format(
+            measure=item_label(metric), years=trend.years
+        )
     label, scale, fmt = _metric_axis(metric)
     ax = get_ax(ax, figsize=(9, 4))
     x = np.arange(len(table))
@@ -286,7 +338,7 @@ def plot_trend(
     lo = np.where(sup, np.nan, table["ci_low"].to_numpy(float) * scale)
     hi = np.where(sup, np.nan, table["ci_high"].to_numpy(float) * scale)
     ax.fill_between(
-        x, lo, hi, color=PALETTE[0], alpha=0.2, linewidth=0, label="confidence interval"
+        x, lo, hi, color=PALETTE[0], alpha=0.2, linewidth=0, label=_("confidence interval")
     )
     ax.plot(x, v, marker="o", color=PALETTE[0], label=item_label(metric))
     # error bars as well, so a period between two suppressed ones still shows its interval
@@ -298,29 +350,32 @@ def plot_trend(
         ax.set_ylim(*rng)
         base = rng[0]
     for xi in np.flatnonzero(sup):
-        ax.annotate(_TOO_FEW, (xi, base), rotation=90, fontsize=8, color="dimgrey", ha="center",
+        ax.annotate(_too_few(), (xi, base), rotation=90, fontsize=8, color="dimgrey", ha="center",
                     va="bottom")  # fmt: skip
     if highlight is not None and highlight in list(table.index):
         i = list(table.index).index(highlight)
-        ax.axvspan(i - 0.4, i + 0.4, color=PALETTE[1], alpha=0.12, label="report period")
+        ax.axvspan(i - 0.4, i + 0.4, color=PALETTE[1], alpha=0.12, label=_("report period"))
         if not sup[i]:
             ax.annotate(fmt.format(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
                         ha="center", fontsize=9)  # fmt: skip
     ax.margins(y=0.12)
     ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0,
                   ha="right" if len(x) > 8 else "center")  # fmt: skip
-    ax.set_xlabel("Period")
+    ax.set_xlabel(_("Period"))
     ax.set_ylabel(label)
-    ax.set_title(title or f"{item_label(metric)} over time")
+    ax.set_title(title or _("{measure} over time").format(measure=item_label(metric)))
     ax.legend(loc="best", fontsize=8)
     return ax
 
 
-def plot_complaints(table: pd.DataFrame, *, ax=None, title: str = "Complaints by category"):
+def plot_complaints(table, *, ax=None, title: str | None = None):
     """Complaints per 100 active customers by category, with exact Poisson intervals and
     the median days to resolve written beside each bar (output of
     :func:`salesmeasure.survey.complaint_metrics`; the ``All`` row is left out). Rows
-    flagged ``suppressed`` get no resolution figures."""
+    flagged ``suppressed`` get no resolution figures. ``table`` may be a
+    :class:`salesmeasure.survey.build.Complaints`."""
+    if isinstance(table, Complaints):
+        table = table.table
     t = table.drop(index="All", errors="ignore").sort_values("per_100_active")
     ax = get_ax(ax, figsize=(8, 0.9 + 0.55 * max(len(t), 1)))
     y = np.arange(len(t))
@@ -333,21 +388,27 @@ def plot_complaints(table: pd.DataFrame, *, ax=None, title: str = "Complaints by
         zip(t["rate_ci_high"], t["median_days_to_resolve"], t["share_resolved"], sup, strict=True)
     ):
         med_txt = (
-            f"median {med:.0f} days to resolve" if math.isfinite(med) else "median not reached"
+            _("median {days} days to resolve").format(days=fmt_.number(med))
+            if math.isfinite(med)
+            else _("median not reached")
         )
-        res_txt = f"{100 * res:.0f}% resolved" if math.isfinite(res) else ""
-        text = "too few to time resolution" if small else f"{med_txt}; {res_txt}"
+        res_txt = (
+            _("{share} resolved").format(share=fmt_.pct(res, decimals=0))
+            if math.isfinite(res)
+            else ""
+        )
+        text = _("too few to time resolution") if small else f"{med_txt}; {res_txt}"
         ax.annotate(text, (hi, yi), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=8)  # fmt: skip
     ax.set_yticks(
-        y, [f"{g}\n(n={int(n):,})" for g, n in zip(t.index, t["complaints"], strict=True)]
+        y, [f"{g}\n(n={fmt_.count(n)})" for g, n in zip(t.index, t["complaints"], strict=True)]
     )
     highs = t["rate_ci_high"].to_numpy(float)
     right = float(np.nanmax(highs)) if np.isfinite(highs).any() else 0.0
     ax.set_xlim(0, right * 1.9 if right > 0 else 1)
-    ax.set_xlabel("Complaints per 100 active customers")
-    ax.set_ylabel(f"Complaint {t.index.name or 'group'} (complaints)")
-    ax.set_title(title)
+    ax.set_xlabel(_("Complaints per 100 active customers"))
+    ax.set_ylabel(_("Complaint {group} (complaints)").format(group=t.index.name or _("group")))
+    ax.set_title(title or _("Complaints by category"))
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -362,25 +423,28 @@ def plot_retention_by_nps(result, *, ax=None, title: str | None = None):
     x = np.arange(len(table))
     for xi, (g, r) in enumerate(table.iterrows()):
         if bool(r["suppressed"]):
-            ax.text(xi, 2, f"{_TOO_FEW}\n(n={int(r['customers'])})", ha="center", va="bottom",
+            ax.text(xi, 2, f"{_too_few()}\n(n={fmt_.count(r['customers'])})", ha="center", va="bottom",
                     fontsize=8, color="dimgrey", rotation=90)  # fmt: skip
             continue
         v, lo, hi = 100 * r["rate"], 100 * r["ci_low"], 100 * r["ci_high"]
         ax.bar(xi, v, color=_GROUP_COLOURS.get(str(g), PALETTE[0]), width=0.6)
         ax.errorbar(xi, v, yerr=[[v - lo], [hi - v]], fmt="none", ecolor="black", capsize=4)
-        ax.annotate(f"{v:.0f}%", (xi, hi), xytext=(0, 4), textcoords="offset points",
+        ax.annotate(fmt_.pct(v / 100, decimals=0), (xi, hi), xytext=(0, 4), textcoords="offset points",
                     ha="center", fontsize=9)  # fmt: skip
     ax.set_xticks(
         x,
         [
-            f"{str(g).capitalize()}s\n(n={int(n):,})"
+            f"{_(_GROUP_NAMES.get(str(g), str(g)))}\n(n={fmt_.count(n)})"
             for g, n in zip(table.index, table["customers"], strict=True)
         ],
     )
     ax.set_ylim(0, 100)
-    ax.set_xlabel("NPS group at the customer's survey")
-    span = f"within {window} days" if window else "afterwards"
-    ax.set_ylabel(f"Ordered again {span} (%)")
-    ax.set_title(title or "Do promoters come back more often?")
+    ax.set_xlabel(_("NPS group at the customer's survey"))
+    ax.set_ylabel(
+        _("Ordered again within {days} days (%)").format(days=window)
+        if window
+        else _("Ordered again afterwards (%)")
+    )
+    ax.set_title(title or _("Do promoters come back more often?"))
     ax.grid(axis="x", visible=False)
     return ax
