@@ -647,3 +647,72 @@ def test_sample_data_prob_alive_separates_planted_dropouts_in_the_holdout(sample
     assert (p > 0.8).sum() > 500 and (p < 0.2).sum() > 500
     assert bought[p > 0.8].mean() > 0.6
     assert bought[p < 0.2].mean() < 0.05
+
+
+# ------------------------------------------------------------ the one CLV pipeline
+def test_value_base_equals_the_steps_it_replaces_on_the_sample(sample):
+    """value_base = holdout choice (as notebook 03 did inline) + the chosen model refitted
+    on the whole history + Gamma-Gamma + customer_value: an independent re-run of the steps
+    gives the same values."""
+    from salesmeasure.clv import compare_holdout, fit_purchase_models, value_base
+
+    ds = sample.slice(period="2026Q3", region="all")
+    end = ds.period.end
+    v = value_base(ds.orders, end, months=6, discount_rate=0.02, margin=0.5)
+    ch = calibration_holdout(ds.orders, calibration_end=end - pd.Timedelta(weeks=26),
+                             observation_end=end, freq="W")  # fmt: skip
+    cands, _ = fit_purchase_models(ch["frequency_cal"], ch["recency_cal"], ch["T_cal"])
+    best = compare_holdout(cands, ch).best
+    s = rfm_summary(ds.orders, observation_end=end, freq="W")
+    final, _ = fit_purchase_models(s["frequency"], s["recency"], s["T"])
+    gg = GammaGamma().fit(s["frequency"], s["monetary_value"])
+    by_hand = clv(final[best], gg, s, months=6, discount_rate=0.02, margin=0.5)
+    assert (v.model, v.choice) == (best, "holdout")
+    pd.testing.assert_frame_equal(v.values, by_hand)
+    assert v.total_clv == pytest.approx(by_hand["clv"].sum())
+
+
+def test_value_base_thin_data_raises_a_sentence_not_a_traceback(sample):
+    from salesmeasure.clv import MIN_CUSTOMERS, value_base
+    from salesmeasure.errors import InsufficientData, Missing, attempt
+
+    o = sample.orders
+    few = o[o["customer_id"].isin(o["customer_id"].unique()[:10])]
+    for orders, end in ((few, "2026-09-30"), (o.iloc[:0], "2026-09-30"), (o, "2019-03-31")):
+        with pytest.raises(InsufficientData, match=f"at least {MIN_CUSTOMERS} customers"):
+            value_base(orders, end)
+        assert isinstance(attempt(value_base, orders, end), Missing)
+
+
+def test_build_on_thin_data_keeps_every_section_or_a_reason(sample):
+    """Issue 11: a small region, a header-only orders table and an old period give a report
+    whose sections either compute or hold a Missing with words."""
+    from dataclasses import replace
+
+    from salesmeasure import clv as facade
+    from salesmeasure.errors import Missing
+    from salesmeasure.periods import Period
+
+    class Ctx:
+        def __init__(self, view, period, region="all"):
+            self.view, self.period, self.region, self.data = view, period, region, view
+
+    p = Period.parse("2026Q3")
+    full = sample.slice(period="2026Q3", region="all")
+    ids = full.customers["customer_id"].iloc[:40]
+    small = replace(
+        full,
+        customers=full.customers[full.customers["customer_id"].isin(ids)],
+        orders=full.orders[full.orders["customer_id"].isin(ids)],
+    )
+    empty = replace(full, orders=full.orders.iloc[:0])
+    old = sample.slice(period="2019Q1", region="all")
+    for view, period in ((small, p), (empty, p), (old, Period.parse("2019Q1"))):
+        r = facade.build(Ctx(view, period))
+        assert isinstance(r.value, Missing) and "customers" in r.value.reason
+        for name in ("cohorts", "retention", "survival", "holdout", "worth", "at_risk", "risk"):
+            sec = getattr(r, name)
+            assert not isinstance(sec, Missing) or sec.reason.endswith("."), name
+    r = facade.build(Ctx(empty, p))
+    assert isinstance(r.survival, Missing) and isinstance(r.cohorts, Missing)
+    assert "no orders up to" in r.cohorts.reason
