@@ -88,7 +88,8 @@ def failing_notebook(d: Path, name: str = "b_broken") -> Path:
         "## Works",
         "x = len(orders)",
         "## Breaks here",
-        'raise ValueError("\\x1b[31mno targets\\x1b[0m for " + region)',
+        "from salesmeasure.errors import InsufficientData\n"
+        'raise InsufficientData("\\x1b[31mNo targets\\x1b[0m for " + region + ".")',
         "## Never reached",
         "y = 2",
     )
@@ -208,6 +209,19 @@ def test_atomic_write_keeps_old_file_when_the_write_fails(tmp_path, monkeypatch)
         atomic_write(target, "new half-written")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left
+
+
+def test_failure_reason_is_the_library_sentence_or_says_the_program_failed():
+    from salesmeasure.render.execute import UNEXPECTED, failure
+
+    thin = failure("InsufficientData", "North has no rep of its own.\nmore")
+    assert (thin.message, thin.detail) == (
+        "North has no rep of its own.",
+        "InsufficientData: North has no rep of its own.",
+    )
+    bug = failure("KeyError", "'clv'")
+    assert bug.message == UNEXPECTED and bug.detail == "KeyError: 'clv'"
+    assert "Error" not in bug.describe()  # no exception class name for the manager
 
 
 def test_strip_ansi_removes_ipython_colour_codes():
@@ -431,7 +445,7 @@ def test_batch_writes_every_good_report_and_isolates_the_failing_one(pack):
     err = failed[0].error
     # cell 6 of the notebook (parameters, load, 2 headings, x =, heading, raise)
     assert err.cell == 7 and err.section == "Breaks here"
-    assert err.message == f"ValueError: no targets for {failed[0].region}"  # ANSI stripped
+    assert err.message == f"No targets for {failed[0].region}."  # the sentence, ANSI stripped
     text = summary.describe()
     assert "FAILED north/b_broken: cell 7, section 'Breaks here'" in text
 
@@ -454,7 +468,7 @@ def test_batch_index_shows_status_links_headline_and_error_without_traceback(pac
     n = len(sample.slice(period="2026Q3", region="North").in_period("orders"))
     assert 'href="north/a_orders.html"' in page and 'href="all/a_orders.html"' in page
     assert f"<dd>{n:,}</dd>" in page  # the headline the notebook left
-    assert "cell 7, section &#39;Breaks here&#39;: ValueError: no targets for North" in page
+    assert "cell 7, section &#39;Breaks here&#39;: No targets for North." in page
     assert "Traceback" not in page and "\x1b[" not in page
     assert "2026Q3" in (out / "index.html").read_text()
 
@@ -556,7 +570,7 @@ def test_cell_timeout_and_hung_report_fail_alone(tmp_path, sample_dir):
     status = {r.notebook: r for r in s.records}
     assert status["a_quick"].status == "ok"
     assert status["c_slow"].status == "failed"
-    assert "cell ran longer than 3 s" in status["c_slow"].error.message
+    assert "a step ran longer than 3 s" in status["c_slow"].error.message
     assert status["c_slow"].error.cell == 3
 
 
@@ -582,7 +596,7 @@ def test_worker_killed_after_report_timeout_and_batch_goes_on(tmp_path, sample_d
             reports, jobs=1, isolate=True, execution_timeout=None, report_timeout=20
         )
     )
-    assert not results["c_hang"].ok and "report timeout" in results["c_hang"].error.message
+    assert not results["c_hang"].ok and "--report-timeout" in results["c_hang"].error.message
     assert results["a_quick"].ok  # ran on the replacement worker
 
 
@@ -721,9 +735,7 @@ def test_cli_render_exits_1_with_a_summary_when_a_report_fails(tmp_path):
     )
     assert r.returncode == 1, r.stderr
     assert "1 rendered, 0 unchanged (cached), 1 failed" in r.stdout
-    assert (
-        "FAILED north/b_broken: cell 7, section 'Breaks here': ValueError: no targets" in r.stdout
-    )
+    assert "FAILED north/b_broken: cell 7, section 'Breaks here': No targets for North." in r.stdout
     assert "Traceback" not in r.stdout + r.stderr
     html = (out / "2026Q3" / "north" / "c_params.html").read_text()
     assert "label is &#x27;007&#x27;" in html or "label is '007'" in html  # not the int 7
@@ -818,3 +830,36 @@ def test_without_chromium_default_formats_render_html_and_say_how_to_get_pdf(tmp
     assert "PDF skipped" in r.stdout and "apt-get install -y chromium" in r.stdout
     assert (tmp_path / "out" / "2026Q3" / "north" / "a_quick.html").exists()
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+# ---------------------------------------------------------------------------- batch edges
+
+
+def test_out_that_is_a_file_or_unwritable_is_one_parameter_error(tmp_path):
+    from salesmeasure.errors import ParameterError
+    from salesmeasure.render.guard import check_out_dir
+
+    a_file = tmp_path / "reports.txt"
+    a_file.write_text("x")
+    with pytest.raises(ParameterError, match=r"--out .*reports.txt is a file"):
+        check_out_dir(a_file)
+    with pytest.raises(ParameterError, match=r"is inside .*reports.txt, which is a file"):
+        check_out_dir(a_file / "sub")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    target = locked if os.geteuid() != 0 else Path("/proc/salesmeasure-test")  # root: EPERM
+    with pytest.raises(ParameterError, match="cannot write the reports there"):
+        check_out_dir(target)
+    assert check_out_dir(tmp_path / "new" / "deep").is_dir()
+
+
+def test_index_keeps_the_headline_kpis_of_regions_rendered_by_earlier_runs(tmp_path):
+    from salesmeasure.render.guard import merge_scorecards
+
+    south = {"South": {"Revenue": "392.9k ●", "NPS": 32.6}}
+    assert merge_scorecards(tmp_path, south) == south
+    merged = merge_scorecards(tmp_path, {"North": {"Revenue": "623.5k ●"}})
+    assert merged == {**south, "North": {"Revenue": "623.5k ●"}}
+    # a run whose headline failed for South keeps the stored one; a new one replaces it
+    assert merge_scorecards(tmp_path, {"South": {}})["South"] == south["South"]
+    assert merge_scorecards(tmp_path, {"South": {"NPS": 30.0}})["South"] == {"NPS": 30.0}

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -129,6 +129,39 @@ def _first_line(text: str, limit: int = 400) -> str:
     return msg[:limit]
 
 
+def _error_names() -> set[str]:
+    """Names of the library's own exceptions, whose messages are written for managers."""
+    from salesmeasure import errors
+
+    names, todo = set(), [errors.SalesmeasureError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+#: The reason a report gives when a cell failed on an error the library did not expect.
+UNEXPECTED = (
+    "the report stopped on an unexpected error in the program; "
+    "the notebook beside the report shows where (please pass it on to the maintainers)"
+)
+
+
+def failure(ename: str, evalue: str) -> ReportFailure:
+    """A failed cell's exception as a reason in words (``message``) and as it was
+    raised (``detail``, e.g. ``KeyError: 'clv'``, for the log and the maintainers).
+
+    The library's own errors (data, parameters, insufficient data) carry a sentence for
+    the manager, which becomes the message; any other exception is a bug in the program.
+    """
+    first = _first_line(evalue)
+    detail = f"{ename}: {first}".rstrip(": ")
+    if ename in _error_names() and first:
+        return ReportFailure(message=first, detail=detail)
+    return ReportFailure(message=UNEXPECTED, detail=detail)
+
+
 def _running_cell(nb) -> int | None:
     """The cell that was running when execution stopped: the last one that started."""
     started = [
@@ -182,8 +215,8 @@ def execute_report(
         cell = exc.cell_index
         nb = _without_banner(nbformat.read(out, as_version=4)) if out.exists() else None
         user_cell = _user_cell_index(nb, cell)
-        error = ReportFailure(
-            message=f"{exc.ename}: {_first_line(exc.evalue)}".rstrip(": "),
+        error = replace(
+            failure(exc.ename, exc.evalue),
             cell=None if user_cell is None else user_cell + 1,
             section=_section_of(nb, cell) if nb is not None else "",
         )
@@ -191,11 +224,16 @@ def execute_report(
         nb = _without_banner(nbformat.read(out, as_version=4)) if out.exists() else None
         cell = _running_cell(nb) if nb is not None else None
         user_cell = _user_cell_index(nb, cell)
-        msg = _first_line(str(exc)) or type(exc).__name__
+        detail = f"{type(exc).__name__}: {_first_line(str(exc))}".rstrip(": ")
         if type(exc).__name__ == "CellTimeoutError":
-            msg = f"cell ran longer than {execution_timeout:g} s (--cell-timeout)"
+            msg = f"a step ran longer than {execution_timeout:g} s (--cell-timeout)"
+        elif type(exc).__name__ == "DeadKernelError":
+            msg = "the notebook's Python process died (out of memory?)"
+        else:
+            msg = f"the notebook could not be run: {_first_line(str(exc)) or detail}"
         error = ReportFailure(
-            message=f"{type(exc).__name__}: {msg}",
+            message=msg,
+            detail=detail,
             cell=None if user_cell is None else user_cell + 1,
             section=_section_of(nb, cell) if nb is not None else "",
         )
@@ -393,7 +431,10 @@ class KernelRunner:
                 report.id,
                 False,
                 None,
-                ReportFailure(f"kernel could not start: {_first_line(str(exc))}"),
+                ReportFailure(
+                    "the notebook's Python process could not be started",
+                    detail=_first_line(str(exc)),
+                ),
                 time.time(),
                 0.0,
             )
@@ -416,8 +457,14 @@ class KernelRunner:
 def _worker_main(
     conn, kernel_name, isolate, start_timeout, execution_timeout, jupyter_path, log_path=None
 ):
-    """Worker process: receive reports, execute them, send back ExecResults."""
+    """Worker process: receive reports, execute them, send back ExecResults.
+
+    Ctrl-C is ignored here: the parent decides, and kills the worker and its kernel.
+    """
     import logging
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     os.environ["JUPYTER_PATH"] = jupyter_path
     if log_path:  # kernels inherit fd 1/2: their chatter goes to the log, not the progress bar
@@ -449,7 +496,9 @@ def _worker_main(
                     report.id,
                     False,
                     None,
-                    ReportFailure(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                    ReportFailure(
+                        UNEXPECTED, detail=f"{type(exc).__name__}: {_first_line(str(exc))}"
+                    ),
                     time.time(),
                     0.0,
                 )
@@ -519,6 +568,7 @@ def run_local(
     )
     pending = list(reversed(reports))
     workers = [_Worker(ctx, args) for _ in range(max(1, min(jobs, len(reports))))]
+    aborted = True  # until the loop ends normally: Ctrl-C, or the caller stopped early
     try:
         while pending or any(w.report is not None for w in workers):
             for w in workers:
@@ -539,16 +589,21 @@ def run_local(
                         result = _failed(
                             w.report,
                             w.since,
-                            "the worker process died "
+                            "the process running the report died "
                             f"(exit code {w.proc.exitcode}); out of memory?",
                         )
                 elif time.time() - w.since > report_timeout:
                     result = _failed(
-                        w.report, w.since, f"killed after {report_timeout:g} s (report timeout)"
+                        w.report,
+                        w.since,
+                        f"the report ran longer than {report_timeout:g} s and was stopped "
+                        "(--report-timeout)",
                     )
                 elif not w.proc.is_alive():
                     result = _failed(
-                        w.report, w.since, f"the worker process died (exit code {w.proc.exitcode})"
+                        w.report,
+                        w.since,
+                        f"the process running the report died (exit code {w.proc.exitcode})",
                     )
                 if result is None:
                     continue
@@ -557,7 +612,12 @@ def run_local(
                     w.kill()
                     workers[i] = _Worker(ctx, args)
                 yield report, result
+        aborted = False
     finally:
+        if aborted:  # stop now: no waiting for reports still running
+            for w in workers:
+                w.kill()
+            workers = []
         for w in workers:
             try:
                 w.conn.send(None)
@@ -574,9 +634,7 @@ def _failed(report, since: float, message: str) -> ExecResult:
         report.id,
         False,
         None,
-        ReportFailure(
-            f"TimeoutError: {message}" if "timeout" in message else f"WorkerError: {message}"
-        ),
+        ReportFailure(message),
         since,
         time.time() - since,
     )
@@ -643,7 +701,10 @@ def run_dask(
                             r.id,
                             False,
                             None,
-                            ReportFailure(f"{type(exc).__name__}: {_first_line(str(exc))}"),
+                            ReportFailure(
+                                "the report could not be run on the cluster",
+                                detail=f"{type(exc).__name__}: {_first_line(str(exc))}",
+                            ),
                             time.time(),
                             0.0,
                         ),
@@ -653,7 +714,12 @@ def run_dask(
                 fut.cancel()
                 yield (
                     r,
-                    _failed(r, time.time(), f"killed after {report_timeout:g} s (report timeout)"),
+                    _failed(
+                        r,
+                        time.time(),
+                        f"the report ran longer than {report_timeout:g} s and was stopped "
+                        "(--report-timeout)",
+                    ),
                 )
     finally:
         if own:

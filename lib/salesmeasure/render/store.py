@@ -47,6 +47,9 @@ class ReportFailure:
     message: str  #: e.g. ``"ValueError: unknown region 'Nord'"``
     cell: int | None = None  #: 1-based index of the failing cell in the notebook
     section: str = ""  #: the heading of the section the cell is in, if any
+    #: the exception as raised (``"KeyError: 'clv'"``), for the log and the maintainers;
+    #: ``message`` is the reason in words that the index shows
+    detail: str = ""
 
     def describe(self) -> str:
         where = []
