@@ -5,6 +5,7 @@ in synthetic data."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -854,3 +855,146 @@ def test_describe_reliability_applies_nunnallys_070_bar_to_value_and_interval():
     assert "below the customary 0.70" in poor and "one by one" in poor
     wide = survey.describe_reliability(Estimate(0.03, -0.70, 0.48, 35, "feldt"))
     assert survey.TOO_FEW in wide and "too wide to read" in wide and "0.03" not in wide
+
+
+# --------------------------------------------------------------------------- one definition
+
+
+def test_latest_nps_group_matches_hand_worked_last_answers():
+    s = pd.DataFrame(
+        {
+            "response_id": ["a", "b", "c", "d", "e"],
+            "customer_id": ["C1", "C1", "C2", "C2", "C3"],
+            "survey_date": pd.to_datetime(
+                ["2026-01-01", "2026-03-01", "2026-01-05", "2026-05-01", "2026-06-01"]
+            ),
+            "nps": [10.0, 3.0, 8.0, np.nan, 9.0],
+        }
+    )
+    g = survey.latest_nps_group(s, "2026-04-01")  # C3 answered after end: left out
+    assert g.to_dict() == {"C1": "detractor", "C2": "passive"}
+    assert g.index.name == "customer_id" and list(g.cat.categories) == list(survey.NPS_GROUPS)
+    assert survey.latest_nps_group(s).to_dict() == {
+        "C1": "detractor",
+        "C2": "passive",
+        "C3": "promoter",
+    }
+
+
+def test_retention_by_nps_groups_are_latest_nps_group_at_the_window_cutoff(sample):
+    """retention_by_nps puts each customer in latest_nps_group(end = as_of - window)."""
+    end = pd.Timestamp("2026-09-30")
+    res = survey.retention_by_nps(sample.surveys, sample.orders, as_of=end)
+    groups = survey.latest_nps_group(sample.surveys, end - pd.Timedelta(days=180))
+    counts = groups.value_counts()
+    for g in survey.NPS_GROUPS:
+        assert res.table.loc[g, "customers"] == counts[g]
+    assert res.window_days == survey.RETENTION_WINDOW_DAYS == 180
+
+
+# --------------------------------------------------------------------------- suppression
+
+
+def test_five_responses_suppress_the_estimate_its_change_and_its_sentence():
+    """Issue 11: with 5 responses NPS/CSAT/CES show too few responses, and so do their
+    changes; no change figure or significance appears anywhere."""
+    now = _report_frame(n=5, seed=40)
+    before = _report_frame(n=300, seed=41)
+    head = survey.headline(now)
+    change = survey.compare_periods(now, before, labels=("2026Q3", "2026Q2"))
+    table = survey.headline_table(head, change)
+    assert (table["This period"] == survey.TOO_FEW).all()
+    assert (table["Change"] == survey.TOO_FEW).all()
+    assert (table["Significant?"] == "not tested").all()
+    text = survey.describe_headline(head, change, period="2026Q3", previous="2026Q2")
+    assert text.startswith("Too few responses in 2026Q3")
+    assert not re.search(r"[+-]\d|points|rose|fell|significant", text)
+
+
+def test_a_measure_too_wide_to_read_has_no_change_either():
+    """n above MIN_N but an interval too wide: the change is not shown or claimed."""
+    now = _report_frame(n=300, seed=42)
+    before = _report_frame(n=300, seed=43, shift=1.5)
+    head = survey.headline(now)
+    head.loc["nps", "suppressed"] = True  # as when the NPS interval is too wide to read
+    change = survey.compare_periods(now, before)
+    assert not change.loc["nps", "suppressed"] and change.loc["nps", "significant"]
+    table = survey.headline_table(head, change)
+    assert table.loc["NPS", "Change"] == survey.TOO_FEW
+    text = survey.describe_headline(head, change, period="Q", previous="P")
+    assert "NPS fell" not in text and "NPS rose" not in text
+    assert "NPS: not compared" in text
+
+
+def test_groups_hide_significance_of_a_suppressed_group():
+    frames = [_report_frame(seed=50 + i, shift=s).assign(region=r) for i, (r, s) in
+              enumerate([("A", 0.0), ("B", 0.0), ("C", 1.2)])]  # fmt: skip
+    df = pd.concat(frames, ignore_index=True)
+    comp = survey.compare_many(df, ["nps"], "region")
+    groups = survey.by_group(df, "nps", "region")
+    assert comp.set_index("group").loc["C", "significant"]
+    groups.loc["C", "suppressed"] = True  # as when C's interval is too wide to read
+    text = survey.describe_groups(groups, comp, "nps")
+    assert "C NPS higher" not in text and "C: too few responses" in text
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _ctx(ds, period: str, region: str):
+    from types import SimpleNamespace
+
+    from salesmeasure.periods import Period
+
+    p = Period.parse(period)
+    return SimpleNamespace(
+        data=ds, view=ds.slice(p, region), period=p, region=region, title_suffix="test"
+    )
+
+
+def test_build_on_the_sample_computes_every_section(sample):
+    from salesmeasure.errors import Missing
+
+    r = survey.build(_ctx(sample, "2026Q3", "all"))
+    for name in ("headline", "trend", "ratings", "reliability", "drivers", "regions",
+                 "complaints", "retention", "responses"):  # fmt: skip
+        assert not isinstance(getattr(r, name), Missing), name
+    assert isinstance(r.headline.change, survey.Comparison)
+    # the figure the executive summary shows: same call, same numbers
+    ref = survey.retention_by_nps(
+        sample.surveys, sample.orders[sample.orders["order_date"] <= "2026-09-30"],
+        as_of=pd.Timestamp("2026-09-30"),
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(r.retention.table, ref.table)
+
+
+def test_build_on_thin_data_leaves_missing_sections_with_their_reason(sample):
+    """A region without survey answers in the period, too few for drivers, no complaints
+    and no previous period: each thin section says why, the rest computes."""
+    from dataclasses import replace
+
+    from salesmeasure.errors import Missing
+
+    s = sample.surveys
+    q3 = (s["survey_date"] >= "2026-07-01") & (s["survey_date"] <= "2026-09-30")
+    no_north = replace(sample, surveys=s[~(q3 & (s["region"] == "North"))])
+    r = survey.build(_ctx(no_north, "2026Q3", "North"))
+    assert isinstance(r.headline, Missing) and "No survey answers in North" in r.headline.reason
+    assert isinstance(r.drivers, Missing) and "Key drivers: too few responses" in r.drivers.reason
+    assert isinstance(r.regions, Missing) and "covers one region" in r.regions.reason
+    assert not isinstance(r.trend, Missing) and not isinstance(r.retention, Missing)
+
+    few = replace(sample, surveys=s[~q3 | (s["region"] != "North") | (s.index % 20 == 0)])
+    r = survey.build(_ctx(few, "2026Q3", "North"))
+    assert r.n_responses < 30 and isinstance(r.drivers, Missing)
+    assert "Too few responses" in survey.describe_headline(r.headline)
+
+    c = sample.complaints
+    r = survey.build(_ctx(replace(sample, complaints=c.iloc[0:0]), "2026Q3", "all"))
+    assert "No complaints were opened" in survey.describe_complaints(r.complaints)
+
+    # the first quarter of data: no previous period at all
+    r = survey.build(_ctx(sample, "2023Q1", "all"))
+    assert r.n_previous == 0
+    assert "Too few responses to compare with 2022Q4" in survey.describe_headline(r.headline)
+    assert "Too few responses to compare" in survey.describe_headline(r.headline)
