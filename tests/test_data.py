@@ -400,3 +400,161 @@ def test_sample_slice_period_totals_add_up_over_regions(sample):
     o = sample.orders
     direct = o.loc[o["order_date"].between("2026-07-01", "2026-09-30"), "amount"].sum()
     assert total == pytest.approx(direct)
+
+
+# ------------------------------------------- bad data is caught at the door (issue 11)
+from typer.testing import CliRunner  # noqa: E402
+
+from salesmeasure.cli import app  # noqa: E402
+from salesmeasure.data.quality import amount_bound, robust_as_of  # noqa: E402
+
+
+@pytest.fixture()
+def sample_copy(tmp_path, sample_dir):
+    d = tmp_path / "data"
+    d.mkdir()
+    for name in TABLES:
+        shutil.copy(sample_dir / f"{name}.csv", d / f"{name}.csv")
+    return d
+
+
+def rewrite(d, table, fn):
+    """Apply ``fn`` to a table read as text and write it back."""
+    p = d / f"{table}.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False)
+    fn(df).to_csv(p, index=False)
+
+
+def cli(*args):
+    r = CliRunner().invoke(app, [str(a) for a in args])
+    assert "Traceback" not in r.stdout + r.stderr
+    return r
+
+
+def test_an_order_in_2030_is_quarantined_and_latest_stays_on_the_real_data(sample_copy, sample):
+    def add(o):
+        row = o.iloc[[100]].assign(order_id="FUTURE1", order_date="2030-11-02")
+        return pd.concat([o, row], ignore_index=True)
+
+    rewrite(sample_copy, "orders", add)
+    ds = load(sample_copy, today="2026-12-02")
+    assert ds.as_of == sample.as_of == pd.Timestamp("2026-11-15")
+    rej = ds.rejected.set_index("value")
+    assert rej.loc["2030-11-02", "reason"] == "date after today"
+    assert "FUTURE1" not in set(ds.orders["order_id"])
+    # a run in 2031: the row is no longer after today, but far after the data's as-of date
+    later = load(sample_copy, today="2031-06-30")
+    assert later.as_of == pd.Timestamp("2026-11-15")
+    assert later.rejected.set_index("value").loc["2030-11-02", "reason"] == (
+        "date after the data's as-of date"
+    )
+    r = cli("validate", sample_copy, "--rejected", sample_copy / "rej.csv")
+    assert r.exit_code == 1 and "date after today" in r.stdout
+
+
+def test_robust_as_of_against_hand_worked_dates():
+    daily = pd.Series(pd.date_range("2026-01-01", "2026-11-15").repeat(5))
+    stray = pd.Series(pd.to_datetime(["2030-11-02", "2029-01-01"]))
+    assert robust_as_of(pd.concat([daily, stray])) == pd.Timestamp("2026-11-15")
+    # the thin last days of real data are kept: 1 row a day after 99% of the rows
+    tail = pd.Series(pd.date_range("2026-11-16", "2026-11-20"))
+    assert robust_as_of(pd.concat([daily, tail])) == pd.Timestamp("2026-11-20")
+    assert robust_as_of(pd.Series([], dtype="datetime64[ns]")) is None
+
+
+def test_an_order_of_1e12_is_quarantined_with_the_bound(sample_copy, sample):
+    def huge(o):
+        o.loc[200, "amount"] = "1000000000000"
+        return o
+
+    rewrite(sample_copy, "orders", huge)
+    ds = load(sample_copy)
+    rej = ds.rejected[ds.rejected["column"] == "amount"]
+    big = rej[rej["value"] == "1000000000000"]
+    assert len(big) == 1 and big["reason"].iloc[0].startswith("amount far above the data's range")
+    assert ds.orders["amount"].max() == sample.orders["amount"].max() < 20_000
+    # the bound: ten robust (log-MAD) standard deviations, far above every real order
+    bound = amount_bound(sample.orders["amount"])
+    assert 50 * sample.orders["amount"].max() < bound < 1e7
+
+
+def test_max_order_amount_in_the_config_replaces_the_automatic_bound(tiny):
+    (tiny / "salesmeasure.toml").write_text("max_order_amount = 500\n")
+    ds = load(tiny)
+    assert ds.rejected["reason"].tolist() == ["amount above max_order_amount (500)"]
+    assert ds.rejected["value"].tolist() == ["1000"]
+
+
+def _thousands(o):
+    o["amount"] = [f"{float(v):,.2f}" if v.lstrip("-").replace(".", "", 1).isdigit() else v
+                   for v in o["amount"]]  # fmt: skip
+    return o
+
+
+def test_thousands_separators_stop_with_exit_2_naming_file_column_values_and_setting(
+    sample_copy, sample
+):
+    rewrite(sample_copy, "orders", _thousands)
+    r = cli("validate", sample_copy)
+    assert r.exit_code == 2
+    err = r.stderr.strip()
+    assert err.startswith("error: ") and "orders.csv: column 'amount'" in err
+    assert "'1,710.00'" in err and 'thousands = ","' in err
+    assert 'thousands = ","' in r.stdout  # the suggested salesmeasure.toml
+    (sample_copy / "salesmeasure.toml").write_text(r.stdout)  # saving it reads the data
+    ds = load(sample_copy)
+    assert ds.orders["amount"].sum() == pytest.approx(sample.orders["amount"].sum())
+    assert len(ds.orders) == len(sample.orders)
+
+
+def test_render_stops_with_exit_2_on_a_format_problem(sample_copy, tmp_path):
+    rewrite(sample_copy, "orders", _thousands)
+    r = cli("render", "--data", sample_copy, "--out", tmp_path / "out", "--formats", "html",
+            "--period", "2026Q3", "--no-progress")  # fmt: skip
+    assert r.exit_code == 2 and "column 'amount'" in r.stderr and 'thousands = ","' in r.stderr
+
+
+def test_day_first_dates_stop_with_exit_2_and_name_the_date_format(sample_copy, sample):
+    def dmy(df):
+        df["survey_date"] = pd.to_datetime(df["survey_date"]).dt.strftime("%d/%m/%Y")
+        return df
+
+    rewrite(sample_copy, "surveys", dmy)
+    r = cli("validate", sample_copy)
+    assert r.exit_code == 2
+    assert "surveys.csv: column 'survey_date'" in r.stderr
+    assert "9,345 of 9,345 values" in r.stderr and 'date_format = "%d/%m/%Y"' in r.stderr
+    (sample_copy / "salesmeasure.toml").write_text(r.stdout)
+    assert len(load(sample_copy).surveys) == len(sample.surveys)
+
+
+def test_a_few_bad_values_stay_bad_rows_not_a_format_problem(sample_copy):
+    def two(o):
+        o.loc[[3, 4], "amount"] = ["1,234.00", "twelve"]
+        return o
+
+    rewrite(sample_copy, "orders", two)
+    ds = load(sample_copy)  # 1 value in thousands format is a typo, not the export's format
+    assert {"1,234.00", "twelve"} <= set(ds.rejected["value"])
+
+
+def test_header_only_orders_table_is_exit_2(sample_copy):
+    (sample_copy / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,quantity,product_line,rep_id\n"
+    )
+    r = cli("validate", sample_copy)
+    assert r.exit_code == 2
+    assert "orders.csv: the orders table has a header but no rows" in r.stderr
+
+
+def test_a_table_whose_rows_are_all_rejected_is_exit_2(sample_copy):
+    def unknown(c):
+        c["rep_id"] = "R99"  # no such rep: every customer is rejected
+        return c
+
+    rewrite(sample_copy, "customers", unknown)
+    r = cli("validate", sample_copy)
+    assert r.exit_code == 2
+    assert "customers.csv: all 4,000 rows of customers were rejected (4,000 unknown rep)" in (
+        r.stderr
+    )

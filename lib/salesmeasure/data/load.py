@@ -209,6 +209,13 @@ def load(
     def keep(name):
         return t[name][~qk[name].bad_rows()]
 
+    def stop_if_all_rejected(*names):
+        for name in names:
+            n = len(raws[name])
+            if n and qk[name].bad_rows().all():
+                raise _empty_error(origins[name], name, n, qk[name])
+
+    stop_if_all_rejected("reps")
     reps_ok = keep("reps")["rep_id"]
     c = t["customers"]
     qk["customers"].add(
@@ -216,6 +223,7 @@ def load(
         "rep_id",
         "unknown rep",
     )
+    stop_if_all_rejected("customers")
     customers = keep("customers")
 
     for name, date_col, early_reason in [
@@ -256,10 +264,7 @@ def load(
         "unreadable period",
     )
 
-    for name in TABLE_NAMES:
-        n = len(raws[name])
-        if n and qk[name].bad_rows().all():
-            raise _empty_error(origins[name], name, n, qk[name])
+    stop_if_all_rejected(*TABLE_NAMES)
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
