@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import execute as _execute
+from . import index as _index
 from .export import export_html, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
 from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
@@ -202,35 +203,9 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
     return out
 
 
-#: Scorecard rows shown under each region on the index, when ``salesmeasure.kpi`` exists.
-INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
-
-
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
-    """Headline numbers per region from ``salesmeasure.kpi.scorecard``, when that exists.
-
-    Uses the scorecard without the CLV fits (fast); any problem leaves the row empty.
-    """
-    try:
-        from salesmeasure import kpi  # optional module
-    except ImportError:
-        return {}
-    if not hasattr(kpi, "scorecard") or not hasattr(kpi, "format_scorecard"):
-        return {}
-    out = {}
-    for region in regions:
-        try:
-            card = kpi.scorecard(ds, period, region, with_clv=False)
-            card = card.loc[[k for k in INDEX_KPIS if k in card.index]]
-            text = kpi.format_scorecard(card)
-            value_col = text.columns[1]
-            out[region] = {
-                str(row["KPI"]): f"{str(row[value_col]).split(' (')[0]} {str(row['Status'])[:1]}"
-                for _, row in text.iterrows()
-            }
-        except Exception:  # the index must not fail because of a headline
-            out[region] = {}
-    return out
+    """Headline KPIs per region for the index (:func:`.index.scorecards`)."""
+    return _index.scorecards(ds, period, regions)
 
 
 def _now() -> str:

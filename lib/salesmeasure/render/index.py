@@ -14,11 +14,21 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from salesmeasure import kpi
+from salesmeasure.errors import SalesmeasureError
+
 from .export import template_dir
 from .planner import ALL
 from .store import ReportRecord, atomic_write, read_record
 
-__all__ = ["format_value", "write_period_index", "write_root_index", "load_records"]
+__all__ = [
+    "INDEX_KPIS",
+    "format_value",
+    "load_records",
+    "scorecards",
+    "write_period_index",
+    "write_root_index",
+]
 
 _STATUS_TEXT = {
     "ok": "ready",
@@ -58,9 +68,40 @@ def format_value(v) -> str:
         if math.isnan(v):
             return "n/a"
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
-    if isinstance(v, dict) and "value" in v:  # e.g. Estimate.as_dict()
-        return format_value(v["value"])
     return str(v)
+
+
+#: The scorecard KPIs shown under each region on the index.
+INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
+
+
+def scorecards(ds, period: str, regions: list[str]) -> dict:
+    """Headline KPIs per region for the index, read from each region's
+    :class:`~salesmeasure.kpi.scorecard.Scorecard` numbers (without the CLV fits) and
+    formatted exactly as the executive summary shows them, with the status symbol.
+
+    A region whose data cannot give a scorecard (thin data) gets an empty row.
+    """
+    out = {}
+    for region in regions:
+        try:
+            card = kpi.scorecard(ds, period, region, with_clv=False)
+        except SalesmeasureError:  # thin data: no headline for this region
+            out[region] = {}
+            continue
+        labels = kpi.kpi_labels(card)
+        out[region] = {
+            labels[k]: f"{kpi.kpi_value(card, k)} {_symbol(card, k)}"
+            for k in INDEX_KPIS
+            if k in card
+        }
+    return out
+
+
+def _symbol(card, k: str) -> str:
+    from salesmeasure.format import STATUS_SYMBOLS
+
+    return STATUS_SYMBOLS.get(card.loc[k, "status"], STATUS_SYMBOLS["n/a"])
 
 
 def load_records(period_dir: Path) -> list[ReportRecord]:
