@@ -36,6 +36,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -45,6 +46,8 @@ from typing import Any
 from salesmeasure.errors import DataError
 
 CONFIG_NAME = "salesmeasure.toml"
+#: Environment variable naming the configuration file (like ``--config``).
+CONFIG_ENV = "SALESMEASURE_CONFIG"
 
 #: The six tables and their columns, in order (the data model; kinds live in data.schemas).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -384,10 +387,11 @@ def read(path: str | Path) -> Config:
 def find(spec: str | Path | None, explicit: str | Path | None = None) -> Config:
     """The configuration for the data source ``spec``.
 
-    ``explicit`` (``--config``) when given; else ``salesmeasure.toml`` in the data folder,
+    ``explicit`` (``--config``) when given, else ``$SALESMEASURE_CONFIG`` when set; else ``salesmeasure.toml`` in the data folder,
     or beside a workbook or file; else the defaults (a database URL has no folder, so
     its mapping needs ``--config``).
     """
+    explicit = explicit if explicit is not None else os.environ.get(CONFIG_ENV)
     if explicit is not None and str(explicit) != "":
         return read(explicit)
     if spec is None or "://" in str(spec):
