@@ -221,3 +221,99 @@ def test_scorecard_takes_a_fiscal_calendar(sample):
     p = Period.parse("2026Q3")
     card = kpi.scorecard(sample, p, "all", with_clv=False)
     assert card.attrs["previous"] == "2026Q2" and card.attrs["last_year"] == "2025Q3"
+
+
+# ------------------------------------------------- one definition per figure
+@pytest.mark.parametrize("region", ["all", "North"])
+def test_shared_headline_figures_equal_the_detail_reports(region):
+    """Issue 11: every figure the executive summary shares with a detailed report (NPS,
+    repeat purchase by NPS group, retention, CLV and value at risk) is the same number,
+    computed by each report's own build on the same period and region."""
+    from salesmeasure import report
+    from salesmeasure.clv.analysis import build as clv_report
+    from salesmeasure.survey.build import build as survey_report
+
+    ctx = report.prepare(period="2026Q3", region=region)
+    r = kpi.build(ctx)
+    card, ch = r.scorecard, r.chain
+    srv, val = survey_report(ctx), clv_report(ctx)
+    head = srv.headline.head
+    for m in ("nps", "csat"):
+        assert card.loc[m, "value"] == pytest.approx(head.loc[m, "value"], rel=1e-12)
+        assert card.loc[m, "ci_low"] == pytest.approx(head.loc[m, "ci_low"], rel=1e-12)
+    for g in ("promoter", "passive", "detractor"):
+        assert ch.by_nps.loc[g, "retention"] == pytest.approx(srv.retention.table.loc[g, "rate"])
+    assert ch.retention_gap.value == pytest.approx(srv.retention.difference.value)
+    total = val.retention.total
+    q3 = total[total["period"].astype(str) == "2026Q3"].iloc[0]
+    assert card.loc["retention_rate", "value"] == pytest.approx(q3["retention_rate"])
+    assert card.loc["avg_clv", "value"] == pytest.approx(val.value.values["clv"].mean())
+    assert ch.at_risk["value_at_risk"] == pytest.approx(val.value.total_value_at_risk)
+    assert ch.at_risk["total_clv"] == pytest.approx(val.value.total_clv)
+    assert r.clv_months == val.months and r.discount_rate == val.discount_rate
+
+
+# ------------------------------------------------------ suppressed, thin data
+def _with(ds, **tables):
+    import dataclasses
+
+    return dataclasses.replace(ds, **tables)
+
+
+def _ctx(ds, period, region):
+    from pathlib import Path
+
+    from salesmeasure.report import ReportContext
+
+    p = Period.parse(period)
+    return ReportContext(ds, ds.slice(p, region), p, region, Path("."))
+
+
+def test_a_kpi_shown_as_too_few_responses_has_no_change_and_no_sentence(sample):
+    s = sample.surveys
+    q3 = (s["survey_date"] >= "2026-07-01") & (s["survey_date"] <= "2026-09-30")
+    keep = s[~q3 | s.index.isin(s[q3].index[:5])]
+    ds = _with(sample, surveys=keep)
+    card = kpi.scorecard(ds, "2026Q3", "all", with_clv=False)
+    for m in ("nps", "csat"):
+        r = card.loc[m]
+        assert r["suppressed"] and r["n"] == 5 and r["status"] == "n/a"
+        assert math.isnan(r["change_prev"]) and math.isnan(r["change_ly"])
+        assert r["significant_prev"] is pd.NA and r["significant_ly"] is pd.NA
+    table = kpi.format_scorecard(card).set_index("KPI")
+    for label in ("NPS", "CSAT (top-2-box)"):
+        assert table.loc[label].iloc[0] == "too few responses"
+        assert (table.loc[label].iloc[1:3] == "n/a").all()  # no change beside it
+    text = " ".join(f["text"] for f in kpi.findings(card))
+    assert "NPS" not in text and "CSAT" not in text
+
+
+def test_a_small_region_renders_every_section_or_says_why(sample):
+    """A new region of 10 customers: no KeyError, no nan; thin sections say why."""
+    ids = sample.customers["customer_id"].iloc[:10]
+    cust = sample.customers.copy()
+    cust.loc[cust["customer_id"].isin(ids), "region"] = "../../evil"
+    tables = {"customers": cust}
+    for name in ("orders", "surveys", "complaints"):
+        t = getattr(sample, name).copy()
+        if "region" in t:
+            t.loc[t["customer_id"].isin(ids), "region"] = "../../evil"
+        tables[name] = t
+    ds = _with(sample, **tables)
+    r = kpi.build(_ctx(ds, "2026Q3", "../../evil"))
+    assert r.scorecard and not r.regions
+    shown = [kpi.describe_scorecard(r.scorecard), kpi.describe_summary_findings(r)]
+    shown += kpi.format_scorecard(r.scorecard).to_numpy().ravel().tolist()
+    shown.append(kpi.describe_at_risk(r.chain) if r.chain else r.chain.reason)
+    assert not any("nan" in str(x).lower().split() or "nan%" in str(x) for x in shown)
+    everything = kpi.build(_ctx(ds, "2026Q3", "all"))
+    ranking = kpi.describe_regions(everything.regions)
+    assert "nan" not in ranking
+
+
+def test_an_old_period_without_data_says_why(sample):
+    r = kpi.build(_ctx(sample, "2019Q1", "all"))
+    for section in (r.scorecard, r.chain):
+        assert section or section.reason  # a result, or a sentence
+    if r.scorecard:
+        assert "nan" not in kpi.describe_scorecard(r.scorecard)
