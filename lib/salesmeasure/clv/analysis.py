@@ -32,11 +32,7 @@ from salesmeasure.retention import (
     retention_rate,
     survival_curves,
 )
-
-try:  # the survey package's module once it lands
-    from salesmeasure.survey.scores import latest_nps_group
-except ImportError:  # pragma: no cover - survey is still one module
-    from salesmeasure.survey import latest_nps_group
+from salesmeasure.survey.scores import latest_nps_group
 
 __all__ = [
     "LAPSE_DAYS",
