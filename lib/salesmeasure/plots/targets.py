@@ -18,7 +18,8 @@ from salesmeasure.i18n import N_, _
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
 from salesmeasure.targets.build import AttainmentSection, ForecastSection, ProposalSection
 from salesmeasure.targets.pvm import PVMSection
-from salesmeasure.targets.text import _pvm_labels, scope_label
+from salesmeasure.targets.text.pvm import _pvm_labels
+from salesmeasure.targets.text.sections import scope_label
 from salesmeasure.targets.tracking import PacingView
 
 __all__ = [

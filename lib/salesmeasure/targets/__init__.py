@@ -22,6 +22,7 @@ This package's ``__init__`` re-exports all of it for notebooks and callers; anal
 code imports the submodule it needs.
 """
 
+from salesmeasure.targets.allocation import equal_probability, equal_probability_targets
 from salesmeasure.targets.backtest import Backtest, backtest, backtest_forecast
 from salesmeasure.targets.build import (
     AttainmentSection,
@@ -56,6 +57,7 @@ from salesmeasure.targets.setting import (
 from salesmeasure.targets.text import (
     attainment_table,
     backtest_table,
+    describe_allocation,
     describe_attainment,
     describe_backtest,
     describe_current_pacing,
@@ -64,6 +66,7 @@ from salesmeasure.targets.text import (
     describe_pacing,
     describe_proposals,
     describe_pvm,
+    describe_recorded,
     describe_report,
     headline_table,
     options_table,
@@ -71,6 +74,7 @@ from salesmeasure.targets.text import (
     proposals_table,
     pvm_for_period,
     pvm_table,
+    recorded_table,
     scope_label,
 )
 from salesmeasure.targets.tracking import (
@@ -151,6 +155,11 @@ __all__ = [
     "current_period_pacing",
     "describe_current_pacing",
     "scope_label",
+    "describe_allocation",
+    "describe_recorded",
+    "recorded_table",
+    "equal_probability",
+    "equal_probability_targets",
     "BENCHMARK_ATTAINING",
     "FAST_MODELS",
     "_dof_sigma",

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesmeasure import format as fmt
-from salesmeasure.errors import InsufficientData, Missing, attempt
+from salesmeasure.errors import InsufficientData, Missing, ParameterError, attempt
 from salesmeasure.i18n import _
+from salesmeasure.targets.allocation import equal_probability_targets, recorded_vs_proposed
 from salesmeasure.targets.backtest import Backtest, backtest_forecast
 from salesmeasure.targets.forecast import Forecast, baseline_forecast
 from salesmeasure.targets.inputs import (
@@ -80,6 +81,12 @@ class ProposalSection:
     total: float
     p_band: tuple[float, float] = P_BAND
     no_reps: tuple[str, ...] = ()
+    method: str = "share"
+    p_total: float = float("nan")
+    p_star: float = float("nan")
+    p_star_reps: dict | None = None
+    spread: float = float("nan")
+    recorded: pd.DataFrame | Missing | None = None
 
     @property
     def reps(self) -> pd.DataFrame:
@@ -142,6 +149,47 @@ def _backtest(section: ForecastSection) -> Backtest:
         origins=6,
         models=section.forecast.refit_models,
         repetitions=300,
+    )
+
+
+def _proposals_equal(section: ForecastSection, view, everything, next_period):
+    end = section.history_end.end_time.normalize()
+    prop = section.proposal
+    eq = equal_probability_targets(
+        view.orders,
+        view.customers,
+        view.reps,
+        total=prop.target,
+        total_samples=section.next.total_samples,
+        history_end=end,
+        months=list(section.next.index),
+    )
+    smart = smart_check(
+        eq.rows,
+        company_total=prop.target,
+        period_start=next_period.start,
+        period_end=next_period.end,
+        p_band=P_BAND,
+    )
+    recorded = attempt(
+        recorded_vs_proposed,
+        period_targets(everything.targets, next_period),
+        eq.rows,
+        eq.sims,
+        p_band=P_BAND,
+    )
+    return ProposalSection(
+        smart,
+        next_period.label,
+        prop.target,
+        P_BAND,
+        eq.no_reps,
+        "equal",
+        prop.p_attain,
+        eq.p_star,
+        eq.p_star_reps,
+        eq.spread,
+        recorded,
     )
 
 
@@ -246,6 +294,7 @@ def build(
     attainability: float = 0.6,
     uplift: float = 0.0,
     history_weight: float = 0.7,
+    method: str = "equal",
 ) -> TargetReport:
     """Compute every section of the target report for a prepared report context.
 
@@ -258,8 +307,12 @@ def build(
     uplift : float
         Stretch on top of the attainable target (0.05 = +5%).
     history_weight : float
-        Share of the split to regions and reps by past revenue; the rest by customers in
-        book.
+        With ``method="share"``: share of the split to regions and reps by past revenue;
+        the rest by customers in book.
+    method : "equal" or "share"
+        ``"equal"`` (default): every region's, and within a region every rep's, target is
+        met with one common probability (:mod:`~salesmeasure.targets.allocation`);
+        ``"share"``: the blend of revenue share and customers in book.
 
     Returns
     -------
@@ -289,7 +342,12 @@ def build(
         region,
     )
     backtest = attempt(_backtest, forecast)
-    proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
+    if method == "equal":
+        proposals = attempt(_proposals_equal, forecast, ctx.view, everything, next_period)
+    elif method == "share":
+        proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
+    else:
+        raise ParameterError(f"parameter 'method' must be 'equal' or 'share', got {method!r}")
     fallback = (next_period.label, forecast.proposal.target) if forecast else None
     pacing = attempt(_pacing, everything, ctx, fallback, region)
     att_period = period if ctx.period_complete else period.previous()

@@ -25,7 +25,6 @@ from salesmeasure.targets.build import (
     no_pacing_sentence,
 )
 from salesmeasure.targets.forecast import Forecast
-from salesmeasure.targets.pvm import PVMBridge, PVMSection, pvm_section
 from salesmeasure.targets.setting import TargetProposal, attainability_curve
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
@@ -45,14 +44,11 @@ __all__ = [
     "describe_headline",
     "describe_pacing",
     "describe_proposals",
-    "describe_pvm",
     "describe_report",
     "headline_table",
     "options_table",
     "pacing_table",
     "proposals_table",
-    "pvm_for_period",
-    "pvm_table",
     "scope_label",
 ]
 
@@ -346,8 +342,9 @@ def describe_proposals(
 ) -> str:
     """Which proposed targets pass the SMART check and why the others do not."""
     no_reps: tuple[str, ...] = ()
+    method = "share"
     if isinstance(smart, ProposalSection):
-        period, p_band, no_reps = smart.period, smart.p_band, smart.no_reps
+        period, p_band, no_reps, method = smart.period, smart.p_band, smart.no_reps, smart.method
         smart = smart.smart
     reps = smart[smart["level"] == "rep"]
     n_regions = int(smart["level"].eq("region").sum())
@@ -375,10 +372,18 @@ def describe_proposals(
     easy = reps[reps["p_attain"] > p_band[1]]["owner"].tolist()
     hard = reps[reps["p_attain"] < p_band[0]]["owner"].tolist()
     if hard:
-        text += " " + _(
-            "Below a {p} chance of attaining on their own trend: {owners} -- their share of "
-            "the total outruns their recent momentum; review them before publishing."
-        ).format(p=pct0(p_band[0]), owners=", ".join(map(str, hard)))
+        sentence = (
+            _(
+                "Below a {p} chance of attaining on their own trend: {owners} -- their share "
+                "of the total outruns their recent momentum; review them before publishing."
+            )
+            if method == "share"
+            else _(
+                "Below a {p} chance of attaining on their own trend: {owners}; review them "
+                "before publishing."
+            )
+        )
+        text += " " + sentence.format(p=pct0(p_band[0]), owners=", ".join(map(str, hard)))
     if easy:
         text += " " + _("Above {p} (too easy): {owners}.").format(
             p=pct0(p_band[1]), owners=", ".join(map(str, easy))
@@ -560,102 +565,3 @@ def describe_attainment(
         hi=pct0(hi),
         verdict=verdict,
     )
-
-
-# ------------------------------------------------------------------------------ PVM
-
-
-def _pvm_labels(s: PVMSection) -> tuple[str, str]:
-    if not s.partial:
-        return fmt.period(s.base), fmt.period(s.current)
-    return (
-        _("{period} to {date}").format(
-            period=fmt.period(s.base), date=fmt.date(s.base_end, short=True)
-        ),
-        _("{period} to {date}").format(
-            period=fmt.period(s.current), date=fmt.date(s.end, short=True)
-        ),
-    )
-
-
-def pvm_for_period(orders: pd.DataFrame, period, *, as_of) -> tuple[PVMBridge, str, str]:
-    """Bridge of a period against the same period a year earlier (same elapsed days if
-    the period is in progress). Returns the bridge and the base and current labels."""
-    s = pvm_section(orders, period, as_of=as_of)
-    return (s.bridge, *_pvm_labels(s))
-
-
-def pvm_table(bridge: PVMBridge | PVMSection) -> pd.DataFrame:
-    """Reader-ready per-line bridge."""
-    if isinstance(bridge, PVMSection):
-        bridge = bridge.bridge
-    t = bridge.by_line
-    money = fmt.money
-    out = pd.DataFrame(
-        {
-            _("Base revenue"): t["base_revenue"].map(money),
-            _("Current revenue"): t["current_revenue"].map(money),
-            _("Units (base -> current)"): [
-                f"{fmt.count(a)} -> {fmt.count(b)}"
-                for a, b in zip(t["base_quantity"], t["current_quantity"], strict=True)
-            ],
-            _("Avg price (base -> current)"): [
-                f"{fmt.number(a, decimals=1)} -> {fmt.number(b, decimals=1)}"
-                if math.isfinite(a) and math.isfinite(b)
-                else fmt.missing()
-                for a, b in zip(t["base_price"], t["current_price"], strict=True)
-            ],
-            _("Volume"): t["volume"].map(money),
-            _("Mix"): t["mix"].map(money),
-            _("Price"): t["price"].map(money),
-            _("New/lost"): (t["new"] + t["lost"]).map(money),
-            _("Change"): t["change"].map(money),
-        }
-    )
-    out.index.name = _("Product line")
-    return out
-
-
-_EFFECTS = {
-    "volume": N_("volume"),
-    "mix": N_("mix"),
-    "price": N_("price"),
-    "new": N_("new"),
-    "lost": N_("lost"),
-}
-
-
-def describe_pvm(
-    bridge: PVMBridge | PVMSection, *, base: str | None = None, current: str | None = None
-) -> str:
-    """The bridge in words: which effect moved revenue most."""
-    if isinstance(bridge, PVMSection):
-        base, current = _pvm_labels(bridge)
-        bridge = bridge.bridge
-    money = fmt.money
-    e = bridge.effects
-    ch = bridge.change
-    parts = {k: e[k] for k in ("volume", "mix", "price", "new", "lost") if abs(e[k]) > 0}
-    biggest = max(parts, key=lambda k: abs(parts[k])) if parts else None
-    text = _(
-        "Revenue went from {base_revenue} in {base} to {current_revenue} in {current} "
-        "({change}, {change_pct}). Volume contributed {volume}, mix {mix} and price {price}"
-    ).format(
-        base_revenue=money(e["base"]),
-        base=base,
-        current_revenue=money(e["current"]),
-        current=current,
-        change=("+" if ch >= 0 else "") + money(ch),
-        change_pct=fmt.pct(ch / e["base"] if e["base"] else math.nan, decimals=1),
-        volume=money(e["volume"]),
-        mix=money(e["mix"]),
-        price=money(e["price"]),
-    )
-    if e["new"] or e["lost"]:
-        text += _(", new product lines {new} and lost lines {lost}").format(
-            new=money(e["new"]), lost=money(e["lost"])
-        )
-    text += _("; the effects add up exactly to the change.")
-    if biggest:
-        text += " " + _("The largest effect is {effect}.").format(effect=_(_EFFECTS[biggest]))
-    return text

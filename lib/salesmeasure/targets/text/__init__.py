@@ -1,0 +1,25 @@
+"""Target setting in words: every sentence and manager table of the target report.
+
+:mod:`.sections` words the report's sections, :mod:`.allocation` the equal-probability
+proposal (p*, the portfolio effect, recorded targets beside the proposal).
+"""
+
+from salesmeasure.targets.text.allocation import (
+    describe_allocation,
+    describe_recorded,
+    recorded_table,
+)
+from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
+from salesmeasure.targets.text.sections import *  # noqa: F403
+from salesmeasure.targets.text.sections import __all__ as _sections_all
+from salesmeasure.targets.text.sections import scope_label  # noqa: F401
+
+__all__ = [
+    *_sections_all,
+    "describe_allocation",
+    "describe_recorded",
+    "recorded_table",
+    "describe_pvm",
+    "pvm_for_period",
+    "pvm_table",
+]

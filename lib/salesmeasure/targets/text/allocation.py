@@ -1,0 +1,107 @@
+"""Words for the equal-probability proposal: p* beside the total's P(attain), and recorded
+targets beside the proposal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from salesmeasure import format as fmt
+from salesmeasure.errors import Missing
+from salesmeasure.i18n import N_, _, ngettext
+from salesmeasure.targets.build import ProposalSection
+
+
+def describe_allocation(s: ProposalSection) -> str:
+    """p* of the owners beside the total's own P(attain), and why they differ."""
+    if s.method != "equal" or not math.isfinite(s.p_star):
+        return ""
+    pct0 = lambda v: fmt.pct(v, decimals=0)  # noqa: E731
+    text = _(
+        "Every region's target is met with the same probability, p* = {p_star}, and the "
+        "regions' targets add up exactly to the total, whose own chance of being met is "
+        "{p_total}."
+    ).format(p_star=pct0(s.p_star), p_total=pct0(s.p_total))
+    if s.p_star_reps:
+        lo, hi = min(s.p_star_reps.values()), max(s.p_star_reps.values())
+        text += " " + _(
+            "Within each region the reps' targets share one probability too ({low} to {high} "
+            "across regions)."
+        ).format(low=pct0(lo), high=pct0(hi))
+    text += " " + _(
+        "The two differ because each owner's forecast is noisier than their sum: shortfalls "
+        "in one place are partly made up elsewhere, so the total is surer than any one part "
+        "(the portfolio effect)."
+    )
+    if math.isfinite(s.spread):
+        text += " " + _(
+            "The owners are simulated jointly with the correlation of their past revenue "
+            "changes; the sum of their draws has {ratio} of the spread of the total's own "
+            "forecast."
+        ).format(ratio=pct0(s.spread))
+    pooled = s.smart.loc[
+        s.smart.get("pooled", pd.Series(False, index=s.smart.index)).fillna(False).astype(bool),
+        "owner",
+    ].tolist()
+    if pooled:
+        text += " " + ngettext(
+            "{owners} has too little history of its own; its target comes from a typical "
+            "owner's forecast scaled by its customers in book.",
+            "{owners} have too little history of their own; their targets come from a typical "
+            "owner's forecast scaled by their customers in book.",
+            len(pooled),
+        ).format(owners=", ".join(map(str, pooled)))
+    return text
+
+
+_LEVELS = {"region": N_("Region"), "rep": N_("Rep")}
+
+
+def _recorded(s):
+    return s.recorded if isinstance(s, ProposalSection) else s
+
+
+def recorded_table(s) -> pd.DataFrame | None:
+    """Recorded target and proposal per owner, each with its P(attain), flagged when the
+    recorded one is outside the attainable band."""
+    rec = _recorded(s)
+    if rec is None or isinstance(rec, Missing):
+        return None
+    pct0 = lambda v: fmt.pct(v, decimals=0)  # noqa: E731
+    return pd.DataFrame(
+        {
+            _("Level"): rec["level"].map(lambda v: _(_LEVELS.get(v, v))),
+            _("Owner"): rec["owner"],
+            _("Recorded target"): rec["recorded"].map(fmt.money_full),
+            _("P(attain), recorded"): rec["p_recorded"].map(pct0),
+            _("Proposed target"): rec["proposed"].map(fmt.money_full),
+            _("P(attain), proposed"): rec["p_proposed"].map(pct0),
+            _("Recorded outside band"): rec["flag"].map(lambda v: _("FLAG") if v else ""),
+        }
+    ).reset_index(drop=True)
+
+
+def describe_recorded(s) -> str:
+    """How the recorded targets of the proposed period compare with the proposal."""
+    rec = _recorded(s)
+    if rec is None:
+        return ""
+    if isinstance(rec, Missing):
+        return rec.reason
+    reps = rec[rec["level"] == "rep"]
+    flagged = reps[reps["flag"]]["owner"].tolist()
+    band = s.p_band if isinstance(s, ProposalSection) else (0.5, 0.9)
+    text = _(
+        "Targets are already recorded for {period}. Set against the same forecasts, "
+        "{n_out} of {n} recorded rep targets have a chance of being met outside the "
+        "{lo}-{hi} band"
+    ).format(
+        period=s.period if isinstance(s, ProposalSection) else "",
+        n_out=len(flagged),
+        n=len(reps),
+        lo=fmt.pct(band[0], decimals=0),
+        hi=fmt.pct(band[1], decimals=0),
+    )
+    text += (": " + ", ".join(map(str, flagged)) + ".") if flagged else "."
+    return text
