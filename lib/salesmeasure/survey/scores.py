@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure.checks import require_columns
+from salesmeasure.data.schemas import SURVEY_SCALES
 from salesmeasure.i18n import N_
 from salesmeasure.stats import MIN_N, Estimate, mean_t, proportion, z_value
 
@@ -44,12 +45,7 @@ ITEMS: tuple[str, ...] = ("q_product_quality", "q_service_level", "q_after_sales
 
 #: Valid (min, max) of every score column; all are whole numbers. The data model's own
 #: ranges (the loader quarantines anything outside them), not a second copy.
-SCALES: dict[str, tuple[int, int]] = {
-    "nps": (0, 10),
-    "csat": (1, 5),
-    "ces": (1, 7),
-    **{item: (1, 5) for item in ITEMS},
-}
+SCALES: dict[str, tuple[int, int]] = SURVEY_SCALES
 
 #: An interval wider than this is "too wide to read" and the estimate is suppressed.
 #: NPS in points (at n = 30 a typical NPS interval is about 55 points wide), CSAT as a
