@@ -6,7 +6,12 @@ with CJK labels, and ``pdffonts`` (poppler) for the font a printed page embeds.
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +58,105 @@ def test_chinese_charts_put_a_cjk_font_first_and_english_keep_theirs():
         assert plt.rcParams["font.sans-serif"][0] == "Noto Sans CJK SC"
     set_theme()
     assert "Noto Sans CJK SC" not in plt.rcParams["font.sans-serif"]
+
+
+# ------------------------------------------------------------------ the rendered pack
+TINY = """from IPython.display import Markdown, display
+
+from salesmeasure import format as fmt
+from salesmeasure import report
+from salesmeasure.i18n import _
+from salesmeasure.plots.theme import get_ax
+
+ctx = report.prepare(period=period, region=region, data_path=data_path, lang=lang)
+display(Markdown(_("On track") + " " + fmt.money(2_150_000) + " " + fmt.period(ctx.period)))
+ax = get_ax()
+ax.bar(["产品质量", "服务水平", "售后支持"], [3.9, 4.1, 4.2])
+ax.set_title("客户满意度");
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_pack(tmp_path_factory):
+    """A one-cell report rendered by the real ``salesmeasure render --lang en,zh-CN``."""
+    import nbformat
+
+    from salesmeasure.render.pdf import find_chromium
+
+    root = tmp_path_factory.mktemp("tiny")
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        'period: str = "2026Q3"  # period\nregion: str = "all"  # region\n'
+        'data_path: str = ""  # data\nlang: str = "en"  # report language: en or zh-CN'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiny"), params, nbformat.v4.new_code_cell(TINY)]
+    (root / "nb").mkdir()
+    nbformat.write(nb, root / "nb" / "tiny.ipynb")
+    formats = "html,pdf" if find_chromium() else "html"
+    cmd = [
+        str(Path(sys.executable).parent / "salesmeasure"),
+        "render",
+        "--period=2026Q3",
+        "--regions=North",
+        f"--notebooks-dir={root / 'nb'}",
+        f"--out={root / 'out'}",
+        f"--formats={formats}",
+        "--lang=en,zh-CN",
+        "--jobs=1",
+        "--no-progress",
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root / "out", done
+
+
+@pytest.mark.slow
+def test_each_language_renders_to_its_own_tree(tiny_pack):
+    out, _done = tiny_pack
+    en = (out / "2026Q3" / "north" / "tiny.html").read_text(encoding="utf-8")
+    zh = (out / "zh-CN" / "2026Q3" / "north" / "tiny.html").read_text(encoding="utf-8")
+    assert "On track 2.15M 2026Q3" in en
+    assert "正常 215万 2026年第三季度" in zh
+    assert 'lang="zh-CN"' in zh and ">期间<" in zh and ">参数<" in zh
+    assert "Noto Sans CJK SC" in zh  # the font family with its fallbacks
+    en_key = json.loads((out / "2026Q3" / "north" / "tiny.json").read_text())["key"]
+    zh_key = json.loads((out / "zh-CN" / "2026Q3" / "north" / "tiny.json").read_text())["key"]
+    assert en_key != zh_key
+
+
+@pytest.mark.slow
+def test_indexes_are_translated_and_link_both_languages(tiny_pack):
+    out, _done = tiny_pack
+    en = (out / "2026Q3" / "index.html").read_text(encoding="utf-8")
+    zh = (out / "zh-CN" / "2026Q3" / "index.html").read_text(encoding="utf-8")
+    assert "Reports for 2026Q3" in en and 'href="../zh-CN/2026Q3/index.html">简体中文' in en
+    assert "2026年第三季度报告" in zh and 'href="../../2026Q3/index.html">English' in zh
+    assert ">区域<" in zh and "已就绪" in zh
+    root_zh = (out / "zh-CN" / "index.html").read_text(encoding="utf-8")
+    assert "销售与客户报告" in root_zh and 'href="../index.html">English' in root_zh
+    assert 'href="zh-CN/index.html">简体中文' in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_no_missing_glyph_in_the_render_log(tiny_pack):
+    out, done = tiny_pack
+    logs = [done.stderr, *(p.read_text() for p in out.rglob("render.log"))]
+    assert not [x for x in logs if "Glyph" in x and "missing" in x]
+
+
+@pytest.mark.slow
+def test_a_chinese_pdf_page_embeds_a_noto_cjk_font(tiny_pack):
+    out, _done = tiny_pack
+    pdf = out / "zh-CN" / "2026Q3" / "north" / "tiny.pdf"
+    if not pdf.exists() or shutil.which("pdffonts") is None:
+        pytest.skip("needs Chromium and poppler-utils (pdffonts), which .ci/run installs")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    # Chromium (Skia) embeds Noto Sans CJK, CFF outlines in a .ttc, as nameless Type 3 glyph
+    # programs; a TrueType CJK font would be listed by name. Either way it is embedded.
+    cjk = [x for x in rows if "NotoSansCJK" in x.replace(" ", "") or "Type 3" in x]
+    assert cjk, fonts
+    assert all(x.split()[-5] == "yes" for x in rows), fonts  # emb column: every font embedded
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "正常 215万 2026年第三季度" in text  # the glyphs map back to the Chinese text

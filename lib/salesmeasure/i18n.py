@@ -36,6 +36,8 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Report languages: the parameter value (BCP 47) and the gettext/Babel locale name.
 LANGUAGES = {"en": "en", "zh-CN": "zh_CN"}
 DEFAULT = "en"
+#: Each language's name in itself, for a language switch (never translated).
+LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文"}
 #: Extraction keywords (pybabel ``-k`` syntax), as in the Makefile's ``messages`` target.
 KEYWORDS = ("_", "ngettext:1,2", "N_", "pgettext:1c,2")
 

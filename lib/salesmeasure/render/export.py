@@ -258,6 +258,11 @@ def _exporter(root: str):
         anchor_link_text="",
     )
     exporter.log.setLevel(logging.ERROR)  # e.g. "alternative text is missing" per image
+    from salesmeasure.i18n import _, ngettext
+
+    # _() in the template: the report language at export time (see babel.cfg)
+    exporter.environment.add_extension("jinja2.ext.i18n")
+    exporter.environment.install_gettext_callables(_, ngettext, newstyle=False)
     return exporter
 
 

@@ -14,6 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from salesmeasure import format as sm_format
+from salesmeasure.i18n import N_, _, get_language, ngettext
+
 from salesmeasure import kpi
 from salesmeasure.errors import SalesmeasureError
 
@@ -30,11 +33,11 @@ __all__ = [
     "write_root_index",
 ]
 
-_STATUS_TEXT = {
-    "ok": "ready",
-    "skipped": "ready (unchanged)",
-    "failed": "failed",
-    "missing": "not rendered",
+_STATUS_TEXT = {  # translated where shown
+    "ok": N_("ready"),
+    "skipped": N_("ready (unchanged)"),
+    "failed": N_("failed"),
+    "missing": N_("not rendered"),
 }
 
 
@@ -42,11 +45,16 @@ _STATUS_TEXT = {
 def _env(root: str):
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(root) / "index")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
     )
+    # _() in the templates: the current report language at render time (extracted by
+    # `make messages` through babel.cfg's jinja2 section)
+    env.install_gettext_callables(_, ngettext, newstyle=False)
+    return env
 
 
 def _render(name: str, **ctx) -> str:
@@ -55,7 +63,8 @@ def _render(name: str, **ctx) -> str:
 
     # our own stylesheet, trusted: not escaped (escaping would break quoted font names)
     css = Markup((root / "index" / "index.css").read_text(encoding="utf-8"))
-    return _env(str(root)).get_template(name).render(css=css, **ctx)
+    ctx.setdefault("languages", [])
+    return _env(str(root)).get_template(name).render(css=css, lang=get_language(), **ctx)
 
 
 def format_value(v) -> str:
@@ -65,8 +74,10 @@ def format_value(v) -> str:
     if isinstance(v, int):
         return f"{v:,}"
     if isinstance(v, float):
-        if math.isnan(v):
-            return "n/a"
+        if not math.isfinite(v):
+            from salesmeasure.format import missing
+
+            return missing()
         return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
     return str(v)
 
@@ -123,6 +134,7 @@ def write_period_index(
     fingerprint: str,
     version: str,
     scorecards: dict | None = None,
+    languages: list | None = None,
 ) -> Path:
     """Write ``<period>/index.html`` and ``manifest.json``.
 
@@ -134,6 +146,8 @@ def write_period_index(
         Rows, in order (``all`` first); regions found only in older records are appended.
     scorecards : dict, optional
         region -> dict of headline label -> value, shown under the region name.
+    languages : list of (name, href, current), optional
+        The language switch (:func:`salesmeasure.render.batch.language_links`).
     """
     period_dir = Path(period_dir)
     records = {(r.region_slug, r.notebook): r for r in load_records(period_dir)}
@@ -159,7 +173,7 @@ def write_period_index(
                     if fmt in rec.outputs and (period_dir / slug / rec.outputs[fmt]).exists():
                         links.append(
                             (
-                                fmt.upper() if fmt != "ipynb" else "notebook",
+                                fmt.upper() if fmt != "ipynb" else _("notebook"),
                                 _href(slug, rec.outputs[fmt]),
                             )
                         )
@@ -167,7 +181,7 @@ def write_period_index(
             cells.append(
                 {
                     "status": status,
-                    "status_text": _STATUS_TEXT[status],
+                    "status_text": _(_STATUS_TEXT[status]),
                     "links": links,
                     "headline": [
                         (str(k), format_value(v))
@@ -180,7 +194,7 @@ def write_period_index(
         card = (scorecards or {}).get(region) or {}
         rows.append(
             {
-                "region": "All regions" if region == ALL else region,
+                "region": _("All regions") if region == ALL else region,
                 "cells": cells,
                 "scorecard": [(str(k), format_value(v)) for k, v in list(card.items())[:4]],
             }
@@ -188,13 +202,14 @@ def write_period_index(
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     html = _render(
         "period.html.j2",
-        period=period,
+        period=sm_format.period(period),
         generated=generated,
         counts=counts,
         notebooks=[{"name": n, "title": t} for n, t in nb_cols],
         rows=rows,
         fingerprint=fingerprint,
         version=version,
+        languages=languages or [],
     )
     manifest = {
         "period": period,
@@ -208,7 +223,7 @@ def write_period_index(
     return atomic_write(period_dir / "index.html", html)
 
 
-def write_root_index(out: Path) -> Path:
+def write_root_index(out: Path, *, languages: list | None = None) -> Path:
     """Write ``<out>/index.html`` listing every period folder that has a manifest."""
     out = Path(out)
     periods = []
@@ -220,7 +235,7 @@ def write_root_index(out: Path) -> Path:
         c = d.get("counts", {})
         periods.append(
             {
-                "period": str(d.get("period", m.parent.name)),
+                "period": sm_format.period(str(d.get("period", m.parent.name))),
                 "href": _href(m.parent.name, "index.html"),
                 "ok": c.get("ok", 0),
                 "failed": c.get("failed", 0),
@@ -229,5 +244,6 @@ def write_root_index(out: Path) -> Path:
         )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return atomic_write(
-        out / "index.html", _render("root.html.j2", periods=periods, generated=generated)
+        out / "index.html",
+        _render("root.html.j2", periods=periods, generated=generated, languages=languages or []),
     )
