@@ -15,10 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from salesmeasure import format as sm_format
-from salesmeasure.i18n import N_, _, get_language, ngettext
-
 from salesmeasure import kpi
 from salesmeasure.errors import SalesmeasureError
+from salesmeasure.i18n import N_, _, get_language, ngettext
 
 from .export import template_dir
 from .planner import ALL
