@@ -140,6 +140,15 @@ def parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
     return d.dt.normalize().astype("datetime64[ns]")
 
 
+def _typed_cells(s: pd.Series) -> np.ndarray:
+    """Cells of an object column that are not text (numbers, dates from a workbook)."""
+    if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in {"string", "empty"}:
+        return np.zeros(len(s), dtype=bool)
+    return s.map(lambda v: v is not None and not isinstance(v, str) and pd.notna(v)).to_numpy(
+        dtype=bool
+    )
+
+
 def to_dates(s: pd.Series, blank, fmt: TextFormat) -> pd.Series:
     """Any column -> datetime64[ns]; text through :func:`parse_dates`."""
     s = _plain(s)
@@ -147,7 +156,11 @@ def to_dates(s: pd.Series, blank, fmt: TextFormat) -> pd.Series:
         d = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
         return d.dt.normalize().astype("datetime64[ns]")
     if is_text(s):
-        return parse_dates(s.where(~blank, None), fmt.date_format)
+        typed = _typed_cells(s)
+        d = parse_dates(s.where(~blank & ~typed, None), fmt.date_format)
+        if typed.any():  # date cells among text cells (a workbook): taken as they are
+            d[typed] = pd.to_datetime(s[typed].astype(object), errors="coerce").dt.normalize()
+        return d
     # date objects (Excel/database) or anything else: one generic conversion
     return pd.to_datetime(s, errors="coerce").dt.normalize().astype("datetime64[ns]")
 
@@ -155,7 +168,10 @@ def to_dates(s: pd.Series, blank, fmt: TextFormat) -> pd.Series:
 def to_numbers(s: pd.Series, blank, fmt: TextFormat) -> pd.Series:
     s = _plain(s)
     if is_text(s):
-        num = parse_numbers(s.where(~blank, ""), fmt).where(~blank)
+        typed = _typed_cells(s)
+        num = parse_numbers(s.where(~blank & ~typed, ""), fmt).where(~blank)
+        if typed.any():  # number cells among text cells: never re-read as text
+            num[typed] = pd.to_numeric(s[typed], errors="coerce").astype("float64")
     else:
         num = pd.to_numeric(s, errors="coerce").astype("float64")
     return num.where(np.isfinite(num))  # inf is not a number either
