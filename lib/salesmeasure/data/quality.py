@@ -51,17 +51,19 @@ def robust_as_of(dates: pd.Series) -> pd.Timestamp | None:
     d = pd.Series(dates).dropna()
     if d.empty:
         return None
-    d = d.sort_values(kind="stable").reset_index(drop=True)
-    core_end = d.iloc[int(np.floor((len(d) - 1) * CORE_SHARE))]
-    days = pd.Series(d.unique())
-    recent = days[(days > core_end - pd.Timedelta(days=365)) & (days <= core_end)]
-    longest = recent.diff().max() if len(recent) > 1 else pd.Timedelta(0)
-    limit = max(pd.Timedelta(days=31), 2 * (longest if pd.notna(longest) else pd.Timedelta(0)))
+    v = d.to_numpy(dtype="datetime64[ns]").view("i8")
+    k = int(np.floor((len(v) - 1) * CORE_SHARE))
+    core_end = int(np.partition(v, k)[k])  # O(n): millions of rows need no sort
+    year = pd.Timedelta(days=365).value
+    days = np.unique(v[v > core_end - year])
+    recent = days[days <= core_end]
+    longest = int(np.diff(recent).max()) if len(recent) > 1 else 0
+    limit = max(pd.Timedelta(days=31).value, 2 * longest)
     last = core_end
     for day in days[days > core_end]:
         if day - last > limit:
             break
-        last = day
+        last = int(day)
     return pd.Timestamp(last)
 
 
