@@ -58,3 +58,20 @@ def test_quality_sentence_counts_the_quarantine(sample):
     s = report.quality_sentence(sample)
     assert s.startswith(f"{len(sample.rejected)} of ")
     assert "set aside" in s
+
+
+@pytest.mark.parametrize(
+    ("href", "kept"),
+    [
+        ("01_target_setting.html", True),  # the executive summary's "See the target report"
+        ("03_retention_clv.html#value", True),
+        ("../other/01_target_setting.html", False),
+        ("//evil.example/01_target_setting.html", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_rendered_reports_keep_links_to_sibling_reports_only(href, kept):
+    from salesmeasure.render.export import sanitize_html
+
+    out = sanitize_html(f'<a href="{href}">target report</a>')
+    assert (f'href="{href}"' in out) is kept

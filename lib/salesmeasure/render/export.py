@@ -110,12 +110,20 @@ _COMMON_ATTRS = frozenset(
 )
 
 
+#: A link to another report in the same folder: a plain file name, no path or scheme.
+_SIBLING = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.html(#[A-Za-z0-9_-]*)?")
+
+
 def _allow_attr(tag: str, name: str, value: str) -> bool:
     """bleach attribute filter: links only to the web or in-page, images only embedded."""
     if name in _COMMON_ATTRS:
         return True
     if tag == "a" and name == "href":
-        return value.strip().lower().startswith(("http://", "https://", "mailto:", "#"))
+        v = value.strip()
+        # the web, in-page, or a sibling report of the same batch ("01_target_setting.html")
+        return v.lower().startswith(("http://", "https://", "mailto:", "#")) or bool(
+            _SIBLING.fullmatch(v)
+        )
     if tag == "img" and name == "src":  # embedded only: no tracking pixels, works offline
         return value.strip().lower().startswith("data:image/")
     return (tag, name) in {("a", "name"), ("img", "alt"), ("ol", "start"), ("ol", "type")}
