@@ -69,8 +69,14 @@ class EqualProbability:
     total: int
 
 
-def _quantiles(samples: np.ndarray, q: float) -> np.ndarray:
-    return np.quantile(samples, q, axis=1)
+def _sorted_quantiles(ordered: np.ndarray, q: float) -> np.ndarray:
+    """Each row's ``q`` quantile of rows already sorted: numpy's linear interpolation
+    (``h = q (r - 1)``), in O(owners) per call instead of a partition of every row."""
+    r = ordered.shape[1]
+    h = q * (r - 1)
+    i = min(int(math.floor(h)), r - 1)
+    j = min(i + 1, r - 1)
+    return ordered[:, i] + (h - i) * (ordered[:, j] - ordered[:, i])
 
 
 def equal_probability(samples, total: float, *, owners=None, tol: float = 1e-10):
@@ -101,8 +107,10 @@ def equal_probability(samples, total: float, *, owners=None, tol: float = 1e-10)
     owners = pd.Index(range(x.shape[0]) if owners is None else owners)
     whole = int(round(float(total)))
 
+    ordered = np.sort(x, axis=1)
+
     def gap(p):  # decreasing in p
-        return float(_quantiles(x, 1 - p).sum()) - whole
+        return float(_sorted_quantiles(ordered, 1 - p).sum()) - whole
 
     lo, hi = 0.0, 1.0
     if gap(lo) < 0:
@@ -117,7 +125,7 @@ def equal_probability(samples, total: float, *, owners=None, tol: float = 1e-10)
             else:
                 hi = mid
         p = (lo + hi) / 2
-    exact = np.clip(_quantiles(x, 1 - p), 0, None)
+    exact = np.clip(_sorted_quantiles(ordered, 1 - p), 0, None)
     if exact.sum() <= 0:
         exact = np.ones(len(exact))
     amounts = pd.Series(largest_remainder(whole, exact), index=owners, name="amount")

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from salesmeasure.checks import require_columns
-from salesmeasure.data import _is_blank as is_blank
+from salesmeasure.data import is_blank
 from salesmeasure.errors import InsufficientData, ParameterError
 from salesmeasure.i18n import _
 
