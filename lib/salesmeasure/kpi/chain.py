@@ -2,10 +2,10 @@
 
 Every figure here is the detailed reports' own: repeat purchase by NPS group is
 :func:`salesmeasure.survey.loyalty.retention_by_nps` called exactly as the survey report
-calls it (:func:`repeat_purchase`), each
-customer's NPS group is :func:`salesmeasure.survey.scores.latest_nps_group`, and customer value
-is the CLV pipeline's (:func:`salesmeasure.kpi.value.fit_value_model`) with the retention
-and CLV report's settings.
+calls it (:func:`repeat_purchase`), each customer's NPS group is
+:func:`salesmeasure.survey.scores.latest_nps_group`, and customer value is the CLV
+pipeline's (:func:`salesmeasure.kpi.value.fit_value_model`, i.e. ``clv.value_base``) with
+the retention and CLV report's settings.
 """
 
 from __future__ import annotations
