@@ -52,6 +52,8 @@ def default_data_dir() -> Path:
 def resolve_data_path(data_path: str | os.PathLike | None) -> Path:
     if data_path is None or str(data_path).strip() == "":
         return default_data_dir()
+    if "://" in str(data_path):  # a database URL
+        return str(data_path)
     return Path(str(data_path)).expanduser()
 
 
@@ -62,6 +64,10 @@ def _load_cached(path: str, mtime_key: tuple, fiscal_start_month: int | None) ->
 
 def load_cached(path, *, fiscal_start_month: int | None = None) -> Dataset:
     """:func:`salesmeasure.data.load`, cached while the files are unchanged."""
+    if "://" in str(path):  # a database: read each time (its fingerprint needs a read)
+        from salesmeasure.data import load
+
+        return load(str(path), fiscal_start_month=fiscal_start_month)
     p = Path(path).resolve()
     key = (
         tuple(

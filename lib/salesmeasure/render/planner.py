@@ -138,7 +138,7 @@ def plan(
         Notebook stem -> further parameters for that notebook only.
     """
     out = Path(out).resolve()
-    data_path = str(Path(data_path).resolve())
+    data_path = str(data_path) if "://" in str(data_path) else str(Path(data_path).resolve())
     regions = list(dict.fromkeys(regions))
     if ALL in regions:  # the consolidated report first
         regions = [ALL, *[r for r in regions if r != ALL]]

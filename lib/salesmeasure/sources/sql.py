@@ -13,7 +13,8 @@ is ``SELECT * FROM <table>`` (``<name>`` by default, or ``table = "schema.name"`
   ... in a read-only transaction"), SQLite with ``PRAGMA query_only``, MySQL with
   ``SET SESSION TRANSACTION READ ONLY``, DuckDB opened ``read_only``.
 * **Secret-safe.** The password may be in the URL, or come from ``PGPASSWORD`` or
-  ``~/.pgpass`` (libpq reads both, for either path). :func:`redact` gives the only name
+  ``~/.pgpass`` (libpq reads both, for either path), or ``SALESMEASURE_DB_PASSWORD``
+  (where a batch puts a URL's password for its kernels: :func:`public_spec`). :func:`redact` gives the only name
   of the source that is ever shown (scheme, host and database), and every driver error
   is re-raised as a :class:`DataError` with the password and URL scrubbed from it.
 * **Fingerprint.** A hash of the data actually read (the Arrow record batches of every
@@ -25,9 +26,11 @@ is ``SELECT * FROM <table>`` (``<name>`` by default, or ``table = "schema.name"`
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
@@ -42,6 +45,9 @@ from salesmeasure.sources import RawTable, RawTables, combine
 if TYPE_CHECKING:
     from salesmeasure.config import Config
 
+#: Where a URL's password waits for the notebook kernels of a batch (see :func:`public_spec`).
+PASSWORD_ENV = "SALESMEASURE_DB_PASSWORD"
+
 DB_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "duckdb", "mssql", "oracle")
 
 
@@ -51,6 +57,26 @@ def is_url(spec) -> bool:
     if "://" not in s:
         return False
     return s.split("://", 1)[0].split("+", 1)[0].lower() in DB_SCHEMES
+
+
+def public_spec(spec):
+    """``spec`` made safe to pass on to notebooks, cache keys and manifests.
+
+    A path comes back as a Path. A database URL comes back without its password, which
+    moves into this process's environment (``SALESMEASURE_DB_PASSWORD``), so the notebook
+    kernels a batch starts can still connect; :class:`SQLSource` uses it for a URL that
+    has no password of its own.
+    """
+    if spec is None:
+        return None
+    s = str(spec)
+    if not is_url(s):
+        return Path(s)
+    u = _parse(s)
+    if u.password is None:
+        return s
+    os.environ[PASSWORD_ENV] = str(u.password)
+    return u._replace(password=None).render_as_string(hide_password=False)
 
 
 def _parse(url: str):
@@ -95,6 +121,8 @@ def redact(url: str) -> str:
 def _secrets(url: str) -> list[str]:
     """Strings that must never be shown: the URL itself and its password (raw and quoted)."""
     out = {str(url)}
+    if os.environ.get(PASSWORD_ENV):
+        out.add(os.environ[PASSWORD_ENV])
     m = re.match(r"^[^:]+://([^@/]*)@", str(url))
     if m and ":" in m.group(1):
         pw = m.group(1).split(":", 1)[1]
@@ -204,6 +232,8 @@ class SQLSource:
     def __init__(self, url: str, *, arrow: bool = True):
         self._url = str(url)
         self.u = _parse(self._url)
+        if self.u.password is None and os.environ.get(PASSWORD_ENV):
+            self.u = self.u.set(password=os.environ[PASSWORD_ENV])
         self.backend = self.u.drivername.split("+")[0]
         self.label = redact(self._url)
         self.arrow = arrow and self.backend == "postgresql"
