@@ -144,8 +144,11 @@ def render(
     formats: str = typer.Option(
         "auto", "--formats", help="html, pdf, html,pdf, or auto (PDF when Chromium is found)."
     ),
-    data: Path = typer.Option(
-        None, "--data", help="Data directory (default: $SALESMEASURE_DATA or the sample data)."
+    data: str = typer.Option(
+        None,
+        "--data",
+        help="Data: a folder, an .xlsx workbook or a database URL (default: $SALESMEASURE_DATA "
+        "or the sample data).",
     ),
     out: Path = typer.Option(
         Path("reports"), "--out", help="Output root: <out>/<period>/<region>/<notebook>.*"

@@ -418,7 +418,9 @@ def render(
         from salesmeasure.report import default_data_dir
 
         data = default_data_dir()
-    data = Path(data)
+    from salesmeasure.sources.sql import public_spec
+
+    data = public_spec(data)  # a database URL's password never reaches a notebook
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
     out = Path(out).resolve()
     fmts, exe, note = parse_formats(formats, chromium)
