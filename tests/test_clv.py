@@ -716,3 +716,17 @@ def test_build_on_thin_data_keeps_every_section_or_a_reason(sample):
     r = facade.build(Ctx(empty, p))
     assert isinstance(r.survival, Missing) and isinstance(r.cohorts, Missing)
     assert "no orders up to" in r.cohorts.reason
+
+
+def test_value_base_ignores_orders_after_the_observation_end(sample):
+    """Orders after observation_end change nothing (the docstring's promise): the same
+    values with and without them."""
+    from salesmeasure.clv import value_base
+
+    orders = sample.orders
+    end = pd.Timestamp("2026-09-30")
+    with_later = value_base(orders, end)
+    without = value_base(orders[orders["order_date"] <= end], end)
+    assert with_later.model == without.model
+    assert with_later.total_clv == pytest.approx(without.total_clv, rel=1e-12)
+    assert with_later.total_value_at_risk == pytest.approx(without.total_value_at_risk, rel=1e-12)

@@ -233,6 +233,8 @@ def value_base(
             f"model must be 'auto' or one of {list(PURCHASE_MODELS)}, got {model!r}"
         )
     end = pd.Timestamp(observation_end)
+    # Later orders must not reach the holdout split or the weekly binning of the last week.
+    orders = orders[pd.to_datetime(orders["order_date"]) <= end]
     summary = rfm_summary(orders, observation_end=end, freq=DEFAULT_FREQ)
     _require_enough(summary, end)
     notes: list[Note] = []
