@@ -157,7 +157,8 @@ def test_same_seed_same_forecast_and_different_seed_differs():
 def test_short_history_falls_back_to_non_seasonal_ets_and_says_so():
     fc = T.baseline_forecast(seasonal_series(n=20), 3, repetitions=100)
     assert fc.model.endswith(",N)")
-    assert any("seasonality not modelled" in n for n in fc.notes)
+    assert [n.code for n in fc.notes] == ["no_season"]
+    assert "seasonality not modelled" in T.forecast_notes(fc.notes)
 
 
 def test_very_short_history_falls_back_to_mean_model():

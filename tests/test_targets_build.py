@@ -159,3 +159,39 @@ def test_no_targets_recorded():
     assert not isinstance(r.proposals, Missing)
     assert not isinstance(r.pacing, Missing) and r.pacing.target_source == "proposed target"
     assert "No target is recorded" in targets.describe_headline(r.headline)
+
+
+def test_a_region_view_speaks_of_its_reps_against_the_region_total():
+    """One region: the region row is the region's total with its own P(attain), the reps
+    share one probability, and the sentence compares the two (not region vs company)."""
+    r = targets.build(ctx_for(make_tables(), region="South"))
+    p = r.proposals
+    region_row = p.smart[p.smart["level"] == "region"]
+    assert region_row["owner"].tolist() == ["South"]
+    assert int(region_row["amount"].iloc[0]) == round(r.forecast.proposal.target)
+    assert region_row["p_attain"].iloc[0] == pytest.approx(r.forecast.proposal.p_attain, abs=0.01)
+    assert np.isnan(p.p_star) and set(p.p_star_reps) == {"South"}
+    text = targets.describe_allocation(p)
+    assert text.startswith("Every rep's target in South is met with the same probability")
+    assert "the region's total, whose own chance of being met is" in text
+    assert "Every region's target" not in text
+
+
+def test_forecast_notes_and_model_names_are_worded_from_codes():
+    from salesmeasure.targets.forecast import Note
+
+    assert targets.forecast_note(Note("no_season", n=20, needed=26)) == (
+        "history has 20 periods, fewer than two seasonal cycles plus two (26); "
+        "seasonality not modelled"
+    )
+    assert targets.forecast_note(Note("flat", value=5000.0)) == (
+        "history is flat at 5,000 per period; constant forecast without uncertainty"
+    )
+    assert targets.forecast_note(Note("mean", n=1)).startswith("only 1 period of history")
+    assert targets.forecast_note(Note("negative", value=0.0123)).startswith("1.2% of simulated")
+    assert targets.forecast_notes(()) == ""
+    assert (
+        targets.model_name("ETS(A,Ad,A)", region_params=True)
+        == "ETS(A,Ad,A) (region's smoothing parameters)"
+    )
+    assert targets.model_name("none") == "no history"

@@ -266,26 +266,48 @@ def equal_probability_targets(
     months,
     seed: int = 0,
     repetitions: int = 500,
+    region: str = "all",
+    total_model: str = "",
 ) -> EqualTargets:
     """Split ``total`` to regions at one common P(attain), then each region's target to its
-    reps at one common P(attain) within the region (see :func:`equal_probability`)."""
+    reps at one common P(attain) within the region (see :func:`equal_probability`).
+
+    For one region (``region`` not ``"all"``) the total is that region's target: the region
+    row is the total with its own P(attain) from ``total_samples`` (model ``total_model``),
+    ``p_star`` is NaN (there is no split between regions) and ``spread`` compares the sum
+    of the region's rep draws with the total's forecast.
+    """
     end = pd.Timestamp(history_end)
     book = customers[customers["signup_date"] <= end]
-    regions = pd.Index(sorted(set(orders["region"].dropna()) | set(reps["region"].dropna())))
-    reg_book = book.groupby("region").size()
-    rs = simulate_owners(
-        orders,
-        key="region",
-        owners=regions,
-        history_end=end,
-        months=months,
-        book=reg_book,
-        seed=seed,
-        repetitions=repetitions,
-    )
-    top = equal_probability(rs.samples, total, owners=regions)
-    rows, p_reps, no_reps, sims = [], {}, [], {"region": rs}
     whole = max(int(round(float(total))), 1)
+    if region != "all":
+        regions = pd.Index([region])
+        rs = OwnerSims(
+            regions,
+            np.asarray(total_samples, dtype=float)[None, :],
+            pd.Series(False, index=regions),
+            pd.Series(total_model, index=regions),
+        )
+        top = EqualProbability(
+            pd.Series(whole, index=regions, name="amount"),
+            math.nan,
+            rs.p_attain({region: whole}),
+            whole,
+        )
+    else:
+        regions = pd.Index(sorted(set(orders["region"].dropna()) | set(reps["region"].dropna())))
+        rs = simulate_owners(
+            orders,
+            key="region",
+            owners=regions,
+            history_end=end,
+            months=months,
+            book=book.groupby("region").size(),
+            seed=seed,
+            repetitions=repetitions,
+        )
+        top = equal_probability(rs.samples, total, owners=regions)
+    rows, p_reps, no_reps, sims = [], {}, [], {"region": rs}
     for reg in regions:
         amt = int(top.amounts[reg])
         rows.append(
@@ -347,9 +369,12 @@ def equal_probability_targets(
     )
     out["amount"] = out["amount"].astype("int64")
     out.insert(5, "share", out["amount"] / whole)
-    return EqualTargets(
-        out, top.p_star, p_reps, spread_ratio(rs.samples, total_samples), tuple(no_reps), sims
-    )
+    if region != "all":
+        own = sims.get(region)
+        spread = spread_ratio(own.samples, total_samples) if own is not None else math.nan
+    else:
+        spread = spread_ratio(rs.samples, total_samples)
+    return EqualTargets(out, top.p_star, p_reps, spread, tuple(no_reps), sims)
 
 
 def recorded_vs_proposed(

@@ -87,6 +87,7 @@ class ProposalSection:
     p_star_reps: dict | None = None
     spread: float = float("nan")
     recorded: pd.DataFrame | Missing | None = None
+    region: str = "all"
 
     @property
     def reps(self) -> pd.DataFrame:
@@ -163,6 +164,8 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         total_samples=section.next.total_samples,
         history_end=end,
         months=list(section.next.index),
+        region=section.region,
+        total_model=section.next.model,
     )
     smart = smart_check(
         eq.rows,
@@ -190,6 +193,7 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         eq.p_star_reps,
         eq.spread,
         recorded,
+        section.region,
     )
 
 
@@ -213,6 +217,7 @@ def _proposals(section: ForecastSection, view, next_period, history_weight, regi
                 "expected": [section.next.total_mean],
                 "p_attain": [section.next.prob_at_least(round(prop.target), total=True)],
                 "model": [section.next.model],
+                "region_params": [False],
             }
         )
         no_reps = (region,)

@@ -18,6 +18,25 @@ from salesmeasure.targets.inputs import _SEASONAL_PERIODS, _as_period_series, _f
 #: territories are not forecast flat.
 FAST_MODELS = [("add", "add", "add", True)]
 
+
+@dataclass(frozen=True)
+class Note:
+    """Something a reader of a forecast should know, as data (worded by ``targets.text``).
+
+    ``code`` is one of ``"flat"`` (constant forecast; ``value`` the level), ``"no_season"``
+    (``n`` periods, fewer than ``needed`` for seasonality), ``"fits_failed"`` (``seasonal``
+    tells which tier), ``"diverged"`` (``model``), ``"mean"`` (``n`` periods only) and
+    ``"negative"`` (``value`` the share of draws set to 0).
+    """
+
+    code: str
+    n: int = 0
+    needed: int = 0
+    value: float = math.nan
+    model: str = ""
+    seasonal: bool = False
+
+
 _BLAS: list = []
 
 
@@ -49,7 +68,7 @@ class Forecast:
         over steps keep the serial correlation of the model.
     model : str
         The model used, in Hyndman's ETS notation (``"ETS(M,Ad,M)"``) or a fallback name.
-    notes : tuple of str
+    notes : tuple of Note
         Why a fallback was used and anything else a reader should know.
     history : Series
         The revenue history the model was fitted to.
@@ -58,7 +77,7 @@ class Forecast:
     index: pd.PeriodIndex
     samples: np.ndarray
     model: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     history: pd.Series | None = None
     aicc: float = math.nan
     seed: int | None = None
@@ -317,24 +336,19 @@ def baseline_forecast(
     idx = pd.period_range(y.index[-1] + 1, periods=horizon, freq=y.index.freq)
     idx.name = y.index.name
     rng = np.random.default_rng(seed)
-    notes: list[str] = []
+    notes: list[Note] = []
     n = len(y)
 
     if float(y.max() - y.min()) == 0.0:
         samples = np.full((horizon, repetitions), float(y.iloc[-1]))
-        notes.append(
-            f"history is flat at {y.iloc[-1]:,.0f} per period; constant forecast without uncertainty"
-        )
+        notes.append(Note("flat", value=float(y.iloc[-1])))
         return Forecast(idx, samples, "constant", tuple(notes), y, math.nan, seed)
 
     tiers = []
     if sp and sp > 1 and n >= 2 * sp + 2:
         tiers.append(True)
     elif sp and sp > 1:
-        notes.append(
-            f"history has {n} periods, fewer than two seasonal cycles plus two ({2 * sp + 2}); "
-            "seasonality not modelled"
-        )
+        notes.append(Note("no_season", n=n, needed=2 * sp + 2))
     if n >= 4:
         tiers.append(False)
 
@@ -355,10 +369,7 @@ def baseline_forecast(
             if best is None or res.aicc < best[1].aicc:
                 best = (spec, res)
         if best is None:
-            notes.append(
-                ("seasonal" if seasonal else "non-seasonal")
-                + " ETS fits failed; simpler model used"
-            )
+            notes.append(Note("fits_failed", seasonal=bool(seasonal)))
             continue
         spec, res = best
         with warnings.catch_warnings():
@@ -367,7 +378,7 @@ def baseline_forecast(
             sim = res.simulate(horizon, anchor="end", repetitions=repetitions, random_errors=eps)
         samples = np.asarray(sim, dtype=float).reshape(horizon, repetitions) * scale
         if not np.isfinite(samples).all():
-            notes.append(f"{_ets_name(*spec)} simulation diverged; simpler model used")
+            notes.append(Note("diverged", model=_ets_name(*spec)))
             continue
         samples = _clip_negative(samples, notes)
         params = tuple(float(v) for v in np.asarray(res.params))
@@ -384,15 +395,15 @@ def baseline_forecast(
         )
 
     if n < 4:
-        notes.append(f"only {n} period(s) of history; forecast is the mean with its spread")
+        notes.append(Note("mean", n=n))
     sd = float(y.std(ddof=1)) if n > 1 else float(y.iloc[0]) * 0.25
     samples = rng.normal(float(y.mean()), sd, size=(horizon, repetitions))
     samples = _clip_negative(samples, notes)
     return Forecast(idx, samples, "mean", tuple(notes), y, math.nan, seed)
 
 
-def _clip_negative(samples: np.ndarray, notes: list[str]) -> np.ndarray:
+def _clip_negative(samples: np.ndarray, notes: list[Note]) -> np.ndarray:
     neg = samples < 0
     if neg.mean() > 0.01:
-        notes.append(f"{neg.mean():.1%} of simulated values were negative and set to 0")
+        notes.append(Note("negative", value=float(neg.mean())))
     return np.where(neg, 0.0, samples)

@@ -347,7 +347,9 @@ def proposed_targets(
     Returns
     -------
     DataFrame
-        Columns level, region, rep_id, owner, amount, share, expected, p_attain, model.
+        Columns level, region, rep_id, owner, amount, share, expected, p_attain, model
+        (the forecast's model, ``"none"`` without history) and ``region_params`` (True where
+        a rep's forecast used its region's smoothing parameters).
     """
     require_columns(orders, ["order_date", "amount", "rep_id", "region"], "orders")
     alloc = allocate_nested(total, weights, alpha=alpha)
@@ -361,7 +363,12 @@ def proposed_targets(
     def _score(level, region, rep, amount, sub):
         y = monthly_revenue(sub, start=start_m, end=end_m) if not sub.empty else None
         if y is None or y.sum() == 0:
-            return {"expected": 0.0, "p_attain": 0.0 if amount > 0 else 1.0, "model": "no history"}
+            return {
+                "expected": 0.0,
+                "p_attain": 0.0 if amount > 0 else 1.0,
+                "model": "none",
+                "region_params": False,
+            }
         fixed = pooled.get(region) if level == "rep" else None
         fc = baseline_forecast(
             y, horizon, models=FAST_MODELS, seed=seed, repetitions=repetitions, fixed_params=fixed
@@ -373,7 +380,8 @@ def proposed_targets(
         return {
             "expected": fc.total_mean,
             "p_attain": fc.prob_at_least(amount, total=True),
-            "model": fc.model + (" (region's smoothing parameters)" if fixed and fc.spec else ""),
+            "model": fc.model,
+            "region_params": bool(fixed and fc.spec),
         }
 
     for region, grp in alloc.groupby("region", sort=True):
@@ -410,5 +418,16 @@ def proposed_targets(
     out["share"] = out["amount"] / whole
     out["amount"] = out["amount"].astype("int64")
     return out[
-        ["level", "region", "rep_id", "owner", "amount", "share", "expected", "p_attain", "model"]
+        [
+            "level",
+            "region",
+            "rep_id",
+            "owner",
+            "amount",
+            "share",
+            "expected",
+            "p_attain",
+            "model",
+            "region_params",
+        ]
     ]

@@ -175,7 +175,7 @@ class Pacing:
     p_attain: float = math.nan
     projection_low: float = math.nan
     projection_high: float = math.nan
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # codes: "complete" (period over, final position)
 
     @property
     def days_remaining(self) -> int:
@@ -356,7 +356,7 @@ def pacing(
         p_attain = float(np.mean(totals >= target))
         lo, hi = (float(v) for v in np.quantile(totals, [0.1, 0.9]))
     if as_of > end:
-        notes.append("the period is complete; pacing shows the final position")
+        notes.append("complete")  # the period is over: pacing shows the final position
     return Pacing(
         start=start,
         end=end,

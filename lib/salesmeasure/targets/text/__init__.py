@@ -9,6 +9,7 @@ from salesmeasure.targets.text.allocation import (
     describe_recorded,
     recorded_table,
 )
+from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
@@ -20,6 +21,9 @@ __all__ = [
     "describe_recorded",
     "recorded_table",
     "describe_pvm",
+    "forecast_note",
+    "forecast_notes",
+    "model_name",
     "pvm_for_period",
     "pvm_table",
 ]

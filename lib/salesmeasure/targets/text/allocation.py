@@ -14,21 +14,36 @@ from salesmeasure.targets.build import ProposalSection
 
 
 def describe_allocation(s: ProposalSection) -> str:
-    """p* of the owners beside the total's own P(attain), and why they differ."""
-    if s.method != "equal" or not math.isfinite(s.p_star):
+    """p* of the owners beside the total's own P(attain), and why they differ.
+
+    For one region the owners are its reps and the total is the region's own target.
+    """
+    if s.method != "equal":
         return ""
     pct0 = lambda v: fmt.pct(v, decimals=0)  # noqa: E731
-    text = _(
-        "Every region's target is met with the same probability, p* = {p_star}, and the "
-        "regions' targets add up exactly to the total, whose own chance of being met is "
-        "{p_total}."
-    ).format(p_star=pct0(s.p_star), p_total=pct0(s.p_total))
-    if s.p_star_reps:
-        lo, hi = min(s.p_star_reps.values()), max(s.p_star_reps.values())
-        text += " " + _(
-            "Within each region the reps' targets share one probability too ({low} to {high} "
-            "across regions)."
-        ).format(low=pct0(lo), high=pct0(hi))
+    if s.region != "all":
+        p_reps = (s.p_star_reps or {}).get(s.region)
+        if p_reps is None or not math.isfinite(p_reps):
+            return ""
+        text = _(
+            "Every rep's target in {region} is met with the same probability, p* = {p_star}, "
+            "and the reps' targets add up exactly to the region's total, whose own chance of "
+            "being met is {p_total}."
+        ).format(region=s.region, p_star=pct0(p_reps), p_total=pct0(s.p_total))
+    elif math.isfinite(s.p_star):
+        text = _(
+            "Every region's target is met with the same probability, p* = {p_star}, and the "
+            "regions' targets add up exactly to the total, whose own chance of being met is "
+            "{p_total}."
+        ).format(p_star=pct0(s.p_star), p_total=pct0(s.p_total))
+        if s.p_star_reps:
+            lo, hi = min(s.p_star_reps.values()), max(s.p_star_reps.values())
+            text += " " + _(
+                "Within each region the reps' targets share one probability too ({low} to "
+                "{high} across regions)."
+            ).format(low=pct0(lo), high=pct0(hi))
+    else:
+        return ""
     text += " " + _(
         "The two differ because each owner's forecast is noisier than their sum: shortfalls "
         "in one place are partly made up elsewhere, so the total is surer than any one part "

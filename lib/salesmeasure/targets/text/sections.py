@@ -26,6 +26,7 @@ from salesmeasure.targets.build import (
 )
 from salesmeasure.targets.forecast import Forecast
 from salesmeasure.targets.setting import TargetProposal, attainability_curve
+from salesmeasure.targets.text.notes import forecast_notes
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
     AttainingShare,
@@ -221,7 +222,7 @@ def describe_forecast(
     )
     text += above.format(stretch=fmt.pct(abs(proposal.stretch), decimals=1))
     if fc.notes:
-        text += " " + _("Note: {notes}.").format(notes="; ".join(fc.notes))
+        text += " " + forecast_notes(fc.notes)
     return text
 
 
