@@ -1,215 +1,57 @@
-"""Seeded synthetic data with planted truths.
+"""The simulation itself: customers, orders, surveys, complaints, targets, defects.
 
-``generate(out_dir, seed=42, customers=3000)`` writes the six tables of the data model
-plus ``generator.json``, the true parameters the data were drawn from, so that tests can
-check that each analysis recovers something true.
-
-The process, per customer (vectorised over all customers):
-
-* **Acquisition.** Customers sign up between ``START`` and ``as_of`` in five regions whose
-  acquisition rate grows (or shrinks) at a region-specific annual rate; each is served by
-  one of the region's reps and belongs to a segment and a channel.
-* **Buying and lapsing (BG/NBD).** The signup day is the first order. Repeat orders
-  arrive as a Poisson process with rate ``lambda ~ Gamma(r, alpha)`` per week, modulated
-  by a monthly seasonality (Q4 peak) and a weekday pattern (operational time); after each
-  repeat order the customer lapses with probability ``p``, where
-  ``logit(p) = logit(p0) - satisfaction_to_dropout * satisfaction_z`` and
-  ``p0 ~ Beta(a, b)`` (Fader, Hardie & Lee 2005, with a planted satisfaction effect).
-* **Spend (Gamma-Gamma).** Each customer's spend per order is ``Gamma(p, nu)`` with
-  ``nu ~ Gamma(q, gamma)`` (Fader, Hardie & Lee 2005b), times a segment multiplier and
-  the rep's skill, discretised into quantity x list price x (1 - discount).
-* **Satisfaction.** Three latent item scores (product quality, service level, after-sales)
-  share a common factor; satisfaction is their weighted sum with weights that differ by
-  region. A share of orders is followed by a survey whose 1-5 items, 0-10 NPS, 1-5 CSAT
-  and 1-7 CES (7 = very easy) are cut from the response-level scores.
-* **Complaints** arrive while a customer is active at a rate that falls with satisfaction.
-* **Targets** per region and rep for every quarter from the first full year on, set as
-  last year's same-quarter revenue plus a planned growth, split to reps by share.
-
-References
-----------
-Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the easy
-way: An alternative to the Pareto/NBD model. Marketing Science 24(2), 275-284.
-Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005b). RFM and CLV: Using iso-value curves
-for customer base analysis. Journal of Marketing Research 42(4), 415-430.
+See :mod:`salesmeasure.sample` for the process and its references.
 """
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from salesmeasure.sample.names import (
+    COMMENTS_BAD,
+    COMMENTS_GOOD,
+    FIRST,
+    LAST,
+    NAME_A,
+    NAME_B,
+    NAME_C,
+)
+from salesmeasure.sample.params import (
+    AS_OF,
+    BTYD,
+    CHANNEL_SHARE,
+    CHANNELS,
+    COMPLAINT_CATEGORIES,
+    COMPLAINT_CATEGORY_SHARE,
+    COMPLAINT_RATE_PER_YEAR,
+    COMPLAINT_SATISFACTION_EFFECT,
+    DRIVER_WEIGHTS,
+    GROWTH_CLIP,
+    ITEM_MEANS,
+    ITEMS,
+    LIST_PRICE,
+    MONTH_SEASONALITY,
+    PLANNED_GROWTH,
+    PRICE_INCREASE,
+    PRODUCT_LINES,
+    PRODUCT_MIX,
+    REGION_GROWTH,
+    REGION_SHARE,
+    REGIONS,
+    SATISFACTION_TO_DROPOUT,
+    SEGMENT_SHARE,
+    SEGMENT_SPEND,
+    SEGMENTS,
+    SOFTWARE_SHIFT_PER_YEAR,
+    SPEND,
+    START,
+    STRETCH,
+    SURVEY_RATE,
+    WEEKDAY_INTENSITY,
+)
 from salesmeasure.stats import largest_remainder
-
-START = pd.Timestamp("2023-01-01")
-AS_OF = pd.Timestamp("2026-11-15")
-
-REGIONS = ["North", "South", "East", "West", "Central"]
-REGION_SHARE = {"North": 0.24, "South": 0.18, "East": 0.20, "West": 0.22, "Central": 0.16}
-#: Annual growth of each region's customer acquisition rate.
-REGION_GROWTH = {"North": 0.06, "South": 0.20, "East": 0.00, "West": -0.08, "Central": 0.12}
-#: Purchase-intensity multiplier by calendar month (mean 1): a Q4 peak, quarter-end pushes.
-MONTH_SEASONALITY = [0.80, 0.85, 0.90, 0.90, 0.95, 1.00, 0.85, 0.85, 1.00, 1.15, 1.30, 1.45]
-WEEKDAY_INTENSITY = [1.0, 1.0, 1.0, 1.0, 1.0, 0.15, 0.10]  # Mon..Sun
-SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]
-SEGMENT_SHARE = [0.60, 0.28, 0.12]
-SEGMENT_SPEND = {"SMB": 0.6, "Mid-Market": 1.0, "Enterprise": 2.4}
-CHANNELS = ["Direct", "Partner", "Online"]
-CHANNEL_SHARE = [0.45, 0.30, 0.25]
-PRODUCT_LINES = ["Hardware", "Software", "Services"]
-#: List price per unit in 2023 and its yearly increase.
-LIST_PRICE = {"Hardware": 240.0, "Software": 120.0, "Services": 90.0}
-PRICE_INCREASE = {"Hardware": 0.03, "Software": 0.05, "Services": 0.04}
-#: Product-line probabilities by segment in 2023; Software gains share each year.
-PRODUCT_MIX = {
-    "SMB": [0.40, 0.35, 0.25],
-    "Mid-Market": [0.35, 0.40, 0.25],
-    "Enterprise": [0.30, 0.35, 0.35],
-}
-SOFTWARE_SHIFT_PER_YEAR = 0.03
-
-BTYD = {"r": 1.3, "alpha": 6.0, "a": 0.75, "b": 4.5}  # per week
-SPEND = {"p": 6.0, "q": 4.0, "gamma": 300.0}
-SATISFACTION_TO_DROPOUT = 0.6  # logit(p) falls by this per SD of satisfaction
-ITEMS = ["q_product_quality", "q_service_level", "q_after_sales"]
-DRIVER_WEIGHTS = {
-    "North": {"q_product_quality": 0.55, "q_service_level": 0.30, "q_after_sales": 0.15},
-    "South": {"q_product_quality": 0.15, "q_service_level": 0.55, "q_after_sales": 0.30},
-    "East": {"q_product_quality": 0.30, "q_service_level": 0.15, "q_after_sales": 0.55},
-    "West": {"q_product_quality": 0.55, "q_service_level": 0.15, "q_after_sales": 0.30},
-    "Central": {"q_product_quality": 0.30, "q_service_level": 0.55, "q_after_sales": 0.15},
-}
-#: Mean of each latent item by region (Likert midpoint is 3).
-ITEM_MEANS = {
-    "North": [3.8, 3.6, 3.4],
-    "South": [3.5, 3.9, 3.6],
-    "East": [3.6, 3.3, 3.2],
-    "West": [3.3, 3.5, 3.6],
-    "Central": [3.9, 3.7, 3.5],
-}
-SURVEY_RATE = 0.25  # share of orders followed by a survey response
-COMPLAINT_RATE_PER_YEAR = 0.35
-COMPLAINT_SATISFACTION_EFFECT = 0.7  # log-rate falls by this per SD of satisfaction
-COMPLAINT_CATEGORIES = ["Billing", "Delivery", "Product defect", "Service", "Other"]
-COMPLAINT_CATEGORY_SHARE = [0.25, 0.25, 0.20, 0.20, 0.10]
-#: Targets: same quarter last year x (1 + half the trailing four quarters' year-on-year
-#: growth, clipped to GROWTH_CLIP; PLANNED_GROWTH while there is no full year before) x
-#: (1 + STRETCH).
-PLANNED_GROWTH = 0.15
-GROWTH_CLIP = (0.9, 1.3)
-STRETCH = 0.03
-
-FIRST = [
-    "Anna",
-    "Ben",
-    "Carla",
-    "Dev",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hugo",
-    "Ines",
-    "Jon",
-    "Kira",
-    "Luis",
-    "Mona",
-    "Nils",
-    "Olga",
-    "Pavel",
-    "Quinn",
-    "Rosa",
-    "Sami",
-    "Tara",
-    "Uma",
-    "Vik",
-    "Wen",
-    "Xavi",
-    "Yara",
-    "Zoe",
-]
-LAST = [
-    "Adler",
-    "Brandt",
-    "Costa",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "Garcia",
-    "Haas",
-    "Ivanova",
-    "Jensen",
-    "Kowalski",
-    "Lindqvist",
-    "Moreau",
-    "Novak",
-    "Okafor",
-    "Petrov",
-    "Quist",
-    "Rossi",
-    "Schmidt",
-    "Tanaka",
-    "Ueda",
-    "Vargas",
-    "Weber",
-    "Young",
-    "Zeller",
-]
-NAME_A = [
-    "Blue",
-    "North",
-    "Silver",
-    "Green",
-    "Bright",
-    "Iron",
-    "Swift",
-    "Red",
-    "Clear",
-    "Golden",
-    "Stone",
-    "Oak",
-    "River",
-    "Summit",
-    "Harbor",
-    "Pioneer",
-]
-NAME_B = [
-    "Field",
-    "Bridge",
-    "Works",
-    "Logic",
-    "Foods",
-    "Labs",
-    "Systems",
-    "Freight",
-    "Media",
-    "Health",
-    "Energy",
-    "Retail",
-    "Motors",
-    "Textiles",
-    "Partners",
-]
-NAME_C = ["Ltd", "GmbH", "Inc", "AG", "BV", "SA", "Group", "& Co"]
-COMMENTS_GOOD = [
-    "Great support, thank you",
-    "Fast delivery",
-    "Very happy with the product",
-    'Rep was "excellent"',
-    "Easy to order",
-    "",
-]
-COMMENTS_BAD = [
-    "Delivery was late",
-    "Invoice errors again",
-    "Hard to reach support",
-    "Product broke after a week",
-    "Too expensive for what it is",
-    "",
-]
 
 
 def _season_grid(n_days: int) -> np.ndarray:
@@ -618,51 +460,3 @@ def _inject_defects(tables: dict[str, pd.DataFrame], rng) -> dict:
         "surveys": {"score out of range": 3, "survey before signup": 1},
         "complaints": {"resolved before opened": 1},
     }
-
-
-def write(tables: dict[str, pd.DataFrame], truth: dict, out_dir, *, fmt: str = "csv") -> Path:
-    """Write tables (CSV or Parquet) and ``generator.json`` to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if fmt not in {"csv", "parquet"}:
-        raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
-    for other in ("csv", "parquet"):
-        for name in tables:
-            stale = out / f"{name}.{other}"
-            if other != fmt and stale.exists():
-                stale.unlink()
-    for name, df in tables.items():
-        df = df.copy()
-        for col in df.columns:
-            if fmt == "parquet" and pd.api.types.is_datetime64_any_dtype(df[col]):
-                continue  # typed dates in Parquet
-            if col.endswith("_date") and pd.api.types.is_datetime64_any_dtype(df[col]):
-                df[col] = df[col].dt.strftime("%Y-%m-%d")
-            elif col.endswith("_date"):
-                df[col] = df[col].map(
-                    lambda v: v.strftime("%Y-%m-%d") if isinstance(v, pd.Timestamp) else v
-                )
-        if fmt == "csv":
-            df.to_csv(out / f"{name}.csv", index=False, float_format="%.10g")
-        else:
-            for col in df.columns:
-                if df[col].dtype == object:
-                    df[col] = df[col].astype(str).where(df[col].notna(), None)
-            df.to_parquet(out / f"{name}.parquet", index=False)
-    (out / "generator.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
-    return out
-
-
-def generate(
-    out_dir,
-    seed: int = 42,
-    customers: int = 4000,
-    *,
-    fmt: str = "csv",
-    as_of: str | pd.Timestamp = AS_OF,
-    defects: bool = True,
-) -> dict:
-    """Simulate and write a data set; returns the planted truths."""
-    tables, truth = simulate(seed, customers, as_of=as_of, defects=defects)
-    write(tables, truth, out_dir, fmt=fmt)
-    return truth
