@@ -134,3 +134,27 @@ def test_the_po_files_ship_with_the_package():
     shipped = {p for pat in patterns for p in pkg.glob(pat)}
     assert PO in shipped
     assert i18n.catalog_path("zh-CN") == PO
+
+
+# ----------------------------------------------------------------- notebooks
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_takes_the_language_and_passes_it_to_prepare(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert re.search(r'^lang: str = "en"  # report language', params.source, re.M)
+    prepare = next(c.source for c in nb.cells if "report.prepare(" in c.source)
+    assert "lang=lang" in prepare
+
+
+def test_notebook_markdown_is_translated_paragraph_by_paragraph():
+    md = "## Headline\n\nThe line is the median.\n\n```\ncode\n```"
+    assert i18n.translate_markdown(md) == md  # English: unchanged
+    with language("zh-CN"):
+        assert i18n.translate_markdown("# Executive summary") == "# 管理层摘要"
+        out = i18n.translate_markdown("## Scorecard\n\nunknown paragraph\n\n```\ncode\n```")
+        assert out == "## 计分卡\n\nunknown paragraph\n\n```\ncode\n```"

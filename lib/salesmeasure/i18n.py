@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -123,3 +124,56 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it (module-level tables)."""
     return message
+
+
+# ----------------------------------------------------------------- notebook prose
+_HEADING = re.compile(r"^(#{1,6}\s+)(.+?)\s*$")
+_BLOCK_SPLIT = re.compile(r"(\n[ \t]*\n)")
+
+
+def _markdown_units(source: str) -> list[tuple[str, str, str]]:
+    """``(prefix, message, separator)`` per paragraph of a Markdown cell: a heading's text
+    without its ``#``, else the paragraph as written; code, HTML and math stay as they are
+    (message ``""``)."""
+    parts = _BLOCK_SPLIT.split(source)
+    units = []
+    for i in range(0, len(parts), 2):
+        block, sep = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        text = block.strip()
+        if not text or text.startswith(("```", "<", "$$", "|")):
+            units.append((block, "", sep))
+        elif (m := _HEADING.match(text)) and "\n" not in text:
+            units.append((m[1], m[2], sep))
+        else:
+            units.append(("", text, sep))
+    return units
+
+
+def translate_markdown(source: str) -> str:
+    """A notebook Markdown cell in the current language, paragraph by paragraph.
+
+    Notebooks are written in English; each heading and paragraph of their Markdown cells
+    is a catalog message (extracted by :func:`extract_notebook`), so a rendered Chinese
+    report shows translated prose without a second copy of each notebook.
+    """
+    if get_language() == DEFAULT:
+        return source
+    return "".join(
+        (prefix + _(msg) if msg else prefix) + sep for prefix, msg, sep in _markdown_units(source)
+    )
+
+
+def extract_notebook(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the Markdown cells of a notebook (``[ipynb: notebooks/*.ipynb]``
+    in ``babel.cfg``): yields each heading and paragraph as a message."""
+    import json
+
+    nb = json.loads(fileobj.read().decode("utf-8"))
+    for number, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for _prefix, msg, _sep in _markdown_units(source):
+            if msg:
+                yield number, None, msg, [f"notebook markdown cell {number}"]

@@ -21,6 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from salesmeasure.i18n import translate_markdown
+
 __all__ = ["HEADLINE_MIME", "template_dir", "template_hash", "prepare", "export_html", "title_of"]
 
 #: Mime type of the small headline JSON a notebook may display for the index page.
@@ -206,6 +208,7 @@ def prepare(nb):
     toc: list[tuple[int, str, str]] = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
+            cell.source = translate_markdown(_join(cell.source))  # the report language
             toc += _headings(_markdown_to_html(_join(cell.source)))
             continue
         if cell.cell_type != "code":
@@ -246,7 +249,7 @@ def title_of(nb, fallback: str) -> str:
         if cell.cell_type == "markdown":
             for line in _join(cell.source).splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return translate_markdown(line)[2:].strip()
     return re.sub(r"^\d+[_-]", "", fallback).replace("_", " ").strip().capitalize()
 
 
