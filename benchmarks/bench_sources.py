@@ -20,7 +20,6 @@ peak memory).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import subprocess
@@ -67,9 +66,8 @@ def worker(kind: str, url: str) -> None:
 def load_orders(cluster, n: int, data: Path) -> str:
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
-    from pgcluster import create_tables
+    from pgcluster import copy_arrow, create_tables
 
     orders = pq.read_table(data / "orders.parquet")
     parts, have = [orders], orders.num_rows
@@ -91,18 +89,7 @@ def load_orders(cluster, n: int, data: Path) -> str:
         conn.execute('SET ROLE "analyst"')
         conn.execute("CREATE SCHEMA staging")
         create_tables(conn, "public", typed=True)
-        with (
-            conn.cursor() as cur,
-            cur.copy(f"COPY orders ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as cp,
-        ):
-            for batch in orders.to_batches(max_chunksize=500_000):
-                buf = io.BytesIO()
-                pacsv.write_csv(
-                    pa.Table.from_batches([batch]),
-                    buf,
-                    write_options=pacsv.WriteOptions(include_header=False),
-                )
-                cp.write(buf.getvalue())
+        copy_arrow(conn, "orders", orders)
         conn.execute("VACUUM ANALYZE orders")
     return cluster.url("bench")
 

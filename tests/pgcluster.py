@@ -330,3 +330,45 @@ def running_cluster(**settings):
         yield c
     finally:
         c.stop()
+
+
+def copy_arrow(conn, name: str, table, *, chunk: int = 500_000) -> None:
+    """COPY an Arrow table into the typed table ``name`` (columns of :data:`TABLE_COLUMNS`).
+
+    Values a typed column cannot hold (the generated data's planted ``2025-02-30``) become
+    NULL, as in :func:`load_sample`'s typed tables.
+    """
+    import io
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cols = TABLE_COLUMNS[name]
+    table = table.select(list(cols))
+    fixed = {}
+    for col, typ in cols.items():
+        arr = table[col]
+        if typ == "date" and not pa.types.is_date(arr.type) and not pa.types.is_timestamp(arr.type):
+            d = pd.to_datetime(arr.to_pandas(), format="ISO8601", errors="coerce")
+            fixed[col] = pa.array(d.dt.date, type=pa.date32())
+        elif typ != "text" and not (
+            pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
+        ):
+            fixed[col] = pa.array(
+                pd.to_numeric(arr.to_pandas(), errors="coerce"), type=pa.float64()
+            )
+        if typ in {"integer", "smallint"} and col in fixed:
+            fixed[col] = pa.array(fixed[col].to_pandas().round().astype("Int64"), type=pa.int64())
+    for col, arr in fixed.items():
+        table = table.set_column(table.schema.get_field_index(col), col, arr)
+    sql = f"COPY {name} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)"
+    with conn.cursor() as cur, cur.copy(sql) as cp:
+        for batch in table.to_batches(max_chunksize=chunk):
+            buf = io.BytesIO()
+            pacsv.write_csv(
+                pa.Table.from_batches([batch]),
+                buf,
+                write_options=pacsv.WriteOptions(include_header=False),
+            )
+            cp.write(buf.getvalue())
