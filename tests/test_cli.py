@@ -108,3 +108,98 @@ def test_bad_format_option(tmp_path):
 def test_version():
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("salesmeasure ")
+
+
+# ------------------------------------------------------------------ render: batch edges
+
+
+@pytest.mark.parametrize("kind", ["a file", "inside a file", "unwritable"])
+def test_render_out_that_cannot_hold_reports_is_one_line_and_exit_2(tmp_path, sample_dir, kind):
+    import os
+
+    a_file = tmp_path / "reports.txt"
+    a_file.write_text("not a folder")
+    out = {
+        "a file": a_file,
+        "inside a file": a_file / "reports",
+        # root writes anywhere a mode allows nothing; /proc refuses new folders to anyone
+        "unwritable": Path("/proc/salesmeasure-test") if os.geteuid() == 0 else Path("/"),
+    }[kind]
+    r = run("render", "--period", "2026Q3", "--data", str(sample_dir), "--out", str(out))
+    assert r.returncode == 2, r.stdout + r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: --out {out}"), r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+
+
+def _slow_notebooks(d: Path) -> Path:
+    import nbformat
+
+    d.mkdir()
+    params = 'period: str = "2026Q3"  # p\nregion: str = "all"  # r\ndata_path: str = ""  # d'
+    for name, code in [
+        ("a_quick", "x = 1"),
+        ("b_slow", "import time\ntime.sleep(300)"),
+        ("c_slow", "import time\ntime.sleep(300)"),
+    ]:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+        nb.cells = [
+            nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_markdown_cell(f"# {name}"),
+            nbformat.v4.new_code_cell(code),
+        ]
+        nbformat.write(nb, d / f"{name}.ipynb")
+    return d
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["main process", "process group"])
+def test_ctrl_c_stops_within_seconds_kills_kernels_and_browser_and_indexes_what_finished(
+    tmp_path, sample_dir, target
+):
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    from salesmeasure.render.pdf import find_chromium
+
+    nbs = _slow_notebooks(tmp_path / "nbs")
+    out = tmp_path / "out"
+    fmt = "html,pdf" if find_chromium() else "html"  # the browser must be killed too
+    cmd = [EXE, "render", "--period", "2026Q3", "--regions", "North", "--data", str(sample_dir)]
+    cmd += ["--notebooks-dir", str(nbs), "--out", str(out), "--formats", fmt, "--no-progress"]
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        done = out / "2026Q3" / "north" / f"a_quick.{fmt.split(',')[-1]}"
+        deadline = time.monotonic() + 240
+        while not done.exists() and time.monotonic() < deadline and p.poll() is None:
+            time.sleep(0.2)
+        assert done.exists(), "the quick report never finished"
+        time.sleep(1.0)  # the slow reports are running now
+        started = psutil.Process(p.pid).children(recursive=True)
+        names = {c.name() for c in started}
+        assert any("python" in n for n in names), names
+        t0 = time.monotonic()
+        if target == "main process":
+            os.kill(p.pid, signal.SIGINT)
+        else:
+            os.killpg(p.pid, signal.SIGINT)
+        stdout, stderr = p.communicate(timeout=30)
+        seconds = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 130, stdout + stderr
+    assert seconds < 8, f"took {seconds:.1f} s to stop"
+    left = [c for c in started if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    assert not left, f"still running: {[(c.pid, c.name()) for c in left]}"
+    assert "Interrupted: 1 of 3 reports" in stdout
+    assert "To resume, run the same command again: salesmeasure render --period 2026Q3" in stdout
+    assert "Traceback" not in stdout + stderr
+    index = (out / "2026Q3" / "index.html").read_text()
+    assert 'href="north/a_quick.html"' in index and "not rendered" in index

@@ -185,7 +185,7 @@ def render(
     """Execute every notebook x region for a period and export HTML/PDF reports with an index.
 
     Exit code 0 when every report rendered, 1 when some failed (see the index), 2 on bad
-    options or data.
+    options or data, 130 when interrupted (Ctrl-C; the index lists what finished).
     """
     from salesmeasure.data import DataError
     from salesmeasure.render import ChromiumNotFound
@@ -218,8 +218,22 @@ def render(
         )
     except (ChromiumNotFound, DataError, ValueError) as exc:
         fail(str(exc))
+    except KeyboardInterrupt:  # before any report ran (loading the data, planning)
+        typer.echo("Interrupted before any report was rendered; nothing was written.", err=True)
+        raise typer.Exit(130) from None
     typer.echo(summary.describe())
+    if summary.interrupted:
+        typer.echo(f"To resume, run the same command again: {_resume_command()}")
+        typer.echo("Finished reports are kept and not rendered again.")
+        raise typer.Exit(130)
     raise typer.Exit(0 if summary.ok else 1)
+
+
+def _resume_command() -> str:
+    """The command line that was run, quoted for a shell (``salesmeasure render ...``)."""
+    import shlex
+
+    return " ".join(["salesmeasure", *(shlex.quote(a) for a in sys.argv[1:])])
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m salesmeasure.cli`

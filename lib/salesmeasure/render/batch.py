@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import re
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import execute as _execute
+from . import guard
 from . import index as _index
 from .export import export_html, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
@@ -45,6 +48,9 @@ class RenderSummary:
     formats: tuple[str, ...]
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: Ctrl-C stopped the batch; ``planned`` reports were to be written
+    interrupted: bool = False
+    planned: int = 0
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
@@ -54,14 +60,22 @@ class RenderSummary:
         return self.count("failed") == 0
 
     def describe(self) -> str:
-        lines = [
+        lines = []
+        if self.interrupted:
+            lines.append(
+                f"Interrupted: {len(self.records)} of {self.planned} reports for {self.period} "
+                f"were finished in {self.seconds:.1f} s; the rest were not rendered."
+            )
+        lines.append(
             f"{len(self.records)} reports for {self.period} in {self.seconds:.1f} s: "
             f"{self.count('ok')} rendered, {self.count('skipped')} unchanged (cached), "
             f"{self.count('failed')} failed; formats {', '.join(self.formats)}."
-        ]
+        )
         for r in self.records:
             if r.status == "failed" and r.error:
-                lines.append(f"  FAILED {r.id}: {r.error.describe()}")
+                detail = r.error.detail
+                extra = f" ({detail})" if detail and r.error.message not in detail else ""
+                lines.append(f"  FAILED {r.id}: {r.error.describe()}{extra}")
         lines += self.notes
         period_dir = self.out / period_slug(self.period)
         if not self.ok and (period_dir / "render.log").exists():
@@ -157,6 +171,36 @@ def _coerce(name: str, value, type_name: str | None, notebook: str):
     return value  # str (or no annotation): the text as given, '007' stays '007'
 
 
+#: Parameters the report header shows elsewhere (period, region) or in the provenance.
+_HEADER_SHOWN = ("period", "region", "data_path", "lang")
+
+
+def parameter_rows(nb, params: dict) -> list[tuple[str, str]]:
+    """The report header's parameter table: ``(label in words, value)`` per parameter.
+
+    The label is the parameter's help comment in the notebook's parameters cell, up to
+    its first ``(``, ``:`` or ``;`` ("CLV horizon in months"), so no raw name such as
+    ``clv_months`` reaches a manager; a parameter without a comment keeps its name with
+    spaces. Period, region and data are shown elsewhere in the header and footer.
+    """
+    from papermill.translators import PythonTranslator
+
+    helps = {}
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            helps = {p.name: p.help for p in PythonTranslator.inspect(cell)}
+            break
+    rows = []
+    for name, value in params.items():
+        if name in _HEADER_SHOWN:
+            continue
+        text = re.split(r"\s*[(:;]", helps.get(name) or "", maxsplit=1)[0].strip()
+        label = text or name.replace("_", " ")
+        shown = "yes" if value is True else "no" if value is False else str(value)
+        rows.append((label[:1].upper() + label[1:], shown))
+    return rows
+
+
 def _declared_parameters(path) -> dict[str, str]:
     """name -> type name of the parameters in a notebook's ``parameters`` cell (papermill's
     own parser; works without kernel metadata, unlike ``papermill.inspect_notebook``)."""
@@ -235,7 +279,7 @@ class _Writer:
             "period": report.period,
             "region": region,
             "generated": _now(),
-            "parameters": [(k, repr(v)) for k, v in params.items()],
+            "parameters": parameter_rows(nb, params),
             "provenance": [
                 ("Data fingerprint", self.fingerprint),
                 ("Data as of", self.as_of),
@@ -418,13 +462,12 @@ def render(
         from salesmeasure.report import default_data_dir
 
         data = default_data_dir()
-    from salesmeasure.sources.sql import public_spec
-
-    data = public_spec(data)  # a database URL's password never reaches a notebook
+    data = Path(data)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
     out = Path(out).resolve()
     fmts, exe, note = parse_formats(formats, chromium)
     notes = [note] if note else []
+    guard.check_out_dir(out)  # a wrong --out fails now, in one line, not after the work
 
     ds = sm_data.load(data)
     label = (
@@ -475,9 +518,10 @@ def render(
     )
     bar.update(len(records))
     # the index's scorecards are computed while the workers execute
-    card_pool = ThreadPoolExecutor(1, thread_name_prefix="scorecards")
+    card_pool = guard.Background()  # a daemon thread: Ctrl-C need not wait for it
     cards = card_pool.submit(_scorecards, ds, label, region_list)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
+    interrupted, results = False, None
     try:
         writer = _Writer(
             formats=fmts,
@@ -519,11 +563,56 @@ def render(
             failed += rec.status == "failed"
             bar.set_postfix(failed=failed, refresh=False)
             bar.update(1)
+    except KeyboardInterrupt:  # Ctrl-C: stop now, keep what finished, index it
+        interrupted = True
     finally:
         bar.close()
-        if printer is not None:
-            printer.close()
+        with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
+            if interrupted and hasattr(results, "close"):
+                results.close()  # a suspended run_local kills its workers and kernels
+            if interrupted:  # Ctrl-C to the group also stopped the browser's driver: no
+                logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # noise about it
+            if printer is not None:
+                printer.close()
+            if interrupted:
+                guard.kill_descendants()  # whatever is left (a browser that did not close)
+    with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
+        return _finish(
+            reports,
+            records,
+            nb_paths=nb_paths,
+            label=label,
+            out=out,
+            ds=ds,
+            version=version,
+            cards=cards.result(timeout=0 if interrupted else None),
+            summary=RenderSummary(
+                period=label,
+                out=out,
+                records=[],
+                formats=fmts,
+                notes=notes,
+                interrupted=interrupted,
+                planned=len(reports),
+            ),
+            t_start=t_start,
+        )
 
+
+def _finish(
+    reports,
+    records,
+    *,
+    nb_paths,
+    label,
+    out,
+    ds,
+    version,
+    cards,
+    summary,
+    t_start,
+) -> RenderSummary:
+    """Write the period index (merged with earlier runs) and the root index."""
     ordered = [records[r.id] for r in reports if r.id in records]
     period_dir = out / period_slug(label)
     titles = {r.notebook: r.title for r in ordered if r.title}
@@ -534,15 +623,9 @@ def render(
         regions=[(r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook],
         fingerprint=ds.fingerprint,
         version=version,
-        scorecards=cards.result(),
+        scorecards=guard.merge_scorecards(period_dir, cards),
     )
-    card_pool.shutdown()
     write_root_index(out)
-    return RenderSummary(
-        period=label,
-        out=out,
-        records=ordered,
-        formats=fmts,
-        notes=notes,
-        seconds=time.perf_counter() - t_start,
-    )
+    summary.records = ordered
+    summary.seconds = time.perf_counter() - t_start
+    return summary
