@@ -41,6 +41,7 @@ from salesmeasure.targets.inputs import (
     seasonal_index,
     selection_total,
 )
+from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
 from salesmeasure.targets.setting import (
     TargetProposal,
@@ -63,6 +64,7 @@ from salesmeasure.targets.text import (
     describe_current_pacing,
     describe_forecast,
     describe_headline,
+    describe_methods,
     describe_pacing,
     describe_proposals,
     describe_pvm,
@@ -71,6 +73,8 @@ from salesmeasure.targets.text import (
     forecast_note,
     forecast_notes,
     headline_table,
+    method_name,
+    methods_table,
     model_name,
     options_table,
     pacing_table,
@@ -164,6 +168,11 @@ __all__ = [
     "forecast_note",
     "forecast_notes",
     "model_name",
+    "describe_methods",
+    "method_name",
+    "methods_table",
+    "MethodBacktest",
+    "backtest_methods",
     "equal_probability",
     "equal_probability_targets",
     "BENCHMARK_ATTAINING",

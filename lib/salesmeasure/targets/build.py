@@ -25,6 +25,7 @@ from salesmeasure.targets.inputs import (
     monthly_revenue,
     period_targets,
 )
+from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMSection, pvm_section
 from salesmeasure.targets.setting import (
     TargetProposal,
@@ -121,6 +122,7 @@ class TargetReport:
     pacing: PacingView | Missing
     attainment: AttainmentSection | Missing
     pvm: PVMSection | Missing
+    methods: MethodBacktest | Missing | None = None
 
 
 def _history(orders, period, history_end) -> pd.Series:
@@ -194,6 +196,22 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         eq.spread,
         recorded,
         section.region,
+    )
+
+
+def _methods(section: ForecastSection, view, period, history_weight) -> MethodBacktest:
+    prop = section.proposal
+    return backtest_methods(
+        view.orders,
+        view.customers,
+        view.reps,
+        period=period,
+        history_end=section.history_end,
+        attainability=prop.attainability,
+        uplift=prop.uplift,
+        history_weight=history_weight,
+        region=section.region,
+        models=section.forecast.refit_models,
     )
 
 
@@ -353,6 +371,7 @@ def build(
         proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
     else:
         raise ParameterError(f"parameter 'method' must be 'equal' or 'share', got {method!r}")
+    methods = attempt(_methods, forecast, ctx.view, period, history_weight)
     fallback = (next_period.label, forecast.proposal.target) if forecast else None
     pacing = attempt(_pacing, everything, ctx, fallback, region)
     att_period = period if ctx.period_complete else period.previous()
@@ -373,4 +392,5 @@ def build(
         pacing,
         attained,
         pvm,
+        methods,
     )

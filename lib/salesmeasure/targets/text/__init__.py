@@ -9,6 +9,7 @@ from salesmeasure.targets.text.allocation import (
     describe_recorded,
     recorded_table,
 )
+from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.sections import *  # noqa: F403
@@ -21,6 +22,9 @@ __all__ = [
     "describe_recorded",
     "recorded_table",
     "describe_pvm",
+    "describe_methods",
+    "method_name",
+    "methods_table",
     "forecast_note",
     "forecast_notes",
     "model_name",
