@@ -7,10 +7,12 @@ with CJK labels, and ``pdffonts`` (poppler) for the font a printed page embeds.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 import warnings
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,114 @@ def test_a_chinese_pdf_page_embeds_a_noto_cjk_font(tiny_pack):
     assert all(x.split()[-5] == "yes" for x in rows), fonts  # emb column: every font embedded
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "正常 215万 2026年第三季度" in text  # the glyphs map back to the Chinese text
+
+
+# ------------------------------------------------------------------ no English left
+#: Words a Chinese report may show in Latin letters: acronyms, model and test names,
+#: units and the tool's own name. Names from the data (regions, reps, customers, segments,
+#: product lines, complaint categories) are allowed separately.
+ALLOWED = set(
+    """NPS CSAT CES CLV KPI BG NBD ETS MAPE SMART AIC SMB UTC ID Holm Wald Wilson Kaplan Meier
+    Mann Whitney Poisson Gamma Pareto Cronbach Feldt Johnson Pearson Iman Conover Ad A N M
+    p P attain alpha beta chi salesmeasure papermill nbconvert Python pdf html ipynb PDF HTML
+    method equal share history_weight""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
+#: Hashes (fingerprints, cache keys) and file paths are not words.
+_TECHNICAL = re.compile(r"\b[0-9a-f]{12,}\b|\S*/\S*/\S*")
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no script, style, head, code or the provenance footer."""
+
+    HIDDEN = {"script", "style", "head", "code", "footer"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.HIDDEN
+        self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.HIDDEN
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_lines(html: str) -> list[str]:
+    v = _Visible()
+    v.feed(html)
+    return [x.strip() for x in "".join(v.parts).splitlines() if x.strip()]
+
+
+def _data_names(sample) -> list[str]:
+    names = set()
+    for table in ("customers", "orders", "reps", "complaints", "surveys", "targets"):
+        df = getattr(sample, table)
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) in {"string", "category", "str"}:
+                names.update(str(v) for v in df[col].dropna().unique() if len(str(v)) < 60)
+    return sorted(names, key=len, reverse=True)
+
+
+def english_left(lines: list[str], names: list[str]) -> list[str]:
+    """Lines that still hold an English word (two letters or more) after data names,
+    allowed words, hashes and paths."""
+    out = []
+    for line in lines:
+        rest = line
+        for name in names:
+            if name in rest:
+                rest = rest.replace(name, " ")
+        rest = _TECHNICAL.sub(" ", rest)
+        if [w for w in _WORD.findall(rest) if w not in ALLOWED and len(w) > 1]:
+            out.append(line)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,
+    reason="English left in zh-CN reports outside the catalog (issue 12): the data-quality "
+    "sentence and table (report.quality_sentence/quality_table, data quarantine reasons), "
+    "the report context title (report.ReportContext.region_label), the CLV model-fit and "
+    "at-risk table headers, and the header's parameter labels (notebook help comments)",
+)
+def test_chinese_reports_hold_no_untranslated_english(tmp_path, sample):
+    out = tmp_path / "reports"
+    cmd = [
+        str(Path(sys.executable).parent / "salesmeasure"),
+        "render",
+        "--period=2026Q3",
+        "--regions=all,North",
+        f"--out={out}",
+        "--formats=html",
+        "--lang=zh-CN",
+        "--no-progress",
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = sorted((out / "zh-CN" / "2026Q3").glob("*/*.html"))
+    assert len(pages) == 8, pages
+    pages.append(out / "zh-CN" / "2026Q3" / "index.html")
+    names = _data_names(sample)
+    leaks = {
+        str(p.relative_to(out)): english_left(visible_lines(p.read_text("utf-8")), names)
+        for p in pages
+    }
+    leaks = {k: v for k, v in leaks.items() if v}
+    assert not leaks, "English left in the Chinese reports:\n" + "\n".join(
+        f"{page}: {line}" for page, lines in leaks.items() for line in dict.fromkeys(lines)
+    )
+
+
+def test_the_leak_check_finds_english_and_allows_names_and_acronyms():
+    lines = visible_lines(
+        "<p>净推荐值 NPS +24，North 区域</p><p>Rows set aside</p>"
+        "<footer><p>Rendered by salesmeasure</p></footer><code>x = 1</code>"
+    )
+    assert english_left(lines, ["North"]) == ["Rows set aside"]
