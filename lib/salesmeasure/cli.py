@@ -181,6 +181,11 @@ def render(
     notebooks_dir: Path = typer.Option(
         None, "--notebooks-dir", help="Folder of the report notebooks (default: notebooks/)."
     ),
+    lang: str = typer.Option(
+        "en",
+        "--lang",
+        help="Report language: en, zh-CN, or both as en,zh-CN (Chinese under <out>/zh-CN/).",
+    ),
 ) -> None:
     """Execute every notebook x region for a period and export HTML/PDF reports with an index.
 
@@ -188,45 +193,61 @@ def render(
     options or data, 130 when interrupted (Ctrl-C; the index lists what finished).
     """
     from salesmeasure.data import DataError
+    from salesmeasure.errors import ParameterError
+    from salesmeasure.i18n import check_language
     from salesmeasure.render import ChromiumNotFound
     from salesmeasure.render import render as render_batch
 
+    try:
+        langs = list(dict.fromkeys(check_language(x) for x in lang.split(",") if x.strip()))
+    except ParameterError as exc:
+        fail(str(exc).replace("parameter 'lang'", "--lang"))
+    if not langs:
+        fail("--lang must name a language: en, zh-CN or en,zh-CN")
     overrides = {}
     for item in param or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             fail(f"--param must be NAME=VALUE, got {item!r}")
         overrides[name.strip()] = value
+    summaries = []
     try:
-        summary = render_batch(
-            period,
-            data=data,
-            out=out,
-            regions=regions,
-            notebooks=notebooks,
-            formats=formats,
-            chromium=chromium,
-            jobs=jobs,
-            force=force,
-            scheduler=scheduler,
-            isolate=isolate,
-            execution_timeout=cell_timeout,
-            report_timeout=report_timeout,
-            progress=progress,
-            parameters=overrides,
-            notebooks_dir=notebooks_dir,
-        )
+        for one in langs:
+            summary = render_batch(
+                period,
+                data=data,
+                out=out,
+                regions=regions,
+                notebooks=notebooks,
+                formats=formats,
+                chromium=chromium,
+                jobs=jobs,
+                force=force,
+                scheduler=scheduler,
+                isolate=isolate,
+                execution_timeout=cell_timeout,
+                report_timeout=report_timeout,
+                progress=progress,
+                parameters=overrides,
+                notebooks_dir=notebooks_dir,
+                lang=one,
+                languages=langs,
+            )
+            summaries.append(summary)
+            if summary.interrupted:
+                break
     except (ChromiumNotFound, DataError, ValueError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:  # before any report ran (loading the data, planning)
         typer.echo("Interrupted before any report was rendered; nothing was written.", err=True)
         raise typer.Exit(130) from None
-    typer.echo(summary.describe())
-    if summary.interrupted:
+    for summary in summaries:
+        typer.echo(summary.describe())
+    if any(x.interrupted for x in summaries):
         typer.echo(f"To resume, run the same command again: {_resume_command()}")
         typer.echo("Finished reports are kept and not rendered again.")
         raise typer.Exit(130)
-    raise typer.Exit(0 if summary.ok else 1)
+    raise typer.Exit(0 if all(x.ok for x in summaries) else 1)
 
 
 def _resume_command() -> str:

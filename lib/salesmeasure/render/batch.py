@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import logging
 import os
 import re
@@ -145,7 +147,7 @@ def select_regions(spec: str | list | None, data_regions: list[str]) -> list[str
 
 
 #: Parameters set by the batch itself (``--period``, ``--regions``, ``--data``).
-RESERVED_PARAMETERS = ("period", "region", "data_path")
+RESERVED_PARAMETERS = ("period", "region", "data_path", "lang")
 
 
 def _coerce(name: str, value, type_name: str | None, notebook: str):
@@ -231,7 +233,9 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
         return {}
     reserved = sorted(set(overrides) & set(RESERVED_PARAMETERS))
     if reserved:
-        raise ValueError(f"set {', '.join(reserved)} with --period/--regions/--data, not --param")
+        raise ValueError(
+            f"set {', '.join(reserved)} with --period/--regions/--data/--lang, not --param"
+        )
     out, used = {}, set()
     for p in nb_paths:
         declared = _declared_parameters(p)
@@ -250,6 +254,35 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
     """Headline KPIs per region for the index (:func:`.index.scorecards`)."""
     return _index.scorecards(ds, period, regions)
+
+
+def lang_root(out: Path, lang: str) -> Path:
+    """Where a language's reports go: ``out`` for English, ``out/<lang>`` otherwise."""
+    return Path(out) if lang == DEFAULT_LANGUAGE else Path(out) / lang
+
+
+def language_links(root_out: Path, lang: str, languages=(), period: str | None = None):
+    """``[(name, href, current)]`` for the language switch of an index page.
+
+    A language is linked when it is rendered by the same command (``languages``) or its
+    index page already exists under ``root_out``; empty when there is only one.
+    """
+    root_out = Path(root_out)
+    here = lang_root(root_out, lang) / (period or "")
+    links = []
+    for code, name in LANGUAGE_NAMES.items():
+        page = lang_root(root_out, code) / (period or "") / "index.html"
+        if code == lang or code in set(languages or ()) or page.exists():
+            links.append((name, Path(os.path.relpath(page, here)).as_posix(), code == lang))
+    return links if len(links) > 1 else []
+
+
+def _with_language(params: dict, nb_paths, lang: str) -> dict:
+    """Give ``lang`` to each notebook whose parameters cell declares it."""
+    for p in nb_paths:
+        if "lang" in _declared_parameters(p):
+            params.setdefault(p.stem, {})["lang"] = lang
+    return params
 
 
 def _now() -> str:
@@ -273,26 +306,32 @@ class _Writer:
         import nbconvert
         import papermill
 
-        region = "All regions (consolidated)" if report.region == ALL else report.region
+        region = _("All regions (consolidated)") if report.region == ALL else report.region
         return {
+            "lang": get_language(),
             "title": title,
-            "period": report.period,
+            "period": sm_format.period(report.period),
             "region": region,
             "generated": _now(),
             "parameters": parameter_rows(nb, params),
             "provenance": [
-                ("Data fingerprint", self.fingerprint),
-                ("Data as of", self.as_of),
+                (_("Data fingerprint"), self.fingerprint),
+                (_("Data as of"), self.as_of),
                 ("salesmeasure", self.version),
-                ("Notebook", f"{report.notebook}.ipynb, version {report.notebook_version}"),
                 (
-                    "Executed",
+                    _("Notebook"),
+                    _("{file}, version {version}").format(
+                        file=f"{report.notebook}.ipynb", version=report.notebook_version
+                    ),
+                ),
+                (
+                    _("Executed"),
                     f"{pm_meta.get('start_time', '')[:19].replace('T', ' ')} UTC, "
                     f"{exec_seconds:.1f} s ({self.kernel_mode} kernel)",
                 ),
-                ("Cache key", report.key),
+                (_("Cache key"), report.key),
                 (
-                    "Rendered by",
+                    _("Rendered by"),
                     f"salesmeasure render (papermill {papermill.__version__}, "
                     f"nbconvert {nbconvert.__version__}, Python "
                     f"{sys.version.split()[0]})",
@@ -395,6 +434,18 @@ def _cached(report: Report, formats, force: bool):
     return "export", rec
 
 
+def _in_language(fn):
+    """Run a batch in its report language (headers, index pages and scorecards follow it)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, lang: str = "en", **kwargs):
+        with language(lang) as key:
+            return fn(*args, lang=key, **kwargs)
+
+    return wrapper
+
+
+@_in_language
 def render(
     period: str,
     *,
@@ -414,6 +465,8 @@ def render(
     report_timeout: float = 1800,
     parameters: dict | None = None,
     progress: bool = True,
+    lang: str = "en",
+    languages=(),
 ) -> RenderSummary:
     """Render every notebook x region for one period to HTML (and PDF); write the indexes.
 
@@ -449,6 +502,17 @@ def render(
     -------
     RenderSummary
         Never raises for a failing notebook: see ``summary.ok``.
+
+    Other parameters
+    ----------------
+    lang : str
+        Report language, ``"en"`` (default) or ``"zh-CN"``: passed to every notebook that
+        declares a ``lang`` parameter, part of the cache key, and the language of the
+        headers and index pages. English reports stay at ``<out>/<period>/...``; another
+        language gets its own tree ``<out>/<lang>/<period>/...`` with its own indexes.
+    languages : iterable of str
+        Every language rendered by the same command (``--lang en,zh-CN``): the index
+        pages link to each (and to any language already rendered under ``out``).
     """
     from tqdm.auto import tqdm
 
@@ -478,7 +542,11 @@ def render(
     region_list = select_regions(regions, ds.regions)
     nb_paths = select_notebooks(notebooks, notebooks_dir)
     version = getattr(salesmeasure, "__version__", "unknown")
-    versions = {"salesmeasure": version, "template": template_hash(template_dir())}
+    versions = {
+        "salesmeasure": version,
+        "template": template_hash(template_dir()),
+        "lang": lang,
+    }
     reports = plan(
         nb_paths,
         region_list,
@@ -487,7 +555,9 @@ def render(
         out=out,
         fingerprint=ds.fingerprint,
         versions=versions,
-        notebook_parameters=notebook_parameters(nb_paths, parameters),
+        notebook_parameters=_with_language(
+            notebook_parameters(nb_paths, parameters), nb_paths, lang
+        ),
     )
 
     as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"
@@ -519,7 +589,8 @@ def render(
     bar.update(len(records))
     # the index's scorecards are computed while the workers execute
     card_pool = guard.Background()  # a daemon thread: Ctrl-C need not wait for it
-    cards = card_pool.submit(_scorecards, ds, label, region_list)
+    ctx = contextvars.copy_context()  # the thread words the scorecards in this language
+    cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:
@@ -583,6 +654,9 @@ def render(
             nb_paths=nb_paths,
             label=label,
             out=out,
+            root_out=root_out,
+            lang=lang,
+            languages=languages,
             ds=ds,
             version=version,
             cards=cards.result(timeout=0 if interrupted else None),
@@ -606,6 +680,9 @@ def _finish(
     nb_paths,
     label,
     out,
+    root_out,
+    lang,
+    languages,
     ds,
     version,
     cards,
@@ -624,8 +701,9 @@ def _finish(
         fingerprint=ds.fingerprint,
         version=version,
         scorecards=guard.merge_scorecards(period_dir, cards),
+        languages=language_links(root_out, lang, languages, period_slug(label)),
     )
-    write_root_index(out)
+    write_root_index(out, languages=language_links(root_out, lang, languages))
     summary.records = ordered
     summary.seconds = time.perf_counter() - t_start
     return summary
