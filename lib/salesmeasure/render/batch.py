@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from salesmeasure import format as sm_format
+from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
+from salesmeasure.i18n import LANGUAGE_NAMES, _, get_language, language
+
 from . import execute as _execute
 from . import guard
 from . import index as _index
@@ -529,6 +533,7 @@ def render(
     data = Path(data)
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
     out = Path(out).resolve()
+    root_out, out = out, lang_root(out, lang)
     fmts, exe, note = parse_formats(formats, chromium)
     notes = [note] if note else []
     guard.check_out_dir(out)  # a wrong --out fails now, in one line, not after the work
