@@ -29,7 +29,7 @@ from salesmeasure.errors import InsufficientData
 from salesmeasure.i18n import _
 from salesmeasure.stats import largest_remainder
 from salesmeasure.targets.forecast import FAST_MODELS, baseline_forecast
-from salesmeasure.targets.inputs import is_blank, monthly_revenue
+from salesmeasure.targets.inputs import is_blank
 
 #: An owner with fewer months of revenue than this gets a pooled forecast.
 MIN_MONTHS = 12
@@ -189,8 +189,22 @@ def simulate_owners(
     months = pd.PeriodIndex(months)
     horizon = (months[-1] - end_m).n
     series, rows, pooled, model = {}, {}, {}, {}
+    # monthly_revenue(hist[hist[key] == o], start=start_m, end=end_m) of all owners at once
+    idx = pd.period_range(start_m, end_m, freq="M", name="month")
+    by_owner = (
+        hist["amount"]
+        .astype(float)
+        .groupby([hist[key], hist["order_date"].dt.to_period("M")])
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=idx, fill_value=0.0)
+    )
     for o in owners:
-        y = monthly_revenue(hist[hist[key] == o], start=start_m, end=end_m)
+        y = (
+            by_owner.loc[o].rename("revenue")
+            if o in by_owner.index
+            else pd.Series(0.0, index=idx, name="revenue")
+        )
         active = y.to_numpy().nonzero()[0]
         if len(active) == 0 or len(y) - active[0] < MIN_MONTHS:
             pooled[o] = True
@@ -295,7 +309,9 @@ def equal_probability_targets(
             whole,
         )
     else:
-        regions = pd.Index(sorted(set(orders["region"].dropna()) | set(reps["region"].dropna())))
+        regions = pd.Index(
+            sorted(set(orders["region"].dropna().unique()) | set(reps["region"].dropna()))
+        )
         rs = simulate_owners(
             orders,
             key="region",

@@ -277,7 +277,7 @@ def _case(
     samples, groups = pd.concat(parts), pd.concat(groups)
     group_samples = None
     if region == "all":
-        regions = pd.Index(sorted(set(orders["region"].dropna()) | set(staff["region"])))
+        regions = pd.Index(sorted(set(orders["region"].dropna().unique()) | set(staff["region"])))
         rs = simulate_owners(
             orders,
             key="region",

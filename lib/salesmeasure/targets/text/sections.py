@@ -325,7 +325,7 @@ def proposals_table(smart: pd.DataFrame | ProposalSection) -> pd.DataFrame:
             _("Owner"): smart["owner"],
             _("Region"): smart["region"],
             _("Target"): smart["amount"].map(fmt.money_full),
-            _("Forecast"): smart["expected"].map(fmt.money),
+            _("Forecast"): smart["expected"].map(fmt.money_full),
             _("P(attain)"): smart["p_attain"].map(lambda v: fmt.pct(v, decimals=0)),
             _("Share of total"): smart["share_of_total"].map(lambda v: fmt.pct(v, decimals=1)),
             _("Specific"): smart["specific"].map(_tick),
