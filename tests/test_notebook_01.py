@@ -18,6 +18,7 @@ SECTIONS = [
     "## History and forecast",
     "## Forecast calibration",
     "## Proposed targets by region and rep",
+    "## Which allocation method was right",
     "## Pacing of the period in progress",
     "## Rep attainment",
     "## Price, volume and mix",

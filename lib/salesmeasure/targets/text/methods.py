@@ -27,9 +27,10 @@ def methods_table(mb: MethodBacktest) -> pd.DataFrame:
             first: [method_name(m) for m in s.index],
             _("Rep targets scored"): s["targets"].map(fmt.count).to_numpy(),
             _("Stated P(attain), mean"): s["mean_p"].map(pct0).to_numpy(),
-            _("Attained"): [
-                _("{share} ({low} to {high})").format(share=pct0(a), low=pct0(lo), high=pct0(hi))
-                for a, lo, hi in zip(s["attained"], s["ci_low"], s["ci_high"], strict=True)
+            _("Attained"): s["attained"].map(pct0).to_numpy(),
+            _("95% interval"): [
+                _("{low}-{high}").format(low=pct0(lo), high=pct0(hi))
+                for lo, hi in zip(s["ci_low"], s["ci_high"], strict=True)
             ],
             _("Gap (attained - stated)"): s["gap"]
             .map(lambda v: fmt.points(v * 100, decimals=1))
