@@ -222,29 +222,65 @@ def show(result, *renderers) -> None:
             display(fig)
             plt.close(fig)
             continue
-        display(out)
+        display(displayed(out))
 
 
-def quality_table(ds: Dataset) -> pd.DataFrame:
-    """Quarantined rows by table and reason, for a report's data-quality section."""
+def displayed(out):
+    """A table as a manager reads it: a DataFrame becomes a Styler whose whole-number
+    columns have thousands separators (``1,158``) and whose default 0..n row index is
+    hidden; anything else is returned unchanged."""
+    if not isinstance(out, pd.DataFrame) or not out.columns.is_unique:
+        return out
+    from salesmeasure import format as fmt
+
+    ints = [c for c in out.columns if pd.api.types.is_integer_dtype(out[c].dtype)]
+    styler = out.style.format(fmt.count, subset=ints) if ints else out.style
+    if isinstance(out.index, pd.RangeIndex) and out.index.name is None:
+        styler = styler.hide(axis="index")
+    return styler
+
+
+def quality_table(ds: Dataset):
+    """Quarantined rows by table and reason, for a report's data-quality section: a
+    Styler with headers in words, counts with thousands separators and no index column."""
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import _
+
+    heads = {"table": _("Table"), "reason": _("Reason"), "rows": _("Rows set aside")}
     q = ds.quality
     if q.empty:
-        return pd.DataFrame({"Table": [], "Reason": [], "Rows set aside": []})
-    return q.rename(columns={"table": "Table", "reason": "Reason", "rows": "Rows set aside"})
+        q = pd.DataFrame({"table": [], "reason": [], "rows": []})
+    q = q[[c for c in heads if c in q]].reset_index(drop=True)
+    return (
+        q.style.format({"rows": fmt.count})
+        .hide(axis="index")
+        .relabel_index([heads[c] for c in q.columns], axis="columns")
+    )
 
 
 def quality_sentence(ds: Dataset) -> str:
     """One sentence on what the validation set aside."""
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import _, ngettext
+
     n = len(ds.rejected)
     total = sum(ds.row_counts.values()) if ds.row_counts else 0
     if n == 0:
-        return "Every row of the source passed validation; none was set aside."
+        return _("Every row of the source passed validation; none was set aside.")
     top = ds.quality.sort_values("rows", ascending=False).iloc[0]
-    return (
-        f"{n} of {total:,} rows ({n / max(total, 1):.2%}) failed validation and were set aside, "
-        f"not used in this report; the most common reason was '{top['reason']}' in "
-        f"{top['table']} ({top['rows']} rows). `salesmeasure validate` lists each one."
-    )
+    rows = int(top["rows"])
+    return ngettext(
+        "{n} of {total} rows ({share}) failed validation and were set aside, not used in "
+        "this report; the most common reason was '{reason}' in {table} ({rows} row). "
+        "`salesmeasure validate` lists each one.",
+        "{n} of {total} rows ({share}) failed validation and were set aside, not used in "
+        "this report; the most common reason was '{reason}' in {table} ({rows} rows). "
+        "`salesmeasure validate` lists each one.",
+        rows,
+    ).format(
+        n=fmt.count(n), total=fmt.count(total), share=fmt.pct(n / max(total, 1), decimals=2),
+        reason=top["reason"], table=top["table"], rows=fmt.count(rows),
+    )  # fmt: skip
 
 
 def provenance(ctx: ReportContext) -> dict:
@@ -257,3 +293,23 @@ def provenance(ctx: ReportContext) -> dict:
         "data_as_of": None if ctx.data.as_of is None else f"{ctx.data.as_of:%Y-%m-%d}",
         "library_version": __version__,
     }
+
+
+def provenance_table(ctx: ReportContext) -> pd.DataFrame:
+    """:func:`provenance` with its labels in words, for a report's closing section."""
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import _
+
+    p = provenance(ctx)
+    rows = [
+        (_("Period"), fmt.period(ctx.period)),
+        (_("Region"), _("All regions") if ctx.region == "all" else ctx.region),
+        (_("Data"), p["data_path"]),
+        (_("Data fingerprint"), p["data_fingerprint"]),
+        (
+            _("Data as of"),
+            fmt.date(ctx.data.as_of) if ctx.data.as_of is not None else fmt.missing(),
+        ),
+        (_("salesmeasure version"), p["library_version"]),
+    ]
+    return pd.DataFrame({_("Value"): [v for _k, v in rows]}, index=[k for k, _v in rows])

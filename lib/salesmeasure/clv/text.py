@@ -155,6 +155,7 @@ def describe_retention(section) -> str:
 def retention_table(section):
     """Latest quarter's retention, regions by segments."""
     table = section.cells.pivot(index="region", columns="segment", values="retention_rate")
+    table = table.rename_axis(index=None, columns=_("Region / segment"))
     return table.style.format(lambda v: fmt.pct(v, decimals=0), na_rep="-")
 
 
@@ -212,7 +213,17 @@ def holdout_table(comparison):
     def num(d):
         return lambda v: fmt.number(v, decimals=d)
 
-    return comparison.scores.style.format(
+    heads = {
+        "mae": _("Mean absolute error"),
+        "rmse": _("Root mean squared error"),
+        "predicted_total": _("Predicted purchases"),
+        "actual_total": _("Actual purchases"),
+        "total_error_pct": _("Error of the total"),
+        "log_likelihood": _("Log-likelihood"),
+        "aic": _("AIC"),
+    }
+    scores = comparison.scores.rename_axis(_("Model"))
+    return scores.style.format(
         {
             "mae": num(3),
             "rmse": num(3),
@@ -222,7 +233,7 @@ def holdout_table(comparison):
             "log_likelihood": num(1),
             "aic": num(1),
         }
-    )
+    ).relabel_index([heads.get(c, c) for c in scores.columns], axis="columns")
 
 
 def describe_prob_alive(value) -> str:
@@ -297,16 +308,25 @@ def describe_value(section) -> str:
 def tier_table(section):
     """Customers, value and value at risk per CLV tier."""
     t = section.tiers.frame.drop(columns="min_clv")
-    t = t.rename(index=group_label)
+    t = t.rename(index=group_label).rename_axis(_("Tier"))
+    heads = {
+        "customers": _("Customers"),
+        "clv": _("Expected value"),
+        "clv_share": _("Share of value"),
+        "mean_clv": _("Average per customer"),
+        "mean_prob_alive": _("Average P(active)"),
+        "value_at_risk": _("Value at risk"),
+    }
     return t.style.format(
         {
+            "customers": fmt.count,
             "clv": fmt.money_full,
             "clv_share": lambda v: fmt.pct(v),
             "mean_clv": fmt.money_full,
             "mean_prob_alive": lambda v: fmt.pct(v, decimals=0),
             "value_at_risk": fmt.money_full,
         }
-    )
+    ).relabel_index([heads.get(c, c) for c in t.columns], axis="columns")
 
 
 def call_list(at_risk) -> pd.DataFrame:
@@ -324,7 +344,7 @@ def call_list(at_risk) -> pd.DataFrame:
             _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)),
             _("Value at risk"): t["value_at_risk"].map(fmt.money_full),
         }
-    )
+    ).rename_axis(_("Customer ID"))
 
 
 def describe_at_risk(at_risk) -> str:

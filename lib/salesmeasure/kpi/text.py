@@ -132,9 +132,7 @@ def _basis(card, kpi: str) -> str:
     if kpi == "revenue":
         t = card.target
         return (
-            _("target {amount}").format(amount=fmt.money_full(t))
-            if fmt.is_number(t)
-            else _("no target")
+            _("target {amount}").format(amount=fmt.money(t)) if fmt.is_number(t) else _("no target")
         )
     if kpi == "attainment" and not card.complete:
         return _("period in progress: to date")
@@ -544,20 +542,35 @@ def regions_table(regions: pd.DataFrame, *, clv_months: int = 12):
         if f"{k}_suppressed" in regions and k in table:
             table.loc[regions[f"{k}_suppressed"].astype(bool), k] = math.nan
     na = fmt.missing()
-    return table.style.format(
-        {
-            "revenue": fmt.money,
-            "attainment": lambda v: fmt.pct(v, decimals=0),
-            "nps": lambda v: fmt.number(v),
-            "csat": lambda v: fmt.pct(v, decimals=0),
-            "retention_rate": lambda v: fmt.pct(v, decimals=0),
-            "complaint_rate": lambda v: fmt.number(v, decimals=1),
-            "avg_clv": fmt.money,
-        },
-        na_rep=na,
-    ).set_caption(
-        _(
-            "Regions ranked by attainment (complaints per 100 active customers; CLV over "
-            "{months} months)"
-        ).format(months=clv_months)
+    labels = kpi_labels(clv_months=clv_months)
+    heads = {
+        "rank": _("Rank"), "nps": "NPS", "csat": "CSAT",
+        "complaint_rate": _("Complaints per 100 customers"),
+        "avg_clv": _("Average CLV"),
+    }  # fmt: skip
+    table = table.rename_axis("region").reset_index()
+    heads["region"] = _("Region")
+    header = [heads.get(c) or labels.get(c, c) for c in table.columns]
+    return (
+        table.style.format(
+            {
+                "rank": fmt.count,
+                "revenue": fmt.money,
+                "attainment": lambda v: fmt.pct(v, decimals=0),
+                "nps": lambda v: fmt.number(v),
+                "csat": lambda v: fmt.pct(v, decimals=0),
+                "retention_rate": lambda v: fmt.pct(v, decimals=0),
+                "complaint_rate": lambda v: fmt.number(v, decimals=1),
+                "avg_clv": fmt.money,
+            },
+            na_rep=na,
+        )
+        .hide(axis="index")
+        .relabel_index(header, axis="columns")
+        .set_caption(
+            _(
+                "Regions ranked by attainment (complaints per 100 active customers; CLV over "
+                "{months} months)"
+            ).format(months=clv_months)
+        )
     )

@@ -429,4 +429,5 @@ def groups_table(
             col.append(txt)
         out[metric_name(m)] = col
         out.setdefault(_("Responses"), [fmt.count(n) for n in g["n"]])
-    return pd.DataFrame(out, index=idx)
+    by_word = {"region": _("Region"), "segment": _("Segment")}.get(by, by.replace("_", " "))
+    return pd.DataFrame(out, index=pd.Index(list(idx), name=by_word))
