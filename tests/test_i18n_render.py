@@ -234,10 +234,10 @@ def english_left(lines: list[str], names: list[str]) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=False,
-    reason="English left in zh-CN reports outside the catalog (issue 12): the data-quality "
-    "sentence and table (report.quality_sentence/quality_table, data quarantine reasons), "
-    "the report context title (report.ReportContext.region_label), the CLV model-fit and "
-    "at-risk table headers, and the header's parameter labels (notebook help comments)",
+    reason="English left in zh-CN reports outside the catalog (issue 12): data quarantine "
+    "reasons and table names (data package), the survey header's region title "
+    "(report.ReportContext.region_label), an interval 'x (a to b)' in the target report, "
+    "and the header's parameter labels (notebook help comments via batch.parameter_rows)",
 )
 def test_chinese_reports_hold_no_untranslated_english(tmp_path, sample):
     out = tmp_path / "reports"
