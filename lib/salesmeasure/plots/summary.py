@@ -9,6 +9,7 @@ import pandas as pd
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import _
+from salesmeasure.plots.labels import place_labels
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
 
 __all__ = [
@@ -126,26 +127,34 @@ def plot_regions_chain(regions: pd.DataFrame, *, ax=None):
         d["nps"], d["attainment"] * 100, s=size, c=d["retention_rate"] * 100, cmap="viridis",
         edgecolor="black", linewidth=0.6, alpha=0.85,
     )  # fmt: skip
-    for region, r in d.iterrows():
-        ax.annotate(
-            f"{region}\nretention {r['retention_rate']:.0%}",
-            (r["nps"], r["attainment"] * 100),
-            xytext=(0, 14 + math.sqrt(size[region]) / 2),
-            textcoords="offset points",
-            ha="center",
-            fontsize=9,
-        )
     ax.axhline(100, color="black", linestyle="--", linewidth=0.8)
-    ax.annotate(
-        "target", (ax.get_xlim()[0], 100), xytext=(4, 3), textcoords="offset points", fontsize=8
-    )
     cb = ax.figure.colorbar(sc, ax=ax)
-    cb.set_label("Retention rate (%)")
-    ax.set_xlabel("NPS (points)")
-    ax.set_ylabel("Target attainment (%)")
+    cb.set_label(_("Retention rate (%)"))
+    ax.set_xlabel(_("NPS (points)"))
+    ax.set_ylabel(_("Target attainment (%)"))
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo - 5, hi + 12)
-    ax.set_title("Regions: satisfaction, retention and attainment")
+    xlo, xhi = ax.get_xlim()
+    pad = (xhi - xlo) * 0.08
+    ax.set_xlim(xlo - pad, xhi + pad)
+    ax.text(
+        ax.get_xlim()[0], 100, " " + _("target"), fontsize=8, va="bottom", ha="left"
+    )  # fmt: skip
+    texts = [
+        ax.text(
+            r["nps"],
+            r["attainment"] * 100,
+            _("{region}\nretention {rate}").format(
+                region=region, rate=fmt.pct(r["retention_rate"], decimals=0)
+            ),
+            ha="center",
+            va="center",
+            fontsize=9,
+        )  # fmt: skip
+        for region, r in d.iterrows()
+    ]
+    place_labels(ax, texts, x=d["nps"], y=d["attainment"] * 100, objects=sc)
+    ax.set_title(_("Regions: satisfaction, retention and attainment"))
     return ax
 
 

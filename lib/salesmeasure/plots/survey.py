@@ -16,6 +16,7 @@ import seaborn as sns
 
 from salesmeasure import format as fmt_
 from salesmeasure.i18n import N_, _
+from salesmeasure.plots.labels import place_labels
 from salesmeasure.plots.theme import PALETTE, get_ax
 from salesmeasure.stats import MIN_N
 from salesmeasure.survey.build import Complaints, Regions, Trend
@@ -184,7 +185,7 @@ def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
     xlo = 100 * table["ci_low"] / r2
     xhi = 100 * table["ci_high"] / r2
     y = table["mean"]
-    for i, name in enumerate(table.index):
+    for i in range(k):
         c = PALETTE[i % len(PALETTE)]
         ax.errorbar(
             x.iloc[i],
@@ -194,13 +195,6 @@ def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
             color=c,
             markersize=9,
             capsize=4,
-        )
-        ax.annotate(
-            item_label(name),
-            (x.iloc[i], y.iloc[i]),
-            xytext=(8, 8),
-            textcoords="offset points",
-            fontsize=10,
         )
     x_ref, y_ref = 100.0 / k, float(y.mean())
     ax.axvline(x_ref, color="grey", linestyle="--", linewidth=0.9)
@@ -221,6 +215,11 @@ def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
     ax.set_xlabel(_("Importance: share of explained variance (%, relative weight)"))
     ax.set_ylabel(_("Performance: mean score (1-5)"))
     ax.set_title(title)
+    texts = [
+        ax.text(x.iloc[i], y.iloc[i], item_label(name), fontsize=10, ha="left", va="bottom")
+        for i, name in enumerate(table.index)
+    ]
+    place_labels(ax, texts, x=x, y=y, objects=ax.lines)
     return ax
 
 

@@ -404,15 +404,9 @@ def plot_pvm_waterfall(
     _money_axis(ax.yaxis)
     lo = max(0.0, min(e["base"], e["current"], running) * 0.8)
     ax.set_ylim(bottom=lo)
-    if lo > 0:
-        ax.annotate(
-            _("axis starts at {value}").format(value=fmt.money_full(lo)),
-            (0, 0),
-            xycoords="axes fraction",
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=8,
-            color="grey",
+    if lo > 0:  # said beside the axis, where no bar can be under it
+        ax.set_ylabel(
+            ax.get_ylabel() + "\n" + _("axis starts at {value}").format(value=fmt.money_full(lo))
         )
     ax.set_title(title or _("Revenue bridge: price, volume and mix"))
     return ax

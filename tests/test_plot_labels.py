@@ -1,0 +1,69 @@
+"""Labels never overlap (issue 12, part 2), checked on the sample data after drawing: the
+renderer-based bounding boxes (``get_window_extent``) of a chart's labels do not intersect
+each other, and the waterfall's axis note is off the bars."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from salesmeasure import kpi, plots, report, survey, targets  # noqa: E402
+from salesmeasure.plots.labels import label_overlaps  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return report.prepare(period="2026Q3")
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _labels(ax):
+    return [t for t in ax.texts if t.get_text().strip()]
+
+
+def test_label_overlaps_finds_two_labels_on_top_of_each_other():
+    _, ax = plt.subplots()
+    a = ax.text(0.5, 0.5, "Central\nretention 62%")
+    b = ax.text(0.51, 0.51, "North\nretention 67%")
+    assert label_overlaps([a, b]) == [(a.get_text(), b.get_text())]
+    b.set_position((0.1, 0.1))
+    assert label_overlaps([a, b]) == []
+
+
+def test_regions_bubble_labels_do_not_overlap(ctx):
+    r = kpi.build(ctx)
+    ax = plots.plot_regions_chain(r.regions)
+    texts = _labels(ax)
+    assert len([t for t in texts if "retention" in t.get_text()]) == len(r.regions.dropna(
+        subset=["nps", "attainment"]
+    ))  # fmt: skip
+    assert label_overlaps(texts) == []
+
+
+def test_importance_performance_labels_do_not_overlap(ctx):
+    r = survey.build(ctx)
+    ax = plots.plot_importance_performance(r.drivers)
+    texts = _labels(ax)
+    assert {"Product quality", "Service level"} <= {t.get_text() for t in texts}
+    assert label_overlaps(texts) == []
+
+
+def test_waterfall_labels_do_not_overlap_each_other_or_the_bars(ctx):
+    r = targets.build(ctx)
+    ax = plots.plot_pvm_waterfall(r.pvm)
+    texts = _labels(ax)
+    assert label_overlaps(texts) == []
+    renderer = ax.figure.canvas.get_renderer()
+    bars = [p.get_window_extent(renderer) for p in ax.patches]
+    for t in texts:
+        box = t.get_window_extent(renderer).shrunk(0.98, 0.9)  # touching is fine
+        assert not any(box.overlaps(b) for b in bars), t.get_text()
+    assert "axis starts at" in ax.get_ylabel()  # the note sits beside the axis
