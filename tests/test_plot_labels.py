@@ -67,3 +67,37 @@ def test_waterfall_labels_do_not_overlap_each_other_or_the_bars(ctx):
         box = t.get_window_extent(renderer).shrunk(0.98, 0.9)  # touching is fine
         assert not any(box.overlaps(b) for b in bars), t.get_text()
     assert "axis starts at" in ax.get_ylabel()  # the note sits beside the axis
+
+
+# ------------------------------------------- charts a manager can read (issue 12, part 2)
+@pytest.fixture(scope="module")
+def clv_report(ctx):
+    from salesmeasure import clv
+
+    return clv.build(ctx)
+
+
+def test_retention_by_region_is_one_panel_per_region(clv_report):
+    sec = clv_report.retention
+    fig = plots.plot_retention_section(sec)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert sorted(ax.get_title() for ax in panels) == sorted(sec.rates[sec.by].unique())
+    for ax in panels:  # one band each: the region's own, the others as plain grey lines
+        assert len(ax.collections) == 1
+
+
+def test_survival_axis_starts_where_lapse_can_happen(clv_report):
+    sec = clv_report.survival
+    ax = plots.plot_survival_section(sec)
+    assert ax.get_xlim()[0] >= 0.9 * sec.lapse_days
+    assert f"day {sec.lapse_days:.0f}" in ax.get_xlabel()
+
+
+def test_clv_histogram_counts_the_near_zero_customers_apart(clv_report):
+    values = clv_report.worth.value.values
+    ax = plots.plot_value_section(clv_report.worth)
+    drawn = sum(p.get_height() for p in ax.patches)
+    below = int((values["clv"] < 1).sum())
+    assert below > 100  # the sample's spike: customers the model believes have gone
+    assert drawn == len(values) - below
+    assert f"Not shown: {below} customers" in ax.get_xlabel()

@@ -77,9 +77,10 @@ def test_checker_finds_each_problem():
     )
 
 
-def _tables_of(notebook: str, monkeypatch) -> list[tuple[str, str]]:
-    """Run the notebook's cells in-process on the sample data and collect the HTML of each
-    table a ``report.show`` renderer returns (what the report displays)."""
+def _shown_by(notebook: str) -> dict:
+    """Run the notebook's cells in-process on the sample data and collect what each
+    ``report.show`` renderer returns as the report displays it: ``tables`` (name, HTML)
+    and ``charts`` (name, [(title, x label, y label) per visible Axes])."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -88,30 +89,62 @@ def _tables_of(notebook: str, monkeypatch) -> list[tuple[str, str]]:
     from salesmeasure import report
     from salesmeasure.errors import Missing
 
-    shown: list[tuple[str, str]] = []
+    shown: dict = {"tables": [], "charts": []}
 
     def show(result, *renderers):
         if isinstance(result, Missing):
             return
         for render in renderers:
             out = report.displayed(render(result))
+            fig = out if hasattr(out, "savefig") else getattr(out, "figure", None)
             if hasattr(out, "to_html") and hasattr(out, "hide"):  # a table, as a Styler
-                shown.append((render.__name__, out.to_html()))
+                shown["tables"].append((render.__name__, out.to_html()))
+            elif fig is not None and hasattr(fig, "savefig"):
+                sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
+                shown["charts"].append(
+                    (
+                        render.__name__,
+                        [
+                            (ax.get_title() or sup, ax.get_xlabel(), ax.get_ylabel())
+                            for ax in fig.axes
+                            if ax.get_visible() and ax.get_label() != "<colorbar>"
+                        ],
+                    )
+                )
             plt.close("all")
 
-    monkeypatch.setattr(report, "show", show)
-    nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
-    ns: dict = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            exec(compile(cell.source, f"{notebook}.ipynb", "exec"), ns)  # noqa: S102
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "show", show)
+        nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
+        ns: dict = {}
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                exec(compile(cell.source, f"{notebook}.ipynb", "exec"), ns)  # noqa: S102
     return shown
 
 
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def shown(request):
+    return request.param, _shown_by(request.param)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_report_tables_speak_in_words(notebook, monkeypatch):
-    tables = _tables_of(notebook, monkeypatch)
-    assert tables, f"{notebook} shows no table"
-    problems = [f"{name}: {p}" for name, html in tables for p in table_problems(html)]
+def test_report_tables_speak_in_words(shown):
+    notebook, out = shown
+    assert out["tables"], f"{notebook} shows no table"
+    problems = [f"{name}: {p}" for name, html in out["tables"] for p in table_problems(html)]
     assert problems == []
+
+
+@pytest.mark.slow
+def test_every_chart_has_a_title_and_labelled_axes(shown):
+    """A small-multiples figure labels its outer panels only, so the check is per figure:
+    every panel titled, and some panel naming each axis."""
+    notebook, out = shown
+    assert out["charts"], f"{notebook} shows no chart"
+    for name, axes in out["charts"]:
+        assert axes and all(title.strip() for title, _x, _y in axes), (
+            f"{name}: a panel has no title"
+        )
+        assert any(x.strip() for _t, x, _y in axes), f"{name}: no x axis label"
+        assert any(y.strip() for _t, _x, y in axes), f"{name}: no y axis label"

@@ -98,7 +98,67 @@ def plot_retention_trend(
     return ax
 
 
-def plot_survival_curves(survival, *, ax=None, title: str | None = None):
+def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str = "retention_rate"):
+    """Retention (or churn) rate per period, one small panel per group: the group's line
+    and 95% band in colour against the other groups in light grey, on a shared y axis.
+
+    Five overlapping bands on one axes cannot be read; side by side each group's path is
+    clear and the grey lines still show where it stands among the rest. Returns the Figure.
+    """
+    import math
+
+    import matplotlib.pyplot as plt
+
+    from salesmeasure.plots.theme import set_theme
+
+    set_theme()
+    groups = list(rates.groupby(by, sort=True))
+    periods = sorted(rates["period"].astype(str).unique())
+    pos = {p: i for i, p in enumerate(periods)}
+    ncols = min(len(groups), 3)
+    nrows = math.ceil(len(groups) / ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.7 * ncols, 2.6 * nrows + 0.8), sharex=True, sharey=True,
+        squeeze=False,
+    )  # fmt: skip
+    step = max(1, math.ceil(len(periods) / 5))
+    for k, (name, g) in enumerate(groups):
+        ax = axes.flat[k]
+        for other, o in groups:
+            if other != name:
+                x = o["period"].astype(str).map(pos)
+                ax.plot(x, o[value] * 100, color="#b8b8b8", linewidth=0.9)
+        x = g["period"].astype(str).map(pos)
+        ax.fill_between(x, g["ci_low"] * 100, g["ci_high"] * 100, color=PALETTE[0], alpha=0.2,
+                        linewidth=0)  # fmt: skip
+        ax.plot(x, g[value] * 100, color=PALETTE[0], marker="o", markersize=3, linewidth=1.8)
+        ax.set_title(str(name), fontsize=11)
+        ax.set_xticks(range(0, len(periods), step), periods[::step])
+        ax.tick_params(axis="x", rotation=45, labelsize=8)
+        ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
+    for ax in axes.flat[len(groups) :]:
+        ax.set_visible(False)
+    what = _("Retention rate (%)") if value == "retention_rate" else _("Churn rate (%)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(what)
+    last = len(groups) - 1  # the lowest visible panel of each column carries the labels
+    for k in range(ncols):
+        low = max(i for i in range(k, last + 1, ncols))
+        axes.flat[low].set_xlabel(_("Quarter"))
+        axes.flat[low].xaxis.set_tick_params(labelbottom=True)
+    title = (
+        _("Retention rate by quarter and {by} (95% interval; grey lines: the others)")
+        if value == "retention_rate"
+        else _("Churn rate by quarter and {by} (95% interval; grey lines: the others)")
+    )
+    fig.suptitle(title.format(by=_(by)), fontsize=13, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def plot_survival_curves(
+    survival, *, ax=None, title: str | None = None, start: float | None = None
+):
     """Kaplan-Meier curves of time to lapse with pointwise 95 % bands.
 
     ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`.
@@ -119,8 +179,16 @@ def plot_survival_curves(survival, *, ax=None, title: str | None = None):
     ax.axhline(50, color="grey", linewidth=0.8, linestyle=":")
     ax.set_ylim(0, 101)
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
-    ax.set_xlabel("Days since first order")
-    ax.set_ylabel("Customers not yet lapsed (%)")
+    if start:  # nobody can lapse before ``start`` days: the flat stretch is not shown
+        ax.set_xlim(left=start * 0.9)  # the drop at day ``start`` stays in view
+        ax.set_xlabel(
+            _("Days since first order (from day {days}, the first a customer can lapse)").format(
+                days=f"{start:.0f}"
+            )
+        )
+    else:
+        ax.set_xlabel(_("Days since first order"))
+    ax.set_ylabel(_("Customers not yet lapsed (%)"))
     ax.set_title(title or "Time to lapse (Kaplan-Meier, 95% band)")
     ax.legend(fontsize=8)
     return ax
@@ -197,14 +265,19 @@ def plot_clv_distribution(
     ``values`` comes from :func:`salesmeasure.clv.customer_value`, ``tiers`` from
     ``clv_tiers``; ``months`` (the horizon) is named in the axis label.
     """
+    from salesmeasure import format as fmt
+
     ax = get_ax(ax)
     v = values["clv"].to_numpy(float)
-    pos = v[v > 0]
-    # values below one currency unit are shown in the first bar (they are ~ worthless)
-    floor = max(np.quantile(pos, 0.01), 1.0) if len(pos) else 1.0
-    clipped = np.clip(v, floor, None)
-    bins = np.logspace(np.log10(floor), np.log10(max(clipped.max(), floor * 10)), 40)
-    ax.hist(clipped, bins=bins, color=PALETTE[0], edgecolor="white")
+    # Customers worth under one currency unit are the ones the purchase model believes
+    # have gone (P(active) near 0): a spike of several hundred in the first bar of a log
+    # axis. They are counted apart, in words, instead of drawn as a bar.
+    floor = 1.0
+    worthless = v < floor
+    kept = v[~worthless]
+    top = max(kept.max(), floor * 10) if len(kept) else floor * 10
+    bins = np.logspace(np.log10(floor), np.log10(top), 40)
+    ax.hist(kept, bins=bins, color=PALETTE[0], edgecolor="white")
     ax.set_xscale("log")
     if tiers is not None:
         for i, (name, row) in enumerate(tiers.iloc[:-1].iterrows()):
@@ -212,16 +285,33 @@ def plot_clv_distribution(
                 row["min_clv"],
                 color=PALETTE[(i + 1) % len(PALETTE)],
                 linestyle="--",
-                label=f"{name} from {row['min_clv']:,.0f}",
+                label=_("{tier} from {amount}").format(
+                    tier=_(name), amount=fmt.money_full(row["min_clv"])
+                ),
             )
-        ax.legend(fontsize=8)
-    m = months
+        ax.set_ylim(top=ax.get_ylim()[1] * 1.25)  # room for the legend above the bars
+        ax.legend(fontsize=8, loc="upper right")
+    unit = currency or _("currency units")
     ax.set_xlabel(
-        f"Customer lifetime value{f' over {m} months' if m else ''} "
-        f"({currency or 'currency units'}, log scale)"
+        _("Customer lifetime value over {months} months ({unit}, log scale)").format(
+            months=months, unit=unit
+        )
+        if months
+        else _("Customer lifetime value ({unit}, log scale)").format(unit=unit)
     )
-    ax.set_ylabel("Customers")
-    ax.set_title("Distribution of customer lifetime value")
+    if worthless.any():  # said under the axis, where it covers no bar
+        alive = values.loc[worthless, "prob_alive"] if "prob_alive" in values else None
+        note = _(
+            "Not shown: {n} customers worth under {floor} (P(active) at most {p}: almost "
+            "certainly lapsed)"
+        ).format(
+            n=fmt.count(int(worthless.sum())),
+            floor=fmt.number(floor),
+            p=fmt.pct(float(alive.max()) if alive is not None else 0.0, decimals=1),
+        )
+        ax.set_xlabel(ax.get_xlabel() + "\n" + note)
+    ax.set_ylabel(_("Customers"))
+    ax.set_title(_("Distribution of customer lifetime value"))
     return ax
 
 
@@ -256,6 +346,8 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
 # ------------------------------------------------ one chart per section of notebook 03
 def plot_retention_section(section, *, ax=None):
     """Retention trend of a :class:`salesmeasure.clv.analysis.RetentionSection`."""
+    if section.by and ax is None and section.rates[section.by].nunique() > 1:
+        return plot_retention_small_multiples(section.rates, by=section.by)
     return plot_retention_trend(section.rates, by=section.by, ax=ax)
 
 
@@ -267,7 +359,10 @@ def plot_survival_section(section, *, ax=None):
 
     curves = section.by_nps.curves.assign(group=lambda d: d["group"].map(group_label))
     return plot_survival_curves(
-        replace(section.by_nps, curves=curves), ax=ax, title=_("Time to lapse by latest NPS group")
+        replace(section.by_nps, curves=curves),
+        ax=ax,
+        title=_("Time to lapse by latest NPS group"),
+        start=section.lapse_days,
     )
 
 

@@ -61,6 +61,7 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
     lim = max(5.0, float(np.nanmax(np.abs(rel.to_numpy()))) * 1.6) if len(rel) else 5.0
     ax.set_xlim(-lim, lim)
     ax.set_xlabel(_("Change against {period} (%)").format(period=fmt.period(card.last_year)))
+    ax.set_ylabel(_("KPI"))
     ax.set_title(
         _("KPIs against the same period last year ({period})").format(
             period=fmt.period(card.period)

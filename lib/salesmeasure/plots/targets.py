@@ -401,6 +401,7 @@ def plot_pvm_waterfall(
         )
     ax.set_xticks(range(len(xt)), xt)
     ax.set_ylabel(_("Revenue ({currency})").format(currency=_(currency)))
+    ax.set_xlabel(_("Revenue of each period and the effects between them"))
     _money_axis(ax.yaxis)
     lo = max(0.0, min(e["base"], e["current"], running) * 0.8)
     ax.set_ylim(bottom=lo)
