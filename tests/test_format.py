@@ -157,3 +157,41 @@ def test_an_unreadable_date_is_the_na_word(value):
 )
 def test_is_number(value, expected):
     assert fmt.is_number(value) is expected
+
+
+# ----------------------------------------------------------------- lists and prose
+@pytest.mark.parametrize(
+    "kind, en, zh",
+    [
+        ("list", "North, South, East", "North、South、East"),
+        ("and", "North, South and East", "North、South和East"),
+        ("or", "North, South or East", "North、South或East"),
+        ("clauses", "North; South; East", "North；South；East"),
+    ],
+)
+def test_join_follows_cldr_list_patterns_in_chinese_and_keeps_english(kind, en, zh):
+    from babel.lists import format_list
+
+    words = ["North", "South", "East"]
+    assert fmt.join(words, kind=kind) == en
+    with language("zh-CN"):
+        assert fmt.join(words, kind=kind) == zh
+        if kind in {"and", "or"}:  # an independent implementation: Babel itself
+            style = "standard" if kind == "and" else "or"
+            assert zh == format_list(words, style=style, locale="zh_CN")
+    assert fmt.join(["North"], kind=kind) == "North"
+    assert fmt.join([], kind=kind) == ""
+
+
+def test_join_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="kind"):
+        fmt.join(["a"], kind="both")
+
+
+def test_chinese_prose_drops_the_space_after_full_width_punctuation():
+    text = "目标已达成。 下期目标为 215万（概率 60%）。 见下表：\n\n- 北区。 南区"
+    with language("zh-CN"):
+        assert (
+            fmt.prose(text) == "目标已达成。下期目标为 215万（概率 60%）。见下表：\n\n- 北区。南区"
+        )
+    assert fmt.prose("Met. Next target 2.15M.") == "Met. Next target 2.15M."

@@ -158,3 +158,79 @@ def test_notebook_markdown_is_translated_paragraph_by_paragraph():
         assert i18n.translate_markdown("# Executive summary") == "# 管理层摘要"
         out = i18n.translate_markdown("## Scorecard\n\nunknown paragraph\n\n```\ncode\n```")
         assert out == "## 计分卡\n\nunknown paragraph\n\n```\ncode\n```"
+
+
+# ----------------------------------------------------------------- words shown at display
+def test_an_interval_is_worded_in_the_report_language():
+    from salesmeasure.stats import Estimate
+
+    e = Estimate(0.55, 0.45, 0.64, n=100, method="wilson")
+    assert e.format("{:.0%}") == "55% (45% to 64%)"
+    with language("zh-CN"):
+        assert e.format("{:.0%}") == "55%（45% 至 64%）"
+        assert Estimate(float("nan"), 0, 1, n=0, method="x").format() == _("n/a") != "n/a"
+
+
+def test_quarantine_reasons_and_tables_are_translated_only_where_shown():
+    from salesmeasure.report import QUALITY_REASONS, reason_words, table_words
+
+    assert reason_words("negative amount") == "negative amount"
+    assert table_words("reps") == "reps"
+    with language("zh-CN"):
+        assert reason_words("negative amount") == "金额为负"
+        assert table_words("orders") == "订单表"
+        assert reason_words("amount far above the data's range (over 1,234,567)") == (
+            "金额远超数据的正常范围（超过 1,234,567）"
+        )
+        assert all(reason_words(r) != r for r in QUALITY_REASONS)
+        assert reason_words("a reason from a newer data package") == (
+            "a reason from a newer data package"
+        )
+
+
+def test_every_quarantine_reason_of_the_data_package_has_words():
+    """Each literal reason the data package quarantines with is in report.QUALITY_REASONS
+    (or matches one of its patterns), so no reason reaches a Chinese report in English."""
+    import ast
+
+    from salesmeasure.data.schemas import RANGE_REASON, RANGE_REASON_DEFAULT
+    from salesmeasure.report import QUALITY_REASON_PATTERNS, QUALITY_REASONS
+
+    literal = {*RANGE_REASON.values(), *RANGE_REASON_DEFAULT.values(), "invalid value"}
+    src = ""
+    for path in (ROOT / "lib/salesmeasure/data").glob("*.py"):
+        text = path.read_text("utf-8")
+        src += text
+        for node in ast.walk(ast.parse(text)):
+            # q.add(mask, column, "reason") and the ("orders", "order_date", "...") loop
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add":
+                args = node.args[2:3]
+            elif (
+                isinstance(node, ast.Tuple)
+                and len(node.elts) == 3
+                and all(isinstance(e, ast.Constant) for e in node.elts)
+                and str(node.elts[1].value).endswith("_date")
+            ):
+                args = node.elts[2:]
+            else:
+                continue
+            literal |= {a.value for a in args if isinstance(a, ast.Constant)}
+    literal = {r for r in literal if isinstance(r, str)}
+    assert {"negative amount", "duplicate id", "order before signup", "unknown rep"} <= literal
+    unknown = {r for r in literal if r not in QUALITY_REASONS}
+    assert not unknown
+    assert len(QUALITY_REASON_PATTERNS) == src.count('f"amount ')
+
+
+def test_parameter_labels_come_from_the_notebooks_help_comments():
+    assert i18n.parameter_label("CLV horizon in months") == "CLV horizon in months"
+    assert i18n.parameter_label("monthly discount rate for CLV (0-1)") == (
+        "Monthly discount rate for CLV"
+    )
+    assert i18n.parameter_label(None) == ""
+    messages = {
+        msg
+        for path in NOTEBOOKS
+        for _n, _f, msg, _c in i18n.extract_notebook(path.open("rb"), None, None, None)
+    }
+    assert {"CLV horizon in months", "Allocation method", "Report language"} <= messages

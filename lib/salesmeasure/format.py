@@ -25,6 +25,7 @@ __all__ = [
     "count",
     "date",
     "is_number",
+    "join",
     "missing",
     "money",
     "money_full",
@@ -33,6 +34,7 @@ __all__ = [
     "pct",
     "period",
     "points",
+    "prose",
     "status",
 ]
 
@@ -237,3 +239,61 @@ def status(key: str, *, symbol: bool = True) -> str:
     """A status word with its symbol: ``● On track``."""
     word = _(STATUS_WORDS.get(key, STATUS_WORDS["n/a"]))
     return f"{STATUS_SYMBOLS.get(key, STATUS_SYMBOLS['n/a'])} {word}" if symbol else word
+
+
+def join(items, *, kind: str = "list") -> str:
+    """Words or clauses joined as the report language writes a list.
+
+    ``kind``:
+
+    - ``"list"``: a plain enumeration of names, ``North, South, East`` (``北区、南区、东区``);
+    - ``"and"`` / ``"or"``: with a conjunction before the last item, ``A, B and C``
+      (``A、B和C``), ``A, B or C`` (``A、B或C``);
+    - ``"clauses"``: clauses of one sentence, ``a; b`` (``a；b``).
+
+    English keeps the suite's own style (no serial comma); other languages take the
+    separators and conjunctions from CLDR's list patterns through Babel
+    (:func:`babel.lists.format_list`); clauses are joined by the catalog's ``"; "``.
+    """
+    words = [str(x) for x in items]
+    if kind == "clauses":
+        # TRANSLATORS: the separator between clauses of one sentence ("a; b")
+        return _("; ").join(words)
+    if kind not in {"list", "and", "or"}:
+        raise ValueError(f"kind must be 'list', 'and', 'or' or 'clauses', got {kind!r}")
+    if len(words) < 2:
+        return "".join(words)
+    if _en():
+        if kind == "list":
+            return ", ".join(words)
+        return f"{', '.join(words[:-1])} {kind} {words[-1]}"
+    from babel import Locale
+    from babel.lists import format_list
+
+    if kind != "list":
+        return format_list(words, style="standard" if kind == "and" else "or",
+                           locale=babel_locale())  # fmt: skip
+    middle = Locale.parse(babel_locale()).list_patterns["standard"]["middle"]
+    out = words[0]
+    for w in words[1:]:
+        out = middle.format(out, w)
+    return out
+
+
+#: Full-width punctuation after which Chinese puts no space (English puts one after ". ").
+_CJK_STOP = "。，；：！？、）」』"
+
+
+def prose(text: str) -> str:
+    """A generated paragraph as the report language writes it.
+
+    Text modules join sentences with a space, as English does (``"... met. Next ..."``);
+    Chinese sets no space after full-width punctuation, so ``"……达成。 下期……"`` becomes
+    ``"……达成。下期……"``. Line breaks (Markdown paragraphs, list items) stay. English
+    text is returned unchanged.
+    """
+    if _en() or not isinstance(text, str):
+        return text
+    import re
+
+    return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)

@@ -163,17 +163,36 @@ def translate_markdown(source: str) -> str:
     )
 
 
+# ----------------------------------------------------------------- parameter labels
+_PARAM_LINE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?::[^=#]+)?=[^#]*#\s*(.+?)\s*$", re.M)
+
+
+def parameter_label(help_text: str | None) -> str:
+    """The English label a report header shows for a notebook parameter: its help comment
+    up to the first ``(``, ``:`` or ``;``, capitalised ("CLV horizon in months"); ``""``
+    without a comment. Each label is a catalog message (:func:`extract_notebook`), so the
+    header shows it translated: ``_(parameter_label(help))``."""
+    text = re.split(r"\s*[(:;]", help_text or "", maxsplit=1)[0].strip()
+    return text[:1].upper() + text[1:]
+
+
 def extract_notebook(fileobj, keywords, comment_tags, options):
-    """Babel extractor for the Markdown cells of a notebook (``[ipynb: notebooks/*.ipynb]``
-    in ``babel.cfg``): yields each heading and paragraph as a message."""
+    """Babel extractor for a notebook (``[ipynb: notebooks/*.ipynb]`` in ``babel.cfg``):
+    yields each heading and paragraph of its Markdown cells, and the label of each
+    parameter of its ``parameters`` cell (:func:`parameter_label`), as a message."""
     import json
 
     nb = json.loads(fileobj.read().decode("utf-8"))
     for number, cell in enumerate(nb.get("cells", []), start=1):
-        if cell.get("cell_type") != "markdown":
-            continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            for m in _PARAM_LINE.finditer(source):
+                if label := parameter_label(m[2]):
+                    yield number, None, label, [f"notebook parameter {m[1]}"]
+            continue
+        if cell.get("cell_type") != "markdown":
+            continue
         for _prefix, msg, _sep in _markdown_units(source):
             if msg:
                 yield number, None, msg, [f"notebook markdown cell {number}"]

@@ -23,6 +23,7 @@ import pandas as pd
 from salesmeasure import __version__
 from salesmeasure.data import Dataset, load
 from salesmeasure.errors import DataError, ParameterError, PeriodError
+from salesmeasure.i18n import N_
 from salesmeasure.periods import Period
 
 #: Environment variable naming the default data directory.
@@ -105,11 +106,20 @@ class ReportContext:
 
     @property
     def region_label(self) -> str:
-        return "All regions" if self.region == "all" else f"{self.region} region"
+        from salesmeasure.i18n import _
+
+        if self.region == "all":
+            return _("All regions")
+        return _("{region} region").format(region=self.region)
 
     @property
     def title_suffix(self) -> str:
-        return f"{self.region_label}, {self.period.label}"
+        from salesmeasure import format as fmt
+        from salesmeasure.i18n import _
+
+        return _("{region}, {period}").format(
+            region=self.region_label, period=fmt.period(self.period)
+        )
 
     @property
     def period_complete(self) -> bool:
@@ -203,17 +213,18 @@ def show(result, *renderers) -> None:
     """
     from IPython.display import Markdown, display
 
+    from salesmeasure import format as fmt
     from salesmeasure.errors import Missing
 
     if isinstance(result, Missing):
-        display(Markdown(result.reason))
+        display(Markdown(fmt.prose(result.reason)))
         return
     for render in renderers:
         out = render(result)
         if out is None:
             continue
         if isinstance(out, str):
-            display(Markdown(out))
+            display(Markdown(fmt.prose(out)))
             continue
         fig = getattr(out, "figure", None) if not hasattr(out, "savefig") else out
         if fig is not None and hasattr(fig, "savefig"):
@@ -240,6 +251,69 @@ def displayed(out):
     return styler
 
 
+#: The data package's quarantine reasons and table names (kept in English in the rejected
+#: rows, a machine file) and their words, translated where a report shows them.
+QUALITY_REASONS = {
+    "missing value": N_("missing value"),
+    "unparseable date": N_("unparseable date"),
+    "not a number": N_("not a number"),
+    "negative amount": N_("negative amount"),
+    "quantity below 1": N_("quantity below 1"),
+    "negative target": N_("negative target"),
+    "score out of range": N_("score out of range"),
+    "invalid value": N_("invalid value"),
+    "duplicate id": N_("duplicate id"),
+    "unknown rep": N_("unknown rep"),
+    "unknown customer": N_("unknown customer"),
+    "order before signup": N_("order before signup"),
+    "survey before signup": N_("survey before signup"),
+    "complaint before signup": N_("complaint before signup"),
+    "resolved before opened": N_("resolved before opened"),
+    "unreadable period": N_("unreadable period"),
+    "date after today": N_("date after today"),
+    "date after the data's as-of date": N_("date after the data's as-of date"),
+}
+#: Reasons that carry a number (the amount bound), as a pattern and their words.
+QUALITY_REASON_PATTERNS = (
+    (r"amount above max_order_amount \((?P<bound>[\d,.]+)\)",
+     N_("amount above the configured maximum order amount ({bound})")),
+    (r"amount far above the data's range \(over (?P<bound>[\d,.]+)\)",
+     N_("amount far above the data's range (over {bound})")),
+)  # fmt: skip
+QUALITY_TABLES = {
+    "customers": N_("customers"),
+    "reps": N_("reps"),
+    "orders": N_("orders"),
+    "targets": N_("targets"),
+    "surveys": N_("surveys"),
+    "complaints": N_("complaints"),
+}
+
+
+def reason_words(reason: str) -> str:
+    """A quarantine reason of the data package in the report language (unknown reasons
+    are shown as they are)."""
+    import re
+
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import _
+
+    if reason in QUALITY_REASONS:
+        return _(QUALITY_REASONS[reason])
+    for pattern, words in QUALITY_REASON_PATTERNS:
+        if m := re.fullmatch(pattern, reason):
+            bound = float(m["bound"].replace(",", ""))
+            return _(words).format(bound=fmt.money_full(bound))
+    return reason
+
+
+def table_words(table: str) -> str:
+    """A data table's name in the report language."""
+    from salesmeasure.i18n import _
+
+    return _(QUALITY_TABLES[table]) if table in QUALITY_TABLES else table
+
+
 def quality_table(ds: Dataset):
     """Quarantined rows by table and reason, for a report's data-quality section: a
     Styler with headers in words, counts with thousands separators and no index column."""
@@ -251,6 +325,7 @@ def quality_table(ds: Dataset):
     if q.empty:
         q = pd.DataFrame({"table": [], "reason": [], "rows": []})
     q = q[[c for c in heads if c in q]].reset_index(drop=True)
+    q = q.assign(table=q["table"].map(table_words), reason=q["reason"].map(reason_words))
     return (
         q.style.format({"rows": fmt.count})
         .hide(axis="index")
@@ -279,7 +354,8 @@ def quality_sentence(ds: Dataset) -> str:
         rows,
     ).format(
         n=fmt.count(n), total=fmt.count(total), share=fmt.pct(n / max(total, 1), decimals=2),
-        reason=top["reason"], table=top["table"], rows=fmt.count(rows),
+        reason=reason_words(top["reason"]), table=table_words(top["table"]),
+        rows=fmt.count(rows),
     )  # fmt: skip
 
 

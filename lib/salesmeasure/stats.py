@@ -59,12 +59,16 @@ class Estimate:
         return False
 
     def format(self, fmt: str = "{:.1f}", *, unit: str = "") -> str:
-        """``"25.0 (10.0 to 40.0)"``-style text for reports."""
+        """``"25.0 (10.0 to 40.0)"``-style text for reports, in the report language."""
+        from salesmeasure.i18n import _
+
         if not math.isfinite(self.value):
-            return "n/a"
+            return _("n/a")
         v = fmt.format(self.value) + unit
         if math.isfinite(self.ci_low) and math.isfinite(self.ci_high):
-            return f"{v} ({fmt.format(self.ci_low)}{unit} to {fmt.format(self.ci_high)}{unit})"
+            return _("{value} ({low} to {high})").format(
+                value=v, low=fmt.format(self.ci_low) + unit, high=fmt.format(self.ci_high) + unit
+            )
         return v
 
 

@@ -184,7 +184,7 @@ def describe_survival(section) -> str:
         + (fmt.number(r.median_days) if not math.isnan(r.median_days) else _("not reached"))
         for r in section.by_segment.medians.itertuples()
     ]
-    return text + _("Median days to lapse by segment: {medians}.").format(medians=", ".join(parts))
+    return text + _("Median days to lapse by segment: {medians}.").format(medians=fmt.join(parts))
 
 
 # ------------------------------------------------------------------ purchase models

@@ -231,9 +231,7 @@ def describe_scorecard(card) -> str:
 
 # ----------------------------------------------------------------- findings
 def _join(words: list[str]) -> str:
-    if len(words) == 1:
-        return words[0]
-    return _("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
+    return fmt.join(words, kind="and")
 
 
 def _usable(r) -> bool:
@@ -339,7 +337,7 @@ def findings(card, chain_result=None, regions: pd.DataFrame | None = None, *, li
     if "nps" not in changed and _usable(n):
         others = [x for x in steady if x != _("NPS")]
         tail = (
-            "; " + _("{kpis} did not change significantly either").format(kpis=_join(others))
+            _("; ") + _("{kpis} did not change significantly either").format(kpis=_join(others))
             if others
             else ""
         )
@@ -386,11 +384,17 @@ def findings(card, chain_result=None, regions: pd.DataFrame | None = None, *, li
                 worst=worst, worst_att=fmt.pct(ranked.loc[worst, "attainment"], decimals=0),
             )  # fmt: skip
             if _region_nps_usable(ranked, best) and _region_nps_usable(ranked, worst):
-                text += "; " + _("NPS {best} against {worst}").format(
+                text += _("; ") + _("NPS {best} against {worst}").format(
                     best=fmt.number(ranked.loc[best, "nps"]),
                     worst=fmt.number(ranked.loc[worst, "nps"]),
                 )
-            out.append({"priority": 4, "report": REPORT_OF["attainment"], "text": text + "."})
+            out.append(
+                {
+                    "priority": 4,
+                    "report": REPORT_OF["attainment"],
+                    "text": _("{text}.").format(text=text),
+                }
+            )
     out.sort(key=lambda f: f["priority"])
     return out[:limit]
 

@@ -7,7 +7,6 @@ import contextvars
 import functools
 import logging
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from salesmeasure import format as sm_format
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
-from salesmeasure.i18n import LANGUAGE_NAMES, _, get_language, language
+from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language, parameter_label
 
 from . import execute as _execute
 from . import guard
@@ -200,10 +199,10 @@ def parameter_rows(nb, params: dict) -> list[tuple[str, str]]:
     for name, value in params.items():
         if name in _HEADER_SHOWN:
             continue
-        text = re.split(r"\s*[(:;]", helps.get(name) or "", maxsplit=1)[0].strip()
-        label = text or name.replace("_", " ")
-        shown = "yes" if value is True else "no" if value is False else str(value)
-        rows.append((label[:1].upper() + label[1:], shown))
+        text = parameter_label(helps.get(name))  # a catalog message (i18n.extract_notebook)
+        label = _(text) if text else name.replace("_", " ").capitalize()
+        shown = _("yes") if value is True else _("no") if value is False else str(value)
+        rows.append((label, shown))
     return rows
 
 
@@ -293,6 +292,10 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+#: How a report's kernel was run, in words for the provenance (translated where shown).
+KERNEL_MODES = {"fresh": N_("fresh kernel"), "reused, reset": N_("reused, reset kernel")}
+
+
 class _Writer:
     """Export and write one executed report: ipynb, HTML, PDF and its record."""
 
@@ -330,8 +333,11 @@ class _Writer:
                 ),
                 (
                     _("Executed"),
-                    f"{pm_meta.get('start_time', '')[:19].replace('T', ' ')} UTC, "
-                    f"{exec_seconds:.1f} s ({self.kernel_mode} kernel)",
+                    _("{start} UTC, {seconds} s ({kernel})").format(
+                        start=pm_meta.get("start_time", "")[:19].replace("T", " "),
+                        seconds=f"{exec_seconds:.1f}",
+                        kernel=_(KERNEL_MODES.get(self.kernel_mode, self.kernel_mode)),
+                    ),
                 ),
                 (_("Cache key"), report.key),
                 (

@@ -74,7 +74,7 @@ def complaints_table(table) -> pd.DataFrame:
             ],
             _("Median days to resolve"): [days(r) for _i, r in table.iterrows()],
         },
-        index=[_(i) if i == "All" else i for i in table.index],
+        index=[_("All") if i == "All" else i for i in table.index],
     ).rename_axis(
         {"category": _("Category"), "region": _("Region")}.get(table.index.name, table.index.name)
     )

@@ -147,13 +147,13 @@ def describe_headline(
             parts.append(_("{measure} {value}").format(measure=metric_name(m), value=_shown(r, m)))
     text = _("In {period}: {measures} (intervals at {confidence} confidence).").format(
         period=period_name,
-        measures="; ".join(parts),
+        measures=fmt.join(parts, kind="clauses"),
         confidence=fmt.pct(_conf(head), decimals=0),
     )
     hidden = head.index[head["suppressed"].astype(bool)].tolist()
     if hidden:
         text += " " + _("{measures}: {too_few}.").format(
-            measures=", ".join(metric_name(str(m)) for m in hidden), too_few=_too_few()
+            measures=fmt.join(metric_name(str(m)) for m in hidden), too_few=_too_few()
         )
     if change is None:
         return text
@@ -184,16 +184,16 @@ def describe_headline(
             )
         text += " " + _(
             "Compared with {previous}, {moves} -- a significant change after Holm correction."
-        ).format(previous=previous_name, moves="; ".join(moves))
+        ).format(previous=previous_name, moves=fmt.join(moves, kind="clauses"))
         if flat:
-            text += " " + _("{measures}: no significant change.").format(measures=", ".join(flat))
+            text += " " + _("{measures}: no significant change.").format(measures=fmt.join(flat))
     else:
         text += " " + _(
             "None of the differences from {previous} is statistically significant, "
             "so no change is claimed."
         ).format(previous=previous_name)
     if untested.any():
-        names = ", ".join(metric_name(str(m)) for m in change.index[untested])
+        names = fmt.join(metric_name(str(m)) for m in change.index[untested])
         text += " " + _("{measures}: not compared ({too_few} in one of the periods).").format(
             measures=names, too_few=_too_few()
         )
@@ -324,7 +324,7 @@ def describe_drivers(kd: KeyDrivers) -> str:
     act = (
         _(
             "Concentrate on {drivers}: it matters more than average and scores below average."
-        ).format(drivers=_(" and ").join(metric_name(f) for f in focus))
+        ).format(drivers=fmt.join((metric_name(f) for f in focus), kind="and"))
         if focus
         else _("No driver is both above-average in importance and below-average in score.")
     )
@@ -376,7 +376,7 @@ def describe_groups(groups, comparison: Comparison | None = None, metric: str = 
     hidden = groups.index[groups["suppressed"].astype(bool)].tolist()
     if hidden:
         text += (
-            _("{groups}: {too_few}.").format(groups=", ".join(map(str, hidden)), too_few=_too_few())
+            _("{groups}: {too_few}.").format(groups=fmt.join(map(str, hidden)), too_few=_too_few())
             + " "
         )
     sig = comparison[comparison["significant"].astype(bool)]
@@ -384,14 +384,17 @@ def describe_groups(groups, comparison: Comparison | None = None, metric: str = 
     sig = sig[~(sig["group"].isin(hide) & (sig["metric"] == metric))]
     if len(sig):
         text += _("Significantly different from the rest after Holm correction: {list}.").format(
-            list="; ".join(
-                "{group} {measure} {direction} ({change})".format(
-                    group=r["group"],
-                    measure=metric_name(str(r["metric"])),
-                    direction=_(r["direction"]),
-                    change=_change(str(r["metric"]), r["difference"]),
-                )
-                for _i, r in sig.iterrows()
+            list=fmt.join(
+                (
+                    _("{group} {measure} {direction} ({change})").format(
+                        group=r["group"],
+                        measure=metric_name(str(r["metric"])),
+                        direction=_(r["direction"]),
+                        change=_change(str(r["metric"]), r["difference"]),
+                    )
+                    for _i, r in sig.iterrows()
+                ),
+                kind="clauses",
             )
         )
     else:

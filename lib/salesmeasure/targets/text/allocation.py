@@ -66,7 +66,7 @@ def describe_allocation(s: ProposalSection) -> str:
             "{owners} have too little history of their own; their targets come from a typical "
             "owner's forecast scaled by their customers in book.",
             len(pooled),
-        ).format(owners=", ".join(map(str, pooled)))
+        ).format(owners=fmt.join(map(str, pooled)))
     return text
 
 
@@ -118,5 +118,7 @@ def describe_recorded(s) -> str:
         lo=fmt.pct(band[0], decimals=0),
         hi=fmt.pct(band[1], decimals=0),
     )
-    text += (": " + ", ".join(map(str, flagged)) + ".") if flagged else "."
+    if flagged:
+        return _("{text}: {owners}.").format(text=text, owners=fmt.join(map(str, flagged)))
+    return _("{text}.").format(text=text)
     return text

@@ -44,7 +44,9 @@ def forecast_notes(notes) -> str:
     """All notes of a forecast as one sentence (empty when there are none)."""
     if not notes:
         return ""
-    return _("Note: {notes}.").format(notes="; ".join(forecast_note(n) for n in notes))
+    return _("Note: {notes}.").format(
+        notes=fmt.join((forecast_note(n) for n in notes), kind="clauses")
+    )
 
 
 def model_name(model: str, *, region_params: bool = False) -> str:

@@ -384,10 +384,10 @@ def describe_proposals(
                 "before publishing."
             )
         )
-        text += " " + sentence.format(p=pct0(p_band[0]), owners=", ".join(map(str, hard)))
+        text += " " + sentence.format(p=pct0(p_band[0]), owners=fmt.join(map(str, hard)))
     if easy:
         text += " " + _("Above {p} (too easy): {owners}.").format(
-            p=pct0(p_band[1]), owners=", ".join(map(str, easy))
+            p=pct0(p_band[1]), owners=fmt.join(map(str, easy))
         )
     if len(reps):
         lo, hi = BENCHMARK_ATTAINING
