@@ -15,7 +15,7 @@ parquet --out benchmarks/data/1m``: 9.2 million orders, 2.3 million survey answe
 PostgreSQL the six tables are loaded into a throwaway cluster with COPY first.
 
     .venv/bin/python benchmarks/bench_pack.py                 # both sources, full pack
-    .venv/bin/python benchmarks/bench_pack.py --quick         # 100k customers, region all only
+    .venv/bin/python benchmarks/bench_pack.py --quick         # 100k customers, notebook 00 only
     .venv/bin/python benchmarks/bench_pack.py --sources parquet
 """
 
@@ -112,7 +112,7 @@ def bench(label: str, spec: str, args, env) -> None:
     cmd = [str(BIN / "salesmeasure"), "render", "--period", args.period, "--data", spec]
     cmd += ["--formats", "html", "--out", str(out), "--jobs", str(args.jobs)]
     if args.quick:
-        cmd += ["--regions", "all"]
+        cmd += ["--notebooks", "00_executive_summary"]
     wall, peak, log = run_measured(cmd, env=env)
     one = load_seconds(spec)
     loads = 1 + args.jobs  # the batch's load and one per worker kernel
@@ -130,7 +130,7 @@ def main() -> None:
     ap.add_argument("--sources", default="parquet,postgresql")
     ap.add_argument("--period", default="2026Q3")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--quick", action="store_true", help="100k customers, region all only")
+    ap.add_argument("--quick", action="store_true", help="100k customers, notebook 00 only")
     args = ap.parse_args()
     data = args.data
     if args.quick:

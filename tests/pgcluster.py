@@ -349,17 +349,18 @@ def copy_arrow(conn, name: str, table, *, chunk: int = 500_000) -> None:
     fixed = {}
     for col, typ in cols.items():
         arr = table[col]
-        if typ == "date" and not pa.types.is_date(arr.type) and not pa.types.is_timestamp(arr.type):
-            d = pd.to_datetime(arr.to_pandas(), format="ISO8601", errors="coerce")
-            fixed[col] = pa.array(d.dt.date, type=pa.date32())
-        elif typ != "text" and not (
-            pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)
-        ):
-            fixed[col] = pa.array(
-                pd.to_numeric(arr.to_pandas(), errors="coerce"), type=pa.float64()
-            )
-        if typ in {"integer", "smallint"} and col in fixed:
-            fixed[col] = pa.array(fixed[col].to_pandas().round().astype("Int64"), type=pa.int64())
+        if typ == "date":
+            if not (pa.types.is_date(arr.type) or pa.types.is_timestamp(arr.type)):
+                d = pd.to_datetime(arr.to_pandas(), format="ISO8601", errors="coerce")
+                fixed[col] = pa.array(d, type=pa.timestamp("us")).cast(pa.date32())
+            elif pa.types.is_timestamp(arr.type):
+                fixed[col] = arr.cast(pa.date32())
+        elif typ != "text":
+            num = pd.to_numeric(arr.to_pandas(), errors="coerce")
+            if typ in {"integer", "smallint"}:
+                fixed[col] = pa.array(num.round().astype("Int64"), type=pa.int64())
+            elif not pa.types.is_floating(arr.type):
+                fixed[col] = pa.array(num, type=pa.float64())
     for col, arr in fixed.items():
         table = table.set_column(table.schema.get_field_index(col), col, arr)
     sql = f"COPY {name} ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)"
