@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,8 @@ def bench(label: str, spec: str, args, env) -> None:
 
 
 def main() -> None:
+    # stopped with SIGTERM: unwind, so the throwaway cluster is stopped and removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data" / "1m")
     ap.add_argument("--sources", default="parquet,postgresql")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -107,6 +108,8 @@ def run(kind: str, url: str) -> dict:
 
 
 def main() -> None:
+    # stopped with SIGTERM: unwind, so the throwaway cluster is stopped and removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000, help="orders to read")
     ap.add_argument("--quick", action="store_true", help="500,000 orders")
