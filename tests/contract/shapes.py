@@ -1,0 +1,160 @@
+"""Small data shapes for the contract suite, generated from ``salesmeasure.sample``.
+
+Every shape starts from the same small synthetic data set (300 customers, five regions,
+2023-01 to 2026-11-15, no injected defects) and changes one thing a real source can do:
+a thin region, a missing table's rows, odd region names, a fiscal year, bad values.
+Tables are edited as text (every column read as a string), so what is written is what a
+user's export would hold.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+SEED = 11
+CUSTOMERS = 300
+AS_OF = "2026-11-15"
+
+TABLES = ("customers", "orders", "reps", "targets", "surveys", "complaints")
+
+
+def base(out: Path) -> Path:
+    """Write the base data set to ``out`` (idempotent)."""
+    from salesmeasure import sample
+
+    if not (out / "orders.csv").exists():
+        sample.generate(out, seed=SEED, customers=CUSTOMERS, as_of=AS_OF, defects=False)
+    return out
+
+
+def read(d: Path, table: str) -> pd.DataFrame:
+    return pd.read_csv(d / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+def write(d: Path, table: str, df: pd.DataFrame) -> None:
+    df.to_csv(d / f"{table}.csv", index=False)
+
+
+def _dates(df: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+
+
+# ------------------------------------------------------------------------------ shapes
+# Each takes a copy of the base data set and changes it in place.
+
+
+def unchanged(d: Path) -> None:
+    """The sample as generated."""
+
+
+def fiscal_april(d: Path) -> None:
+    """A fiscal year starting in April (``salesmeasure.toml``)."""
+    (d / "salesmeasure.toml").write_text("fiscal_start_month = 4\n", encoding="utf-8")
+
+
+def month_without_orders(d: Path) -> None:
+    """No order at all in August 2026 (a shop closed for the month)."""
+    orders = read(d, "orders")
+    dates = _dates(orders, "order_date")
+    write(d, "orders", orders[~((dates >= "2026-08-01") & (dates < "2026-09-01"))])
+
+
+SMALL_REGION = "Harbour"
+
+
+def small_region_without_rep(d: Path) -> None:
+    """12 North customers move to a new region Harbour, which has no rep and no targets."""
+    customers = read(d, "customers")
+    north = customers.index[customers["region"] == "North"][:12]
+    customers.loc[north, "region"] = SMALL_REGION
+    customers.loc[north, "rep_id"] = ""
+    write(d, "customers", customers)
+    moved = set(customers.loc[north, "customer_id"])
+    orders = read(d, "orders")
+    orders.loc[orders["customer_id"].isin(moved), "rep_id"] = ""
+    write(d, "orders", orders)
+
+
+def region_without_surveys(d: Path) -> None:
+    """No survey answer from South customers in 2026Q3."""
+    customers = read(d, "customers")
+    south = set(customers.loc[customers["region"] == "South", "customer_id"])
+    surveys = read(d, "surveys")
+    dates = _dates(surveys, "survey_date")
+    gone = surveys["customer_id"].isin(south) & (dates >= "2026-07-01") & (dates < "2026-10-01")
+    write(d, "surveys", surveys[~gone])
+
+
+def region_without_targets(d: Path) -> None:
+    """East has no target rows at all (region or rep)."""
+    targets = read(d, "targets")
+    write(d, "targets", targets[targets["region"] != "East"])
+
+
+#: Region renames of :func:`odd_region_names`.
+ODD_NAMES = {"North": "北区", "South": "R&D / Ops", "East": "East Coast"}
+
+
+def odd_region_names(d: Path) -> None:
+    """Region names with CJK characters, ``&``, ``/`` and spaces."""
+    for table in ("customers", "reps", "targets"):
+        df = read(d, table)
+        df["region"] = df["region"].replace(ODD_NAMES)
+        write(d, table, df)
+
+
+# ------------------------------------------------------------------------------ bad data
+
+
+def future_orders(d: Path) -> None:
+    """One customer has orders dated in 2030 (a typo in the year)."""
+    orders = read(d, "orders")
+    extra = orders.iloc[:3].copy()
+    extra["order_id"] = [f"OFUT{i}" for i in range(3)]
+    extra["order_date"] = ["2030-10-02", "2030-11-12", "2030-12-01"]
+    write(d, "orders", pd.concat([orders, extra], ignore_index=True))
+
+
+HUGE_ORDER_CUSTOMER_REGION = "North"
+
+
+def huge_order(d: Path) -> None:
+    """One order of 1e12 in North in 2026Q3 (a paste of an account number)."""
+    customers = read(d, "customers")
+    orders = read(d, "orders")
+    north = set(customers.loc[customers["region"] == HUGE_ORDER_CUSTOMER_REGION, "customer_id"])
+    dates = _dates(orders, "order_date")
+    i = orders.index[orders["customer_id"].isin(north) & (dates >= "2026-08-01")][0]
+    orders.loc[i, "amount"] = "1000000000000.0"
+    write(d, "orders", orders)
+
+
+def thousands_separators(d: Path) -> None:
+    """Amounts written ``1,234.00`` as an Excel export does (quoted in the CSV)."""
+    orders = read(d, "orders")
+    orders["amount"] = orders["amount"].map(lambda v: f"{float(v):,.2f}")
+    write(d, "orders", orders)
+
+
+def day_first_dates(d: Path) -> None:
+    """Order dates written ``DD/MM/YYYY``."""
+    orders = read(d, "orders")
+    orders["order_date"] = _dates(orders, "order_date").dt.strftime("%d/%m/%Y")
+    write(d, "orders", orders)
+
+
+def header_only_orders(d: Path) -> None:
+    """The orders table has its header and no row."""
+    write(d, "orders", read(d, "orders").iloc[:0])
+
+
+def make(base_dir: Path, out: Path, shape) -> Path:
+    """A copy of ``base_dir`` at ``out`` changed by ``shape``."""
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(base_dir, out)
+    shape(out)
+    return out
