@@ -89,7 +89,7 @@ def _shown_by(notebook: str) -> dict:
     from salesmeasure import report
     from salesmeasure.errors import Missing
 
-    shown: dict = {"tables": [], "charts": []}
+    shown: dict = {"tables": [], "charts": [], "text": []}
 
     def show(result, *renderers):
         if isinstance(result, Missing):
@@ -97,7 +97,9 @@ def _shown_by(notebook: str) -> dict:
         for render in renderers:
             out = report.displayed(render(result))
             fig = out if hasattr(out, "savefig") else getattr(out, "figure", None)
-            if hasattr(out, "to_html") and hasattr(out, "hide"):  # a table, as a Styler
+            if isinstance(out, str):
+                shown["text"].append((render.__name__, out))
+            elif hasattr(out, "to_html") and hasattr(out, "hide"):  # a table, as a Styler
                 shown["tables"].append((render.__name__, out.to_html()))
             elif fig is not None and hasattr(fig, "savefig"):
                 sup = fig._suptitle.get_text() if fig._suptitle is not None else ""
@@ -118,6 +120,8 @@ def _shown_by(notebook: str) -> dict:
         nb = nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", as_version=4)
         ns: dict = {}
         for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                shown["text"].append(("markdown cell", cell.source))
             if cell.cell_type == "code":
                 exec(compile(cell.source, f"{notebook}.ipynb", "exec"), ns)  # noqa: S102
     return shown
@@ -148,3 +152,24 @@ def test_every_chart_has_a_title_and_labelled_axes(shown):
         )
         assert any(x.strip() for _t, x, _y in axes), f"{name}: no x axis label"
         assert any(y.strip() for _t, _x, y in axes), f"{name}: no y axis label"
+
+
+@pytest.mark.slow
+def test_text_states_values_not_variable_names(shown):
+    """No snake_case word (``clv_months``, ``history_weight``) in a report's prose."""
+    notebook, out = shown
+    found = [(name, w) for name, text in out["text"] for w in _SNAKE.findall(text)]
+    assert found == []
+
+
+def test_scorecard_counts_agree_in_number():
+    from salesmeasure.kpi import text as T
+
+    class Card(pd.DataFrame):
+        _metadata = ["to_date"]
+
+    card = Card({"status": ["good", "watch", "bad", "bad"]})
+    card.to_date = None
+    assert T.describe_scorecard(card).startswith(
+        "Of 4 KPIs, 1 is on track, 1 needs watching and 2 need action."
+    )

@@ -352,16 +352,19 @@ def describe_at_risk(at_risk) -> str:
     if not len(t):
         return _("No high-value customer has a probability of being active below 50%.")
     first = t.iloc[0]
-    return _(
+    weeks = int(first["periods_since_last"])
+    listed = ngettext(
+        "{n} customer listed; {amount} of expected value is at risk if they have lapsed.",
         "{n} customers listed; together {amount} of expected value is at risk if they have "
-        "lapsed. The first, {name} ({rep}), last ordered {weeks} weeks ago."
-    ).format(
-        n=len(t),
-        amount=fmt.money(t["value_at_risk"].sum()),
-        name=first["name"],
-        rep=first["rep_id"],
-        weeks=int(first["periods_since_last"]),
-    )
+        "lapsed.",
+        len(t),
+    ).format(n=fmt.count(len(t)), amount=fmt.money(t["value_at_risk"].sum()))
+    first_one = ngettext(
+        "The first, {name} ({rep}), last ordered {weeks} week ago.",
+        "The first, {name} ({rep}), last ordered {weeks} weeks ago.",
+        weeks,
+    ).format(name=first["name"], rep=first["rep_id"], weeks=fmt.count(weeks))
+    return listed + " " + first_one
 
 
 def describe_value_at_risk(risk) -> str:

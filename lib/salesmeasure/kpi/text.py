@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from salesmeasure import format as fmt
-from salesmeasure.i18n import N_, _
+from salesmeasure.i18n import N_, _, ngettext
 from salesmeasure.kpi.scorecard import REPORT_OF, THRESHOLDS
 
 __all__ = [
@@ -217,15 +217,16 @@ def describe_scorecard(card) -> str:
             previous=fmt.period(card.previous),
             last_year=fmt.period(card.last_year),
         )
+    good, watch, bad = (int(counts.get(k, 0)) for k in ("good", "watch", "bad"))
     return lead + _(
-        "Of {n} KPIs, {good} are on track, {watch} need watching and {bad} need action. "
+        "Of {n} KPIs, {good}, {watch} and {bad}. "
         "Intervals are 95%; a change is called significant only when a test says so "
         "(revenue, customer counts and CLV are not sampled, so they are shown as they are)."
     ).format(
         n=len(card),
-        good=int(counts.get("good", 0)),
-        watch=int(counts.get("watch", 0)),
-        bad=int(counts.get("bad", 0)),
+        good=ngettext("{k} is on track", "{k} are on track", good).format(k=good),
+        watch=ngettext("{k} needs watching", "{k} need watching", watch).format(k=watch),
+        bad=ngettext("{k} needs action", "{k} need action", bad).format(k=bad),
     )
 
 
