@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from salesmeasure.i18n import _
+from salesmeasure.i18n import N_, _
 from salesmeasure.plots.theme import PALETTE, get_ax
 
 __all__ = [
@@ -29,7 +29,14 @@ __all__ = [
     "plot_risk_section",
 ]
 
-_UNITS = {"M": "months", "Q": "quarters", "Y": "years", "W": "weeks", "D": "days"}
+_UNITS = {"M": N_("months"), "Q": N_("quarters"), "Y": N_("years"), "W": N_("weeks"),
+          "D": N_("days")}  # fmt: skip
+#: Groups a chart can be split by, as an axis label.
+_GROUPS = {"region": N_("Region"), "segment": N_("Segment"), "tier": N_("Value tier")}
+
+
+def _group_label(group: str) -> str:
+    return _(_GROUPS[group]) if group in _GROUPS else group.replace("_", " ").capitalize()
 
 
 def plot_cohort_retention(matrix, *, ax=None, max_periods: int | None = 12, annotate=True):
@@ -50,14 +57,14 @@ def plot_cohort_retention(matrix, *, ax=None, max_periods: int | None = 12, anno
         annot=annotate and shares.size <= 400,
         fmt=".0f",
         annot_kws={"fontsize": 7},
-        cbar_kws={"label": "Active customers (% of cohort)"},
+        cbar_kws={"label": _("Active customers (% of cohort)")},
         linewidths=0.3,
         linecolor="white",
     )
-    unit = _UNITS.get(matrix.freq, "periods")
-    ax.set_xlabel(f"Time since acquisition ({unit})")
-    ax.set_ylabel("Acquisition cohort")
-    ax.set_title("Cohort retention: share of each cohort still buying")
+    unit = _(_UNITS.get(matrix.freq, N_("periods")))
+    ax.set_xlabel(_("Time since acquisition ({unit})").format(unit=unit))
+    ax.set_ylabel(_("Acquisition cohort"))
+    ax.set_title(_("Cohort retention: share of each cohort still buying"))
     return ax
 
 
@@ -78,7 +85,7 @@ def plot_retention_trend(
             g[value] * 100,
             marker="o",
             color=colour,
-            label=str(name) if name is not None else "All customers",
+            label=str(name) if name is not None else _("All customers"),
         )
         ax.fill_between(
             g["period"],
@@ -89,12 +96,24 @@ def plot_retention_trend(
             linewidth=0,
         )
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
-    what = "Retention" if value == "retention_rate" else "Churn"
-    ax.set_ylabel(f"{what} rate (%)")
-    ax.set_xlabel("Period")
-    ax.set_title(f"{what} rate by period" + (f" and {by}" if by else "") + " (95% interval)")
+    retention = value == "retention_rate"
+    ax.set_ylabel(_("Retention rate (%)") if retention else _("Churn rate (%)"))
+    ax.set_xlabel(_("Period"))
+    if by:
+        title = (
+            _("Retention rate by period and {by} (95% interval)")
+            if retention
+            else _("Churn rate by period and {by} (95% interval)")
+        ).format(by=_(by))
+    else:
+        title = (
+            _("Retention rate by period (95% interval)")
+            if retention
+            else _("Churn rate by period (95% interval)")
+        )
+    ax.set_title(title)
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(title=by.capitalize() if by else None, loc="best", fontsize=8)
+    ax.legend(title=_group_label(by) if by else None, loc="best", fontsize=8)
     return ax
 
 
@@ -189,7 +208,7 @@ def plot_survival_curves(
     else:
         ax.set_xlabel(_("Days since first order"))
     ax.set_ylabel(_("Customers not yet lapsed (%)"))
-    ax.set_title(title or "Time to lapse (Kaplan-Meier, 95% band)")
+    ax.set_title(title or _("Time to lapse (Kaplan-Meier, 95% band)"))
     ax.legend(fontsize=8)
     return ax
 
@@ -202,7 +221,7 @@ def plot_holdout_by_frequency(comparison, *, ax=None):
     ax = get_ax(ax)
     t = comparison.by_frequency
     x = np.arange(len(t))
-    ax.plot(x, t["actual"], color="black", marker="o", linewidth=2, label="Actual")
+    ax.plot(x, t["actual"], color="black", marker="o", linewidth=2, label=_("Actual"))
     models = [c for c in t.columns if c not in ("customers", "actual")]
     for i, m in enumerate(models):
         ax.plot(
@@ -211,12 +230,12 @@ def plot_holdout_by_frequency(comparison, *, ax=None):
             marker="s",
             linestyle="--",
             color=PALETTE[i % len(PALETTE)],
-            label=f"{m} (predicted)",
+            label=_("{model} (predicted)").format(model=m),
         )
     ax.set_xticks(x, [str(v) for v in t.index])
-    ax.set_xlabel("Repeat purchases in the calibration period")
-    ax.set_ylabel("Mean purchases in the holdout period")
-    ax.set_title("Holdout check: predicted vs actual purchases")
+    ax.set_xlabel(_("Repeat purchases in the calibration period"))
+    ax.set_ylabel(_("Mean purchases in the holdout period"))
+    ax.set_title(_("Holdout check: predicted vs actual purchases"))
     ax.legend(fontsize=8)
     return ax
 
@@ -242,13 +261,18 @@ def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, un
         cmap="RdYlGn",
         vmin=0,
         vmax=100,
-        cbar_kws={"label": "Probability still active (%)"},
+        cbar_kws={"label": _("Probability still active (%)")},
         xticklabels=max(n_rec // 10, 1),
         yticklabels=max(max_frequency // 10, 1),
     )
-    ax.set_xlabel(f"Recency: age at last purchase ({unit})")
-    ax.set_ylabel("Frequency: repeat purchases")
-    ax.set_title(f"Probability a customer is still active (customer age {T:.0f} {unit})")
+    units = _(unit)  # one of the _UNITS words
+    ax.set_xlabel(_("Recency: age at last purchase ({unit})").format(unit=units))
+    ax.set_ylabel(_("Frequency: repeat purchases"))
+    ax.set_title(
+        _("Probability a customer is still active (customer age {age} {unit})").format(
+            age=f"{T:.0f}", unit=units
+        )
+    )
     return ax
 
 
@@ -325,20 +349,26 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
     table = getattr(table, "frame", table)  # a CLVTiers reads as its table
     t = table.reset_index() if group not in table.columns else table
     x = np.arange(len(t))
-    ax.bar(x - 0.2, t["clv"], width=0.4, color=PALETTE[0], label="Expected value (CLV)")
+    ax.bar(x - 0.2, t["clv"], width=0.4, color=PALETTE[0], label=_("Expected value (CLV)"))
     ax.bar(
         x + 0.2,
         t["value_at_risk"],
         width=0.4,
         color=PALETTE[3],
         hatch="//",
-        label="Value at risk if lapsed",
+        label=_("Value at risk if lapsed"),
     )
-    ax.set_xticks(x, t[group].astype(str))
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_ylabel(f"Value ({currency or 'currency units'})")
-    ax.set_xlabel(group.replace("_", " ").capitalize())
-    ax.set_title(f"Customer value and value at risk by {group.replace('_', ' ')}")
+    from salesmeasure import format as fmt
+
+    ax.set_xticks(x, [_(v) if group == "tier" else v for v in t[group].astype(str)])
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(fmt.money_tick))
+    ax.set_ylabel(_("Value ({unit})").format(unit=currency or _("currency units")))
+    ax.set_xlabel(_group_label(group))
+    ax.set_title(
+        _("Customer value and value at risk by {group}").format(
+            group=_(group) if group in _GROUPS else group.replace("_", " ")
+        )
+    )
     ax.legend(fontsize=8)
     return ax
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure import format as fmt
-from salesmeasure.i18n import _
+from salesmeasure.i18n import N_, _
 from salesmeasure.plots.labels import place_labels
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
 
@@ -23,7 +23,12 @@ __all__ = [
 
 #: Hatches that keep statuses apart in black-and-white print.
 STATUS_HATCH = {"good": "", "watch": "//", "bad": "xx", "n/a": ".."}
-_STATUS_WORD = {"good": "on track", "watch": "watch", "bad": "action needed", "n/a": "no basis"}
+_STATUS_WORD = {
+    "good": N_("on track"),
+    "watch": N_("watch"),
+    "bad": N_("action needed"),
+    "n/a": N_("no basis"),
+}
 
 
 def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
@@ -47,7 +52,9 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
             i, v, color=STATUS_COLOURS[st], hatch=STATUS_HATCH[st], edgecolor="black", linewidth=0.6
         )
         ax.annotate(
-            f"{v:+.1f}%  ({_STATUS_WORD[st]})",
+            _("{change}  ({status})").format(
+                change=fmt.pct(v / 100, signed=True), status=_(_STATUS_WORD[st])
+            ),
             (v, i),
             xytext=(4 if v >= 0 else -4, 0),
             textcoords="offset points",
@@ -70,6 +77,13 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
     return ax
 
 
+_NPS_GROUP_WORDS = {
+    "promoter": N_("Promoters"),
+    "passive": N_("Passives"),
+    "detractor": N_("Detractors"),
+}
+
+
 def _group_bars(ax, by_nps, value, low, high, *, show, ylabel, title):
     groups = [g for g in ("promoter", "passive", "detractor") if g in by_nps.index]
     d = by_nps.loc[groups]
@@ -82,8 +96,8 @@ def _group_bars(ax, by_nps, value, low, high, *, show, ylabel, title):
     for i, v in enumerate(vals):
         if math.isfinite(v):
             ax.annotate(show(v), (i, v), xytext=(8, 4), textcoords="offset points", fontsize=9)
-    ax.set_xticks(x, [g.capitalize() + "s" for g in groups])
-    ax.set_xlabel("NPS group (latest answer)")
+    ax.set_xticks(x, [_(_NPS_GROUP_WORDS[g]) for g in groups])
+    ax.set_xlabel(_("NPS group (latest answer)"))
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     return ax
@@ -94,8 +108,8 @@ def plot_retention_by_nps_group(by_nps: pd.DataFrame, *, ax=None):
     ax = get_ax(ax, figsize=(6, 4))
     _group_bars(
         ax, by_nps, "retention", "retention_low", "retention_high",
-        show=lambda v: fmt.pct(v, decimals=0), ylabel="Bought again within 180 days (%)",
-        title="Repeat purchase by NPS group",
+        show=lambda v: fmt.pct(v, decimals=0), ylabel=_("Bought again within 180 days (%)"),
+        title=_("Repeat purchase by NPS group"),
     )  # fmt: skip
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     ax.set_ylim(0, 1)

@@ -65,6 +65,23 @@ def _too_few() -> str:
     return _(TOO_FEW)
 
 
+#: Group columns in words: (as an axis label, inside a sentence).
+_GROUP_WORDS = {
+    "group": (N_("Group"), N_("group")),
+    "region": (N_("Region"), N_("region")),
+    "segment": (N_("Segment"), N_("segment")),
+    "category": (N_("Category"), N_("category")),
+}
+
+
+def _group_word(column: str, *, label: bool = False) -> str:
+    """A group column (``region``) in words: ``Region`` as an axis label, else ``region``."""
+    if column in _GROUP_WORDS:
+        return _(_GROUP_WORDS[column][0 if label else 1])
+    word = str(column).replace("_", " ")
+    return word.capitalize() if label else word
+
+
 def item_label(name: str) -> str:
     """Reader-facing name of a survey column."""
     if name in _ITEM_LABELS:
@@ -308,9 +325,12 @@ def plot_estimates(
     )
     note = "\n" + _("filled * = differs significantly from the rest (Holm-adjusted)")
     ax.set_xlabel(label + (note if significant is not None else ""))
-    group = str(table.index.name or _("group"))
-    ax.set_ylabel(_("{group} (responses)").format(group=group.capitalize()))
-    ax.set_title(title or _("{measure} by {group}").format(measure=item_label(metric), group=group))
+    group = str(table.index.name or "group")
+    ax.set_ylabel(_("{group} (responses)").format(group=_group_word(group, label=True)))
+    ax.set_title(
+        title
+        or _("{measure} by {group}").format(measure=item_label(metric), group=_group_word(group))
+    )
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -406,7 +426,9 @@ def plot_complaints(table, *, ax=None, title: str | None = None):
     right = float(np.nanmax(highs)) if np.isfinite(highs).any() else 0.0
     ax.set_xlim(0, right * 1.9 if right > 0 else 1)
     ax.set_xlabel(_("Complaints per 100 active customers"))
-    ax.set_ylabel(_("Complaint {group} (complaints)").format(group=t.index.name or _("group")))
+    ax.set_ylabel(
+        _("Complaint {group} (complaints)").format(group=_group_word(t.index.name or "group"))
+    )
     ax.set_title(title or _("Complaints by category"))
     ax.grid(axis="y", visible=False)
     return ax

@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
-from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, date_formatter, get_ax
 from salesmeasure.targets.build import AttainmentSection, ForecastSection, ProposalSection
 from salesmeasure.targets.pvm import PVMSection
 from salesmeasure.targets.text.pvm import _pvm_labels
@@ -131,7 +131,7 @@ def plot_forecast_fan(
         )
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(date_formatter(locator))
     ax.set_xlabel(_("Month"))
     ax.set_ylabel(_("Revenue per month ({currency})").format(currency=_(currency)))
     _money_axis(ax.yaxis)
@@ -288,7 +288,7 @@ def plot_pacing(
     )
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(date_formatter(locator))
     ax.set_xlabel(_("Date"))
     ax.set_ylabel(_("Cumulative revenue ({currency})").format(currency=_(currency)))
     _money_axis(ax.yaxis)

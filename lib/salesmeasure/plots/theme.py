@@ -49,3 +49,26 @@ def get_ax(ax=None, *, figsize=None):
     set_theme()
     _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def date_formatter(locator):
+    """Date ticks for ``locator`` in the report language: matplotlib's
+    :class:`~matplotlib.dates.ConciseDateFormatter` (``Sep``, ``2026``, ``2027-Jan``) in
+    English; in Chinese the CLDR forms ``9月``, ``2026年``, ``2027年1月`` (matplotlib's
+    month names are English whatever the locale)."""
+    import os
+
+    import matplotlib.dates as mdates
+
+    from salesmeasure.i18n import get_language
+
+    if get_language() != "zh-CN":
+        return mdates.ConciseDateFormatter(locator)
+    m, d = ("%#m", "%#d") if os.name == "nt" else ("%-m", "%-d")  # no leading zero
+    return mdates.ConciseDateFormatter(
+        locator,
+        formats=["%Y年", f"{m}月", f"{d}日", "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y年", f"{m}月", f"{m}月{d}日", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y年", f"%Y年{m}月", f"%Y年{m}月{d}日", f"%Y年{m}月{d}日",
+                        f"%Y年{m}月{d}日 %H:%M"],
+    )  # fmt: skip
