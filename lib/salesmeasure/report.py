@@ -371,6 +371,36 @@ def provenance(ctx: ReportContext) -> dict:
     }
 
 
+def data_location(source) -> str:
+    """Where the data came from, in full, for the provenance: a folder or workbook path, or a
+    database URL with its password masked."""
+    s = str(source or "")
+    if "://" in s:
+        try:
+            from sqlalchemy.engine import make_url
+
+            return make_url(s).render_as_string(hide_password=True)
+        except Exception:
+            return s.split("://", 1)[0] + "://..."
+    return s
+
+
+def data_name(source) -> str:
+    """The data set's short name for a report header: the folder or workbook name
+    (``sample``, ``Orders export``), or a database's name and host; never a full path."""
+    s = str(source or "").rstrip("/\\")
+    if "://" in s:
+        try:
+            from sqlalchemy.engine import make_url
+
+            url = make_url(s)
+            name = (url.database or "").replace("\\", "/").rsplit("/", 1)[-1]
+            return f"{name} ({url.host})" if url.host and name else name or url.drivername
+        except Exception:
+            return s.split("://", 1)[0]
+    return Path(s).stem if Path(s).suffix.lower() in {".xlsx", ".xls", ".csv"} else Path(s).name
+
+
 def provenance_table(ctx: ReportContext) -> pd.DataFrame:
     """:func:`provenance` with its labels in words, for a report's closing section."""
     from salesmeasure import format as fmt
@@ -380,7 +410,7 @@ def provenance_table(ctx: ReportContext) -> pd.DataFrame:
     rows = [
         (_("Period"), fmt.period(ctx.period)),
         (_("Region"), _("All regions") if ctx.region == "all" else ctx.region),
-        (_("Data"), p["data_path"]),
+        (_("Data"), data_location(ctx.data.source or p["data_path"])),
         (_("Data fingerprint"), p["data_fingerprint"]),
         (
             _("Data as of"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from salesmeasure import format as sm_format
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
 from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language, parameter_label
+from salesmeasure.report import data_location, data_name
 
 from . import execute as _execute
 from . import guard
@@ -299,7 +300,10 @@ KERNEL_MODES = {"fresh": N_("fresh kernel"), "reused, reset": N_("reused, reset 
 class _Writer:
     """Export and write one executed report: ipynb, HTML, PDF and its record."""
 
-    def __init__(self, *, formats, printer, fingerprint, as_of, version, kernel_mode):
+    def __init__(
+        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source=""
+    ):
+        self.data_source = data_source
         self.formats = formats
         self.printer = printer
         self.fingerprint = fingerprint
@@ -320,8 +324,15 @@ class _Writer:
             "period": sm_format.period(report.period),
             "region": region,
             "generated": _now(),
+            # the data set by name and date; its full location is in the provenance
+            "data": _("{name}, as of {date}").format(
+                name=data_name(self.data_source), date=sm_format.date(self.as_of)
+            )
+            if self.data_source
+            else "",
             "parameters": parameter_rows(nb, params),
             "provenance": [
+                (_("Data"), data_location(self.data_source)),
                 (_("Data fingerprint"), self.fingerprint),
                 (_("Data as of"), self.as_of),
                 ("salesmeasure", self.version),
@@ -612,6 +623,7 @@ def render(
             as_of=as_of,
             version=version,
             kernel_mode=kernel_mode,
+            data_source=ds.source,
         )
         for r, rec in refresh:
             try:

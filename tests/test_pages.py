@@ -1,0 +1,51 @@
+"""Every page finished (issue 12, part 2): the report header a manager reads, the index
+dashboard and the printed PDF pages, on a tiny batch rendered by the real ``render``."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from test_render import CHROMIUM, good_notebook
+
+from salesmeasure.render import render
+from salesmeasure.report import data_location, data_name
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, sample_dir):
+    d = tmp_path_factory.mktemp("pages")
+    nbs = d / "notebooks"
+    nbs.mkdir()
+    good_notebook(nbs)
+    out = d / "reports"
+    render(
+        "2026Q3",
+        data=sample_dir,
+        out=out,
+        regions="all,North",
+        notebooks_dir=nbs,
+        formats="html,pdf" if CHROMIUM else "html",
+        jobs=1,
+        progress=False,
+    )
+    return out / "2026Q3"
+
+
+def test_data_name_and_location():
+    assert data_name("/home/ann/sales data/sample") == "sample"
+    assert data_name("C:/exports/Orders export.xlsx") == "Orders export"
+    assert data_name("postgresql://ann:secret@db.example:5432/sales") == "sales (db.example)"
+    loc = data_location("postgresql://ann:secret@db.example:5432/sales")
+    assert "secret" not in loc and "db.example" in loc
+    assert data_location("/home/ann/sample") == "/home/ann/sample"
+
+
+@pytest.mark.slow
+def test_header_names_the_data_set_and_the_footer_keeps_its_path(pages, sample_dir):
+    soup = BeautifulSoup((pages / "north" / "a_orders.html").read_text(), "html.parser")
+    header = soup.find("header").get_text(" ", strip=True)
+    assert "sample, as of 15 Nov 2026" in header
+    assert str(sample_dir) not in header and "data_path" not in header
+    footer = soup.find("footer").get_text(" ", strip=True)
+    for kept in (str(sample_dir.resolve()), "Data fingerprint", "salesmeasure", "Executed"):
+        assert kept in footer
