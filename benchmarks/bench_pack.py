@@ -7,8 +7,9 @@ notebook x every region + all, fresh output folder) in a subprocess and reports
 * peak memory of the whole process tree (the batch, its Dask workers and their kernels:
   the largest sum of RSS over the tree, sampled every 0.5 s from /proc);
 * the share spent loading: one ``data.load`` of the same source, timed in its own
-  process, times the number of loads in a batch (the batch's own plus one per kernel,
-  which keeps its copy across the reports it runs), over the wall time.
+  process, times the number of loads in a batch (the batch's own, plus one per kernel
+  for a folder, which a kernel keeps across its reports, or one per report for a
+  database, which a kernel reads again for each report), over the wall time.
 
 Data: ``benchmarks/data/1m`` (``salesmeasure sample-data --customers 1000000 --format
 parquet --out benchmarks/data/1m``: 9.2 million orders, 2.3 million survey answers); for
@@ -116,8 +117,11 @@ def bench(label: str, spec: str, args, env) -> None:
         cmd += ["--notebooks", "00_executive_summary"]
     wall, peak, log = run_measured(cmd, env=env)
     one = load_seconds(spec)
-    loads = 1 + args.jobs  # the batch's load and one per worker kernel
     summary = [line for line in log.splitlines() if " reports for " in line]
+    reports = int(summary[-1].split()[0]) if summary else 0
+    # the batch's own load, then one per kernel for a folder (report.load_cached keeps
+    # it), but one per report for a database (a kernel re-reads it for every report)
+    loads = 1 + (reports if "://" in spec else args.jobs)
     print(f"{label}: {summary[-1] if summary else ''}")
     print(
         f"{label}: wall {wall:.0f} s, peak memory of the process tree {peak / 2**30:.1f} GiB, "
