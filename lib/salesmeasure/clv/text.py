@@ -110,7 +110,11 @@ def describe_cohorts(cohorts) -> str:
             text += _(
                 ", and {share} were still ordering four quarters later; the latest cohort "
                 "with a full year ({cohort}) kept {kept}."
-            ).format(share=fmt.pct(y1.mean()), cohort=y1.index[-1], kept=fmt.pct(y1.iloc[-1]))
+            ).format(
+                share=fmt.pct(y1.mean()),
+                cohort=fmt.period(str(y1.index[-1])),
+                kept=fmt.pct(y1.iloc[-1]),
+            )
         else:
             text += "."
     return text
@@ -126,7 +130,7 @@ def describe_retention(section) -> str:
         "In {period}, {rate} (95% CI {low} to {high}) of the {n} customers active the "
         "quarter before ordered again: churn was {churn}"
     ).format(
-        period=last["period"],
+        period=fmt.period(str(last["period"])),
         rate=fmt.pct(rate),
         low=fmt.pct(last["ci_low"]),
         high=fmt.pct(last["ci_high"]),
@@ -147,7 +151,7 @@ def describe_retention(section) -> str:
             high=fmt.pct(latest["retention_rate"].iloc[-1]),
         )
     text += _(" The table shows {period} retention by region and segment.").format(
-        period=last["period"]
+        period=fmt.period(str(last["period"]))
     )
     return text
 

@@ -112,7 +112,7 @@ def describe_recorded(s) -> str:
         "{n_out} of {n} recorded rep targets have a chance of being met outside the "
         "{lo}-{hi} band"
     ).format(
-        period=s.period if isinstance(s, ProposalSection) else "",
+        period=fmt.period(s.period) if isinstance(s, ProposalSection) else "",
         n_out=len(flagged),
         n=len(reps),
         lo=fmt.pct(band[0], decimals=0),

@@ -100,7 +100,7 @@ def headline_table(h: Headline) -> pd.DataFrame:
     ]
     if not h.complete:
         rows.append((_("P(attain) given what is booked"), fmt.pct(h.p_attain_now, decimals=0)))
-    return pd.DataFrame(rows, columns=[_("Measure"), h.period]).set_index(_("Measure"))
+    return pd.DataFrame(rows, columns=[_("Measure"), fmt.period(h.period)]).set_index(_("Measure"))
 
 
 def describe_headline(h: Headline, *, scope: str | None = None) -> str:
@@ -114,7 +114,7 @@ def describe_headline(h: Headline, *, scope: str | None = None) -> str:
             else _("No target is recorded for {scope} in {period}; revenue was {actual} so far.")
         )
         return (
-            text.format(scope=scope, period=h.period, actual=money(h.actual))
+            text.format(scope=scope, period=fmt.period(h.period), actual=money(h.actual))
             + " "
             + _("The proposal below suggests one.")
         )
@@ -131,7 +131,7 @@ def describe_headline(h: Headline, *, scope: str | None = None) -> str:
             )
         ).format(
             scope=scope,
-            period=h.period,
+            period=fmt.period(h.period),
             target=money(h.target),
             actual=money(h.actual),
             attainment=fmt.pct(h.attainment, decimals=1),
@@ -152,7 +152,7 @@ def describe_headline(h: Headline, *, scope: str | None = None) -> str:
                 "the target."
             )
         ).format(
-            period=h.period,
+            period=fmt.period(h.period),
             scope=scope,
             actual=money(h.actual),
             target=money(h.target),
@@ -198,10 +198,10 @@ def describe_forecast(
         "{period} (80% range {low} to {high}). A target of {target} would be attained with "
         "probability {p}"
     ).format(
-        history_end=history_end,
+        history_end=fmt.period(history_end),
         model=fc.model,
         expected=money(fc.total_mean),
-        period=period,
+        period=fmt.period(period),
         low=money(lo),
         high=money(hi),
         target=money(proposal.target),
@@ -360,7 +360,7 @@ def describe_proposals(
     text = _(
         "The {period} target is split over {parts} in whole currency units that add up "
         "exactly to the total."
-    ).format(period=period, parts=parts[0])
+    ).format(period=fmt.period(period), parts=parts[0])
     text += " " + ngettext(
         "{ok} of {n} rep target passes all five SMART checks.",
         "{ok} of {n} rep targets pass all five SMART checks.",
@@ -461,7 +461,7 @@ def describe_pacing(p: Pacing, *, period: str, scope: str) -> str:
     else:
         where = _("behind pace")
     values = dict(
-        period=period,
+        period=fmt.period(period),
         elapsed=p.days_elapsed,
         total=p.days_total,
         scope=scope,
@@ -538,7 +538,7 @@ def describe_attainment(
     if isinstance(share, AttainmentSection):
         share, period = share.share, share.period
     if share.n_reps == 0:
-        return _("No rep targets are recorded for {period}.").format(period=period)
+        return _("No rep targets are recorded for {period}.").format(period=fmt.period(period))
     lo, hi = share.benchmark
     e = share.estimate
     pct0 = lambda v: fmt.pct(v, decimals=0)  # noqa: E731
@@ -556,7 +556,7 @@ def describe_attainment(
         "target. The common benchmark is that {lo}-{hi} of reps should; this is {verdict}.",
         share.n_reps,
     ).format(
-        period=period,
+        period=fmt.period(period),
         k=share.attained,
         n=share.n_reps,
         share=pct0(e.value),
