@@ -234,3 +234,16 @@ def test_parameter_labels_come_from_the_notebooks_help_comments():
         for _n, _f, msg, _c in i18n.extract_notebook(path.open("rb"), None, None, None)
     }
     assert {"CLV horizon in months", "Allocation method", "Report language"} <= messages
+
+
+def test_bold_in_chinese_translations_closes_before_its_punctuation():
+    """CommonMark does not close ``**`` after punctuation when a letter follows
+    (``**下期展望。**2026年…`` shows the asterisks), so the punctuation goes outside."""
+    bad = []
+    for m in _catalog():
+        for s in [m.string] if isinstance(m.string, str) else list(m.string):
+            for k, pos in enumerate(x.start() for x in re.finditer(r"\*\*", s or "")):
+                prev, nxt = s[pos - 1 : pos], s[pos + 2 : pos + 3]
+                if k % 2 and prev in "。，；：！？、）" and nxt and not nxt.isspace():
+                    bad.append(s[:40])
+    assert not bad

@@ -289,11 +289,15 @@ def prose(text: str) -> str:
 
     Text modules join sentences with a space, as English does (``"... met. Next ..."``);
     Chinese sets no space after full-width punctuation, so ``"……达成。 下期……"`` becomes
-    ``"……达成。下期……"``. Line breaks (Markdown paragraphs, list items) stay. English
-    text is returned unchanged.
+    ``"……达成。下期……"``, and an English full stop that a sentence assembled from parts
+    left after Chinese text (``"……（+36%）. 详见"``) becomes ``"。"``. Line breaks
+    (Markdown paragraphs, list items such as ``"1. "``) stay. English text is returned
+    unchanged.
     """
     if _en() or not isinstance(text, str):
         return text
     import re
 
+    # an English full stop left after Chinese text (a sentence built from parts) ends it
+    text = re.sub(r"(?<=[\u4e00-\u9fff%）)])\.(?=[ \t]|$)", "。", text, flags=re.M)
     return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)

@@ -213,7 +213,7 @@ def describe_scorecard(card) -> str:
             "same number of days of {previous} and {last_year}. "
         ).format(
             period=fmt.period(card.period),
-            date=f"{card.to_date:%Y-%m-%d}",
+            date=fmt.date(card.to_date),
             previous=fmt.period(card.previous),
             last_year=fmt.period(card.last_year),
         )
@@ -286,7 +286,7 @@ def findings(card, chain_result=None, regions: pd.DataFrame | None = None, *, li
                 "{target} target); the forecast gives a {chance} chance of reaching it."
             ).format(
                 period=period, revenue=fmt.money(rev["value"]),
-                date="" if card.to_date is None else f"{card.to_date:%Y-%m-%d}",
+                date="" if card.to_date is None else fmt.date(card.to_date),
                 attainment=fmt.pct(att["value"], decimals=0), target=fmt.money(tgt),
                 chance=fmt.pct(pa, decimals=0),
             ),
