@@ -49,3 +49,26 @@ def test_header_names_the_data_set_and_the_footer_keeps_its_path(pages, sample_d
     footer = soup.find("footer").get_text(" ", strip=True)
     for kept in (str(sample_dir.resolve()), "Data fingerprint", "salesmeasure", "Executed"):
         assert kept in footer
+
+
+@pytest.mark.slow
+def test_index_is_a_dashboard(pages):
+    """A legend for the status symbols, the KPIs in aligned columns (named once in the
+    table head, the same number per region) and a change arrow per KPI."""
+    from salesmeasure.format import STATUS_SYMBOLS, STATUS_WORDS
+
+    soup = BeautifulSoup((pages / "index.html").read_text(), "html.parser")
+    legend = soup.select_one(".ix-legend").get_text(" ", strip=True)
+    for key, symbol in STATUS_SYMBOLS.items():
+        assert f"{symbol} {STATUS_WORDS[key]}" in legend
+    assert "↑ ↓ →" in legend
+    heads = [s.get_text(strip=True) for s in soup.select(".ix-kpi-heads span")]
+    assert heads == ["Revenue", "Target attainment", "Retention rate", "NPS"]
+    rows = soup.select("tbody tr")
+    assert len(rows) == 2  # all regions, North
+    for row in rows:
+        kpis = row.select("dl.ix-kpis > div")
+        assert [k.dt.get_text(strip=True) for k in kpis] == heads  # same columns, same order
+        for k in kpis:
+            trend = k.select_one(".ix-trend")
+            assert trend is not None and trend.get_text()[0] in "↑↓→", k.get_text()

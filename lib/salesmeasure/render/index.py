@@ -101,11 +101,44 @@ def scorecards(ds, period: str, regions: list[str]) -> dict:
             continue
         labels = kpi.kpi_labels(card)
         out[region] = {
-            labels[k]: f"{kpi.kpi_value(card, k)} {_symbol(card, k)}"
+            labels[k]: f"{kpi.kpi_value(card, k)} {_symbol(card, k)}{_trend(card, k)}"
             for k in INDEX_KPIS
             if k in card
         }
     return out
+
+
+#: Change arrows of the index (not the status symbols ▲/■, which mean watch/action).
+ARROWS = {1: "↑", -1: "↓", 0: "→"}
+
+
+def _trend(card, k: str) -> str:
+    """`` ↑ +51.6k`` against the previous period (`` (n.s.)`` when a test says the change
+    is not significant); empty when there is no comparable value or the KPI is suppressed."""
+    r = card.loc[k]
+    d = r.get("change_prev")
+    if r["suppressed"] or not sm_format.is_number(d):
+        return ""
+    unit = r["unit"]
+    if unit == "share":
+        text = sm_format.points(d * 100)
+    elif unit == "currency":
+        text = sm_format.money(d, signed=True)
+    elif unit == "count":
+        text = sm_format.number(d, signed=True)
+    else:
+        text = sm_format.number(d, decimals=1, signed=True)
+    arrow = ARROWS[int(d > 0) - int(d < 0)]
+    if r.get("significant_prev") is False:
+        text += " " + _("(n.s.)")
+    return f" {arrow} {text}"
+
+
+def _split_trend(text: str) -> tuple[str, str]:
+    """``"2.15M ● ↑ +51.6k"`` -> ``("2.15M ●", "↑ +51.6k")``: value and change, shown on
+    two lines of the index."""
+    cut = min((i for i in (text.find(a) for a in ARROWS.values()) if i >= 0), default=-1)
+    return (text, "") if cut < 0 else (text[:cut].rstrip(), text[cut:])
 
 
 def _symbol(card, k: str) -> str:
@@ -195,9 +228,13 @@ def write_period_index(
             {
                 "region": _("All regions") if region == ALL else region,
                 "cells": cells,
-                "scorecard": [(str(k), format_value(v)) for k, v in list(card.items())[:4]],
+                "scorecard": [
+                    (str(k), *_split_trend(format_value(v))) for k, v in list(card.items())[:4]
+                ],
             }
         )
+    # the KPI names once, as column heads over every region's values
+    kpi_heads = next(([s[0] for s in r["scorecard"]] for r in rows if r["scorecard"]), [])
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     html = _render(
         "period.html.j2",
@@ -206,6 +243,9 @@ def write_period_index(
         counts=counts,
         notebooks=[{"name": n, "title": t} for n, t in nb_cols],
         rows=rows,
+        kpi_heads=kpi_heads,
+        legend=[(sym, _(sm_format.STATUS_WORDS[k])) for k, sym in sm_format.STATUS_SYMBOLS.items()],
+        arrows=ARROWS,
         fingerprint=fingerprint,
         version=version,
         languages=languages or [],
