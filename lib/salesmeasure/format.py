@@ -299,5 +299,5 @@ def prose(text: str) -> str:
     import re
 
     # an English full stop left after Chinese text (a sentence built from parts) ends it
-    text = re.sub(r"(?<=[\u4e00-\u9fff%）)])\.(?=[ \t]|$)", "。", text, flags=re.M)
+    text = re.sub(r"(?<=[\u4e00-\u9fff%）)])\.(?=[ \t\u4e00-\u9fff]|$)", "。", text, flags=re.M)
     return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)

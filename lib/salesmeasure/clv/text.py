@@ -271,7 +271,7 @@ def describe_value_method(section) -> str:
         model=v.model,
     )
     if v.choice in _CHOICE:
-        text += f" ({_(_CHOICE[v.choice])})"
+        text += _(" ({why})").format(why=_(_CHOICE[v.choice]))
     return text + _(" and the Gamma-Gamma spend model.")
 
 

@@ -158,7 +158,7 @@ def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title:
         ax.set_axis_off()
         ax.set_title(title or _("Backtest"))
         return ax
-    labels = [_("after {origin}").format(origin=o) for o in t["origin"].astype(str)]
+    labels = [_("after {origin}").format(origin=fmt.period(o)) for o in t["origin"].astype(str)]
     x = np.arange(len(t))
     ax.vlines(
         x, t["low_80"], t["high_80"], color=PALETTE[1], lw=6, alpha=0.35, label=_("80% interval")
