@@ -172,7 +172,7 @@ ALLOWED = set(
     """NPS CSAT CES CLV KPI BG NBD ETS MAPE SMART AIC SMB UTC ID Holm Wald Wilson Kaplan Meier
     Mann Whitney Poisson Gamma Pareto Cronbach Feldt Johnson Pearson Iman Conover Ad A N M
     p P attain alpha beta chi salesmeasure papermill nbconvert Python pdf html ipynb PDF HTML
-    method equal share history_weight Brier""".split()
+    method equal share history_weight Brier English""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
 #: Hashes (fingerprints, cache keys) and file paths are not words.

@@ -47,11 +47,13 @@ def pvm_table(bridge: PVMBridge | PVMSection) -> pd.DataFrame:
             _("Base revenue"): t["base_revenue"].map(money),
             _("Current revenue"): t["current_revenue"].map(money),
             _("Units (base -> current)"): [
-                f"{fmt.count(a)} -> {fmt.count(b)}"
+                _("{before} -> {after}").format(before=fmt.count(a), after=fmt.count(b))
                 for a, b in zip(t["base_quantity"], t["current_quantity"], strict=True)
             ],
             _("Avg price (base -> current)"): [
-                f"{fmt.number(a, decimals=1)} -> {fmt.number(b, decimals=1)}"
+                _("{before} -> {after}").format(
+                    before=fmt.number(a, decimals=1), after=fmt.number(b, decimals=1)
+                )
                 if math.isfinite(a) and math.isfinite(b)
                 else fmt.missing()
                 for a, b in zip(t["base_price"], t["current_price"], strict=True)
