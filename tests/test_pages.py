@@ -3,6 +3,8 @@ dashboard and the printed PDF pages, on a tiny batch rendered by the real ``rend
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from test_render import CHROMIUM, good_notebook
@@ -72,3 +74,35 @@ def test_index_is_a_dashboard(pages):
         for k in kpis:
             trend = k.select_one(".ix-trend")
             assert trend is not None and trend.get_text()[0] in "↑↓→", k.get_text()
+
+
+@pytest.mark.slow
+@pytest.mark.pdf
+@pytest.mark.skipif(not CHROMIUM, reason="no Chromium to print PDFs")
+def test_pdf_pages_have_a_header_with_report_region_and_period_and_numbers(pages):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pages / "north" / "a_orders.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    sheets = [p for p in text.split("\f") if p.strip()]
+    assert sheets
+    for n, sheet in enumerate(sheets, start=1):
+        assert "Orders report · North · 2026Q3" in sheet
+        assert re.search(rf"\b{n}\s*/\s*{len(sheets)}\s*$", sheet.rstrip())
+
+
+def test_print_css_keeps_figures_tables_and_headings_whole():
+    from salesmeasure.render.export import template_dir
+
+    css = (template_dir() / "salesmeasure" / "static" / "salesmeasure.css").read_text()
+    print_css = css[css.index("@media print") :]
+    for rule in ("img", "table", ".jp-MarkdownCell"):
+        assert rule in print_css
+    assert "break-inside: avoid" in print_css and "break-after: avoid" in print_css

@@ -27,6 +27,20 @@ _FOOTER = (
 )
 
 
+_HEADER = (
+    '<div style="font-size:7.5pt;color:#52606d;width:100%;padding:0 12mm;'
+    'font-family:sans-serif;white-space:nowrap;overflow:hidden">{text}</div>'
+)
+
+
+def _header_template(text: str) -> str:
+    """The page header: the report, region and period (from the report's
+    ``data-print-header``), escaped; an empty header when the page has none."""
+    import html
+
+    return _HEADER.format(text=html.escape(text)) if text else "<div></div>"
+
+
 from salesmeasure.errors import ChromiumNotFound  # noqa: E402  (defined with every error)
 
 
@@ -103,6 +117,10 @@ class PdfPrinter:
         pdf_path = Path(pdf_path)
         self._page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         self._page.emulate_media(media="print")
+        header = self._page.evaluate(
+            "() => (document.querySelector('[data-print-header]') || {dataset: {}})"
+            ".dataset.printHeader || ''"
+        )
         fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
         os.close(fd)
         try:
@@ -112,7 +130,7 @@ class PdfPrinter:
                 print_background=True,
                 prefer_css_page_size=True,
                 display_header_footer=True,
-                header_template="<div></div>",
+                header_template=_header_template(header),
                 footer_template=_FOOTER,
             )
             os.chmod(tmp, 0o644)
