@@ -68,21 +68,11 @@ BY_ID = {c.id: c for c in CASES}
 #: the module's owner. Marked xfail(strict=True): once fixed, the test errors until the
 #: entry is removed here.
 KNOWN = {
-    ("quarter", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
-    ("month", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
-    ("in-progress", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
-    ("no-targets", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
-    ("huge-order", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
-    ("month-without-orders", T): "targets: notebook 01 prose shows the raw parameter name "
-    "history_weight",
-    ("fiscal-year", T): "targets: FY2025 Central fails in 'History and forecast' (TypeError: "
-    "sequence item 0: expected str instance, Note found); prose shows history_weight",
     ("fiscal-year", S): "kpi: FY2025 East executive summary fails in 'From satisfaction to "
     "retention and value' (ValueError: 'yerr' must not contain negative values)",
-    ("fiscal-year", "exit"): "kpi/targets: two reports fail on FY2025 (see the notebook cases)",
+    ("fiscal-year", "exit"): "kpi: the East executive summary fails on FY2025",
     ("fiscal-april", S): "kpi: FY2026 (April) East executive summary fails in 'From "
     "satisfaction to retention and value' (ValueError: 'yerr' must not contain negative values)",
-    ("fiscal-april", T): "targets: notebook 01 prose shows the raw parameter name history_weight",
     ("fiscal-april", "exit"): "kpi: the East executive summary fails on FY2026 (April)",
     ("small-region-no-rep", "exit"): "data: Dataset.regions leaves out a region that has "
     "customers but no rep, so --regions Harbour is refused (exit 2)",
