@@ -106,3 +106,35 @@ def test_print_css_keeps_figures_tables_and_headings_whole():
     for rule in ("img", "table", ".jp-MarkdownCell"):
         assert rule in print_css
     assert "break-inside: avoid" in print_css and "break-after: avoid" in print_css
+
+
+def test_links_to_sibling_notebooks_point_at_reports_when_published():
+    from salesmeasure.render.export import notebook_links_to_html
+
+    assert notebook_links_to_html('<a href="01_target_setting.ipynb">x</a>') == (
+        '<a href="01_target_setting.html">x</a>'
+    )
+    assert notebook_links_to_html("See the [report](03_retention_clv.ipynb#Revenue-at-risk).") == (
+        "See the [report](03_retention_clv.html#Revenue-at-risk)."
+    )
+    for kept in ('<a href="../x/a.ipynb">', '<a href="https://example.org/a.ipynb">'):
+        assert notebook_links_to_html(kept) == kept
+
+
+def test_summary_findings_link_the_notebook_and_the_export_the_report():
+    """In JupyterLab the executive summary's 'See the target report' opens the notebook
+    beside it; in the rendered report the same link opens the HTML report beside it."""
+    import nbformat
+
+    from salesmeasure.kpi.text import describe_findings
+    from salesmeasure.render.export import prepare
+
+    md = describe_findings([{"text": "Revenue beat the target.", "report": "01_target_setting"}])
+    assert "(01_target_setting.ipynb)" in md
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": md})
+    ]))  # fmt: skip
+    out, _headline, _toc = prepare(nb)
+    html = out.cells[0].outputs[0]["data"]["text/html"]
+    assert 'href="01_target_setting.html"' in html and ".ipynb" not in html

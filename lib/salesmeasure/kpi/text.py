@@ -448,13 +448,16 @@ def _chain_gap(chain_result) -> str:
 
 
 def describe_findings(items: list[dict]) -> str:
-    """The findings as a numbered Markdown list, each linking to its detailed report
-    (the rendered HTML beside this one)."""
+    """The findings as a numbered Markdown list, each linking to its detailed report.
+
+    The link names the notebook beside this one (``01_target_setting.ipynb``), so it opens
+    the notebook in JupyterLab; the batch renderer's export rewrites links to sibling
+    ``.ipynb`` files into the ``.html`` report beside the rendered one."""
     if not items:
         return _("No finding stands out for this view: see the scorecard above.")
     see = [
         _("See the [{report}]({href}).").format(
-            report=_(REPORT_NAMES[f["report"]]), href=f"{f['report']}.html"
+            report=_(REPORT_NAMES[f["report"]]), href=f"{f['report']}.ipynb"
         )
         for f in items
     ]

@@ -131,6 +131,17 @@ def _allow_attr(tag: str, name: str, value: str) -> bool:
     return (tag, name) in {("a", "name"), ("img", "alt"), ("ol", "start"), ("ol", "type")}
 
 
+#: A link to a notebook beside this one (``01_target_setting.ipynb#scorecard``), as a
+#: notebook writes it so that JupyterLab opens it; published, it points at the sibling report.
+_NOTEBOOK_LINK = re.compile(r"""(href=["']|\]\()([A-Za-z0-9_][A-Za-z0-9_.-]*)\.ipynb(?=[#"')])""")
+
+
+def notebook_links_to_html(text: str) -> str:
+    """Point links to sibling notebooks at their rendered reports: ``href="x.ipynb#a"``
+    and Markdown ``](x.ipynb)`` become ``x.html``. Paths and URLs are left alone."""
+    return _NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}.html", text)
+
+
 _PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
 _HEADING = re.compile(r"<h([1-3])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -209,6 +220,7 @@ def prepare(nb):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(_join(cell.source))  # the report language
+            cell.source = notebook_links_to_html(cell.source)
             toc += _headings(_markdown_to_html(_join(cell.source)))
             continue
         if cell.cell_type != "code":
@@ -234,7 +246,8 @@ def prepare(nb):
                 if "text/markdown" in data:
                     data["text/html"] = _markdown_to_html(_join(data.pop("text/markdown")))
                 if "text/html" in data:
-                    data["text/html"] = sanitize_html(_join(data["text/html"]))
+                    html_text = notebook_links_to_html(_join(data["text/html"]))
+                    data["text/html"] = sanitize_html(html_text)
                     toc += _headings(data["text/html"])
                 if not data:
                     continue
