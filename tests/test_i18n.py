@@ -247,3 +247,23 @@ def test_bold_in_chinese_translations_closes_before_its_punctuation():
                 if k % 2 and prev in "。，；：！？、）" and nxt and not nxt.isspace():
                     bad.append(s[:40])
     assert not bad
+
+
+def test_the_report_header_shows_parameters_by_their_translated_labels():
+    import nbformat
+
+    from salesmeasure.render.batch import parameter_rows
+
+    nb = nbformat.read(ROOT / "notebooks" / "01_target_setting.ipynb", as_version=4)
+    params = {"period": "2026Q3", "attainability": 0.8, "method": "share", "x_flag": True}
+    assert parameter_rows(nb, params) == [
+        ("Probability that a proposed target is met", "0.8"),
+        ("Allocation method", "share"),
+        ("X flag", "yes"),
+    ]
+    with language("zh-CN"):
+        assert parameter_rows(nb, params) == [
+            ("建议销售目标的达成概率", "0.8"),
+            (_("Allocation method"), "share"),
+            ("X flag", "是"),
+        ]
