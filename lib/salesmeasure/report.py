@@ -63,8 +63,29 @@ def _load_cached(path: str, mtime_key: tuple, fiscal_start_month: int | None) ->
     return load(path, fiscal_start_month=fiscal_start_month)
 
 
+@lru_cache(maxsize=2)
+def _snapshot_cached(folder: str, fingerprint: str, label: str) -> Dataset:
+    from salesmeasure.data import snapshot
+
+    return snapshot.with_source(snapshot.read(folder), label)
+
+
 def load_cached(path, *, fiscal_start_month: int | None = None) -> Dataset:
-    """:func:`salesmeasure.data.load`, cached while the files are unchanged."""
+    """:func:`salesmeasure.data.load`, cached while the files are unchanged.
+
+    In a batch (``salesmeasure render``), the data the batch loaded and validated once,
+    read from its snapshot (:mod:`salesmeasure.data.snapshot`) when ``path`` is the source
+    it was taken from.
+    """
+    from salesmeasure.data import snapshot
+
+    folder = snapshot.lookup(path, fiscal_start_month)
+    if folder is not None:
+        meta = snapshot.meta(folder) or {}
+        label = meta.get("source", "")
+        if "://" not in str(path):  # a folder's or workbook's label as a read here gives it
+            label = str(Path(path).resolve())
+        return _snapshot_cached(str(folder), meta.get("fingerprint", ""), label)
     if "://" in str(path):  # a database: read each time (its fingerprint needs a read)
         from salesmeasure.data import load
 

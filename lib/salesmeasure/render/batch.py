@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from salesmeasure import format as sm_format
+from salesmeasure.data import snapshot as _snapshot
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
 from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language, parameter_label
 from salesmeasure.report import data_location, data_name
@@ -616,6 +617,8 @@ def render(
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:
+    # the kernels read the data loaded and validated above, not the source (issue 13)
+    snap = _snapshot.publish(ds, data) if (todo or refresh) and not scheduler else None
         writer = _Writer(
             formats=fmts,
             printer=printer,
@@ -663,6 +666,7 @@ def render(
         bar.close()
         with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
             if interrupted and hasattr(results, "close"):
+        _snapshot.release(snap)
                 results.close()  # a suspended run_local kills its workers and kernels
             if interrupted:  # Ctrl-C to the group also stopped the browser's driver: no
                 logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # noise about it

@@ -1,0 +1,143 @@
+"""The data is loaded and validated once per batch (issue 13, fast at scale).
+
+Checked against the loader itself: a snapshot reads back the very Dataset ``load``
+returned (frames, rejected rows, as-of date, fingerprint); a changed source gives a new
+snapshot; and a real batch of several reports reads the source once: after the batch's
+own load the source folder is moved away, so any kernel that read it would fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import salesmeasure.data as sm_data
+from salesmeasure import report
+from salesmeasure.data import TABLE_NAMES, load, snapshot
+from salesmeasure.render.batch import render
+
+
+def assert_same_dataset(a, b):
+    for name in (*TABLE_NAMES, "rejected"):
+        got, want = getattr(a, name), getattr(b, name)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert dict(got.dtypes.astype(str)) == dict(want.dtypes.astype(str)), name
+    assert a.fingerprint == b.fingerprint
+    assert a.as_of == b.as_of
+    assert a.source == b.source
+    assert a.fiscal_start_month == b.fiscal_start_month
+    assert a.row_counts == b.row_counts
+
+
+@pytest.fixture()
+def data_copy(tmp_path, sample_dir):
+    d = tmp_path / "data"
+    shutil.copytree(sample_dir, d)
+    return d
+
+
+def test_snapshot_reads_back_the_loaded_dataset_exactly(tmp_path, sample):
+    assert len(sample.rejected) > 0  # the sample plants bad rows: they must come back too
+    folder = snapshot.write(sample, tmp_path / "snap", spec=sample.source)
+    assert folder.name.startswith(sample.fingerprint)
+    assert_same_dataset(snapshot.read(folder), sample)
+
+
+def test_snapshot_of_a_dataset_without_rejected_rows(tmp_path, sample):
+    from dataclasses import replace
+
+    clean = replace(sample, rejected=sample.rejected.iloc[0:0])
+    back = snapshot.read(snapshot.write(clean, tmp_path, spec="x"))
+    assert_same_dataset(back, clean)
+
+
+def test_snapshot_holds_no_password(tmp_path, sample):
+    from dataclasses import replace
+
+    ds = replace(sample, source="postgresql://analyst@db.example/sales")
+    folder = snapshot.write(ds, tmp_path, spec="postgresql://analyst@db.example/sales")
+    text = "".join(p.read_bytes().decode("latin-1") for p in folder.iterdir())
+    assert "db.example" in text and "secret" not in text
+
+
+def test_prepare_uses_the_snapshot_only_for_its_own_source(tmp_path, data_copy, monkeypatch):
+    ds = load(data_copy)
+    pub = snapshot.publish(ds, data_copy)
+    try:
+        assert snapshot.lookup(data_copy) == pub.folder
+        assert snapshot.lookup(tmp_path / "elsewhere") is None
+        assert snapshot.lookup(data_copy, fiscal_start_month=4) is None
+        calls = []
+        monkeypatch.setattr(report, "load", lambda *a, **k: calls.append(a) or ds)
+        report._load_cached.cache_clear()
+        ctx = report.prepare(period="2026Q3", region="North", data_path=str(data_copy))
+        assert calls == []  # read from the snapshot, not loaded again
+        assert ctx.data.fingerprint == ds.fingerprint
+        assert ctx.data.source == str(data_copy.resolve())  # the source, not the snapshot
+        assert str(pub.folder) not in report.provenance_table(ctx).to_string()
+    finally:
+        snapshot.release(pub)
+    assert snapshot.ENV not in __import__("os").environ
+    assert not pub.folder.exists()
+
+
+def test_a_changed_source_gives_a_new_snapshot_never_the_old_one(tmp_path, data_copy):
+    root = tmp_path / "snaps"
+    old = load(data_copy)
+    first = snapshot.write(old, root, spec=data_copy)
+    orders = data_copy / "orders.csv"
+    lines = orders.read_text(encoding="utf-8").splitlines(keepends=True)
+    orders.write_text("".join(lines[:-1]), encoding="utf-8")  # one order fewer
+    new = load(data_copy)
+    assert new.fingerprint != old.fingerprint
+    second = snapshot.write(new, root, spec=data_copy)
+    assert second != first
+    back = snapshot.read(second)
+    assert back.fingerprint == new.fingerprint
+    assert back.row_counts["orders"] == old.row_counts["orders"] - 1
+    assert_same_dataset(back, new)
+    # the same fingerprint again reuses the snapshot already written
+    assert snapshot.write(new, root, spec=data_copy) == second
+
+
+@pytest.mark.slow
+def test_a_batch_of_several_reports_loads_the_source_once(tmp_path, data_copy, monkeypatch):
+    from test_render import good_notebook, write_notebook
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    good_notebook(nbs)
+    write_notebook(
+        nbs / "b_ident.ipynb",
+        "from salesmeasure import report\n"
+        "ctx = report.prepare(period=period, region=region, data_path=data_path)\n"
+        "print('FP', ctx.data.fingerprint, 'SRC', ctx.data.source, 'N', len(ctx.view.orders))",
+    )
+    real_load, calls = sm_data.load, []
+    moved = tmp_path / "moved-away"
+
+    def load_once_then_hide(spec, **kw):
+        calls.append(str(spec))
+        ds = real_load(spec, **kw)
+        data_copy.rename(moved)  # a kernel that reads the source now fails
+        return ds
+
+    monkeypatch.setattr(sm_data, "load", load_once_then_hide)
+    fingerprint = real_load(data_copy).fingerprint
+    summary = render(
+        "2026Q3",
+        data=data_copy,
+        out=tmp_path / "reports",
+        regions="all,North",
+        notebooks_dir=nbs,
+        formats="html",
+        jobs=2,
+        progress=False,
+    )
+    assert calls == [str(data_copy)]
+    assert summary.ok and summary.count("ok") == 4, summary.describe()
+    printed = (tmp_path / "reports" / "2026Q3" / "north" / "b_ident.ipynb").read_text()
+    assert f"FP {fingerprint} SRC {data_copy.resolve()}" in printed
+    assert snapshot.ENV not in __import__("os").environ
