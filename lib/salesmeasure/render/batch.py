@@ -615,10 +615,10 @@ def render(
     ctx = contextvars.copy_context()  # the thread words the scorecards in this language
     cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
-    interrupted, results = False, None
-    try:
     # the kernels read the data loaded and validated above, not the source (issue 13)
     snap = _snapshot.publish(ds, data) if (todo or refresh) and not scheduler else None
+    interrupted, results = False, None
+    try:
         writer = _Writer(
             formats=fmts,
             printer=printer,
@@ -664,9 +664,9 @@ def render(
         interrupted = True
     finally:
         bar.close()
+        _snapshot.release(snap)
         with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
             if interrupted and hasattr(results, "close"):
-        _snapshot.release(snap)
                 results.close()  # a suspended run_local kills its workers and kernels
             if interrupted:  # Ctrl-C to the group also stopped the browser's driver: no
                 logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # noise about it
