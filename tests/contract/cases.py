@@ -67,21 +67,7 @@ BY_ID = {c.id: c for c in CASES}
 #: (case, notebook or "exit") -> "<owner>: what fails", found by this suite and routed to
 #: the module's owner. Marked xfail(strict=True): once fixed, the test errors until the
 #: entry is removed here.
-KNOWN = {
-    ("fiscal-year", S): "kpi: FY2025 East executive summary fails in 'From satisfaction to "
-    "retention and value' (ValueError: 'yerr' must not contain negative values)",
-    ("fiscal-year", "exit"): "kpi: the East executive summary fails on FY2025",
-    ("fiscal-april", S): "kpi: FY2026 (April) East executive summary fails in 'From "
-    "satisfaction to retention and value' (ValueError: 'yerr' must not contain negative values)",
-    ("fiscal-april", "exit"): "kpi: the East executive summary fails on FY2026 (April)",
-    ("small-region-no-rep", "exit"): "data: Dataset.regions leaves out a region that has "
-    "customers but no rep, so --regions Harbour is refused (exit 2)",
-    **{
-        ("small-region-no-rep", nb): "data: no report is rendered, --regions Harbour is "
-        "refused (a region with customers but no rep is not in Dataset.regions)"
-        for nb in NOTEBOOKS
-    },
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 PERIOD_CASES = ("quarter", "month", "half", "fiscal-year", "fiscal-april", "in-progress")

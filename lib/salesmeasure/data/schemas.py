@@ -17,7 +17,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "segment": "str",
         "channel": "str",
         "signup_date": "date",
-        "rep_id": "id",
+        "rep_id": "id?",  # empty: a house account with no rep (its revenue counts to the region)
     },
     "orders": {
         "order_id": "id",
@@ -26,7 +26,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "amount": "num",
         "quantity": "num",
         "product_line": "str",
-        "rep_id": "id",
+        "rep_id": "id?",  # empty: no rep credited (counts to the region total only)
     },
     "reps": {"rep_id": "id", "name": "text", "region": "str", "hire_date": "date?"},
     "targets": {"period": "str", "region": "str", "rep_id": "id?", "target_amount": "num"},
