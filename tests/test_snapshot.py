@@ -141,3 +141,32 @@ def test_a_batch_of_several_reports_loads_the_source_once(tmp_path, data_copy, m
     printed = (tmp_path / "reports" / "2026Q3" / "north" / "b_ident.ipynb").read_text()
     assert f"FP {fingerprint} SRC {data_copy.resolve()}" in printed
     assert snapshot.ENV not in __import__("os").environ
+
+
+def test_a_remembered_fit_is_the_fit_itself_bit_for_bit(tmp_path, sample, monkeypatch):
+    """Checked against a new fit of the same data with the memo emptied."""
+    import numpy as np
+
+    from salesmeasure.clv.models import GammaGamma, ParetoNBD, memo
+    from salesmeasure.clv.rfm import rfm_summary
+
+    s = rfm_summary(sample.orders, observation_end=sample.as_of, freq="W")
+    f, r, T = s["frequency"], s["recency"], s["T"]
+    pub = snapshot.publish(sample, sample.source, root=tmp_path)  # a batch's shared folder
+    try:
+        memo._PROCESS.clear()
+        fresh = ParetoNBD().fit(f, r, T)
+        gg = GammaGamma().fit(f, s["monetary_value"])
+        assert len(list((pub.folder / "fits").glob("*.pickle"))) == 2
+        memo._PROCESS.clear()  # another kernel of the batch: from the folder
+        again = ParetoNBD().fit(f, r, T)
+        gg_again = GammaGamma().fit(f, s["monetary_value"])
+    finally:
+        snapshot.release(pub)
+    assert again.params_ == fresh.params_ and again.log_likelihood_ == fresh.log_likelihood_
+    pd.testing.assert_frame_equal(again.summary_, fresh.summary_, check_exact=True)
+    assert gg_again.params_ == gg.params_
+    memo._PROCESS.clear()
+    other = ParetoNBD().fit(f, r, T + 1)  # other data: fitted anew, not recalled
+    assert other.params_ != fresh.params_
+    assert np.isfinite(other.log_likelihood_)

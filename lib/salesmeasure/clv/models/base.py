@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as _st
 
+from salesmeasure.clv.models import memo
 from salesmeasure.errors import FitError
 
 __all__ = ["_PurchaseModel"]
@@ -228,6 +229,9 @@ class _PurchaseModel:
             )
         ux, utx, uT, _, inv = _compress(x, tx, TT)
         uw = np.bincount(inv, weights=w, minlength=len(ux))
+        memo_key = memo.key(type(self).__name__, ux, utx, uT, uw, initial_params, tol, maxiter)
+        if memo.recall(memo_key, self):  # the same fit, done before in this batch
+            return self
         scale = 1.0 / uT.max()
         sx, stx, sT = ux, utx * scale, uT * scale
         W = uw.sum()
@@ -341,6 +345,7 @@ class _PurchaseModel:
         # covariance: inverse observed information in log-parameters (scale-free),
         # mapped to natural parameters by the delta method
         _set_uncertainty(self, p_nat, np.linalg.inv(H * W))
+        memo.remember(memo_key, self)
         return self
 
     def _p(self) -> np.ndarray:

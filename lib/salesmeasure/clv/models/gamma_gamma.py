@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from scipy import optimize, special
 
+from salesmeasure.clv.models import memo
 from salesmeasure.clv.models.base import _as_float, _numeric_hessian, _set_uncertainty
 from salesmeasure.errors import FitError
 
@@ -92,6 +93,9 @@ class GammaGamma:
                 UserWarning,
                 stacklevel=2,
             )
+        memo_key = memo.key("GammaGamma", x, m, tol)
+        if memo.recall(memo_key, self):  # the same fit, done before in this batch
+            return self
         scale = 1.0 / np.mean(m)
         ms = m * scale
         n = len(x)
@@ -142,6 +146,7 @@ class GammaGamma:
         self.log_likelihood_ = float(self._ll_grad(pr, x, m)[0].sum())
         self.n_customers_ = n
         _set_uncertainty(self, pr, np.linalg.inv(H * n))
+        memo.remember(memo_key, self)
         return self
 
     def _p(self):

@@ -1,0 +1,95 @@
+"""Fitted models remembered by their exact inputs, so a batch fits each model once.
+
+The executive summary and the retention and CLV report value the same customers at the
+same date with the same settings (one pipeline, :func:`salesmeasure.clv.pipeline.value_base`),
+and the summary values each period it compares: the same maximum-likelihood fits, each
+taking seconds to minutes on a million customers. A fit is a deterministic function of
+its inputs (the compressed patterns and weights, the starting values and tolerances), so
+its result is kept under a digest of those inputs:
+
+* in the process (a notebook kernel keeps it across the reports it runs);
+* during a batch, also in the batch's data snapshot folder
+  (:mod:`salesmeasure.data.snapshot`), so the other worker's kernel reuses it. The folder
+  is private to the batch and removed with it.
+
+A remembered fit is the fitted state itself (parameters, log-likelihood, uncertainty),
+so the numbers are the same as a new fit's, bit for bit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["key", "recall", "remember"]
+
+#: Fitted states kept in this process (most recently used last).
+_PROCESS: OrderedDict[str, bytes] = OrderedDict()
+_MAX = 64
+
+
+def key(*parts) -> str:
+    """A digest of a fit's inputs: arrays by dtype, shape and bytes, others by repr."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            arr = np.ascontiguousarray(part)
+            h.update(f"{arr.dtype.str}{arr.shape}".encode())
+            h.update(arr.tobytes())
+        elif isinstance(part, dict):
+            h.update(repr(sorted(part.items())).encode())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _folder() -> Path | None:
+    from salesmeasure.data.snapshot import ENV, meta
+
+    snap = os.environ.get(ENV)
+    if not snap or meta(snap) is None:
+        return None
+    return Path(snap) / "fits"
+
+
+def recall(k: str, model) -> bool:
+    """Give ``model`` the fitted state remembered under ``k``; False when there is none."""
+    blob = _PROCESS.get(k)
+    if blob is None and (folder := _folder()) is not None:
+        try:
+            blob = (folder / f"{k}.pickle").read_bytes()
+        except OSError:
+            blob = None
+    if blob is None:
+        return False
+    _PROCESS[k] = blob
+    _PROCESS.move_to_end(k)
+    model.__dict__.update(pickle.loads(blob))
+    return True
+
+
+def remember(k: str, model) -> None:
+    """Keep ``model``'s fitted state under ``k`` (in the process and the batch's folder)."""
+    blob = pickle.dumps(model.__dict__, protocol=pickle.HIGHEST_PROTOCOL)
+    _PROCESS[k] = blob
+    _PROCESS.move_to_end(k)
+    while len(_PROCESS) > _MAX:
+        _PROCESS.popitem(last=False)
+    folder = _folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, folder / f"{k}.pickle")
+    except OSError:  # a full or vanished folder only costs the other kernels a new fit
+        pass
