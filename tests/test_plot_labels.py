@@ -46,6 +46,13 @@ def test_regions_bubble_labels_do_not_overlap(ctx):
         subset=["nps", "attainment"]
     ))  # fmt: skip
     assert label_overlaps(texts) == []
+    from salesmeasure.plots.labels import marker_boxes
+
+    renderer = ax.figure.canvas.get_renderer()
+    bubbles = marker_boxes(ax.collections[0])
+    for t in texts:  # no label sits on a bubble
+        box = t.get_window_extent(renderer).shrunk(0.95, 0.9)
+        assert not any(box.overlaps(b) for b in bubbles), t.get_text()
 
 
 def test_importance_performance_labels_do_not_overlap(ctx):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-__all__ = ["label_overlaps", "place_labels"]
+__all__ = ["label_overlaps", "marker_boxes", "place_labels"]
 
 
 def place_labels(ax, texts, *, x=None, y=None, objects=None) -> list:
@@ -44,6 +44,24 @@ def place_labels(ax, texts, *, x=None, y=None, objects=None) -> list:
         min_arrow_len=8,
     )
     return texts
+
+
+def marker_boxes(collection) -> list:
+    """The display-space boxes of a scatter's markers, sized by each marker's area (``s``,
+    in points squared): what labels must keep clear of on a bubble chart. Call after the
+    axes limits are final."""
+    import numpy as np
+    from matplotlib.transforms import Bbox
+
+    ax = collection.axes
+    ax.figure.canvas.draw()
+    centres = ax.transData.transform(collection.get_offsets())
+    sizes = np.broadcast_to(collection.get_sizes(), (len(centres),))
+    radii = np.sqrt(sizes) / 2 * ax.figure.dpi / 72  # points -> pixels
+    return [
+        Bbox.from_extents(x - r, y - r, x + r, y + r)
+        for (x, y), r in zip(centres, radii, strict=True)
+    ]
 
 
 def label_overlaps(texts, *, pad: float = 0.0) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
-from salesmeasure.plots.labels import place_labels
+from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
 
 __all__ = [
@@ -155,20 +155,24 @@ def plot_regions_chain(regions: pd.DataFrame, *, ax=None):
     ax.text(
         ax.get_xlim()[0], 100, " " + _("target"), fontsize=8, va="bottom", ha="left"
     )  # fmt: skip
+    # each label starts just above its bubble, then is moved clear of the others
+    boxes = marker_boxes(sc)
+    to_data = ax.transData.inverted()
+    tops = [to_data.transform((b.x0 + b.width / 2, b.y1 + 2))[1] for b in boxes]
     texts = [
         ax.text(
             r["nps"],
-            r["attainment"] * 100,
+            top,
             _("{region}\nretention {rate}").format(
                 region=region, rate=fmt.pct(r["retention_rate"], decimals=0)
             ),
             ha="center",
-            va="center",
+            va="bottom",
             fontsize=9,
         )  # fmt: skip
-        for region, r in d.iterrows()
+        for (region, r), top in zip(d.iterrows(), tops, strict=True)
     ]
-    place_labels(ax, texts, x=d["nps"], y=d["attainment"] * 100, objects=sc)
+    place_labels(ax, texts, x=d["nps"], y=d["attainment"] * 100, objects=boxes)
     ax.set_title(_("Regions: satisfaction, retention and attainment"))
     return ax
 
