@@ -130,7 +130,7 @@ def test_average_clv_is_the_clv_pipelines_mean(sample, card_all):
 
 def test_period_in_progress_is_compared_to_date(sample):
     card = kpi.scorecard(sample, "2026Q4", "all", with_clv=False)
-    assert card.attrs["to_date"] == "2026-11-15" and not card.attrs["complete"]
+    assert card.to_date == pd.Timestamp("2026-11-15") and not card.complete
     o = sample.orders
     prev_to_date = _in(o, "order_date", "2026-07-01", "2026-08-15")["amount"].sum()  # 46 days
     ly_to_date = _in(o, "order_date", "2025-10-01", "2025-11-15")["amount"].sum()
@@ -220,7 +220,7 @@ def test_findings_are_three_to_five_sentences_from_the_numbers(sample, card_all)
 def test_scorecard_takes_a_fiscal_calendar(sample):
     p = Period.parse("2026Q3")
     card = kpi.scorecard(sample, p, "all", with_clv=False)
-    assert card.attrs["previous"] == "2026Q2" and card.attrs["last_year"] == "2025Q3"
+    assert card.previous == "2026Q2" and card.last_year == "2025Q3"
 
 
 # ------------------------------------------------- one definition per figure

@@ -39,6 +39,7 @@ RULES: list[tuple[str, int]] = [
     ("salesmeasure.sample", ANALYTICS),
     ("salesmeasure.stats", STATS),
     ("salesmeasure.format", STATS),
+    ("salesmeasure.results", STATS),
     ("salesmeasure.data", DATA),
     ("salesmeasure.sources", DATA),
     ("salesmeasure.config", DATA),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure.checks import require_columns
-from salesmeasure.clv._frame import FrameResult
+from salesmeasure.results import FrameResult
 
 __all__ = [
     "PERIODS_PER_MONTH",

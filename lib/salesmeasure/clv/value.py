@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure.checks import require_columns
-from salesmeasure.clv._frame import FrameResult
 from salesmeasure.clv.models.base import _check_rft, _compress, _PurchaseModel
 from salesmeasure.clv.models.gamma_gamma import GammaGamma
 from salesmeasure.clv.rfm import PERIODS_PER_MONTH, RFMSummary
+from salesmeasure.results import FrameResult
 
 __all__ = [
     "TIERS",

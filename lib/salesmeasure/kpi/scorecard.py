@@ -33,6 +33,7 @@ from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData
 from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN, clv_estimate, fit_value_model
 from salesmeasure.periods import Period
+from salesmeasure.results import FrameResult
 from salesmeasure.retention import PeriodRetention, period_retention
 from salesmeasure.stats import MIN_N, Estimate
 from salesmeasure.survey.compare import compare_periods
@@ -129,7 +130,7 @@ SAMPLED = frozenset({"nps", "csat", "retention_rate"})
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(FrameResult):
     """The KPIs of one period and region, as numbers (words are in :mod:`.text`).
 
     Attributes
@@ -168,41 +169,12 @@ class Scorecard:
     alpha: float = 0.05
     clv_months: int = CLV_MONTHS
 
-    # the table's own accessors, so ``card.loc["nps", "value"]`` reads naturally
     @property
-    def loc(self):
-        return self.table.loc
-
-    @property
-    def index(self) -> pd.Index:
-        return self.table.index
-
-    def __getitem__(self, column):
-        return self.table[column]
-
-    def __len__(self) -> int:
-        return len(self.table)
+    def frame(self) -> pd.DataFrame:  # FrameResult: card.loc["nps", "value"] reads naturally
+        return self.table
 
     def __contains__(self, kpi) -> bool:
         return kpi in self.table.index
-
-    def iterrows(self):
-        return self.table.iterrows()
-
-    @property
-    def attrs(self) -> dict:
-        """The metadata as a plain dict (read-only copy; ``to_date`` as ``YYYY-MM-DD``)."""
-        return {
-            "to_date": None if self.to_date is None else f"{self.to_date:%Y-%m-%d}",
-            "period": self.period,
-            "previous": self.previous,
-            "last_year": self.last_year,
-            "region": self.region,
-            "complete": self.complete,
-            "target": self.target,
-            "confidence": self.confidence,
-            "alpha": self.alpha,
-        }
 
 
 @dataclass(frozen=True)

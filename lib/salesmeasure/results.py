@@ -1,10 +1,12 @@
-"""A result object that carries a table and reads like it.
+"""Result objects that carry a table and read like it.
 
-Results of :mod:`salesmeasure.clv` keep their metadata (period length, horizon, tier of
-each customer, ...) as dataclass fields instead of ``DataFrame.attrs`` (experimental in
-pandas and dropped by ``concat``/``merge``). So that callers can keep using the columns,
-each such result forwards item access, ``loc``/``iloc``, ``index``, ``columns`` and
-``len`` to its table (``result.frame``).
+Results keep their metadata (period length, horizon, tier of each customer, the periods a
+scorecard compares, ...) as dataclass fields instead of ``DataFrame.attrs``
+(experimental in pandas and dropped by ``concat``/``merge``). So that callers can keep
+using the columns, each such result forwards item access, ``loc``/``iloc``, ``index``,
+``columns``, ``iterrows`` and ``len`` to its table (``result.frame``). Used by
+:mod:`salesmeasure.clv` (RFM summaries, values, tiers) and :mod:`salesmeasure.kpi`
+(the scorecard).
 """
 
 from __future__ import annotations
@@ -45,3 +47,6 @@ class FrameResult:
     @property
     def empty(self) -> bool:
         return self.frame.empty
+
+    def iterrows(self):
+        return self.frame.iterrows()
