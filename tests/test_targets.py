@@ -744,6 +744,24 @@ def test_describe_pacing_of_hand_worked_example():
     assert T.pacing_table(p).loc["Daily run-rate required", "Value"] == "1"  # 60 / 45 = 1.33
 
 
+def test_describe_pacing_explains_when_pace_and_chance_disagree():
+    """Pace compares booked revenue with the seasonal path; the chance comes from the
+    forecast of the rest. "On pace" beside an 11% chance must say why (P < 50% means the
+    forecast's median for the rest is below the 100 - 40 = 60 still needed), and so must
+    "behind pace" beside a 70% chance; when both agree nothing is added."""
+    from dataclasses import replace
+
+    p = hand_worked_pacing()  # ahead of pace (107%), chance 75%: they agree
+    assert "two views differ" not in T.describe_pacing(p, period="2025Q1", scope="North region")
+    on_pace_unlikely = replace(p, seasonal_pace=1.0, p_attain=0.11)
+    text = T.describe_pacing(on_pace_unlikely, period="2025Q1", scope="North region")
+    assert "so it is on pace (100%)" in text and "at 11%" in text
+    assert "fall short of the 60 the target still needs" in text
+    behind_likely = replace(p, seasonal_pace=0.8, p_attain=0.7)
+    text = T.describe_pacing(behind_likely, period="2025Q1", scope="North region")
+    assert "behind pace (80%)" in text and "to bring the 60 the target still needs" in text
+
+
 def test_describe_pvm_hand_example():
     b = T.price_volume_mix(
         pvm_frame([("A", 110.0, 10), ("B", 400.0, 20)]),

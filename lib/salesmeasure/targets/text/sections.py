@@ -496,6 +496,23 @@ def describe_pacing(p: Pacing, *, period: str, scope: str) -> str:
         text += " " + _(
             "Given what is booked, the forecast puts the chance of making the target at {p}."
         ).format(p=fmt.pct(p.p_attain, decimals=0))
+        # The pace compares booked revenue with the average seasonal path; the chance comes
+        # from the forecast of the rest of the period. When they point different ways, say
+        # why, so the sentence does not contradict itself ("on pace" yet an 11% chance).
+        # P(attain) < 50% means the forecast's median for the rest is below what is needed.
+        needed = fmt.money(max(p.target - p.achieved, 0.0))
+        if shown >= 100 and p.p_attain < 0.5:
+            text += " " + _(
+                "The two views differ: what is booked matches the average seasonal path, but "
+                "the forecast for the rest of the period is more likely than not to fall short "
+                "of the {needed} the target still needs."
+            ).format(needed=needed)
+        elif shown < 100 and p.p_attain > 0.5:
+            text += " " + _(
+                "The two views differ: what is booked is behind the average seasonal path, but "
+                "the forecast for the rest of the period is more likely than not to bring the "
+                "{needed} the target still needs."
+            ).format(needed=needed)
     return text
 
 
