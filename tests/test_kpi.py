@@ -237,7 +237,7 @@ def test_shared_headline_figures_equal_the_detail_reports(region):
     r = kpi.build(ctx)
     card, ch = r.scorecard, r.chain
     srv, val = survey_report(ctx), clv_report(ctx)
-    head = srv.headline.head
+    head = srv.scores.head
     for m in ("nps", "csat"):
         assert card.loc[m, "value"] == pytest.approx(head.loc[m, "value"], rel=1e-12)
         assert card.loc[m, "ci_low"] == pytest.approx(head.loc[m, "ci_low"], rel=1e-12)

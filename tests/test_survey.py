@@ -164,7 +164,7 @@ def test_suppression_below_30_responses_and_for_too_wide_intervals():
     assert survey.is_suppressed(wide, "csat")
 
 
-def test_headline_and_by_group_mark_small_groups_as_too_few_responses():
+def test_score_summary_and_by_group_mark_small_groups_as_too_few_responses():
     df = pd.DataFrame(
         {
             "nps": np.concatenate([nps_scores(40, 30, 30), nps_scores(5, 5, 5)]),
@@ -175,7 +175,7 @@ def test_headline_and_by_group_mark_small_groups_as_too_few_responses():
     assert table.loc["A", "display"] != survey.TOO_FEW
     assert table.loc["B", "display"] == survey.TOO_FEW and table.loc["B", "suppressed"]
     assert table.loc["B", "n"] == 15
-    head = survey.headline(df, metrics=["nps"])
+    head = survey.score_summary(df, metrics=["nps"])
     assert head.loc["nps", "n"] == 115
 
 
@@ -632,8 +632,8 @@ def test_sample_data_promoters_retain_better_than_detractors_as_planted(sample, 
     assert res.p_value < 0.05
 
 
-def test_sample_data_headline_and_alpha_are_defined(sample):
-    head = survey.headline(sample.surveys)
+def test_sample_data_score_summary_and_alpha_are_defined(sample):
+    head = survey.score_summary(sample.surveys)
     assert not head["suppressed"].any()
     alpha = survey.cronbach_alpha(sample.surveys[list(survey.ITEMS)])
     assert 0 < alpha.ci_low < alpha.value < alpha.ci_high < 1
@@ -684,34 +684,32 @@ def _report_frame(n=400, seed=17, shift=0.0):
     return df
 
 
-def test_describe_headline_states_the_numbers_and_claims_only_significant_changes():
+def test_describe_scores_states_the_numbers_and_claims_only_significant_changes():
     now, before = _report_frame(shift=0.8), _report_frame(seed=18)
-    head = survey.headline(now)
+    head = survey.score_summary(now)
     change = survey.compare_periods(now, before, labels=("2026Q3", "2026Q2"))
-    text = survey.describe_headline(head, change, period="2026Q3", previous="2026Q2")
+    text = survey.describe_scores(head, change, period="2026Q3", previous="2026Q2")
     assert head.loc["nps", "display"] in text
     assert head.loc["csat", "display"] in text
     assert "NPS rose" in text and "CSAT rose" in text
     shares = survey.nps_shares(now["nps"])
-    text2 = survey.describe_headline(
-        head, change, period="2026Q3", previous="2026Q2", shares=shares
-    )
+    text2 = survey.describe_scores(head, change, period="2026Q3", previous="2026Q2", shares=shares)
     assert f"{100 * shares['promoter']:.0f}% promoters minus" in text2
     assert "CES: no significant change" in text
-    table = survey.headline_table(head, change)
+    table = survey.scores_table(head, change)
     assert table.loc["NPS", "Significant?"].startswith("yes")
     assert table.loc["CES", "Significant?"].startswith("no")
     same = survey.compare_periods(before, before)
-    text = survey.describe_headline(survey.headline(before), same, period="Q", previous="P")
+    text = survey.describe_scores(survey.score_summary(before), same, period="Q", previous="P")
     assert "no change is claimed" in text and "rose" not in text and "fell" not in text
 
 
 def test_report_text_says_too_few_responses_for_small_samples():
     small = _report_frame(n=20)
-    head = survey.headline(small)
+    head = survey.score_summary(small)
     change = survey.compare_periods(small, small)
-    assert "Too few responses" in survey.describe_headline(head, change, period="Q", previous="P")
-    assert (survey.headline_table(head, change)["This period"] == survey.TOO_FEW).all()
+    assert "Too few responses" in survey.describe_scores(head, change, period="Q", previous="P")
+    assert (survey.scores_table(head, change)["This period"] == survey.TOO_FEW).all()
     assert survey.TOO_FEW in survey.describe_likert(survey.likert_distribution(small))
     alpha = survey.cronbach_alpha(small[list(survey.ITEMS)])
     assert survey.TOO_FEW in survey.describe_reliability(alpha)
@@ -833,13 +831,13 @@ def test_survey_plots_return_axes_with_titles_and_unit_labels():
         plt.close(ax.figure)
 
 
-def test_describe_headline_does_not_call_an_untested_change_flat():
+def test_describe_scores_does_not_call_an_untested_change_flat():
     now = _report_frame(n=200)
     before = _report_frame(n=200, seed=30)
     before.loc[20:, "ces"] = np.nan  # only 20 CES answers before: CES change not tested
     change = survey.compare_periods(now, before)
     assert change.loc["ces", "suppressed"]
-    text = survey.describe_headline(survey.headline(now), change, period="Q", previous="P")
+    text = survey.describe_scores(survey.score_summary(now), change, period="Q", previous="P")
     assert "CES: not compared (too few responses in one of the periods)" in text
     assert "CES: no significant change" not in text
 
@@ -900,13 +898,13 @@ def test_five_responses_suppress_the_estimate_its_change_and_its_sentence():
     changes; no change figure or significance appears anywhere."""
     now = _report_frame(n=5, seed=40)
     before = _report_frame(n=300, seed=41)
-    head = survey.headline(now)
+    head = survey.score_summary(now)
     change = survey.compare_periods(now, before, labels=("2026Q3", "2026Q2"))
-    table = survey.headline_table(head, change)
+    table = survey.scores_table(head, change)
     assert (table["This period"] == survey.TOO_FEW).all()
     assert (table["Change"] == survey.TOO_FEW).all()
     assert (table["Significant?"] == "not tested").all()
-    text = survey.describe_headline(head, change, period="2026Q3", previous="2026Q2")
+    text = survey.describe_scores(head, change, period="2026Q3", previous="2026Q2")
     assert text.startswith("Too few responses in 2026Q3")
     assert not re.search(r"[+-]\d|points|rose|fell|significant", text)
 
@@ -915,13 +913,13 @@ def test_a_measure_too_wide_to_read_has_no_change_either():
     """n above MIN_N but an interval too wide: the change is not shown or claimed."""
     now = _report_frame(n=300, seed=42)
     before = _report_frame(n=300, seed=43, shift=1.5)
-    head = survey.headline(now)
+    head = survey.score_summary(now)
     head.loc["nps", "suppressed"] = True  # as when the NPS interval is too wide to read
     change = survey.compare_periods(now, before)
     assert not change.loc["nps", "suppressed"] and change.loc["nps", "significant"]
-    table = survey.headline_table(head, change)
+    table = survey.scores_table(head, change)
     assert table.loc["NPS", "Change"] == survey.TOO_FEW
-    text = survey.describe_headline(head, change, period="Q", previous="P")
+    text = survey.describe_scores(head, change, period="Q", previous="P")
     assert "NPS fell" not in text and "NPS rose" not in text
     assert "NPS: not compared" in text
 
@@ -956,10 +954,10 @@ def test_build_on_the_sample_computes_every_section(sample):
     from salesmeasure.errors import Missing
 
     r = survey.build(_ctx(sample, "2026Q3", "all"))
-    for name in ("headline", "trend", "ratings", "reliability", "drivers", "regions",
+    for name in ("scores", "trend", "ratings", "reliability", "drivers", "regions",
                  "complaints", "retention", "responses"):  # fmt: skip
         assert not isinstance(getattr(r, name), Missing), name
-    assert isinstance(r.headline.change, survey.Comparison)
+    assert isinstance(r.scores.change, survey.Comparison)
     # the figure the executive summary shows: same call, same numbers
     ref = survey.retention_by_nps(
         sample.surveys, sample.orders[sample.orders["order_date"] <= "2026-09-30"],
@@ -979,7 +977,7 @@ def test_build_on_thin_data_leaves_missing_sections_with_their_reason(sample):
     q3 = (s["survey_date"] >= "2026-07-01") & (s["survey_date"] <= "2026-09-30")
     no_north = replace(sample, surveys=s[~(q3 & (s["region"] == "North"))])
     r = survey.build(_ctx(no_north, "2026Q3", "North"))
-    assert isinstance(r.headline, Missing) and "No survey answers in North" in r.headline.reason
+    assert isinstance(r.scores, Missing) and "No survey answers in North" in r.scores.reason
     assert isinstance(r.drivers, Missing) and "Key drivers: too few responses" in r.drivers.reason
     assert isinstance(r.regions, Missing) and "covers one region" in r.regions.reason
     assert not isinstance(r.trend, Missing) and not isinstance(r.retention, Missing)
@@ -987,7 +985,7 @@ def test_build_on_thin_data_leaves_missing_sections_with_their_reason(sample):
     few = replace(sample, surveys=s[~q3 | (s["region"] != "North") | (s.index % 20 == 0)])
     r = survey.build(_ctx(few, "2026Q3", "North"))
     assert r.n_responses < 30 and isinstance(r.drivers, Missing)
-    assert "Too few responses" in survey.describe_headline(r.headline)
+    assert "Too few responses" in survey.describe_scores(r.scores)
 
     c = sample.complaints
     r = survey.build(_ctx(replace(sample, complaints=c.iloc[0:0]), "2026Q3", "all"))
@@ -996,5 +994,5 @@ def test_build_on_thin_data_leaves_missing_sections_with_their_reason(sample):
     # the first quarter of data: no previous period at all
     r = survey.build(_ctx(sample, "2023Q1", "all"))
     assert r.n_previous == 0
-    assert "Too few responses to compare with 2022Q4" in survey.describe_headline(r.headline)
-    assert "Too few responses to compare" in survey.describe_headline(r.headline)
+    assert "Too few responses to compare with 2022Q4" in survey.describe_scores(r.scores)
+    assert "Too few responses to compare" in survey.describe_scores(r.scores)

@@ -717,21 +717,21 @@ def test_backtest_table_shows_the_summary_numbers():
     assert table.loc["3-month total", "Forecasts scored"] == "1"
 
 
-def test_describe_headline_hand_values():
-    done = T.Headline("2026Q3", 1_000_000.0, 1_200_000.0, True, 1_100_000.0, 0.8)
-    text = T.describe_headline(done, scope="North region")
+def test_describe_outcome_hand_values():
+    done = T.PeriodOutcome("2026Q3", 1_000_000.0, 1_200_000.0, True, 1_100_000.0, 0.8)
+    text = T.describe_outcome(done, scope="North region")
     assert "the 2026Q3 target of 1.00M was met; revenue was 1.20M, 120.0% of target" in text
     assert "gave the target a 80% chance" in text
-    running = T.Headline(
+    running = T.PeriodOutcome(
         "2026Q4", 2_000_000.0, 900_000.0, False, 2_100_000.0, 0.55, 1_900_000.0, 0.3
     )
-    text = T.describe_headline(running, scope="All regions")
+    text = T.describe_outcome(running, scope="All regions")
     assert (
         "All regions have booked 900.0k" in text
         and "95.0% of target" in text
         and "30% chance" in text
     )
-    table = T.headline_table(running)
+    table = T.outcome_table(running)
     assert table.loc["Projected attainment", "2026Q4"] == "95.0%"
 
 
@@ -794,10 +794,10 @@ def test_describe_proposals_expected_share_is_mean_p_attain():
     assert table["Target"].tolist() == ["1,000", "600", "400"]
 
 
-def test_period_headline_on_sample_matches_the_orders(sample):
+def test_period_outcome_on_sample_matches_the_orders(sample):
     p = Period.parse("2026Q3")
     rows = T.period_targets(sample.targets, p)
-    h = T.period_headline(sample.orders, rows, p, as_of=sample.as_of, repetitions=200)
+    h = T.period_outcome(sample.orders, rows, p, as_of=sample.as_of, repetitions=200)
     assert h.actual == pytest.approx(sample.in_period("orders", p)["amount"].sum())
     assert h.target == rows.loc[rows["rep_id"].isna(), "target_amount"].sum()
     assert h.complete and 0 <= h.p_attain_ex_ante <= 1

@@ -102,7 +102,7 @@ def ctx_for(data: Tables, period: str = "2026Q3", region: str = "all") -> Ctx:
     return Ctx(data, data.slice(period=p, region=region), p, region)
 
 
-SECTIONS = ("headline", "forecast", "backtest", "proposals", "pacing", "attainment", "pvm")
+SECTIONS = ("outcome", "forecast", "backtest", "proposals", "pacing", "attainment", "pvm")
 
 
 @pytest.fixture(scope="module")
@@ -128,14 +128,14 @@ def test_a_region_without_a_rep_of_its_own_gets_a_region_target_and_says_so():
     assert r.proposals.smart["amount"].iloc[0] == round(r.forecast.proposal.target)
     text = targets.describe_proposals(r.proposals)
     assert "North has no rep of its own, so targets are set for the region only." in text
-    for name in ("headline", "forecast", "backtest", "attainment", "pvm"):
+    for name in ("outcome", "forecast", "backtest", "attainment", "pvm"):
         assert not isinstance(getattr(r, name), Missing), name
 
 
 def test_header_only_orders_table_leaves_sections_missing_with_a_reason():
     t = make_tables()
     r = targets.build(ctx_for(replace(t, orders=t.orders.iloc[0:0])))
-    for name in ("headline", "forecast", "backtest", "proposals"):
+    for name in ("outcome", "forecast", "backtest", "proposals"):
         sec = getattr(r, name)
         assert isinstance(sec, Missing), name
         assert "no orders at all" in sec.reason
@@ -158,7 +158,7 @@ def test_no_targets_recorded():
     # the proposal is still made, and the period in progress is paced against it
     assert not isinstance(r.proposals, Missing)
     assert not isinstance(r.pacing, Missing) and r.pacing.target_source == "proposed target"
-    assert "No target is recorded" in targets.describe_headline(r.headline)
+    assert "No target is recorded" in targets.describe_outcome(r.outcome)
 
 
 def test_a_region_view_speaks_of_its_reps_against_the_region_total():

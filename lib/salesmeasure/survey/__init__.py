@@ -2,7 +2,7 @@
 
 * :mod:`~salesmeasure.survey.scores` -- score validation, NPS groups (``nps_group``,
   ``latest_nps_group``), NPS, CSAT and CES with intervals, suppression;
-* :mod:`~salesmeasure.survey.breakdown` -- headline table, by group, by period, Likert
+* :mod:`~salesmeasure.survey.breakdown` -- score summary, by group, by period, Likert
   distributions;
 * :mod:`~salesmeasure.survey.reliability` -- Cronbach's alpha;
 * :mod:`~salesmeasure.survey.drivers` -- key drivers (Johnson's relative weights);

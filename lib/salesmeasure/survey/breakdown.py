@@ -1,4 +1,4 @@
-"""Survey estimates laid out for a report: the headline measures, one estimate per group
+"""Survey estimates laid out for a report: the score summary (NPS, CSAT, CES), one estimate per group
 or per period (a trend), and the distribution of the Likert items.
 
 Each row carries its interval, count, suppression flag and ``display`` text (the
@@ -23,7 +23,7 @@ from salesmeasure.survey.scores import (
     validate_scores,
 )
 
-__all__ = ["headline", "by_group", "by_period", "likert_distribution"]
+__all__ = ["score_summary", "by_group", "by_period", "likert_distribution"]
 
 
 def _row(est: Estimate, metric: str, min_n: int) -> dict:
@@ -40,7 +40,7 @@ def _row(est: Estimate, metric: str, min_n: int) -> dict:
     }
 
 
-def headline(
+def score_summary(
     df: pd.DataFrame,
     *,
     metrics: Sequence[str] = ("nps", "csat", "ces"),

@@ -16,7 +16,7 @@ from salesmeasure import format as fmt
 from salesmeasure.errors import InsufficientData, Missing, attempt
 from salesmeasure.i18n import _
 from salesmeasure.stats import Estimate
-from salesmeasure.survey.breakdown import by_group, by_period, headline, likert_distribution
+from salesmeasure.survey.breakdown import by_group, by_period, likert_distribution, score_summary
 from salesmeasure.survey.compare import Comparison, compare_many, compare_periods
 from salesmeasure.survey.complaints import complaint_metrics, response_metrics
 from salesmeasure.survey.drivers import DRIVERS_MIN_N, KeyDrivers, key_drivers
@@ -25,7 +25,7 @@ from salesmeasure.survey.reliability import cronbach_alpha
 from salesmeasure.survey.scores import ITEMS, TOO_FEW, nps_shares
 
 __all__ = [
-    "Headline",
+    "Scores",
     "Trend",
     "Reliability",
     "Regions",
@@ -35,14 +35,14 @@ __all__ = [
     "retention_end",
 ]
 
-#: Measures of the headline and of the regions comparison.
-HEADLINE_METRICS = ("nps", "csat", "ces")
+#: Measures of the score summary and of the regions comparison.
+SCORE_METRICS = ("nps", "csat", "ces")
 #: Years of history in the trend chart.
 TREND_YEARS = 2
 
 
 @dataclass(frozen=True)
-class Headline:
+class Scores:
     """NPS, CSAT and CES of the period, their change from the previous period and the
     promoter/detractor shares."""
 
@@ -100,7 +100,7 @@ class SurveyReport:
     as_of: pd.Timestamp | None
     n_responses: int
     n_previous: int
-    headline: Headline | Missing
+    scores: Scores | Missing
     trend: Trend | Missing
     ratings: pd.DataFrame | Missing
     reliability: Reliability | Missing
@@ -127,14 +127,14 @@ def _no_answers(where: str, period: str) -> InsufficientData:
     )
 
 
-def _headline(current, before, *, label, previous, where, confidence) -> Headline:
+def _scores(current, before, *, label, previous, where, confidence) -> Scores:
     if current.empty:
         raise _no_answers(where, fmt.period(label))
-    head = headline(current, metrics=HEADLINE_METRICS, confidence=confidence)
+    head = score_summary(current, metrics=SCORE_METRICS, confidence=confidence)
     change = compare_periods(
-        current, before, metrics=HEADLINE_METRICS, labels=(label, previous), confidence=confidence
+        current, before, metrics=SCORE_METRICS, labels=(label, previous), confidence=confidence
     )
-    return Headline(head, change, nps_shares(current["nps"]), label, previous)
+    return Scores(head, change, nps_shares(current["nps"]), label, previous)
 
 
 def _trend(history, *, freq, fiscal_start_month, highlight, confidence) -> Trend:
@@ -184,10 +184,10 @@ def _regions(current, *, region, where, period, confidence) -> Regions:
         )
     if current.empty:
         raise _no_answers(where, period)
-    comparison = compare_many(current, list(HEADLINE_METRICS), "region", confidence=confidence)
+    comparison = compare_many(current, list(SCORE_METRICS), "region", confidence=confidence)
     nps_by_region = by_group(current, "nps", "region", confidence=confidence)
     reference = float(
-        headline(current, metrics=("nps",), confidence=confidence).loc["nps", "value"]
+        score_summary(current, metrics=("nps",), confidence=confidence).loc["nps", "value"]
     )
     return Regions(current, comparison, nps_by_region, reference, confidence)
 
@@ -218,7 +218,7 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
         and ``region`` are used).
     confidence : level of every interval.
 
-    Sections: headline (NPS, CSAT, CES and their change from the previous period), NPS
+    Sections: scores (NPS, CSAT, CES and their change from the previous period), NPS
     trend over two years, item ratings, scale reliability, key drivers of NPS, regions
     compared (the all-regions report only), complaints, repeat purchase by NPS group
     (:func:`~salesmeasure.survey.loyalty.retention_by_nps` on the report's view with
@@ -248,8 +248,8 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
         as_of=ctx.data.as_of,
         n_responses=len(current),
         n_previous=len(before),
-        headline=attempt(
-            _headline, current, before, label=label, previous=prev_label, where=where,
+        scores=attempt(
+            _scores, current, before, label=label, previous=prev_label, where=where,
             confidence=confidence,
         ),
         trend=attempt(

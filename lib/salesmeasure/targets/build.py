@@ -37,11 +37,11 @@ from salesmeasure.targets.setting import (
 )
 from salesmeasure.targets.tracking import (
     AttainingShare,
-    Headline,
     PacingView,
+    PeriodOutcome,
     attainment,
     current_period_pacing,
-    period_headline,
+    period_outcome,
     share_attaining,
 )
 
@@ -115,7 +115,7 @@ class TargetReport:
     attainability: float
     uplift: float
     history_weight: float
-    headline: Headline | Missing
+    outcome: PeriodOutcome | Missing
     forecast: ForecastSection | Missing
     backtest: Backtest | Missing
     proposals: ProposalSection | Missing
@@ -130,8 +130,8 @@ def _history(orders, period, history_end) -> pd.Series:
     return monthly_revenue(orders, end=history_end)
 
 
-def _headline(history, orders, targets, period, as_of, region) -> Headline:
-    return period_headline(
+def _outcome(history, orders, targets, period, as_of, region) -> PeriodOutcome:
+    return period_outcome(
         orders, period_targets(targets, period), period, as_of=as_of, region=region
     )
 
@@ -353,7 +353,7 @@ def build(
     months_next = [pd.Period(m.label, "M") for m in next_period.months()]
 
     history = attempt(_history, orders, period, history_end)
-    headline = attempt(_headline, history, orders, ctx.view.targets, period, as_of, region)
+    outcome = attempt(_outcome, history, orders, ctx.view.targets, period, as_of, region)
     forecast = attempt(
         _forecast,
         history,
@@ -385,7 +385,7 @@ def build(
         float(attainability),
         float(uplift),
         float(history_weight),
-        headline,
+        outcome,
         forecast,
         backtest,
         proposals,

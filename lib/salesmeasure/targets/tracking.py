@@ -422,7 +422,7 @@ def pace_period(
 
 
 @dataclass(frozen=True, eq=False)
-class Headline:
+class PeriodOutcome:
     """The period at a glance: target, actual (or projection), attainment, P(attain)."""
 
     period: str
@@ -444,7 +444,7 @@ class Headline:
         return (self.actual if self.complete else self.projection) / self.target
 
 
-def period_headline(
+def period_outcome(
     orders: pd.DataFrame,
     target_rows: pd.DataFrame,
     period,
@@ -453,8 +453,9 @@ def period_headline(
     seed: int = 0,
     repetitions: int = 1000,
     region: str = "",
-) -> Headline:
-    """Headline numbers of a report period (a :class:`salesmeasure.periods.Period`).
+) -> PeriodOutcome:
+    """The outcome of a report period (a :class:`salesmeasure.periods.Period`): its target,
+    actual revenue (or projection while it runs), attainment and chance of attaining.
 
     ``p_attain_ex_ante`` is the probability the baseline forecast made at the start of
     the period (history up to the month before it) gave the recorded target; for a
@@ -487,7 +488,7 @@ def period_headline(
             repetitions=repetitions,
         )
         projection, p_now = pc.seasonal_projection, pc.p_attain
-    return Headline(
+    return PeriodOutcome(
         period.label, target, actual, complete, expected, p_ex, projection, p_now, model, region
     )
 

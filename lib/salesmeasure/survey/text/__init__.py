@@ -7,7 +7,7 @@ Every word goes through :mod:`salesmeasure.i18n` at call time and every number t
 is everything built on it: its change, its significance and any sentence about them.
 
 * :mod:`~salesmeasure.survey.text.common` -- measure names and how values read;
-* :mod:`~salesmeasure.survey.text.measures` -- headline, items, reliability, drivers,
+* :mod:`~salesmeasure.survey.text.measures` -- scores, items, reliability, drivers,
   regions;
 * :mod:`~salesmeasure.survey.text.followup` -- complaints, retention, responses.
 """

@@ -84,7 +84,7 @@ def estimate_text(value: float, ci_low: float, ci_high: float, metric: str) -> s
 
 
 def _shown(row, metric: str) -> str:
-    """A row of :func:`~salesmeasure.survey.breakdown.headline`/``by_group``: the estimate
+    """A row of :func:`~salesmeasure.survey.breakdown.scores`/``by_group``: the estimate
     with its interval, or "too few responses" when it is suppressed."""
     if bool(row["suppressed"]):
         return _too_few()

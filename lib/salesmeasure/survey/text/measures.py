@@ -1,4 +1,4 @@
-"""The survey report's sentences and tables on the scores: scope line, headline and its
+"""The survey report's sentences and tables on the scores: scope line, score summary and its
 change, item ratings, reliability, key drivers, regions compared."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from salesmeasure import format as fmt
 from salesmeasure.i18n import _
 from salesmeasure.stats import MIN_N, Estimate
 from salesmeasure.survey.breakdown import by_group
-from salesmeasure.survey.build import Headline, Regions, Reliability, SurveyReport
+from salesmeasure.survey.build import Regions, Reliability, Scores, SurveyReport
 from salesmeasure.survey.compare import Comparison
 from salesmeasure.survey.drivers import KeyDrivers
 from salesmeasure.survey.scores import is_suppressed
@@ -28,8 +28,8 @@ from salesmeasure.survey.text.common import (
 
 __all__ = [
     "describe_scope",
-    "headline_table",
-    "describe_headline",
+    "scores_table",
+    "describe_scores",
     "describe_likert",
     "reliability_table",
     "describe_reliability",
@@ -58,16 +58,16 @@ def describe_scope(r: SurveyReport) -> str:
     )
 
 
-# --------------------------------------------------------------------------- headline
+# --------------------------------------------------------------------------- scores
 
 
-def headline_table(head, change: Comparison | None = None) -> pd.DataFrame:
-    """Reader-ready table of :func:`~salesmeasure.survey.breakdown.headline` (and, when
+def scores_table(head, change: Comparison | None = None) -> pd.DataFrame:
+    """Reader-ready table of :func:`~salesmeasure.survey.breakdown.score_summary` (and, when
     given, the period change from :func:`~salesmeasure.survey.compare.compare_periods`).
 
     A measure shown as "too few responses" this period has its change shown the same way
-    and is not tested. ``head`` may be a :class:`~salesmeasure.survey.build.Headline`."""
-    if isinstance(head, Headline):
+    and is not tested. ``head`` may be a :class:`~salesmeasure.survey.build.Scores`."""
+    if isinstance(head, Scores):
         head, change = head.head, head.change
     untested = _untested(head, change) if change is not None else None
     rows = []
@@ -104,7 +104,7 @@ def _conf(head: pd.DataFrame) -> float:
     return 0.95
 
 
-def describe_headline(
+def describe_scores(
     head,
     change: Comparison | None = None,
     *,
@@ -112,12 +112,12 @@ def describe_headline(
     previous: str = "",
     shares: pd.Series | None = None,
 ) -> str:
-    """A short paragraph on the headline scores and what changed significantly;
+    """A short paragraph on the scores and what changed significantly;
     ``shares`` (from :func:`~salesmeasure.survey.scores.nps_shares`) adds the
     promoter/detractor split of NPS. Nothing is said about the change of a measure that
     is itself shown as too few responses. ``head`` may be a
-    :class:`~salesmeasure.survey.build.Headline` (then nothing else is needed)."""
-    if isinstance(head, Headline):
+    :class:`~salesmeasure.survey.build.Scores` (then nothing else is needed)."""
+    if isinstance(head, Scores):
         h = head
         head, change, period, previous, shares = h.head, h.change, h.period, h.previous, h.shares
     period_name, previous_name = fmt.period(period), fmt.period(previous)

@@ -30,9 +30,9 @@ from salesmeasure.targets.text.notes import forecast_notes
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
     AttainingShare,
-    Headline,
     Pacing,
     PacingView,
+    PeriodOutcome,
 )
 
 __all__ = [
@@ -42,11 +42,11 @@ __all__ = [
     "describe_backtest",
     "describe_current_pacing",
     "describe_forecast",
-    "describe_headline",
+    "describe_outcome",
     "describe_pacing",
     "describe_proposals",
     "describe_report",
-    "headline_table",
+    "outcome_table",
     "options_table",
     "pacing_table",
     "proposals_table",
@@ -79,11 +79,11 @@ def describe_report(r: TargetReport) -> str:
     )
 
 
-# ------------------------------------------------------------------------------ headline
+# ------------------------------------------------------------------------------ outcome
 
 
-def headline_table(h: Headline) -> pd.DataFrame:
-    """Reader-ready headline table (text values)."""
+def outcome_table(h: PeriodOutcome) -> pd.DataFrame:
+    """Reader-ready outcome table (text values)."""
     rows = [
         (_("Target"), fmt.money(h.target) if h.target > 0 else _("none recorded")),
         (_("Actual revenue") if h.complete else _("Booked so far"), fmt.money(h.actual)),
@@ -103,8 +103,8 @@ def headline_table(h: Headline) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[_("Measure"), fmt.period(h.period)]).set_index(_("Measure"))
 
 
-def describe_headline(h: Headline, *, scope: str | None = None) -> str:
-    """One paragraph on the headline numbers, generated from them."""
+def describe_outcome(h: PeriodOutcome, *, scope: str | None = None) -> str:
+    """One paragraph on the outcome numbers, generated from them."""
     scope = scope if scope is not None else scope_label(h.region)
     money = fmt.money
     if not h.target > 0:
