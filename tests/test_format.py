@@ -198,3 +198,15 @@ def test_chinese_prose_drops_the_space_after_full_width_punctuation():
             "1. 达成率 119%（+36%）。详见报告。\n2. 共 2.5万。为 35.7%。按区域"
         )
     assert fmt.prose("Met. Next target 2.15M.") == "Met. Next target 2.15M."
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_small_negative_rounded_to_zero_shows_no_minus(lang):
+    """-0.3 shown without decimals is 0, not '-0' (the scorecard printed a CLV change of
+    '-0'); real negatives keep their sign."""
+    with language(lang):
+        assert fmt.money(-0.3) == "0"
+        assert fmt.number(-0.04, decimals=1) == "0.0"
+        assert fmt.number(-0.3, signed=True) == "0"
+        assert fmt.pct(-0.0004) == "0.0%"
+        assert fmt.money(-7.6).startswith("-") and fmt.pct(-0.004).startswith("-")

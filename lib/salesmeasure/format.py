@@ -68,18 +68,26 @@ def _en() -> bool:
     return get_language() == "en"
 
 
+def _no_negative_zero(s: str) -> str:
+    """``-0`` / ``-0.0%`` (a small negative rounded away) reads as ``0``: drop the minus
+    when no digit shown is other than zero."""
+    if s.startswith("-") and not any(c in "123456789" for c in s):
+        return s[1:]
+    return s
+
+
 def number(x, *, decimals: int = 0, signed: bool = False) -> str:
     """A plain number with the locale's grouping: ``1,234.5``."""
     if not is_number(x):
         return missing()
     x = float(x)
     if _en():
-        return f"{x:{'+' if signed else ''},.{decimals}f}"
+        return _no_negative_zero(f"{x:{'+' if signed else ''},.{decimals}f}")
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     s = format_decimal(round(x, decimals), format=pattern, locale=babel_locale())
-    return f"+{s}" if signed and x > 0 else s
+    return _no_negative_zero(f"+{s}" if signed and x > 0 else s)
 
 
 def count(n) -> str:
@@ -109,7 +117,7 @@ def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
             s = f"{a / 1e3:.{dk}f}k"
         else:
             s = f"{a:,.{0 if decimals is None else decimals}f}"
-        return sign + s
+        return _no_negative_zero(sign + s)
     from babel.numbers import format_compact_decimal, format_decimal
 
     if round(a, decimals or 0) >= 1e4:
@@ -121,7 +129,7 @@ def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
         )
     else:
         s = format_decimal(round(a, decimals or 0), locale=babel_locale())
-    return sign + s
+    return _no_negative_zero(sign + s)
 
 
 def money_full(x, *, decimals: int = 0) -> str:
@@ -152,7 +160,7 @@ def pct(x, *, decimals: int = 1, signed: bool = False) -> str:
         return missing()
     v = float(x) * 100
     if _en():
-        return f"{v:{'+' if signed else ''}.{decimals}f}%"
+        return _no_negative_zero(f"{v:{'+' if signed else ''}.{decimals}f}%")
     s = number(v, decimals=decimals, signed=signed)
     return f"{s}%"
 
