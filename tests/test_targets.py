@@ -825,3 +825,19 @@ def test_check_history_names_the_period_when_no_orders_precede_it():
     with pytest.raises(ValueError, match="2022Q4 ends 2022-12-31, before any order"):
         T.check_history(orders, Period.parse("2022Q4"))
     T.check_history(orders, Period.parse("2023Q1"))  # does not raise
+
+
+def test_smart_attainable_is_judged_on_the_percentage_shown():
+    """A P(attain) of 49.97% is shown as 50% and passes the 50%-90% band; 49.4% (shown as
+    49%) and 90.6% (91%) do not."""
+    props = pd.DataFrame(
+        {
+            "owner": ["A", "B", "C", "D"],
+            "amount": [100, 100, 100, 100],
+            "p_attain": [0.4997, 0.494, 0.906, 0.7],
+        }
+    )
+    out = T.smart_check(
+        props, company_total=400, period_start="2026-10-01", period_end="2026-12-31"
+    )
+    assert out["attainable"].tolist() == [True, False, False, True]

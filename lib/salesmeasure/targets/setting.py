@@ -276,7 +276,10 @@ def smart_check(
     out["specific"] = ~is_blank(out[owner])
     out["measurable"] = np.isfinite(amt) & (amt > 0) & (amt == np.round(amt))
     p = pd.to_numeric(out[p_attain], errors="coerce").astype(float)
-    out["attainable"] = (p >= lo) & (p <= hi)
+    # Judged on P(attain) as the report shows it (whole percent): a 49.97% shown as 50%
+    # passes a 50% floor rather than reading "50%, not attainable".
+    shown = p.round(2)
+    out["attainable"] = (shown >= lo) & (shown <= hi)
     whole = round(float(company_total))
     if "level" in out.columns:
         sums = amt.groupby(out["level"]).transform("sum")
