@@ -5,9 +5,30 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from salesmeasure.clv.models.base import _PurchaseModel
+from salesmeasure.clv.models.base import _compress, _PurchaseModel
 
 __all__ = ["ParetoNBD"]
+
+
+#: Distinct (x, t) pairs of the arrays a fit evaluates again and again (kept by identity).
+_PAIRS: list = []
+
+
+def _pairs(x, t):
+    """Distinct ``(x, t)`` pairs and the index that spreads them back, for the arrays of
+    the running fit (found by identity, so a fit's hundreds of evaluations pay once)."""
+    if np.ndim(x) == 0 and np.ndim(t) == 0:
+        return x, t, ()
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    for ax, at, found in _PAIRS:
+        if ax is x and at is t:
+            return found
+    xb, tb = np.broadcast_arrays(x, t)
+    ux, ut, _, inv = _compress(xb.ravel(), tb.ravel())
+    found = (ux, ut, inv.reshape(xb.shape))
+    _PAIRS.insert(0, (x, t, found))
+    del _PAIRS[4:]
+    return found
 
 
 class ParetoNBD(_PurchaseModel):
@@ -31,20 +52,24 @@ class ParetoNBD(_PurchaseModel):
     def _log_A0(p, x, tx, T):
         """log of A0 from Fader-Hardie-Lee note eq. (19), via an Euler transform."""
         r, alpha, s, beta = p
-        rsx = r + s + x
         if alpha >= beta:
-            m, d, b2 = alpha, alpha - beta, s + 1.0
+            m, d = alpha, alpha - beta
         else:
-            m, d, b2 = beta, beta - alpha, r + x
+            m, d = beta, beta - alpha
 
         def term(t):
-            z = d / (m + t)
+            # depends on (x, t) only: computed once per distinct pair (thousands, where
+            # a million customers have hundreds of thousands of patterns), then spread
+            ux, ut, inv = _pairs(x, t)
+            rsx = r + s + ux
+            b2 = s + 1.0 if alpha >= beta else r + ux
+            z = d / (m + ut)
             # 2F1(rsx, b2; rsx+1; z) = (1-z)^(1-b2) 2F1(1, rsx+1-b2; rsx+1; z)
             return (
                 (1 - b2) * np.log1p(-z)
                 + np.log(special.hyp2f1(1.0, rsx + 1 - b2, rsx + 1, z))
-                - rsx * np.log(m + t)
-            )
+                - rsx * np.log(m + ut)
+            )[inv]
 
         l1, l2 = term(tx), term(T)
         with np.errstate(divide="ignore", invalid="ignore"):
