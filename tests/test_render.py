@@ -863,3 +863,26 @@ def test_index_keeps_the_headline_kpis_of_regions_rendered_by_earlier_runs(tmp_p
     # a run whose headline failed for South keeps the stored one; a new one replaces it
     assert merge_scorecards(tmp_path, {"South": {}})["South"] == south["South"]
     assert merge_scorecards(tmp_path, {"South": {"NPS": 30.0}})["South"] == {"NPS": 30.0}
+
+
+def test_library_hash_changes_when_library_code_or_a_catalog_changes(tmp_path, monkeypatch):
+    """The cache key's library part follows the code and message catalogs, not only the
+    version number: a changed sentence or chart re-renders without --force."""
+    import salesmeasure
+    from salesmeasure.render.export import library_hash
+
+    pkg = tmp_path / "salesmeasure"
+    (pkg / "locale").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("__version__ = '0.1.0'\n")
+    (pkg / "locale" / "x.po").write_text('msgid "a"\nmsgstr "甲"\n')
+    (pkg / "notes.txt").write_text("not code")
+    monkeypatch.setattr(salesmeasure, "__file__", str(pkg / "__init__.py"))
+    h0 = library_hash()
+    assert library_hash() == h0
+    (pkg / "notes.txt").write_text("changed, but not code")
+    assert library_hash() == h0
+    (pkg / "locale" / "x.po").write_text('msgid "a"\nmsgstr "乙"\n')
+    h1 = library_hash()
+    assert h1 != h0
+    (pkg / "__init__.py").write_text("__version__ = '0.1.0'\nX = 1\n")
+    assert library_hash() != h1

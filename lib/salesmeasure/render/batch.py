@@ -22,7 +22,7 @@ from salesmeasure.report import data_location, data_name
 from . import execute as _execute
 from . import guard
 from . import index as _index
-from .export import export_html, template_dir, template_hash, title_of
+from .export import export_html, library_hash, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
 from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
 from .planner import ALL, Report, period_slug, plan
@@ -548,7 +548,9 @@ def render(
         from salesmeasure.report import default_data_dir
 
         data = default_data_dir()
-    data = Path(data)
+    from salesmeasure.sources.sql import public_spec
+
+    data = public_spec(data)  # a database URL's password never reaches a notebook
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
     out = Path(out).resolve()
     root_out, out = out, lang_root(out, lang)
@@ -568,6 +570,7 @@ def render(
     versions = {
         "salesmeasure": version,
         "template": template_hash(template_dir()),
+        "library": library_hash(),
         "lang": lang,
     }
     reports = plan(

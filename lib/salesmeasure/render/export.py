@@ -158,17 +158,32 @@ def template_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
-def template_hash(root: Path | None = None) -> str:
-    """Hash of every template file: a changed template invalidates the cache."""
+def _tree_hash(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
     import hashlib
 
-    root = root or template_dir()
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):
-        if p.is_file():
+        if (
+            p.is_file()
+            and "__pycache__" not in p.parts
+            and (suffixes is None or p.suffix in suffixes)
+        ):
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:12]
+
+
+def template_hash(root: Path | None = None) -> str:
+    """Hash of every template file: a changed template invalidates the cache."""
+    return _tree_hash(root or template_dir())
+
+
+def library_hash() -> str:
+    """Hash of the library's code and message catalogs: a changed chart, sentence or
+    translation invalidates the cache even while the version number stays the same."""
+    import salesmeasure
+
+    return _tree_hash(Path(salesmeasure.__file__).parent, (".py", ".po"))
 
 
 def sanitize_html(fragment: str) -> str:
