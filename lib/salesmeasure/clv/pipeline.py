@@ -171,8 +171,7 @@ def _holdout(orders, end: pd.Timestamp):
             "orders before {date} to fit them on."
         ).format(date=fmt.date(cal_end))
     )
-    early = orders[pd.to_datetime(orders["order_date"]) <= cal_end]
-    if early.empty:
+    if not (pd.to_datetime(orders["order_date"]) <= cal_end).any():  # no copy to test it
         return too_short, None, {}
     calhold = calibration_holdout(
         orders, calibration_end=cal_end, observation_end=end, freq=DEFAULT_FREQ
@@ -234,7 +233,12 @@ def value_base(
         )
     end = pd.Timestamp(observation_end)
     # Later orders must not reach the holdout split or the weekly binning of the last week.
-    orders = orders[pd.to_datetime(orders["order_date"]) <= end]
+    # (only the columns used, and no copy when every order is in: a million-customer
+    # report values several periods, each a copy of millions of orders otherwise)
+    keep = pd.to_datetime(orders["order_date"]) <= end
+    orders = orders[["customer_id", "order_date", "amount"]]
+    if not keep.all():
+        orders = orders[keep]
     summary = rfm_summary(orders, observation_end=end, freq=DEFAULT_FREQ)
     _require_enough(summary, end)
     notes: list[Note] = []
