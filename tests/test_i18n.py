@@ -252,7 +252,7 @@ def test_bold_in_chinese_translations_closes_before_its_punctuation():
 def test_the_report_header_shows_parameters_by_their_translated_labels():
     import nbformat
 
-    from salesmeasure.render.batch import parameter_rows
+    from salesmeasure.render.options import parameter_rows
 
     nb = nbformat.read(ROOT / "notebooks" / "01_target_setting.ipynb", as_version=4)
     params = {"period": "2026Q3", "attainability": 0.8, "method": "share", "x_flag": True}

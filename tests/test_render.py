@@ -19,9 +19,10 @@ import nbformat
 import pytest
 
 from salesmeasure.render import ALL, HEADLINE_MIME, plan, slugify
-from salesmeasure.render.batch import parse_formats, render, select_regions
+from salesmeasure.render.batch import render
 from salesmeasure.render.export import export_html, prepare
 from salesmeasure.render.index import write_period_index, write_root_index
+from salesmeasure.render.options import parse_formats, select_regions
 from salesmeasure.render.pdf import INSTALL_HINT, ChromiumNotFound, find_chromium
 from salesmeasure.render.planner import cache_key, notebook_hash, region_slugs
 from salesmeasure.render.store import ReportFailure as ReportError
@@ -576,7 +577,7 @@ def test_cell_timeout_and_hung_report_fail_alone(tmp_path, sample_dir):
 
 @pytest.mark.slow
 def test_worker_killed_after_report_timeout_and_batch_goes_on(tmp_path, sample_dir):
-    from salesmeasure.render.execute import run_local
+    from salesmeasure.render.pool import run_local
 
     nbs = tmp_path / "nbs"
     nbs.mkdir()
@@ -685,7 +686,7 @@ def params_notebook(d: Path) -> Path:
 
 
 def test_parameters_take_the_type_declared_in_the_notebook_and_text_stays_text(tmp_path):
-    from salesmeasure.render.batch import notebook_parameters
+    from salesmeasure.render.options import notebook_parameters
 
     p = params_notebook(tmp_path)
     other = good_notebook(tmp_path)

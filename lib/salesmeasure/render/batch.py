@@ -16,15 +16,23 @@ from pathlib import Path
 from salesmeasure import format as sm_format
 from salesmeasure.data import snapshot as _snapshot
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
-from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language, parameter_label
+from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language
 from salesmeasure.report import data_location, data_name
 
-from . import execute as _execute
 from . import guard
 from . import index as _index
+from . import pool as _pool
 from .export import export_html, library_hash, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
-from .pdf import INSTALL_HINT, ChromiumNotFound, PdfPrinter, find_chromium
+from .options import (
+    _declared_parameters,
+    notebook_parameters,
+    parameter_rows,
+    parse_formats,
+    select_notebooks,
+    select_regions,
+)
+from .pdf import PdfPrinter
 from .planner import ALL, Report, period_slug, plan
 from .store import ReportFailure, ReportRecord, atomic_write, read_record
 
@@ -36,8 +44,6 @@ __all__ = [
     "select_regions",
     "project_root",
 ]
-
-FORMATS = ("html", "pdf")
 
 
 def project_root() -> Path:
@@ -89,171 +95,6 @@ class RenderSummary:
             lines.append(f"Kernel messages: {period_dir / 'render.log'}")
         lines.append(f"Index: {period_dir / 'index.html'}")
         return "\n".join(lines)
-
-
-def parse_formats(formats: str | None, chromium: str | None):
-    """``(formats, executable, note)``; ``auto`` means HTML, plus PDF when a browser exists.
-
-    Raises ChromiumNotFound when PDF is asked for explicitly and there is no browser.
-    """
-    spec = (formats or "auto").strip().lower()
-    if spec == "auto":
-        exe = find_chromium(chromium)
-        if exe:
-            return ("html", "pdf"), exe, None
-        return ("html",), None, f"PDF skipped: no Chromium found. {INSTALL_HINT}"
-    wanted = tuple(dict.fromkeys(f.strip() for f in spec.split(",") if f.strip()))
-    bad = [f for f in wanted if f not in FORMATS]
-    if bad or not wanted:
-        raise ValueError(f"unknown format(s) {bad or spec!r}; choose from html, pdf or auto")
-    exe = None
-    if "pdf" in wanted:
-        exe = find_chromium(chromium)
-        if exe is None:
-            raise ChromiumNotFound(f"--formats pdf: no Chromium or Chrome found. {INSTALL_HINT}")
-        wanted = tuple(dict.fromkeys(("html", *wanted)))  # the PDF is printed from the HTML
-    return wanted, exe, None
-
-
-def select_notebooks(spec: str | list | None, notebooks_dir: Path) -> list[Path]:
-    """``all`` (every ``*.ipynb`` in the folder, sorted) or a comma list of names."""
-    notebooks_dir = Path(notebooks_dir)
-    available = {p.stem: p for p in sorted(notebooks_dir.glob("*.ipynb"))}
-    if spec is None or spec == "all" or spec == ["all"]:
-        if not available:
-            raise ValueError(f"no notebooks in {notebooks_dir}")
-        return list(available.values())
-    names = spec.split(",") if isinstance(spec, str) else list(spec)
-    out = []
-    for n in (x.strip().removesuffix(".ipynb") for x in names if x.strip()):
-        if n not in available:
-            raise ValueError(f"unknown notebook {n!r}; available: {', '.join(available) or 'none'}")
-        out.append(available[n])
-    return out
-
-
-def select_regions(spec: str | list | None, data_regions: list[str]) -> list[str]:
-    """``all`` = the consolidated report plus every region; else the named ones (any case)."""
-    if spec is None or spec == "all" or spec == ["all"]:
-        return [ALL, *data_regions]
-    names = spec.split(",") if isinstance(spec, str) else list(spec)
-    by_lower = {r.lower(): r for r in data_regions}
-    out = []
-    for n in (x.strip() for x in names if x.strip()):
-        if n.lower() == ALL:
-            out.append(ALL)
-        elif n.lower() in by_lower:
-            out.append(by_lower[n.lower()])
-        else:
-            raise ValueError(
-                f"unknown region {n!r}; the data has {', '.join(data_regions)} (or 'all')"
-            )
-    return list(dict.fromkeys(out))
-
-
-#: Parameters set by the batch itself (``--period``, ``--regions``, ``--data``).
-RESERVED_PARAMETERS = ("period", "region", "data_path", "lang")
-
-
-def _coerce(name: str, value, type_name: str | None, notebook: str):
-    if not isinstance(value, str):
-        return value
-    t = (type_name or "").lower()
-    try:
-        if t == "int":
-            return int(value)
-        if t == "float":
-            return float(value)
-        if t == "bool":
-            low = value.strip().lower()
-            if low in ("true", "1", "yes"):
-                return True
-            if low in ("false", "0", "no"):
-                return False
-            raise ValueError(value)
-    except ValueError:
-        raise ValueError(
-            f"parameter {name!r} of {notebook} is a {t}; {value!r} is not one"
-        ) from None
-    return value  # str (or no annotation): the text as given, '007' stays '007'
-
-
-#: Parameters the report header shows elsewhere (period, region) or in the provenance.
-_HEADER_SHOWN = ("period", "region", "data_path", "lang")
-
-
-def parameter_rows(nb, params: dict) -> list[tuple[str, str]]:
-    """The report header's parameter table: ``(label in words, value)`` per parameter.
-
-    The label is the parameter's help comment in the notebook's parameters cell, up to
-    its first ``(``, ``:`` or ``;`` ("CLV horizon in months"), so no raw name such as
-    ``clv_months`` reaches a manager; a parameter without a comment keeps its name with
-    spaces. Period, region and data are shown elsewhere in the header and footer.
-    """
-    from papermill.translators import PythonTranslator
-
-    helps = {}
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            helps = {p.name: p.help for p in PythonTranslator.inspect(cell)}
-            break
-    rows = []
-    for name, value in params.items():
-        if name in _HEADER_SHOWN:
-            continue
-        text = parameter_label(helps.get(name))  # a catalog message (i18n.extract_notebook)
-        label = _(text) if text else name.replace("_", " ").capitalize()
-        shown = _("yes") if value is True else _("no") if value is False else str(value)
-        rows.append((label, shown))
-    return rows
-
-
-def _declared_parameters(path) -> dict[str, str]:
-    """name -> type name of the parameters in a notebook's ``parameters`` cell (papermill's
-    own parser; works without kernel metadata, unlike ``papermill.inspect_notebook``)."""
-    import nbformat
-    from papermill.translators import PythonTranslator
-
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return {p.name: p.inferred_type_name for p in PythonTranslator.inspect(cell)}
-    return {}
-
-
-def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
-    """Give each notebook the overrides its parameters cell declares, in the declared type.
-
-    Strings (e.g. from ``--param attainability=0.8``) are converted with the type
-    annotation of the notebook's parameter (``float``, ``int``, ``bool``; ``str`` keeps
-    the text exactly, unlike the papermill CLI's ``-p``). A notebook that does not
-    declare a parameter does not get it.
-
-    Raises
-    ------
-    ValueError
-        A parameter is reserved, declared by no selected notebook, or not convertible.
-    """
-    if not overrides:
-        return {}
-    reserved = sorted(set(overrides) & set(RESERVED_PARAMETERS))
-    if reserved:
-        raise ValueError(
-            f"set {', '.join(reserved)} with --period/--regions/--data/--lang, not --param"
-        )
-    out, used = {}, set()
-    for p in nb_paths:
-        declared = _declared_parameters(p)
-        mine = {}
-        for name, value in overrides.items():
-            if name in declared:
-                mine[name] = _coerce(name, value, declared[name], p.stem)
-                used.add(name)
-        out[p.stem] = mine
-    unknown = sorted(set(overrides) - used)
-    if unknown:
-        raise ValueError(f"no selected notebook has a parameter named {', '.join(unknown)}")
-    return out
 
 
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
@@ -639,7 +480,7 @@ def render(
                 continue
             bar.update(1)
         if scheduler:
-            results = _execute.run_dask(
+            results = _pool.run_dask(
                 todo,
                 scheduler,
                 start_timeout=start_timeout,
@@ -647,7 +488,7 @@ def render(
                 report_timeout=report_timeout,
             )
         else:
-            results = _execute.run_local(
+            results = _pool.run_local(
                 todo,
                 jobs=jobs or os.cpu_count() or 1,
                 isolate=isolate,
