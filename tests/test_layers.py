@@ -127,3 +127,14 @@ def test_the_check_catches_an_upward_import(tmp_path):
     f = tmp_path / "x.py"
     f.write_text("from salesmeasure.report import prepare\n")
     assert imports(f, "salesmeasure.x") == [(1, "salesmeasure.report")]
+
+
+def test_no_library_module_is_over_about_600_lines():
+    """One concern per room: a module that grows past ~600 lines is split by topic
+    (issue 10), not left to become the next 2,000-line file."""
+    long = {
+        name: n
+        for name, path in MODULES.items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 650
+    }
+    assert not long, f"modules over 650 lines: {long}"
