@@ -4,8 +4,10 @@ For each source, runs ``salesmeasure render --period 2026Q3 --formats html`` (ev
 notebook x every region + all, fresh output folder) in a subprocess and reports
 
 * wall time;
-* peak memory of the whole process tree (the batch, its Dask workers and their kernels:
-  the largest sum of RSS over the tree, sampled every 0.5 s from /proc);
+* peak memory of the whole process tree (the batch, its workers and their kernels: the
+  largest sum of PSS over the tree, sampled every 0.5 s from /proc/<pid>/smaps_rollup;
+  the sum of RSS, which counts the kernels' shared memory-mapped snapshot once per
+  kernel, is printed beside it);
 * the share spent loading: the batch loads and validates the source once and writes a
   validated snapshot that each kernel reads (memory-mapped Arrow,
   :mod:`salesmeasure.data.snapshot`); one ``data.load`` of the same source, one snapshot
@@ -38,40 +40,51 @@ sys.path.insert(0, str(ROOT / "tests"))
 BIN = Path(sys.executable).parent
 
 
-def tree_rss(pid: int) -> int:
-    """Sum of RSS (bytes) of ``pid`` and all its descendants."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """``(rss, pss)`` in bytes summed over ``pid`` and all its descendants.
+
+    RSS counts a page shared by several processes (the kernels' memory-mapped data
+    snapshot, the page cache of its files) once per process; PSS divides it among them,
+    so the sum of PSS is the memory the tree really holds.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for d in Path("/proc").iterdir():
         if not d.name.isdigit():
             continue
         try:
             stat = (d / "stat").read_text()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            pages = int((d / "statm").read_text().split()[1])
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(d.name))
-        rss[int(d.name)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
         todo.extend(children.get(p, []))
-    return total
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss, pss
 
 
-def run_measured(cmd: list[str], env=None) -> tuple[float, int, str]:
-    """Run ``cmd``; return wall seconds, peak process-tree RSS and the output tail."""
+def run_measured(cmd: list[str], env=None) -> tuple[float, tuple[int, int], str]:
+    """Run ``cmd``; return wall seconds, peak process-tree ``(rss, pss)``, the output."""
     t = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
-    peak = [0]
+    peak = [0, 0]
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.5)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -81,7 +94,7 @@ def run_measured(cmd: list[str], env=None) -> tuple[float, int, str]:
     th.join()
     if proc.returncode not in (0, 1):  # 1: the batch ran, some report failed (said below)
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out[-3000:]}")
-    return time.perf_counter() - t, peak[0], out
+    return time.perf_counter() - t, (peak[0], peak[1]), out
 
 
 LOAD_CODE = """
@@ -138,7 +151,8 @@ def bench(label: str, spec: str, args, env) -> None:
         if line.strip().startswith("FAILED "):
             print(f"{label}: {line.strip()[:300]}")
     print(
-        f"{label}: wall {wall:.0f} s, peak memory of the process tree {peak / 2**30:.1f} GiB, "
+        f"{label}: wall {wall:.0f} s, peak memory of the process tree {peak[1] / 2**30:.1f} GiB "
+        f"(PSS; RSS summed over processes {peak[0] / 2**30:.1f} GiB), "
         f"loading {loading:.0f} s = {loading / wall:.0%} of the wall time (load and validate "
         f"once {t_load:.1f} s, snapshot write {t_write:.1f} s, read {t_read:.1f} s x {kernels} "
         "kernels)"

@@ -154,6 +154,8 @@ class Published:
     root: Path
     previous: str | None
     owned: bool
+    #: the snapshot read back (memory-mapped): the batch uses it instead of its loaded copy
+    dataset: Dataset | None = None
 
 
 def publish(ds: Dataset, spec, root=None) -> Published:
@@ -164,10 +166,30 @@ def publish(ds: Dataset, spec, root=None) -> Published:
     """
     owned = root is None
     root = Path(tempfile.mkdtemp(prefix="salesmeasure-snapshot-")) if owned else Path(root)
+    if owned:  # removed by release(), or at exit should the batch fail before it
+        import atexit
+
+        atexit.register(shutil.rmtree, root, True)
     folder = write(ds, root, spec=spec)
     previous = os.environ.get(ENV)
     os.environ[ENV] = str(folder)
-    return Published(folder=folder, root=root, previous=previous, owned=owned)
+    return Published(folder=folder, root=root, previous=previous, owned=owned, dataset=read(folder))
+
+
+def trim() -> None:
+    """Give memory freed by Python, Arrow and the C allocator back to the system (after a
+    loaded Dataset is dropped for its memory-mapped snapshot)."""
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def release(published: Published | None) -> None:

@@ -455,12 +455,15 @@ def render(
     )
     bar.update(len(records))
     # the index's scorecards are computed while the workers execute
+    # the kernels read the data loaded and validated above, not the source (issue 13)
+    snap = _snapshot.publish(ds, data) if (todo or refresh) and not scheduler else None
+    if snap is not None:  # and so does this process: its loaded copy goes back
+        ds = snap.dataset
+        _snapshot.trim()
     card_pool = guard.Background()  # a daemon thread: Ctrl-C need not wait for it
     ctx = contextvars.copy_context()  # the thread words the scorecards in this language
     cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
-    # the kernels read the data loaded and validated above, not the source (issue 13)
-    snap = _snapshot.publish(ds, data) if (todo or refresh) and not scheduler else None
     interrupted, results = False, None
     try:
         writer = _Writer(
