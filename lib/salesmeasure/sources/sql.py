@@ -1,17 +1,21 @@
 """Reading the six tables from a database named by a SQLAlchemy-style URL.
 
 ``postgresql://user:password@host:5432/sales`` (also ``postgresql+psycopg://``),
-``sqlite:///path/to/file.db``, ``mysql://...``, ``duckdb:///file.duckdb``: each table
-is ``SELECT * FROM <table>`` (``<name>`` by default, or ``table = "schema.name"`` or
+``sqlite:///path/to/file.db``, ``duckdb:///file.duckdb`` (``duckdb:////abs/file.duckdb``),
+``mysql://user:password@host:3306/sales`` or ``mariadb://...``: each table is
+``SELECT * FROM <table>`` (``<name>`` by default, or ``table = "schema.name"`` or
 ``query = "SELECT ..."`` in ``salesmeasure.toml``).
 
 * **Fast path.** PostgreSQL is read straight into Arrow by the ADBC PostgreSQL driver
-  (libpq's binary COPY, no Python object per value); every other database through
-  SQLAlchemy and ``pandas.read_sql``.
+  (libpq's binary COPY, no Python object per value), DuckDB by its own Python API
+  (:mod:`salesmeasure.sources.duckdb_source`); every other database through SQLAlchemy
+  and ``pandas.read_sql``. An undecorated ``mysql://`` / ``mariadb://`` URL uses the
+  pure-Python PyMySQL driver (:mod:`salesmeasure.sources.mysql_source`).
 * **Read-only.** The session is read-only before the first statement runs: PostgreSQL
   connects with ``default_transaction_read_only=on`` (a write fails with "cannot execute
-  ... in a read-only transaction"), SQLite with ``PRAGMA query_only``, MySQL with
-  ``SET SESSION TRANSACTION READ ONLY``, DuckDB opened ``read_only``.
+  ... in a read-only transaction"), SQLite with ``PRAGMA query_only``, MySQL/MariaDB with
+  ``SET SESSION TRANSACTION READ ONLY``, DuckDB opened ``read_only`` with external access
+  off. A DuckDB file that does not exist is an error (never created empty).
 * **Secret-safe.** The password may be in the URL, or come from ``PGPASSWORD`` or
   ``~/.pgpass`` (libpq reads both, for either path), or ``SALESMEASURE_DB_PASSWORD``
   (where a batch puts a URL's password for its kernels: :func:`public_spec`). :func:`redact` gives the only name
@@ -40,7 +44,7 @@ import pyarrow as pa
 
 from salesmeasure.config import TABLE_NAMES
 from salesmeasure.errors import DataError
-from salesmeasure.sources import RawTable, RawTables, combine
+from salesmeasure.sources import RawTable, RawTables, combine, duckdb_source, mysql_source
 
 if TYPE_CHECKING:
     from salesmeasure.config import Config
@@ -168,10 +172,26 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
             else:
                 col = storage
         elif pa.types.is_decimal(t):
-            col = col.cast(pa.float64())
+            col = pa.chunked_array([_decimal_to_float(c) for c in col.chunks], type=pa.float64())
         cols[name] = col
     plain = pa.table(cols)
     return plain.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+
+
+def _decimal_to_float(a: pa.Array) -> pa.Array:
+    """Decimals as the float64 nearest each value, as parsing its text would give.
+
+    Arrow's decimal-to-float cast is not correctly rounded (``3427.20`` became
+    ``3427.2000000000003``); an unscaled integer below 2**53 divided by ``10**scale`` is.
+    """
+    t = a.type
+    if t.bit_width == 128 and t.precision <= 15 and 0 <= t.scale <= 22:
+        words = np.frombuffer(a.buffers()[1], dtype="<i8")  # little-endian 128-bit values
+        unscaled = words[2 * a.offset : 2 * (a.offset + len(a)) : 2]  # low words suffice
+        values = unscaled / 10.0**t.scale
+        mask = a.is_null().to_numpy(zero_copy_only=False) if a.null_count else None
+        return pa.array(values, type=pa.float64(), mask=mask)
+    return a.cast(pa.string()).cast(pa.float64())
 
 
 class _HashSink:
@@ -223,7 +243,8 @@ class SQLSource:
         SQLAlchemy-style URL. A password in it is used and never shown.
     arrow : bool
         Use the Arrow-native ADBC driver for PostgreSQL (default True); False reads
-        through SQLAlchemy + ``pandas.read_sql`` as for the other databases.
+        through SQLAlchemy + ``pandas.read_sql`` as for the other databases. DuckDB is
+        always read through its own API into Arrow.
 
     Use as a context manager, or call :meth:`close`; one read-only session serves every
     table. ``fingerprint`` is available after the reads.
@@ -235,8 +256,11 @@ class SQLSource:
         if self.u.password is None and os.environ.get(PASSWORD_ENV):
             self.u = self.u.set(password=os.environ[PASSWORD_ENV])
         self.backend = self.u.drivername.split("+")[0]
+        if self.backend in mysql_source.BACKENDS:
+            self.u = mysql_source.with_driver(self.u)
         self.label = redact(self._url)
         self.arrow = arrow and self.backend == "postgresql"
+        self.duck = self.backend == "duckdb"
         self._conn = None
         self._engine = None
         self._cached: tuple[str, RawTables] | None = None
@@ -283,7 +307,7 @@ class SQLSource:
         )
 
     def connection(self):
-        """The read-only connection (ADBC DB-API for PostgreSQL, else SQLAlchemy)."""
+        """The read-only connection (ADBC for PostgreSQL, DuckDB's own, else SQLAlchemy)."""
         if self._conn is not None:
             return self._conn
         try:
@@ -291,6 +315,8 @@ class SQLSource:
                 import adbc_driver_postgresql.dbapi as adbc
 
                 self._conn = adbc.connect(self._adbc_uri())
+            elif self.duck:
+                self._conn = duckdb_source.connect(self.u.database, self.label)
             else:
                 self._conn = self._sqlalchemy_engine().connect()
         except DataError:
@@ -308,8 +334,6 @@ class SQLSource:
             if "+" not in u.drivername:
                 u = u.set(drivername="postgresql+psycopg")
             kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
-        elif self.backend == "duckdb":
-            kwargs["connect_args"] = {"read_only": True}
         engine = create_engine(u, **kwargs)
 
         if self.backend == "sqlite":
@@ -318,13 +342,8 @@ class SQLSource:
             def _query_only(dbapi_conn, _record):
                 dbapi_conn.execute("PRAGMA query_only = ON")
 
-        elif self.backend in {"mysql", "mariadb"}:
-
-            @event.listens_for(engine, "connect")
-            def _read_only(dbapi_conn, _record):
-                cur = dbapi_conn.cursor()
-                cur.execute("SET SESSION TRANSACTION READ ONLY")
-                cur.close()
+        elif self.backend in mysql_source.BACKENDS:
+            mysql_source.make_read_only(engine)
 
         self._engine = engine
         return engine
@@ -337,6 +356,8 @@ class SQLSource:
                 with conn.cursor() as cur:
                     cur.execute(sql)
                     return [tuple(r) for r in cur.fetchall()] if cur.description else []
+            if self.duck:
+                return duckdb_source.execute(conn, sql)
             from sqlalchemy import text
 
             res = conn.execute(text(sql))
@@ -347,7 +368,7 @@ class SQLSource:
 
     def _rollback(self) -> None:
         try:
-            if self._conn is not None:
+            if self._conn is not None and not self.duck:
                 self._conn.rollback()
         except Exception:
             pass
@@ -387,6 +408,8 @@ class SQLSource:
                     cur.execute(sql)
                     arrow_table = cur.fetch_arrow_table()
                 conn.rollback()  # end the read-only transaction
+            elif self.duck:
+                arrow_table = duckdb_source.fetch_arrow(conn, sql)
             else:
                 df = pd.read_sql(_sa_text(sql), conn)
                 conn.rollback()
@@ -485,6 +508,8 @@ class SQLSource:
                 "ORDER BY table_schema <> 'public', table_schema, table_name"
             )
             return [n if s == "public" else f"{s}.{n}" for s, n in rows]
+        if self.duck:
+            return duckdb_source.table_names(self.connection())
         from sqlalchemy import inspect
 
         return sorted(inspect(self.connection()).get_table_names())
