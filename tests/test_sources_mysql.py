@@ -1,0 +1,165 @@
+"""MariaDB / MySQL URLs (``mysql://``, ``mariadb://``) against a real MariaDB server.
+
+A throwaway server (tests/mariadbcluster.py) holds the sample data as typed tables in
+database ``sales`` and as tables of text in database ``staging``, owned by a user whose
+password needs URL quoting. Checked as for PostgreSQL: the same values, rejections and
+headline numbers as the CSV load, a read-only session, no password in any error, and a
+fingerprint that follows one changed row. Skips only when no MariaDB server is installed
+(.ci/run installs it).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from mariadbcluster import (  # noqa: F401
+    READER_PASSWORD,
+    maria_sample_fixture,
+    maria_server_fixture,
+)
+from test_sources import STAGING, _assert_same_dataset, _csv, _headlines
+
+from salesmeasure.config import TABLE_NAMES, Config, parse
+from salesmeasure.errors import DataError
+from salesmeasure.sources import open_source
+from salesmeasure.sources.sql import PASSWORD_ENV, SQLSource
+
+LABEL = "mysql://127.0.0.1/sales"
+
+
+def test_mysql_typed_tables_hold_the_csv_values(maria_sample, sample_dir):
+    src = open_source(maria_sample.url(), Config())
+    assert src.u.drivername == "mysql+pymysql"  # pure Python, nothing compiled
+    raw = src.read(Config())
+    assert raw.source == LABEL
+    for name in TABLE_NAMES:
+        assert list(raw[name].frame.columns) == list(_csv(sample_dir, name).columns), name
+        assert len(raw[name].frame) == len(_csv(sample_dir, name)), name
+    o = raw["orders"].frame
+    assert o["amount"].dtype == "float64"
+    assert pd.api.types.is_datetime64_any_dtype(o["order_date"])
+    assert o["amount"].sum() == pytest.approx(
+        pd.to_numeric(_csv(sample_dir, "orders")["amount"]).sum()
+    )
+    assert not raw["orders"].text and raw["orders"].origin == f"{LABEL}, table orders"
+
+
+def test_mariadb_scheme_reads_the_same_tables(maria_sample):
+    src = SQLSource(maria_sample.url(scheme="mariadb"))
+    assert src.u.drivername == "mariadb+pymysql"
+    raw = src.read(Config())
+    assert raw.source == "mariadb://127.0.0.1/sales"
+    assert raw.fingerprint == SQLSource(maria_sample.url()).read(Config()).fingerprint
+
+
+def test_mysql_staging_tables_are_the_csv_text(maria_sample, sample_dir):
+    raw = SQLSource(maria_sample.url()).read(STAGING)
+    for name in TABLE_NAMES:
+        t = raw[name]
+        assert t.text, name
+        got = t.frame.astype(object).where(t.frame.notna(), "")
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True).astype(str),
+            _csv(sample_dir, name).astype(str),
+            check_dtype=False,
+        )
+
+
+def test_mysql_session_is_read_only(maria_sample):
+    with SQLSource(maria_sample.url()) as src:
+        assert src.execute("SELECT @@session.tx_read_only") == [(1,)]  # MariaDB 10.x name
+        for sql in ["DELETE FROM orders", "CREATE TABLE sneaky (a int)", "DROP TABLE reps"]:
+            with pytest.raises(DataError, match="READ ONLY transaction"):
+                src.execute(sql)
+    with maria_sample.connect() as conn, conn.cursor() as cur:  # nothing was written
+        cur.execute("SELECT count(*) FROM orders")
+        assert cur.fetchone()[0] > 0
+        cur.execute("SHOW TABLES LIKE 'sneaky'")
+        assert cur.fetchall() == ()
+
+
+def test_mysql_password_from_the_environment(maria_sample, monkeypatch):
+    url = maria_sample.url(password=None)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    with pytest.raises(DataError, match=r"^mysql://127.0.0.1/sales: cannot connect"):
+        SQLSource(url).read(Config())
+    monkeypatch.setenv(PASSWORD_ENV, READER_PASSWORD)
+    assert len(SQLSource(url).read(Config())["reps"].frame) == 25
+
+
+def test_mysql_errors_never_show_the_password(maria_sample, monkeypatch):
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    wrong = maria_sample.url(password="Wr0ng-" + READER_PASSWORD)
+    for url, cfg in [
+        (wrong, Config()),
+        (maria_sample.url(), parse({"tables": {"orders": {"table": "nope"}}})),
+        (maria_sample.url(), parse({"tables": {"orders": {"query": "SELECT amount FROM"}}})),
+    ]:
+        with pytest.raises(DataError) as err:
+            SQLSource(url).read(cfg)
+        msg = str(err.value)
+        assert READER_PASSWORD not in msg and "Wr0ng" not in msg, msg
+        assert "tr%40ck" not in msg and "analyst" not in msg.split(":", 2)[0]
+        assert msg.startswith(LABEL), msg
+
+
+def test_mysql_missing_table_names_what_is_there(maria_sample):
+    cfg = parse({"tables": {"orders": {"table": "order_lines"}}})
+    with pytest.raises(DataError, match=r"table order_lines.*tables found: complaints"):
+        SQLSource(maria_sample.url()).read(cfg)
+
+
+def test_mysql_fingerprint_changes_when_one_row_changes(maria_sample):
+    with maria_sample.connect() as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE orders_copy AS SELECT * FROM orders")
+    cfg = parse({"tables": {"orders": {"table": "orders_copy"}}})
+    try:
+        before = SQLSource(maria_sample.url()).fingerprint(cfg)
+        assert SQLSource(maria_sample.url()).fingerprint(cfg) == before  # stable
+        with maria_sample.connect() as conn, conn.cursor() as cur:
+            cur.execute("SELECT min(order_id) FROM orders_copy")
+            first = cur.fetchone()[0]
+            cur.execute(
+                "UPDATE orders_copy SET amount = amount + 0.01 WHERE order_id = %s", (first,)
+            )
+        after = SQLSource(maria_sample.url()).fingerprint(cfg)
+    finally:
+        with maria_sample.connect() as conn, conn.cursor() as cur:
+            cur.execute("DROP TABLE orders_copy")
+    assert after != before
+
+
+def test_mysql_query_instead_of_a_table(maria_sample):
+    cfg = parse(
+        {"tables": {"reps": {"query": "SELECT rep_id AS id, name, region, hire_date FROM reps"}}}
+    )
+    t = SQLSource(maria_sample.url()).read(cfg)["reps"]
+    assert list(t.frame.columns) == ["id", "name", "region", "hire_date"]
+    assert t.origin == f"{LABEL}, query for reps"
+
+
+# ------------------------------------------------------------------ same data, same numbers
+def test_mysql_staging_loads_the_csv_data_with_the_same_rejections(maria_sample, sample):
+    from salesmeasure.data import load
+
+    ds = load(maria_sample.url(), config=STAGING)
+    _assert_same_dataset(ds, sample)
+    assert ds.quality.to_dict("records") == sample.quality.to_dict("records")
+    assert ds.source == LABEL
+    bad = ds.rejected[ds.rejected["reason"] == "unknown rep"].iloc[0]
+    assert bad["file"] == f"{LABEL}, table staging.orders"
+    assert '"order_id": "' in bad["record"]
+    assert _headlines(ds) == _headlines(sample)
+
+
+def test_mysql_typed_tables_load_the_csv_data_and_headlines(maria_sample, sample):
+    from salesmeasure.data import load
+
+    ds = load(maria_sample.url())
+    _assert_same_dataset(ds, sample)
+    # the impossible date 2025-02-30 is NULL in the typed table: a missing date there
+    q = ds.quality.set_index(["table", "reason"])["rows"]
+    want = sample.quality.set_index(["table", "reason"])["rows"]
+    assert q.drop(("orders", "missing value")).equals(want.drop(("orders", "unparseable date")))
+    assert READER_PASSWORD not in ds.rejected.to_csv()
+    assert _headlines(ds) == _headlines(sample)
