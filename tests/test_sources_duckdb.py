@@ -120,6 +120,16 @@ def test_duckdb_relative_path_url(duck_file, monkeypatch):
     assert raw.source == f"duckdb:///{duck_file.name}" and len(raw["reps"].frame) == 25
 
 
+def test_duckdb_relative_path_is_made_absolute_for_the_notebooks(duck_file, monkeypatch):
+    from salesmeasure.sources.sql import public_spec
+
+    monkeypatch.chdir(duck_file.parent)
+    spec = public_spec(f"duckdb:///{duck_file.name}")
+    assert spec == f"duckdb:///{duck_file}"  # the kernels run in the notebooks folder
+    monkeypatch.chdir("/")
+    assert len(SQLSource(spec).read(Config())["reps"].frame) == 25
+
+
 def test_duckdb_missing_table_names_what_is_there(duck_file):
     cfg = parse({"tables": {"orders": {"table": "order_lines"}}})
     with pytest.raises(DataError, match=r"table order_lines.*tables found: complaints") as err:

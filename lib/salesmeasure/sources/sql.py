@@ -69,7 +69,8 @@ def public_spec(spec):
     A path comes back as a Path. A database URL comes back without its password, which
     moves into this process's environment (``SALESMEASURE_DB_PASSWORD``), so the notebook
     kernels a batch starts can still connect; :class:`SQLSource` uses it for a URL that
-    has no password of its own.
+    has no password of its own. A file database's relative path (``sqlite:///sales.db``,
+    ``duckdb:///sales.duckdb``) is made absolute: the kernels run in another folder.
     """
     if spec is None:
         return None
@@ -77,6 +78,11 @@ def public_spec(spec):
     if not is_url(s):
         return Path(s)
     u = _parse(s)
+    db = u.database
+    if u.drivername.split("+")[0] in {"sqlite", "duckdb"} and db and db != ":memory:":
+        if not Path(db).expanduser().is_absolute():
+            s = u.set(database=str(Path(db).expanduser().resolve())).render_as_string(False)
+            u = _parse(s)
     if u.password is None:
         return s
     os.environ[PASSWORD_ENV] = str(u.password)
