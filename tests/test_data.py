@@ -70,10 +70,13 @@ def test_clean_tiny_data_loads_typed(tiny):
     o = ds.orders
     assert str(o["order_date"].dtype) == "datetime64[ns]"
     assert o["amount"].dtype == "float64" and o["quantity"].dtype == "int64"
-    assert o["amount"].tolist() == [100.5, 200.0, 1000.0, 50.0]
-    assert o["region"].tolist() == ["North", "North", "South", "North"]
+    # orders come back in date order (O1 Jan, O3 Mar, O4 Jul, O2 Aug), see test below
+    assert o["order_id"].tolist() == ["O1", "O3", "O4", "O2"]
+    assert o["amount"].tolist() == [100.5, 1000.0, 50.0, 200.0]
+    assert o["region"].tolist() == ["North", "South", "North", "North"]
     assert ds.customers.loc[1, "name"] == "Beta, Inc"
-    assert pd.isna(ds.surveys.loc[0, "q_after_sales"])  # item non-response stays missing
+    s1 = ds.surveys.set_index("response_id")
+    assert pd.isna(s1.loc["S1", "q_after_sales"])  # item non-response stays missing
     assert pd.isna(ds.complaints.loc[1, "resolved_date"])  # open complaint
     assert pd.isna(ds.targets.loc[0, "rep_id"])  # region total
     assert ds.as_of == pd.Timestamp("2025-09-01")
@@ -558,3 +561,53 @@ def test_a_table_whose_rows_are_all_rejected_is_exit_2(sample_copy):
     assert "customers.csv: all 4,000 rows of customers were rejected (4,000 unknown rep)" in (
         r.stderr
     )
+
+
+# ----------------------------------------------------------- date order and slices
+def test_activity_tables_in_date_order_ties_kept_in_file_order(tiny):
+    append(tiny, "orders", "O5,C2,2025-03-01,7,1,Hardware,R2")  # same day as O3, later in file
+    append(tiny, "orders", "O0,C1,2025-01-12,9,1,Hardware,R1")
+    ds = load(tiny)
+    assert ds.orders["order_id"].tolist() == ["O1", "O0", "O3", "O5", "O4", "O2"]
+    for name, col in (("orders", "order_date"), ("surveys", "survey_date")):
+        assert ds.table(name)[col].is_monotonic_increasing
+    assert ds.orders.index.tolist() == list(range(6))
+
+
+def test_slice_of_a_date_ordered_table_is_a_view_with_the_filtered_rows(sample):
+    import numpy as np
+
+    from salesmeasure.data.dataset import rows_between, rows_until
+
+    o = sample.orders
+    for end in ("2024-12-31", "2026-03-31", "2030-01-01", "2000-01-01"):
+        got = rows_until(o, "order_date", pd.Timestamp(end))
+        want = o[o["order_date"] <= pd.Timestamp(end)]
+        pd.testing.assert_frame_equal(got, want)
+        if len(got):  # no copy: the amounts are the table's own memory
+            assert np.shares_memory(got["amount"].to_numpy(), o["amount"].to_numpy())
+    got = rows_between(o, "order_date", pd.Timestamp("2025-04-01"), pd.Timestamp("2025-06-30"))
+    d = o["order_date"]
+    want = o[(d >= "2025-04-01") & (d <= "2025-06-30")]
+    pd.testing.assert_frame_equal(got, want)
+    # a table out of date order is filtered the same way (a copy)
+    shuffled = o.sample(frac=1, random_state=1)
+    got = rows_until(shuffled, "order_date", pd.Timestamp("2025-06-30"))
+    pd.testing.assert_frame_equal(got, shuffled[shuffled["order_date"] <= "2025-06-30"])
+    # a new frame: a column added to the slice is not added to the table
+    got["x"] = 1
+    assert "x" not in o.columns
+
+
+def test_slice_and_until_equal_the_row_filters(sample):
+    v = sample.slice("2025Q2", "North")
+    end = pd.Timestamp("2025-06-30")
+    want = sample.orders[
+        (sample.orders["region"] == "North") & (sample.orders["order_date"] <= end)
+    ]
+    pd.testing.assert_frame_equal(v.orders, want)
+    cut = sample.slice("2025Q2").until("2025-05-15")
+    s = sample.surveys
+    pd.testing.assert_frame_equal(cut.surveys, s[s["survey_date"] <= "2025-05-15"])
+    c = sample.customers
+    pd.testing.assert_frame_equal(cut.customers, c[c["signup_date"] <= "2025-05-15"])

@@ -138,12 +138,19 @@ class Dataset:
                 t[name] = t[name][t[name]["region"] == region]
         if p is not None:
             for name, col in DATE_COLUMN.items():
-                t[name] = t[name][t[name][col] <= p.end]
+                t[name] = rows_until(t[name], col, p.end)
             t["targets"] = t["targets"][
                 t["targets"]["period"].map(lambda s: _period_start(s, self.fiscal_start_month))
                 <= p.end
             ]
         return replace(self, period=p, region=region, **t)
+
+    def until(self, cutoff) -> Dataset:
+        """The dated tables without their rows dated after ``cutoff`` (views where the
+        table is in date order, as a loaded data set's activity tables are)."""
+        cutoff = pd.Timestamp(cutoff)
+        cut = {name: rows_until(self.table(name), col, cutoff) for name, col in DATE_COLUMN.items()}
+        return replace(self, **cut)
 
     def in_period(self, name: str, period: str | Period | None = None) -> pd.DataFrame:
         """Rows of table ``name`` dated within ``period`` (default: the slice's period)."""
@@ -156,8 +163,33 @@ class Dataset:
             return df[df["period"] == p.label]
         if name not in DATE_COLUMN:
             return df
-        col = DATE_COLUMN[name]
-        return df[(df[col] >= p.start) & (df[col] <= p.end)]
+        return rows_between(df, DATE_COLUMN[name], p.start, p.end)
+
+
+def rows_until(df: pd.DataFrame, col: str, end) -> pd.DataFrame:
+    """Rows of ``df`` with ``col <= end``.
+
+    A table in date order (:func:`salesmeasure.data.load.load` keeps orders, surveys and
+    complaints so) gives a slice of itself, which pandas' copy-on-write makes a view: at
+    a million customers a copy of the orders is ~1 GB and a report compares several
+    periods. Any other table is filtered (a copy, or a view when every row is kept). A
+    new frame either way, so adding a column to it leaves ``df`` as it was.
+    """
+    return rows_between(df, col, None, end)
+
+
+def rows_between(df: pd.DataFrame, col: str, start, end) -> pd.DataFrame:
+    """Rows of ``df`` with ``start <= col <= end`` (``start=None``: no lower bound); a view
+    of a table in date order (see :func:`rows_until`)."""
+    s = df[col]
+    if s.is_monotonic_increasing and not s.hasnans:
+        lo = 0 if start is None else int(s.searchsorted(start, side="left"))
+        hi = int(s.searchsorted(end, side="right"))
+        return df.iloc[lo:hi]
+    keep = s <= end
+    if start is not None:
+        keep &= s >= start
+    return df.copy(deep=False) if bool(keep.all()) else df[keep]
 
 
 def _period_start(label: str, fiscal_start_month: int) -> pd.Timestamp:

@@ -205,18 +205,6 @@ def _value_model(orders, end, clv: dict):
         return None
 
 
-def _truncate(view: Dataset, cutoff: pd.Timestamp) -> Dataset:
-    """The view without rows dated after ``cutoff`` (for period-to-date comparisons)."""
-    from dataclasses import replace
-
-    from salesmeasure.data import DATE_COLUMN
-
-    cut = {
-        name: view.table(name)[view.table(name)[col] <= cutoff] for name, col in DATE_COLUMN.items()
-    }
-    return replace(view, **cut)
-
-
 def _census(value: float, n: int, method: str) -> Estimate:
     return Estimate(float(value), math.nan, math.nan, int(n), method)
 
@@ -348,7 +336,7 @@ def scorecard(
         # a period in progress is compared with the same number of days of the others
         elapsed = as_of - p.start
         prev_cut, ly_cut = prev_p.start + elapsed, ly_p.start + elapsed
-        prev_view, ly_view = _truncate(prev_view, prev_cut), _truncate(ly_view, ly_cut)
+        prev_view, ly_view = prev_view.until(prev_cut), ly_view.until(ly_cut)
     clv = {"months": clv_months, "discount_rate": discount_rate, "margin": margin}
     kw = {"confidence": confidence, "with_clv": with_clv, "clv": clv}
     cur = _figures(view, p, **kw)
