@@ -996,3 +996,17 @@ def test_build_on_thin_data_leaves_missing_sections_with_their_reason(sample):
     assert r.n_previous == 0
     assert "Too few responses to compare with 2022Q4" in survey.describe_scores(r.scores)
     assert "Too few responses to compare" in survey.describe_scores(r.scores)
+
+
+def test_change_words_agree_with_the_number_in_english_and_chinese():
+    from salesmeasure.i18n import language
+    from salesmeasure.survey.text.common import _change
+
+    assert _change("nps", -1.0) == "-1 point"  # was "-1 points" (seen in a North report)
+    assert _change("nps", 5.2) == "+5 points"
+    assert _change("nps", 0.0) == "+0 points"
+    assert _change("csat", 0.01) == "+1 percentage point"
+    assert _change("csat", -0.021) == "-2 percentage points"
+    with language("zh-CN"):
+        assert _change("nps", -1.0) == "-1 分"
+        assert _change("csat", -0.021) == "-2 个百分点"

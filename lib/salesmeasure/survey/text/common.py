@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesmeasure import format as fmt
-from salesmeasure.i18n import N_, _
+from salesmeasure.i18n import N_, _, ngettext
 from salesmeasure.stats import Estimate
 from salesmeasure.survey.scores import TOO_FEW, TOO_FEW_COMPLAINTS
 
@@ -61,10 +61,14 @@ def _change(metric: str, d: float, *, signed: bool = True) -> str:
     if not fmt.is_number(d):
         return fmt.missing()
     if metric == "nps":
-        return _("{value} points").format(value=fmt.number(d, decimals=0, signed=signed))
+        value = fmt.number(d, decimals=0, signed=signed)
+        n = abs(round(d))
+        return ngettext("{value} point", "{value} points", n).format(value=value)
     if metric == "csat":
-        return _("{value} percentage points").format(
-            value=fmt.number(100 * d, decimals=0, signed=signed)
+        value = fmt.number(100 * d, decimals=0, signed=signed)
+        n = abs(round(100 * d))
+        return ngettext("{value} percentage point", "{value} percentage points", n).format(
+            value=value
         )
     return fmt.number(d, decimals=2, signed=signed)
 
