@@ -108,3 +108,35 @@ def test_clv_histogram_counts_the_near_zero_customers_apart(clv_report):
     assert below > 100  # the sample's spike: customers the model believes have gone
     assert drawn == len(values) - below
     assert f"Not shown: {below} customers" in ax.get_xlabel()
+
+
+# ------------------------------------- charts say amounts as the tables do (en and zh-CN)
+@pytest.fixture(scope="module")
+def targets_report(ctx):
+    return targets.build(ctx)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_waterfall_labels_are_the_tables_money(targets_report, lang):
+    """The bar labels are ``format.money`` of the bars' values, as in ``pvm_table`` beside
+    the chart (the zh-CN report labelled 2,154,559 while the table said 215.46万), and the
+    axis ticks are ``format.money_tick``."""
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import language
+
+    e = targets_report.pvm.bridge.effects
+    steps = ["volume", "mix", "price"] + [k for k in ("new", "lost") if abs(e[k]) > 0]
+    with language(lang):
+        ax = plots.plot_pvm_waterfall(targets_report.pvm)
+        ax.figure.canvas.draw()
+        expected = [fmt.money(e[s], signed=True) for s in steps]
+        expected += [fmt.money(e["base"]), fmt.money(e["current"])]
+        assert [t.get_text() for t in _labels(ax)] == expected
+        ticks = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()]
+        assert ticks and all(text == fmt.money_tick(v) for v, text in ticks if text)
+        lo = ax.get_ylim()[0]
+        assert ax.get_ylabel().endswith(fmt.money(lo))  # "axis starts at 1.27M" / "126.53万"
+        if lang == "zh-CN":
+            assert "万" in expected[-1]
+            table = targets.pvm_table(targets_report.pvm)
+            assert all("万" in v or "亿" in v for v in table.iloc[:, 1])  # the same unit

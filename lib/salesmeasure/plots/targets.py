@@ -355,7 +355,11 @@ def plot_attainment_distribution(
 def plot_pvm_waterfall(
     bridge, *, ax=None, currency: str = DEFAULT_CURRENCY, title: str | None = None, labels=None
 ):
-    """Waterfall from base to current revenue through volume, mix, price, new and lost."""
+    """Waterfall from base to current revenue through volume, mix, price, new and lost.
+
+    Bars are labelled with :func:`salesmeasure.format.money` (``2.15M``, ``215.46万``), as
+    in :func:`~salesmeasure.targets.pvm_table` beside the chart, and the axis with
+    :func:`~salesmeasure.format.money_tick`."""
     if isinstance(bridge, PVMSection):
         base, current = _pvm_labels(bridge)
         labels = labels or {"base": base, "current": current}
@@ -381,7 +385,7 @@ def plot_pvm_waterfall(
             hatch="" if v >= 0 else "//",
         )
         ax.annotate(
-            fmt.number(v, signed=True),
+            fmt.money(v, signed=True),
             (i, running + max(v, 0)),
             xytext=(0, 3),
             textcoords="offset points",
@@ -392,7 +396,7 @@ def plot_pvm_waterfall(
     ax.bar(len(steps) + 1, e["current"], color=PALETTE[0])
     for i, v in ((0, e["base"]), (len(steps) + 1, e["current"])):
         ax.annotate(
-            fmt.money_full(v),
+            fmt.money(v),
             (i, v),
             xytext=(0, 3),
             textcoords="offset points",
@@ -407,8 +411,9 @@ def plot_pvm_waterfall(
     ax.set_ylim(bottom=lo)
     if lo > 0:  # said beside the axis, where no bar can be under it
         ax.set_ylabel(
-            ax.get_ylabel() + "\n" + _("axis starts at {value}").format(value=fmt.money_full(lo))
+            ax.get_ylabel() + "\n" + _("axis starts at {value}").format(value=fmt.money(lo))
         )
+        ax.yaxis.label.set_linespacing(1.5)  # CJK glyphs touch at matplotlib's 1.2
     ax.set_title(title or _("Revenue bridge: price, volume and mix"))
     return ax
 
