@@ -67,8 +67,13 @@ messages: venv
 
 # Saving a notebook of notebooks/ in the lab strips its outputs (salesmeasure.lab), so
 # the tracked notebooks stay output-free; export or save a copy elsewhere to keep results.
+# `make lab REPORT_LANG=zh-CN` first (re)writes translated copies into lab/zh-CN/ (git-ignored;
+# copies edited there are kept) and opens that folder, its notebooks saved stripped too.
+REPORT_LANG ?=
+LAB_DIR := $(if $(REPORT_LANG),lab/$(REPORT_LANG),notebooks)
 lab: venv
-	$(BIN)/jupyter lab --ContentsManager.pre_save_hook=salesmeasure.lab.strip_outputs notebooks/
+	$(if $(REPORT_LANG),$(BIN)/salesmeasure notebooks --lang '$(REPORT_LANG)' --out $(LAB_DIR) --keep-edited)
+	$(BIN)/jupyter lab --ContentsManager.pre_save_hook=salesmeasure.lab.strip_outputs $(LAB_DIR)/
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -27,6 +27,7 @@ RULES: list[tuple[str, int]] = [
     ("salesmeasure.render", TOP),
     ("salesmeasure.cli", TOP),
     ("salesmeasure.lab", TOP),
+    ("salesmeasure.notebook_lang", TOP),
     ("salesmeasure.__main__", TOP),
     ("salesmeasure.report", REPORT),
     ("salesmeasure.plots", WORDS),

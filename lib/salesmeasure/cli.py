@@ -1,4 +1,4 @@
-"""Command line: ``salesmeasure sample-data | validate | render``.
+"""Command line: ``salesmeasure sample-data | validate | render | notebooks``.
 
 Typer gives typed options, ``--help`` for free and shell completion; errors a user can
 fix are printed as one line on stderr with exit code 2, never as a stack trace.
@@ -248,6 +248,46 @@ def render(
         typer.echo("Finished reports are kept and not rendered again.")
         raise typer.Exit(130)
     raise typer.Exit(0 if all(x.ok for x in summaries) else 1)
+
+
+@app.command("notebooks")
+def notebooks_copies(
+    lang: str = typer.Option(..., "--lang", help="Language of the copies: en or zh-CN."),
+    out: Path = typer.Option(
+        None, "--out", help="Folder to write the copies to (default: lab/<lang>)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Overwrite copies edited since they were written."
+    ),
+    keep_edited: bool = typer.Option(
+        False, "--keep-edited", help="Leave copies edited since they were written; write the rest."
+    ),
+    notebooks_dir: Path = typer.Option(
+        None, "--notebooks-dir", help="Folder of the report notebooks (default: notebooks/)."
+    ),
+) -> None:
+    """Write the report notebooks in another language, for JupyterLab: Markdown translated as
+    in the exported reports, `lang` set in the parameters cell, no outputs.
+
+    A copy edited since it was written is not overwritten unless --force (exit code 2)."""
+    from salesmeasure.errors import ParameterError
+    from salesmeasure.i18n import check_language
+    from salesmeasure.notebook_lang import EditedCopy, write_copies
+
+    if force and keep_edited:
+        fail("--force and --keep-edited exclude each other")
+    try:
+        lang = check_language(lang)
+    except ParameterError as exc:
+        fail(str(exc).replace("parameter 'lang'", "--lang"))
+    on_edited = "overwrite" if force else "keep" if keep_edited else "refuse"
+    try:
+        result = write_copies(
+            lang, out or Path("lab") / lang, notebooks_dir=notebooks_dir, on_edited=on_edited
+        )
+    except (EditedCopy, ParameterError) as exc:
+        fail(str(exc))
+    typer.echo(result.describe())
 
 
 def _resume_command() -> str:

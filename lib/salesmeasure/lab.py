@@ -4,12 +4,16 @@
 pre-save hook, so saving a notebook of ``notebooks/`` in the lab writes it without
 outputs or execution counts (the repository forbids committed outputs, and a test checks
 it). Analysts keep their results by exporting (File > Save and Export) or by saving a copy
-outside ``notebooks/``; notebooks anywhere else are saved untouched.
+outside ``notebooks/``; notebooks anywhere else are saved untouched, except the translated
+copies written by ``salesmeasure notebooks --lang`` (``make lab REPORT_LANG=zh-CN``), which
+are stripped like ``notebooks/``.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+
+from salesmeasure.notebook_lang import is_copy_folder
 
 #: Folder (relative to the lab's root directory) whose notebooks are saved stripped.
 TRACKED = "notebooks"
@@ -36,5 +40,7 @@ def strip_outputs(model: dict, path: str = "", contents_manager=None, **kwargs) 
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
     root = str(getattr(contents_manager, "root_dir", "") or "")
-    if _is_tracked(path, PurePosixPath(root.rstrip("/")).name == TRACKED):
+    if _is_tracked(path, PurePosixPath(root.rstrip("/")).name == TRACKED) or (
+        root and is_copy_folder(Path(root, path.strip("/")).parent)
+    ):  # a translated copy (salesmeasure notebooks --lang): stripped as notebooks/ is
         strip_notebook(model["content"])
