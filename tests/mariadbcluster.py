@@ -27,10 +27,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from pgcluster import READER, READER_PASSWORD, TABLE_COLUMNS, _free_port
+from pgcluster import READER, READER_PASSWORD, TABLE_COLUMNS, _free_port, tcp_url
 
 __all__ = ["READER", "READER_PASSWORD", "MariaServer", "MariaSample", "load_sample"]
 
@@ -179,10 +178,7 @@ class MariaServer:
         scheme: str = "mysql",
     ) -> str:
         """A SQLAlchemy-style URL over TCP; ``password=None`` leaves it out of the URL."""
-        auth = quote(user, safe="")
-        if password is not None:
-            auth += ":" + quote(password, safe="")
-        return f"{scheme}://{auth}@127.0.0.1:{self.port}/{database}"
+        return tcp_url(scheme, user, password, self.port, database)
 
 
 @dataclass

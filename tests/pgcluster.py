@@ -223,10 +223,7 @@ class PgCluster:
         scheme: str = "postgresql",
     ) -> str:
         """A SQLAlchemy-style URL over TCP; ``password=None`` leaves it out of the URL."""
-        auth = quote(user, safe="")
-        if password is not None:
-            auth += ":" + quote(password, safe="")
-        return f"{scheme}://{auth}@127.0.0.1:{self.port}/{dbname}"
+        return tcp_url(scheme, user, password, self.port, dbname)
 
     def create_database(self, dbname: str, owner: str = READER) -> None:
         with self.connect() as conn:
@@ -258,6 +255,15 @@ class PgSample:
         if owner:
             conn.execute(f'SET ROLE "{READER}"')
         return conn
+
+
+def tcp_url(scheme: str, user: str, password: str | None, port: int, database: str) -> str:
+    """``scheme://user:password@127.0.0.1:port/database``, user and password URL-quoted
+    (``password=None`` leaves it out)."""
+    auth = quote(user, safe="")
+    if password is not None:
+        auth += ":" + quote(password, safe="")
+    return f"{scheme}://{auth}@127.0.0.1:{port}/{database}"
 
 
 def copy_csv(conn, table: str, path: Path, columns: list[str] | None = None) -> None:

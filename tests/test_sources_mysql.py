@@ -17,7 +17,14 @@ from mariadbcluster import (  # noqa: F401
     maria_sample_fixture,
     maria_server_fixture,
 )
-from test_sources import STAGING, _assert_same_dataset, _csv, _headlines
+from sourcecheck import (
+    STAGING,
+    assert_staging_is_csv_text,
+    assert_staging_load_is_the_csv_load,
+    assert_typed_load_is_the_csv_load,
+    headlines,
+)
+from sourcecheck import csv_text as _csv
 
 from salesmeasure.config import TABLE_NAMES, Config, parse
 from salesmeasure.errors import DataError
@@ -53,16 +60,7 @@ def test_mariadb_scheme_reads_the_same_tables(maria_sample):
 
 
 def test_mysql_staging_tables_are_the_csv_text(maria_sample, sample_dir):
-    raw = SQLSource(maria_sample.url()).read(STAGING)
-    for name in TABLE_NAMES:
-        t = raw[name]
-        assert t.text, name
-        got = t.frame.astype(object).where(t.frame.notna(), "")
-        pd.testing.assert_frame_equal(
-            got.reset_index(drop=True).astype(str),
-            _csv(sample_dir, name).astype(str),
-            check_dtype=False,
-        )
+    assert_staging_is_csv_text(SQLSource(maria_sample.url()).read(STAGING), sample_dir)
 
 
 def test_mysql_session_is_read_only(maria_sample):
@@ -143,23 +141,14 @@ def test_mysql_staging_loads_the_csv_data_with_the_same_rejections(maria_sample,
     from salesmeasure.data import load
 
     ds = load(maria_sample.url(), config=STAGING)
-    _assert_same_dataset(ds, sample)
-    assert ds.quality.to_dict("records") == sample.quality.to_dict("records")
-    assert ds.source == LABEL
-    bad = ds.rejected[ds.rejected["reason"] == "unknown rep"].iloc[0]
-    assert bad["file"] == f"{LABEL}, table staging.orders"
-    assert '"order_id": "' in bad["record"]
-    assert _headlines(ds) == _headlines(sample)
+    assert_staging_load_is_the_csv_load(ds, sample, LABEL)
+    assert headlines(ds) == headlines(sample)
 
 
-def test_mysql_typed_tables_load_the_csv_data_and_headlines(maria_sample, sample):
+def test_mysql_typed_tables_load_the_csv_data_andheadlines(maria_sample, sample):
     from salesmeasure.data import load
 
     ds = load(maria_sample.url())
-    _assert_same_dataset(ds, sample)
-    # the impossible date 2025-02-30 is NULL in the typed table: a missing date there
-    q = ds.quality.set_index(["table", "reason"])["rows"]
-    want = sample.quality.set_index(["table", "reason"])["rows"]
-    assert q.drop(("orders", "missing value")).equals(want.drop(("orders", "unparseable date")))
+    assert_typed_load_is_the_csv_load(ds, sample)
     assert READER_PASSWORD not in ds.rejected.to_csv()
-    assert _headlines(ds) == _headlines(sample)
+    assert headlines(ds) == headlines(sample)
