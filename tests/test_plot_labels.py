@@ -38,29 +38,78 @@ def test_label_overlaps_finds_two_labels_on_top_of_each_other():
     assert label_overlaps([a, b]) == []
 
 
-def test_regions_bubble_labels_do_not_overlap(ctx):
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_regions_bubble_labels_do_not_overlap(ctx, lang):
+    from salesmeasure.i18n import _, language
+
     r = kpi.build(ctx)
-    ax = plots.plot_regions_chain(r.regions)
+    with language(lang):
+        ax = plots.plot_regions_chain(r.regions)
+        word = _("{region}\nretention {rate}").split("{rate}")[0].split("\n")[-1].strip()
     texts = _labels(ax)
-    assert len([t for t in texts if "retention" in t.get_text()]) == len(r.regions.dropna(
+    assert len([t for t in texts if word in t.get_text()]) == len(r.regions.dropna(
         subset=["nps", "attainment"]
     ))  # fmt: skip
     assert label_overlaps(texts) == []
+    assert _on_markers(ax, texts) == []  # no label sits on a bubble
+
+
+def _all_marker_boxes(ax):
+    """Every marker drawn on ``ax``: scatter points and markers of lines (points, error
+    bar caps)."""
     from salesmeasure.plots.labels import marker_boxes
 
-    renderer = ax.figure.canvas.get_renderer()
-    bubbles = marker_boxes(ax.collections[0])
-    for t in texts:  # no label sits on a bubble
-        box = t.get_window_extent(renderer).shrunk(0.95, 0.9)
-        assert not any(box.overlaps(b) for b in bubbles), t.get_text()
+    boxes = [b for c in ax.collections if hasattr(c, "get_sizes") for b in marker_boxes(c)]
+    return boxes + [b for line in ax.lines for b in marker_boxes(line)]
 
 
-def test_importance_performance_labels_do_not_overlap(ctx):
-    r = survey.build(ctx)
-    ax = plots.plot_importance_performance(r.drivers)
-    texts = _labels(ax)
-    assert {"Product quality", "Service level"} <= {t.get_text() for t in texts}
-    assert label_overlaps(texts) == []
+def _on_markers(ax, texts):
+    """(label, marker centre) for each label whose box overlaps a marker's box."""
+    from salesmeasure.plots.labels import text_boxes
+
+    markers = _all_marker_boxes(ax)
+    return [
+        (s, tuple(round(v) for v in m.get_points().mean(0)))
+        for s, box in text_boxes(texts)
+        for m in markers
+        if box.overlaps(m)
+    ]
+
+
+def test_marker_boxes_of_a_line_are_its_markers_sized_by_markersize():
+    fig, ax = plt.subplots(dpi=72)
+    (line,) = ax.plot([1, 2], [1, 2], "o", markersize=10, markeredgewidth=0)
+    ax.set_xlim(0, 3)
+    ax.set_ylim(0, 3)
+    from salesmeasure.plots.labels import marker_boxes
+
+    boxes = marker_boxes(line)
+    assert len(boxes) == 2
+    assert [round(b.width) for b in boxes] == [10, 10]  # 10 points at 72 dpi
+    centre = ax.transData.transform((1, 1))
+    assert boxes[0].get_points().mean(0) == pytest.approx(centre)
+    (dashed,) = ax.plot([0, 3], [2, 2], "--")
+    assert marker_boxes(dashed) == []
+
+
+@pytest.fixture(scope="module")
+def survey_report(ctx):
+    return survey.build(ctx)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_importance_performance_labels_clear_of_labels_and_markers(survey_report, lang):
+    """No two driver labels overlap, and no label touches a marker, its own included
+    (in zh-CN 服务水平 was drawn over its point and error bar)."""
+    from salesmeasure.i18n import language
+
+    with language(lang):
+        ax = plots.plot_importance_performance(survey_report.drivers)
+        texts = _labels(ax)
+        names = {plots.item_label(n) for n in survey_report.drivers.table.index}
+        assert names <= {t.get_text() for t in texts}
+        assert label_overlaps(texts) == []
+        assert _on_markers(ax, texts) == []
 
 
 def test_waterfall_labels_do_not_overlap_each_other_or_the_bars(ctx):

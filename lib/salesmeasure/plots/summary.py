@@ -172,7 +172,7 @@ def plot_regions_chain(regions: pd.DataFrame, *, ax=None):
         )  # fmt: skip
         for (region, r), top in zip(d.iterrows(), tops, strict=True)
     ]
-    place_labels(ax, texts, x=d["nps"], y=d["attainment"] * 100, objects=boxes)
+    place_labels(ax, texts, x=d["nps"], y=d["attainment"] * 100, markers=boxes)
     ax.set_title(_("Regions: satisfaction, retention and attainment"))
     return ax
 

@@ -16,7 +16,7 @@ import seaborn as sns
 
 from salesmeasure import format as fmt_
 from salesmeasure.i18n import N_, _
-from salesmeasure.plots.labels import place_labels
+from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import PALETTE, get_ax
 from salesmeasure.stats import MIN_N
 from salesmeasure.survey.build import Complaints, Regions, Trend
@@ -41,10 +41,25 @@ _ITEM_LABELS = {
     "ces": N_("Customer effort (CES)"),
 }
 
+
+def _signed(v: float) -> str:
+    return fmt_.number(v, decimals=0, signed=True)
+
+
+def _percent(v: float) -> str:
+    return fmt_.pct(v / 100, decimals=0)
+
+
+def _mean(v: float) -> str:
+    return fmt_.number(v, decimals=2)
+
+
+#: Axis label, scale and value text of each measure; values are written as the survey
+#: tables write them (``+25``, ``72%``, ``4.12``), through :mod:`salesmeasure.format`.
 _METRIC_AXIS = {
-    "nps": (N_("NPS (points, -100 to 100)"), 1.0, "{:+.0f}"),
-    "csat": (N_("CSAT (% answering 4 or 5)"), 100.0, "{:.0f}%"),
-    "ces": (N_("CES (mean, 1-7, 7 = very easy)"), 1.0, "{:.2f}"),
+    "nps": (N_("NPS (points, -100 to 100)"), 1.0, _signed),
+    "csat": (N_("CSAT (% answering 4 or 5)"), 100.0, _percent),
+    "ces": (N_("CES (mean, 1-7, 7 = very easy)"), 1.0, _mean),
 }
 
 #: Titles of the key-driver chart by the outcome the drivers explain.
@@ -89,11 +104,12 @@ def item_label(name: str) -> str:
     return str(name).replace("_", " ").capitalize()
 
 
-def _metric_axis(metric: str) -> tuple[str, float, str]:
+def _metric_axis(metric: str):
+    """(axis label, scale, value -> text) of a measure."""
     if metric in _METRIC_AXIS:
-        label, scale, f = _METRIC_AXIS[metric]
-        return _(label), scale, f
-    return _("{item} (mean, 1-5)").format(item=item_label(metric)), 1.0, "{:.2f}"
+        label, scale, show = _METRIC_AXIS[metric]
+        return _(label), scale, show
+    return _("{item} (mean, 1-5)").format(item=item_label(metric)), 1.0, _mean
 
 
 def plot_likert(dist: pd.DataFrame, *, ax=None, min_n: int = MIN_N, title: str | None = None):
@@ -143,7 +159,7 @@ def plot_likert(dist: pd.DataFrame, *, ax=None, min_n: int = MIN_N, title: str |
                 ax.text(
                     le + wi / 2,
                     yi,
-                    f"{wi:.0f}",
+                    fmt_.number(wi),
                     ha="center",
                     va="center",
                     fontsize=8,
@@ -202,20 +218,25 @@ def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
     xlo = 100 * table["ci_low"] / r2
     xhi = 100 * table["ci_high"] / r2
     y = table["mean"]
+    bars = []
     for i in range(k):
         c = PALETTE[i % len(PALETTE)]
-        ax.errorbar(
-            x.iloc[i],
-            y.iloc[i],
-            xerr=[[x.iloc[i] - xlo.iloc[i]], [xhi.iloc[i] - x.iloc[i]]],
-            fmt="o",
-            color=c,
-            markersize=9,
-            capsize=4,
+        bars.append(
+            ax.errorbar(
+                x.iloc[i],
+                y.iloc[i],
+                xerr=[[x.iloc[i] - xlo.iloc[i]], [xhi.iloc[i] - x.iloc[i]]],
+                fmt="o",
+                color=c,
+                markersize=9,
+                capsize=4,
+            )
         )
     x_ref, y_ref = 100.0 / k, float(y.mean())
-    ax.axvline(x_ref, color="grey", linestyle="--", linewidth=0.9)
-    ax.axhline(y_ref, color="grey", linestyle="--", linewidth=0.9)
+    refs = [
+        ax.axvline(x_ref, color="grey", linestyle="--", linewidth=0.9),
+        ax.axhline(y_ref, color="grey", linestyle="--", linewidth=0.9),
+    ]
     xmax = max(float(xhi.max()) * 1.1, x_ref * 2)
     ylo, yhi = min(float(y.min()), y_ref) - 0.3, max(float(y.max()), y_ref) + 0.3
     ax.set_xlim(0, xmax)
@@ -236,7 +257,11 @@ def plot_importance_performance(drivers, *, ax=None, title: str | None = None):
         ax.text(x.iloc[i], y.iloc[i], item_label(name), fontsize=10, ha="left", va="bottom")
         for i, name in enumerate(table.index)
     ]
-    place_labels(ax, texts, x=x, y=y, objects=ax.lines)
+    # each label clear of every marker (its own too), error bar, reference line and
+    # corner word
+    markers = [box for b in bars for box in marker_boxes(b.lines[0])]
+    whiskers = [a for b in bars for a in (*b.lines[1], *b.lines[2])]
+    place_labels(ax, texts, x=x, y=y, objects=[*whiskers, *refs], markers=markers)
     return ax
 
 
@@ -297,7 +322,7 @@ def plot_estimates(
             markersize=8, markerfacecolor=PALETTE[0] if sig else "white",
         )  # fmt: skip
         ax.annotate(
-            fmt.format(v) + (" *" if significant is not None and sig else ""),
+            fmt(v) + (" *" if significant is not None and sig else ""),
             (hi, yi),
             xytext=(6, 0),
             textcoords="offset points",
@@ -318,7 +343,7 @@ def plot_estimates(
                     color="dimgrey", style="italic")  # fmt: skip
     if reference is not None and math.isfinite(reference):
         ax.axvline(reference * scale, color="grey", linestyle="--", linewidth=0.9,
-                   label=f"{reference_label}: {fmt.format(reference * scale)}")  # fmt: skip
+                   label=f"{reference_label}: {fmt(reference * scale)}")  # fmt: skip
         ax.legend(loc="lower right", fontsize=8)
     ax.set_yticks(
         ys, [f"{g}\n(n={fmt_.count(n)})" for g, n in zip(rows.index, rows["n"], strict=True)]
@@ -375,7 +400,7 @@ def plot_trend(
         i = list(table.index).index(highlight)
         ax.axvspan(i - 0.4, i + 0.4, color=PALETTE[1], alpha=0.12, label=_("report period"))
         if not sup[i]:
-            ax.annotate(fmt.format(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
+            ax.annotate(fmt(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
                         ha="center", fontsize=9)  # fmt: skip
     ax.margins(y=0.12)
     ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0,
