@@ -189,3 +189,24 @@ def test_waterfall_labels_are_the_tables_money(targets_report, lang):
             assert "万" in expected[-1]
             table = targets.pvm_table(targets_report.pvm)
             assert all("万" in v or "亿" in v for v in table.iloc[:, 1])  # the same unit
+
+
+def test_nps_chain_draws_chinese_in_a_cjk_font_and_clv_axis_as_its_labels(ctx):
+    """The executive summary's two-panel figure is made by ``plt.subplots`` (not
+    ``get_ax``): it applies the theme itself, so its Chinese words are not empty boxes
+    when it is the first chart drawn; the CLV axis reads as its bar labels."""
+    import warnings
+
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import language
+
+    by_nps = kpi.build(ctx).chain.by_nps
+    plt.rcdefaults()  # as in a fresh kernel: no earlier chart set the theme
+    with language("zh-CN"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = plots.plot_nps_chain(by_nps)
+        fig.canvas.draw()
+        ax = fig.axes[-1]
+        ticks = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()]
+        assert all(text == fmt.money(v) for v, text in ticks if text)
+    assert not [w for w in caught if "missing from font" in str(w.message)]

@@ -128,6 +128,7 @@ def plot_clv_by_nps_group(
         ),
         title=_("Customer value by NPS group"),
     )  # fmt: skip
+    ax.yaxis.set_major_formatter(lambda v, _: fmt.money(v))  # as the bars' labels
     ax.set_ylim(bottom=0)
     return ax
 
@@ -184,6 +185,9 @@ def plot_nps_chain(by_nps: pd.DataFrame, *, clv_months: int = 12):
     """
     import matplotlib.pyplot as plt
 
+    from salesmeasure.plots.theme import set_theme
+
+    set_theme()  # the CJK font in Chinese reports (a figure made here, not by get_ax)
     with_clv = "clv" in by_nps and by_nps["clv"].notna().any()
     fig, axes = plt.subplots(1, 2 if with_clv else 1, figsize=(11 if with_clv else 6, 4))
     axes = np.atleast_1d(axes)
