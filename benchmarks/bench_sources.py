@@ -1,30 +1,37 @@
-"""Reading orders from PostgreSQL: the Arrow path (ADBC) against plain pandas.read_sql.
+"""Reading orders from a database: the tool's read against plain pandas.read_sql.
 
-Starts a throwaway PostgreSQL cluster (tests/pgcluster.py), loads N orders from the
-generated 1-million-customer data set (``salesmeasure sample-data --customers 1000000
---format parquet --out benchmarks/data/1m``, 9.2 million orders, topped up to N with
-renumbered copies) into a typed table with COPY, then reads the same table, each reader
-in its own subprocess, once:
+For each backend, loads N orders from the generated 1-million-customer data set
+(``salesmeasure sample-data --customers 1000000 --format parquet --out benchmarks/data/1m``,
+9.2 million orders, topped up to N with renumbered copies) into a typed table, then reads
+the same table, each reader in its own subprocess, once:
 
-* ``arrow``: ``SQLSource(url).read_table("orders")``, what the tool does (ADBC binary
-  COPY into Arrow, numeric to float64, the fingerprint hash, the DataFrame);
-* ``pandas``: ``pandas.read_sql("SELECT * FROM orders", engine)`` on SQLAlchemy + psycopg.
+* ``tool``: ``SQLSource(url).read_table("orders")``, what salesmeasure does (the rows, the
+  fingerprint hash, the DataFrame). PostgreSQL: ADBC binary COPY into Arrow; DuckDB: its
+  own Arrow result; MariaDB: PyMySQL through SQLAlchemy and ``pandas.read_sql`` (there is
+  no Arrow-native MySQL reader on PyPI that we trust: see sources/mysql_source.py);
+* ``pandas``: ``pandas.read_sql("SELECT * FROM orders", connection)``, what a user would
+  otherwise write: on SQLAlchemy + psycopg (PostgreSQL) or + PyMySQL (MariaDB), on
+  DuckDB's DB-API connection (pandas reads it through its cursor, as SQLAlchemy would).
 
-Prints wall time and peak RSS of each process and the ratios (goal: >= 3x faster, lower
-peak memory).
+Backends: PostgreSQL in a throwaway cluster (tests/pgcluster.py), a DuckDB file, MariaDB
+in a throwaway server (tests/mariadbcluster.py). Prints wall time and peak RSS of each
+reader and the ratios (goal for the Arrow paths: >= 3x faster, lower peak memory).
 
-    .venv/bin/python benchmarks/bench_sources.py            # 10 million orders
-    .venv/bin/python benchmarks/bench_sources.py --quick    # 500,000 orders
+    .venv/bin/python benchmarks/bench_sources.py                          # 10M orders, all
+    .venv/bin/python benchmarks/bench_sources.py --backends postgresql,duckdb
+    .venv/bin/python benchmarks/bench_sources.py --quick                  # 500,000 orders
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +50,6 @@ def _peak_rss() -> int:
 def worker(kind: str, url: str) -> None:
     """Read the orders table once and print seconds, rows and peak RSS as JSON."""
     import pandas as pd
-    from sqlalchemy import create_engine
 
     from salesmeasure.sources.sql import SQLSource
 
@@ -52,11 +58,24 @@ def worker(kind: str, url: str) -> None:
         fh.write("5")
     base = _peak_rss()
     t = time.perf_counter()
-    if kind == "arrow":
+    if kind == "tool":
         with SQLSource(url) as src:
             df = src.read_table("orders").frame
+    elif url.startswith("duckdb:"):
+        import warnings
+
+        import duckdb
+
+        con = duckdb.connect(url.split(":///", 1)[1], read_only=True)
+        with warnings.catch_warnings():  # "pandas only supports SQLAlchemy connectable..."
+            warnings.simplefilter("ignore", UserWarning)
+            df = pd.read_sql("SELECT * FROM orders", con)
     else:
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        from sqlalchemy import create_engine
+
+        driver = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"}
+        scheme, rest = url.split("://", 1)
+        engine = create_engine(f"{driver[scheme]}://{rest}")
         with engine.connect() as conn:
             df = pd.read_sql("SELECT * FROM orders", conn)
     seconds = time.perf_counter() - t
@@ -64,11 +83,11 @@ def worker(kind: str, url: str) -> None:
     print(json.dumps(out))
 
 
-def load_orders(cluster, n: int, data: Path) -> str:
+def orders_table(n: int, data: Path):
+    """N orders as an Arrow table (the data set's orders, topped up with renumbered copies)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
-    from pgcluster import copy_arrow, create_tables
 
     orders = pq.read_table(data / "orders.parquet")
     parts, have = [orders], orders.num_rows
@@ -84,7 +103,12 @@ def load_orders(cluster, n: int, data: Path) -> str:
         copy += 1
     orders = pa.concat_tables(parts).slice(0, n)
     cols = ["order_id", "customer_id", "order_date", "amount", "quantity", "product_line", "rep_id"]
-    orders = orders.select(cols)
+    return orders.select(cols)
+
+
+def load_postgres(cluster, orders) -> str:
+    from pgcluster import copy_arrow, create_tables
+
     cluster.create_database("bench")
     with cluster.connect("bench") as conn:
         conn.execute('SET ROLE "analyst"')
@@ -93,6 +117,41 @@ def load_orders(cluster, n: int, data: Path) -> str:
         copy_arrow(conn, "orders", orders)
         conn.execute("VACUUM ANALYZE orders")
     return cluster.url("bench")
+
+
+def load_duckdb(path: Path, orders) -> str:
+    import duckdb
+    from pgcluster import TABLE_COLUMNS
+
+    with duckdb.connect(str(path)) as con:
+        ddl = ", ".join(f"{c} {t}" for c, t in TABLE_COLUMNS["orders"].items())
+        con.execute(f"CREATE TABLE orders ({ddl})")
+        con.register("src", orders)
+        con.execute("INSERT INTO orders SELECT * FROM src")
+    return f"duckdb:///{path}"
+
+
+def load_mariadb(server, orders, folder: Path) -> str:
+    import pyarrow.csv as pacsv
+    from mariadbcluster import MARIA_TYPES, READER, READER_PASSWORD
+    from pgcluster import TABLE_COLUMNS
+
+    csv = folder / "orders.csv"
+    pacsv.write_csv(orders, csv)
+    cols = TABLE_COLUMNS["orders"]
+    with server.connect(local_infile=True) as conn, conn.cursor() as cur:
+        for host in ("127.0.0.1", "localhost"):
+            cur.execute("CREATE USER %s@%s IDENTIFIED BY %s", (READER, host, READER_PASSWORD))
+            cur.execute("GRANT ALL ON `bench`.* TO %s@%s", (READER, host))
+        cur.execute("CREATE DATABASE bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        ddl = ", ".join(f"`{c}` {MARIA_TYPES[t]}" for c, t in cols.items())
+        cur.execute(f"CREATE TABLE bench.orders ({ddl})")
+        cur.execute(
+            f"LOAD DATA LOCAL INFILE '{csv}' INTO TABLE bench.orders "
+            "FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' IGNORE 1 LINES"
+        )
+    csv.unlink()
+    return server.url("bench")
 
 
 def run(kind: str, url: str) -> dict:
@@ -114,7 +173,8 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000, help="orders to read")
     ap.add_argument("--quick", action="store_true", help="500,000 orders")
     ap.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data" / "1m")
-    ap.add_argument("--worker", choices=["arrow", "pandas"], help=argparse.SUPPRESS)
+    ap.add_argument("--backends", default="postgresql,duckdb,mariadb")
+    ap.add_argument("--worker", choices=["tool", "pandas"], help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -135,23 +195,53 @@ def main() -> None:
                  "--customers", customers, "--format", "parquet", "--out", str(data)],
                 check=True,
             )  # fmt: skip
-    from pgcluster import running_cluster
-
-    with running_cluster(shared_buffers="1GB", max_wal_size="4GB") as cluster:
+    orders = orders_table(n, data)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    results: dict[str, dict] = {}
+    for backend in backends:
         t = time.perf_counter()
-        url = load_orders(cluster, n, data)
-        print(f"loaded {n:,} orders into PostgreSQL in {time.perf_counter() - t:.0f} s")
-        results = {kind: run(kind, url) for kind in ("arrow", "pandas")}
-    for kind, r in results.items():
-        assert r["rows"] == n, (kind, r)
+        with _database(backend, orders) as url:
+            print(f"{backend}: loaded {n:,} orders in {time.perf_counter() - t:.0f} s", flush=True)
+            results[backend] = {kind: run(kind, url) for kind in ("tool", "pandas")}
+        _report(backend, results[backend], n)
+
+
+@contextlib.contextmanager
+def _database(backend: str, orders):
+    """The URL of a throwaway database of ``backend`` holding ``orders``."""
+    if backend == "postgresql":
+        from pgcluster import running_cluster
+
+        with running_cluster(shared_buffers="1GB", max_wal_size="4GB") as cluster:
+            yield load_postgres(cluster, orders)
+    elif backend == "duckdb":
+        with tempfile.TemporaryDirectory(prefix="bench-duckdb-") as d:
+            yield load_duckdb(Path(d) / "bench.duckdb", orders)
+    elif backend == "mariadb":
+        from mariadbcluster import MariaServer
+
+        server = MariaServer.start("--innodb-buffer-pool-size=2G", "--local-infile=1")
+        try:
+            yield load_mariadb(server, orders, server.base)
+        finally:
+            server.stop()
+    else:
+        raise SystemExit(f"unknown backend {backend!r} (postgresql, duckdb, mariadb)")
+
+
+def _report(backend: str, res: dict, n: int) -> None:
+    for kind, r in res.items():
+        assert r["rows"] == n, (backend, kind, r)
         print(
-            f"{kind:>6}: {r['seconds']:7.1f} s  peak RSS {r['peak_rss'] / 2**30:5.2f} GiB  "
-            f"(after imports {r['base_rss'] / 2**30:4.2f} GiB; {r['rows']:,} rows)"
+            f"{backend:>10} {kind:>6}: {r['seconds']:7.1f} s  peak RSS "
+            f"{r['peak_rss'] / 2**30:5.2f} GiB  (after imports {r['base_rss'] / 2**30:4.2f} GiB; "
+            f"{r['rows']:,} rows)"
         )
-    a, p = results["arrow"], results["pandas"]
+    a, p = res["tool"], res["pandas"]
     print(
-        f"Arrow path is {p['seconds'] / a['seconds']:.1f}x faster than pandas.read_sql "
-        f"(goal >= 3x) with {a['peak_rss'] / p['peak_rss']:.2f}x its peak memory (goal < 1)"
+        f"{backend:>10}: the tool's read is {p['seconds'] / a['seconds']:.1f}x as fast as "
+        f"pandas.read_sql with {a['peak_rss'] / p['peak_rss']:.2f}x its peak memory",
+        flush=True,
     )
 
 

@@ -85,8 +85,11 @@ class MariaServer:
         return self.base / "server.log"
 
     @classmethod
-    def start(cls) -> MariaServer:
-        """Create and start a server; raise RuntimeError (with the server log) on failure."""
+    def start(cls, *options: str) -> MariaServer:
+        """Create and start a server; raise RuntimeError (with the server log) on failure.
+
+        ``options`` are added to :data:`SERVER_OPTIONS` (a later one wins), e.g. a larger
+        ``--innodb-buffer-pool-size`` for a benchmark."""
         found = find_binaries()
         if found is None:
             raise RuntimeError("no MariaDB server binaries (apt-get install mariadb-server)")
@@ -126,6 +129,7 @@ class MariaServer:
                 f"--log-error={base / 'server.log'}",
                 *user,
                 *SERVER_OPTIONS,
+                *options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
