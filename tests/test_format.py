@@ -60,10 +60,36 @@ def test_english_known_values():
 
 
 @pytest.mark.parametrize(
-    "value, text", [(1.5e6, "1.5M"), (250_000, "250k"), (0, "0"), (-2e6, "-2.0M")]
+    "value, text",
+    [
+        (1.5e6, "1.5M"),
+        (250_000, "250k"),
+        (0, "0"),
+        (-2e6, "-2.0M"),
+        (1_250_000, "1.25M"),
+        (1_500, "1.5k"),
+        (2_000, "2k"),
+        (2_250, "2.25k"),
+        (12.5, "12.5"),
+    ],
 )
 def test_money_tick_english_known_values(value, text):
     assert fmt.money_tick(value) == text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("top", [1.8e3, 7e3, 2.6e4, 3.3e6, 1.7e8])
+def test_money_ticks_of_a_real_axis_never_read_alike(lang, top):
+    """matplotlib's own tick choice for an axis from 0 to ``top``: every label distinct
+    (before, 1,500 and 2,000 both read "2k")."""
+    from matplotlib.ticker import MaxNLocator
+
+    from salesmeasure.i18n import language
+
+    ticks = MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top)
+    with language(lang):
+        labels = [fmt.money_tick(t) for t in ticks]
+    assert len(set(labels)) == len(labels), labels
 
 
 def test_change_rejects_an_unknown_kind():

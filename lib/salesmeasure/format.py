@@ -147,11 +147,23 @@ def money_tick(x, _pos=None) -> str:
     a = abs(float(x))
     if _en():
         if a >= 1e6:
-            return f"{x / 1e6:.1f}M"
+            v = x / 1e6
+            return f"{v:.{_tick_decimals(v, least=1)}f}M"
         if a >= 1e3:
-            return f"{x / 1e3:.0f}k"
-        return f"{x:.0f}"
-    return money(x, decimals=1 if a >= 1e4 else 0)
+            v = x / 1e3
+            return f"{v:.{_tick_decimals(v)}f}k"
+        return f"{x:.{_tick_decimals(x)}f}"
+    # Babel's compact format drops trailing zeros: 150万, 1.25万
+    return money(x, decimals=2 if a >= 1e4 else _tick_decimals(x))
+
+
+def _tick_decimals(v: float, *, least: int = 0, most: int = 2) -> int:
+    """The fewest decimals (``least`` to ``most``) that write ``v`` as exactly as ``most``
+    do, so neighbouring ticks never read alike (1,500 is 1.5k, not 2k beside 2k)."""
+    for d in range(least, most):
+        if round(v, d) == round(v, most):
+            return d
+    return most
 
 
 def pct(x, *, decimals: int = 1, signed: bool = False) -> str:
