@@ -127,7 +127,10 @@ def load_duckdb(path: Path, orders) -> str:
         ddl = ", ".join(f"{c} {t}" for c, t in TABLE_COLUMNS["orders"].items())
         con.execute(f"CREATE TABLE orders ({ddl})")
         con.register("src", orders)
-        con.execute("INSERT INTO orders SELECT * FROM src")
+        # the data set has an impossible date (2025-02-30): NULL in a typed column
+        cols = TABLE_COLUMNS["orders"]
+        casts = ", ".join(c if t == "text" else f"TRY_CAST({c} AS {t})" for c, t in cols.items())
+        con.execute(f"INSERT INTO orders SELECT {casts} FROM src")
     return f"duckdb:///{path}"
 
 

@@ -138,3 +138,36 @@ def test_summary_findings_link_the_notebook_and_the_export_the_report():
     out, _headline, _toc = prepare(nb)
     html = out.cells[0].outputs[0]["data"]["text/html"]
     assert 'href="01_target_setting.html"' in html and ".ipynb" not in html
+
+
+def _png_b64(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def test_a_tall_chart_gets_more_of_the_printed_page():
+    """A chart with a bar per rep (773 x 776 px) printed at 85 mm high had 4-point words
+    (seen in the zh-CN target report's PDF); a chart at least 0.8 as tall as wide is
+    marked so the print CSS lets it take up to 190 mm. A wide chart keeps 85 mm."""
+    import nbformat
+
+    from salesmeasure.render.export import export_html
+
+    nb = nbformat.v4.new_notebook()
+    for w, h in ((773, 776), (795, 438)):
+        nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+            nbformat.v4.new_output("display_data", data={"image/png": _png_b64(w, h)})
+        ]))  # fmt: skip
+    html, _headline, _toc = export_html(nb, {"title": "t"})
+    assert html.count('class="sm-tall"') == 1
+    tall = html.index('class="sm-tall"')
+    images = [m.start() for m in re.finditer(r"<img ", html)]
+    assert len(images) == 2 and tall < images[0] < images[1]
+    css = html[html.index("@media print") :]
+    assert re.search(r"\.sm-tall \.jp-OutputArea-output img \{ max-height: 190mm; \}", css)

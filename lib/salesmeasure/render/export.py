@@ -266,9 +266,32 @@ def prepare(nb):
                     toc += _headings(data["text/html"])
                 if not data:
                     continue
+                if _is_tall(data.get("image/png")):
+                    out.setdefault("metadata", {}).setdefault("image/png", {})["sm_tall"] = True
             kept.append(out)
         cell.outputs = kept
     return nb, headline, toc
+
+
+#: A chart at least this tall for its width (a bar per rep) gets more of a printed page.
+TALL_RATIO = 0.8
+
+
+def _is_tall(png_b64) -> bool:
+    """Whether a base64 PNG is at least :data:`TALL_RATIO` as tall as it is wide (read
+    from its header). Printed, such a chart may take up to 190 mm of the page instead of
+    85 mm, so its words stay readable (the CSS's ``.sm-tall``)."""
+    import base64
+    import struct
+
+    if not png_b64:
+        return False
+    try:
+        head = base64.b64decode(_join(png_b64)[:64])
+        width, height = struct.unpack(">II", head[16:24])
+    except (ValueError, struct.error):
+        return False
+    return width > 0 and height >= TALL_RATIO * width
 
 
 def title_of(nb, fallback: str) -> str:
