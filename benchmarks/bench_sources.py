@@ -73,7 +73,10 @@ def worker(kind: str, url: str) -> None:
     else:
         from sqlalchemy import create_engine
 
-        driver = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql"}
+        from salesmeasure.sources.mysql_source import default_driver
+
+        # the same driver as the tool's: mysqlclient when installed, else PyMySQL
+        driver = {"postgresql": "postgresql+psycopg", "mysql": f"mysql+{default_driver()}"}
         scheme, rest = url.split("://", 1)
         engine = create_engine(f"{driver[scheme]}://{rest}")
         with engine.connect() as conn:

@@ -29,6 +29,7 @@ from sourcecheck import csv_text as _csv
 from salesmeasure.config import TABLE_NAMES, Config, parse
 from salesmeasure.errors import DataError
 from salesmeasure.sources import open_source
+from salesmeasure.sources.mysql_source import default_driver
 from salesmeasure.sources.sql import PASSWORD_ENV, SQLSource
 
 LABEL = "mysql://127.0.0.1/sales"
@@ -36,7 +37,8 @@ LABEL = "mysql://127.0.0.1/sales"
 
 def test_mysql_typed_tables_hold_the_csv_values(maria_sample, sample_dir):
     src = open_source(maria_sample.url(), Config())
-    assert src.u.drivername == "mysql+pymysql"  # pure Python, nothing compiled
+    # mysqlclient (C) when installed, else PyMySQL (pure Python, installed with us)
+    assert src.u.drivername == f"mysql+{default_driver()}"
     raw = src.read(Config())
     assert raw.source == LABEL
     for name in TABLE_NAMES:
@@ -53,7 +55,7 @@ def test_mysql_typed_tables_hold_the_csv_values(maria_sample, sample_dir):
 
 def test_mariadb_scheme_reads_the_same_tables(maria_sample):
     src = SQLSource(maria_sample.url(scheme="mariadb"))
-    assert src.u.drivername == "mariadb+pymysql"
+    assert src.u.drivername == f"mariadb+{default_driver()}"
     raw = src.read(Config())
     assert raw.source == "mariadb://127.0.0.1/sales"
     assert raw.fingerprint == SQLSource(maria_sample.url()).read(Config()).fingerprint
@@ -152,3 +154,46 @@ def test_mysql_typed_tables_load_the_csv_data_andheadlines(maria_sample, sample)
     assert_typed_load_is_the_csv_load(ds, sample)
     assert READER_PASSWORD not in ds.rejected.to_csv()
     assert headlines(ds) == headlines(sample)
+
+
+def test_mysql_default_driver_is_mysqlclient_when_installed_else_pymysql(monkeypatch):
+    import importlib.util
+
+    from sqlalchemy.engine import make_url
+
+    from salesmeasure.sources import mysql_source
+
+    real = importlib.util.find_spec
+    for installed, want in ((True, "mysqldb"), (False, "pymysql")):
+        monkeypatch.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name, *a, _i=installed: (
+                (object() if _i else None) if name == "MySQLdb" else real(name, *a)
+            ),
+        )
+        assert mysql_source.default_driver() == want
+        u = mysql_source.with_driver(make_url("mariadb://u@h/db"))
+        assert u.drivername == f"mariadb+{want}"
+    assert mysql_source.with_driver(make_url("mysql+pymysql://u@h/db")).drivername == (
+        "mysql+pymysql"
+    )
+
+
+def test_mysql_rows_stream_into_arrow_batches_equal_to_one_read(maria_sample):
+    """Read in batches of 7 rows (reps: 25) and 997 (orders): the same frame as one
+    batch (the fingerprint follows the batches, which are fixed for a given table)."""
+    from salesmeasure.sources import mysql_source
+
+    real = mysql_source.fetch_arrow
+    for table, rows in (("reps", 7), ("orders", 997)):  # orders: decimals of every width
+        with SQLSource(maria_sample.url()) as src:
+            whole = src.read_table(table)
+        try:
+            mysql_source.fetch_arrow = lambda conn, sql, _n=rows: real(conn, sql, batch_rows=_n)
+            with SQLSource(maria_sample.url()) as src:
+                small = src.read_table(table)
+        finally:
+            mysql_source.fetch_arrow = real
+        assert len(whole.frame) > rows
+        pd.testing.assert_frame_equal(small.frame, whole.frame)

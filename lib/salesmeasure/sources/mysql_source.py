@@ -1,10 +1,13 @@
 """MariaDB and MySQL for :class:`salesmeasure.sources.sql.SQLSource` (``mysql://``, ``mariadb://``).
 
-* **Driver.** An undecorated ``mysql://`` or ``mariadb://`` URL is read with PyMySQL
-  (``mysql+pymysql://``), a pure-Python driver with nothing to compile; SQLAlchemy alone
-  would pick mysqlclient, which needs the MySQL client headers to build. A URL naming a
-  driver (``mysql+mysqldb://``, ``mariadb+mariadbconnector://``) keeps it.
-* **Path.** SQLAlchemy and ``pandas.read_sql``, then Arrow for the hash, as for SQLite.
+* **Driver.** An undecorated ``mysql://`` or ``mariadb://`` URL is read with mysqlclient
+  when it is installed (a C parser: 1 million orders in 11 s against 31 s, measured
+  here; it needs the MySQL client headers to build, so it is optional:
+  ``pip install mysqlclient``), else with PyMySQL (``mysql+pymysql://``), the pure-Python
+  driver installed with salesmeasure. A URL naming a driver (``mysql+mysqldb://``,
+  ``mariadb+mariadbconnector://``) keeps it.
+* **Path.** SQLAlchemy with a server-side cursor, rows turned into Arrow columns a
+  batch at a time (:func:`fetch_arrow`), then the hash and DataFrame as for PostgreSQL.
   No Arrow-native reader is used: connectorx (0.4.6) reads MySQL into Arrow fast, but
   on connections of its own that cannot be made read-only: given ``DELETE FROM orders``
   as a query it emptied the table before reporting an error; and a wrong password made
@@ -26,10 +29,19 @@ DEFAULT_DRIVER = "pymysql"
 
 
 def with_driver(u):
-    """The SQLAlchemy URL ``u`` with PyMySQL named when it names no driver."""
+    """The SQLAlchemy URL ``u`` with a driver named when it names none: mysqlclient
+    (``MySQLdb``, a C parser, ~3x faster on large tables) when it is installed, else
+    PyMySQL."""
     if "+" in u.drivername:
         return u
-    return u.set(drivername=f"{u.drivername}+{DEFAULT_DRIVER}")
+    return u.set(drivername=f"{u.drivername}+{default_driver()}")
+
+
+def default_driver() -> str:
+    """``mysqldb`` when mysqlclient is importable, else :data:`DEFAULT_DRIVER`."""
+    import importlib.util
+
+    return "mysqldb" if importlib.util.find_spec("MySQLdb") is not None else DEFAULT_DRIVER
 
 
 def make_read_only(engine) -> None:
@@ -41,3 +53,33 @@ def make_read_only(engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("SET SESSION TRANSACTION READ ONLY")
         cur.close()
+
+
+def fetch_arrow(conn, sql, batch_rows: int = 100_000):
+    """The result of ``sql`` as an Arrow table, streamed: a server-side cursor
+    (``stream_results``) hands over ``batch_rows`` rows at a time, each turned into Arrow
+    columns at once, so the rows are never all held as Python objects (nor as a pandas
+    frame of objects). ``None`` when a column's values do not make one Arrow type, or
+    when there are no rows (the caller then reads it with ``pandas.read_sql``).
+    """
+    import pyarrow as pa
+
+    result = conn.execution_options(stream_results=True, max_row_buffer=batch_rows).execute(sql)
+    names = list(result.keys())
+    batches = []
+    try:
+        while rows := result.fetchmany(batch_rows):
+            columns = list(zip(*rows, strict=True))
+            try:
+                batches.append(pa.record_batch([pa.array(c) for c in columns], names=names))
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return None
+    finally:
+        result.close()
+    if not batches:
+        return None
+    try:
+        return pa.Table.from_batches(batches)
+    except pa.ArrowInvalid:  # a column typed differently in two batches (all-NULL first)
+        schema = pa.unify_schemas([b.schema for b in batches], promote_options="permissive")
+        return pa.Table.from_batches([b.cast(schema) for b in batches])

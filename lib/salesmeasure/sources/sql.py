@@ -417,12 +417,16 @@ class SQLSource:
             elif self.duck:
                 arrow_table = duckdb_source.fetch_arrow(conn, sql)
             else:
-                df = pd.read_sql(_sa_text(sql), conn)
+                arrow_table = None
+                if self.backend in mysql_source.BACKENDS:
+                    arrow_table = mysql_source.fetch_arrow(conn, _sa_text(sql))
+                if arrow_table is None:
+                    df = pd.read_sql(_sa_text(sql), conn)
+                    try:
+                        arrow_table = pa.Table.from_pandas(df, preserve_index=False)
+                    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types (SQLite)
+                        arrow_table = None
                 conn.rollback()
-                try:
-                    arrow_table = pa.Table.from_pandas(df, preserve_index=False)
-                except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types (SQLite)
-                    arrow_table = None
         except Exception as exc:
             self._rollback()
             missing = self._missing_table_hint(table or name) if not query else ""
