@@ -83,11 +83,18 @@ def test_a_copy_keeps_cells_ids_tags_and_sets_lang_in_the_parameters_cell(zh, pa
     ]
     params = [c for c in copy.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    assert re.search(r'^lang: str = "zh-CN"  # report language', params[0].source, re.M)
+    assert re.search(r'^lang: str = "zh-CN"  # 报告语言：en 或 zh-CN$', params[0].source, re.M)
     from papermill.translators import PythonTranslator
 
     found = {p.name: p.default for p in PythonTranslator.inspect(params[0])}
     assert found["lang"] == '"zh-CN"'
+    # the other parameters keep their names, types and values; their help is in Chinese
+    orig = [c for c in original.cells if "parameters" in c.metadata.get("tags", [])][0]
+    want = {p.name: (p.inferred_type_name, p.default) for p in PythonTranslator.inspect(orig)}
+    got = {p.name: (p.inferred_type_name, p.default) for p in PythonTranslator.inspect(params[0])}
+    assert got == {**want, "lang": ("str", '"zh-CN"')}
+    helps = [p.help for p in PythonTranslator.inspect(params[0])]
+    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in helps), helps
     # every other code cell is the original's; no outputs
     for a, b in zip(original.cells, copy.cells, strict=True):
         if a.cell_type == "code":

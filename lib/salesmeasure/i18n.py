@@ -176,10 +176,24 @@ def parameter_label(help_text: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+def translate_parameters(source: str) -> str:
+    """A ``parameters`` cell with each parameter's help comment in the current language
+    (``period: str = "2026Q3"  # period to report: ...``); code and values unchanged. Each
+    comment is a catalog message (:func:`extract_notebook`)."""
+
+    def one(m: re.Match) -> str:
+        start, end = m.span(2)
+        line = m.group(0)
+        return line[: start - m.start()] + _(m.group(2)) + line[end - m.start() :]
+
+    return _PARAM_LINE.sub(one, source)
+
+
 def extract_notebook(fileobj, keywords, comment_tags, options):
     """Babel extractor for a notebook (``[ipynb: notebooks/*.ipynb]`` in ``babel.cfg``):
     yields each heading and paragraph of its Markdown cells, and the label of each
-    parameter of its ``parameters`` cell (:func:`parameter_label`), as a message."""
+    parameter of its ``parameters`` cell (:func:`parameter_label`) and its whole help
+    comment (:func:`translate_parameters`), as a message."""
     import json
 
     nb = json.loads(fileobj.read().decode("utf-8"))
@@ -190,6 +204,8 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
             for m in _PARAM_LINE.finditer(source):
                 if label := parameter_label(m[2]):
                     yield number, None, label, [f"notebook parameter {m[1]}"]
+                if m[2] != label:  # the whole help comment, for translated copies
+                    yield number, None, m[2], [f"notebook parameter {m[1]} (help)"]
             continue
         if cell.get("cell_type") != "markdown":
             continue

@@ -27,7 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from salesmeasure.errors import ParameterError
-from salesmeasure.i18n import LANGUAGES, check_language, language, translate_markdown
+from salesmeasure.i18n import (
+    LANGUAGES,
+    check_language,
+    language,
+    translate_markdown,
+    translate_parameters,
+)
 
 #: The file, in a folder of copies, that lists what was written (and marks the folder).
 MANIFEST = ".salesmeasure-notebooks.json"
@@ -88,6 +94,7 @@ def translate_notebook(nb: dict, lang: str) -> dict:
                 cell["outputs"], cell["execution_count"] = [], None
                 if "parameters" in cell.get("metadata", {}).get("tags", []):
                     src, n = _LANG_DEFAULT.subn(rf'\g<1>"{lang}"', _source(cell), count=1)
+                    src = translate_parameters(src)  # their help comments
                     cell["source"], found = src, found or n == 1
     if not found:
         raise ParameterError("the notebook has no 'lang' parameter in its parameters cell")
