@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from mariadbcluster import (  # noqa: F401
+    READER,
     READER_PASSWORD,
     maria_sample_fixture,
     maria_server_fixture,
@@ -197,3 +198,51 @@ def test_mysql_rows_stream_into_arrow_batches_equal_to_one_read(maria_sample):
             mysql_source.fetch_arrow = real
         assert len(whole.frame) > rows
         pd.testing.assert_frame_equal(small.frame, whole.frame)
+
+
+def test_mysql_zero_date_is_quarantined_like_unparseable_text(maria_sample, sample):
+    """A legacy MySQL DATE holding 0000-00-00 comes back from the driver as a string among
+    dates: that column is read as text (in every batch, here of 997 rows, so the string
+    sits in one batch only) and the row is quarantined as an unparseable date; every other
+    row loads as from the typed tables. Found at 10 million orders in bench_sources: the
+    read fell back to pandas.read_sql and held 7 GiB."""
+    from salesmeasure.data import load
+    from salesmeasure.sources import mysql_source
+
+    with maria_sample.connect() as conn, conn.cursor() as cur:
+        cur.execute("CREATE DATABASE IF NOT EXISTS legacy")
+        cur.execute("DROP TABLE IF EXISTS legacy.orders")
+        cur.execute("CREATE TABLE legacy.orders AS SELECT * FROM sales.orders")
+        cur.execute("SET SESSION sql_mode = ''")  # as an old server allowed
+        cur.execute("SELECT order_id FROM sales.orders WHERE order_date IS NOT NULL LIMIT 1")
+        victim = cur.fetchone()[0]
+        cur.execute(
+            "UPDATE legacy.orders SET order_date = '0000-00-00' WHERE order_id = %s", (victim,)
+        )
+        for host in ("127.0.0.1", "localhost"):
+            cur.execute(f"GRANT SELECT ON legacy.* TO '{READER}'@'{host}'")
+    cfg = parse({"tables": {"orders": {"query": "SELECT * FROM legacy.orders"}}})
+    real = mysql_source.fetch_arrow
+    try:
+        mysql_source.fetch_arrow = lambda conn, sql: real(conn, sql, batch_rows=997)
+        raw = SQLSource(maria_sample.url()).read(cfg)["orders"]
+        ds = load(maria_sample.url(), config=cfg)
+    finally:
+        mysql_source.fetch_arrow = real
+    with SQLSource(maria_sample.url()) as src:  # streamed into Arrow, no fallback
+        from sqlalchemy import text
+
+        table = real(src.connection(), text("SELECT * FROM legacy.orders"), batch_rows=997)
+    assert table is not None and str(table.schema.field("order_date").type) == "string"
+    assert str(table.schema.field("amount").type).startswith("decimal")
+    dates = raw.frame["order_date"]
+    assert (dates == "0000-00-00").sum() == 1
+    assert dates.dropna().str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    bad = ds.rejected[ds.rejected["reason"] == "unparseable date"]
+    assert bad["value"].tolist() == ["0000-00-00"]
+    assert f'"order_id": "{victim}"' in bad["record"].iloc[0]
+    typed = load(maria_sample.url())
+    want = typed.orders[typed.orders["order_id"] != victim].reset_index(drop=True)
+    pd.testing.assert_frame_equal(
+        ds.orders.reset_index(drop=True).astype(str), want.astype(str), check_dtype=False
+    )
