@@ -161,7 +161,8 @@ def worker(impl: str, task: str, path: str, repeat: int) -> dict:
                 )
 
         m = _measure(run, repeat)
-        s = m.pop("result").sort_index()
+        s = m.pop("result")
+        s = getattr(s, "frame", s).sort_index()  # ours: an RFMSummary carrying its frame
         m["check"] = {
             "customers": len(s),
             **{c: float(s[c].sum()) for c in ("frequency", "recency", "T", "monetary_value")},
