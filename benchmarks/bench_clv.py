@@ -172,8 +172,10 @@ def worker(impl: str, task: str, path: str, repeat: int) -> dict:
     if task == "fit":
         if impl == "ours":
             from salesmeasure.clv import BetaGeo
+            from salesmeasure.clv.models import memo
 
             def run():
+                memo.forget()  # a repeated fit would be recalled, not fitted (memo.py)
                 return BetaGeo().fit(x, tx, T)
         else:
             from lifetimes import BetaGeoFitter

@@ -27,11 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["key", "recall", "remember"]
+__all__ = ["forget", "key", "recall", "remember"]
 
 #: Fitted states kept in this process (most recently used last).
 _PROCESS: OrderedDict[str, bytes] = OrderedDict()
 _MAX = 64
+
+
+def forget() -> None:
+    """Forget every fit remembered in this process (benchmarks time real fits)."""
+    _PROCESS.clear()
 
 
 def key(*parts) -> str:
