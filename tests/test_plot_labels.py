@@ -210,3 +210,30 @@ def test_nps_chain_draws_chinese_in_a_cjk_font_and_clv_axis_as_its_labels(ctx):
         ticks = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()]
         assert all(text == fmt.money(v) for v, text in ticks if text)
     assert not [w for w in caught if "missing from font" in str(w.message)]
+
+
+def test_proposed_targets_name_each_reps_region_when_several_are_shown():
+    """The all-regions target report lists 25 reps grouped by region; their ids alone
+    did not say which group was which (seen in the zh-CN PDF)."""
+    import matplotlib.pyplot as plt
+
+    from salesmeasure import report, targets
+    from salesmeasure.i18n import language
+    from salesmeasure.plots.targets import plot_proposed_targets
+
+    for region, lang, want in (
+        ("all", "en", "R21 (Central)"),
+        ("all", "zh-CN", "R21（Central）"),
+        ("North", "en", "R01"),
+    ):
+        with language(lang):
+            ctx = report.prepare(period="2026Q3", region=region, lang=lang)
+            r = targets.build(ctx)
+            ax = plot_proposed_targets(r.proposals)
+            labels = [t.get_text() for t in ax.get_yticklabels()]
+            plt.close(ax.figure)
+        reps = r.proposals.reps
+        assert len(labels) == len(reps)
+        assert labels[0] == want  # the first row (drawn at the top)
+        if region == "all":
+            assert all(f"{o}" in lab for o, lab in zip(reps["owner"], labels, strict=True))

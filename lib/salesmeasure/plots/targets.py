@@ -418,6 +418,18 @@ def plot_pvm_waterfall(
     return ax
 
 
+def _owner_labels(df) -> list[str]:
+    """Owner names, with their region when the chart shows reps of several regions (the
+    rows come grouped by region, and rep ids alone do not say which group is which)."""
+    owners = df["owner"].astype(str).tolist()
+    if "region" not in df or df["region"].nunique() < 2:
+        return owners
+    return [
+        _("{owner} ({region})").format(owner=o, region=r) if isinstance(r, str) and r else o
+        for o, r in zip(owners, df["region"], strict=True)
+    ]
+
+
 def plot_proposed_targets(
     proposals,
     *,
@@ -448,7 +460,7 @@ def plot_proposed_targets(
             fontsize=8,
         )
     ax.set_xlim(right=float(max(df["amount"].max(), df["expected"].max())) * 1.12)
-    ax.set_yticks(y, df["owner"].astype(str), fontsize=8)
+    ax.set_yticks(y, _owner_labels(df), fontsize=8)
     ax.set_xlabel(_("Revenue for the period ({currency})").format(currency=_(currency)))
     ax.set_ylabel(_("Owner"))
     _money_axis(ax.xaxis)
