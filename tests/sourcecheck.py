@@ -18,6 +18,21 @@ def csv_text(sample_dir, name: str) -> pd.DataFrame:
     return pd.read_csv(sample_dir / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
+def assert_typed_tables_hold_the_csv_values(raw, sample_dir, label: str) -> None:
+    """The typed tables read from a database: the CSV files' columns and rows, amounts
+    as float64 summing to the CSV's, dates as datetimes; named ``<label>, table <name>``."""
+    assert raw.source == label
+    for name in TABLE_NAMES:
+        assert list(raw[name].frame.columns) == list(csv_text(sample_dir, name).columns), name
+        assert len(raw[name].frame) == len(csv_text(sample_dir, name)), name
+    o = raw["orders"].frame
+    assert o["amount"].dtype == "float64"
+    assert pd.api.types.is_datetime64_any_dtype(o["order_date"])
+    want = pd.to_numeric(csv_text(sample_dir, "orders")["amount"]).sum()
+    assert abs(o["amount"].sum() - want) <= 1e-9 * abs(want)
+    assert not raw["orders"].text and raw["orders"].origin == f"{label}, table orders"
+
+
 def assert_staging_is_csv_text(raw, sample_dir) -> None:
     """The staging tables read from a database are the CSV files' text, cell for cell."""
     for name in TABLE_NAMES:

@@ -23,11 +23,11 @@ from sourcecheck import (
     assert_staging_is_csv_text,
     assert_staging_load_is_the_csv_load,
     assert_typed_load_is_the_csv_load,
+    assert_typed_tables_hold_the_csv_values,
     headlines,
 )
-from sourcecheck import csv_text as _csv
 
-from salesmeasure.config import TABLE_NAMES, Config, parse
+from salesmeasure.config import Config, parse
 from salesmeasure.errors import DataError
 from salesmeasure.sources import open_source
 from salesmeasure.sources.mysql_source import default_driver
@@ -41,17 +41,7 @@ def test_mysql_typed_tables_hold_the_csv_values(maria_sample, sample_dir):
     # mysqlclient (C) when installed, else PyMySQL (pure Python, installed with us)
     assert src.u.drivername == f"mysql+{default_driver()}"
     raw = src.read(Config())
-    assert raw.source == LABEL
-    for name in TABLE_NAMES:
-        assert list(raw[name].frame.columns) == list(_csv(sample_dir, name).columns), name
-        assert len(raw[name].frame) == len(_csv(sample_dir, name)), name
-    o = raw["orders"].frame
-    assert o["amount"].dtype == "float64"
-    assert pd.api.types.is_datetime64_any_dtype(o["order_date"])
-    assert o["amount"].sum() == pytest.approx(
-        pd.to_numeric(_csv(sample_dir, "orders")["amount"]).sum()
-    )
-    assert not raw["orders"].text and raw["orders"].origin == f"{LABEL}, table orders"
+    assert_typed_tables_hold_the_csv_values(raw, sample_dir, LABEL)
 
 
 def test_mariadb_scheme_reads_the_same_tables(maria_sample):
