@@ -30,6 +30,10 @@ from salesmeasure.data.schemas import (
 from salesmeasure.errors import DataError
 from salesmeasure.sources import RawTable, open_source
 
+#: The tables of dated activity: they carry the customer's region and are kept in date
+#: order (see :func:`_in_date_order`).
+ACTIVITY_TABLES = ("orders", "surveys", "complaints")
+
 #: Tables without which no report can be computed (an empty one always stops the load).
 ESSENTIAL = ("customers", "orders", "reps")
 
@@ -270,10 +274,9 @@ def load(
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
     regions = clean["customers"]["region"].to_numpy(dtype=object)
-    for name in ("orders", "surveys", "complaints"):
+    for name in ACTIVITY_TABLES:
         pos = _positions(clean[name]["customer_id"], clean["customers"]["customer_id"])
         clean[name]["region"] = pd.Series(regions[pos] if len(pos) else [], dtype="str")
-    for name in ACTIVITY_TABLES:
         clean[name] = _in_date_order(clean[name], DATE_COLUMN[name])
     rejected = pd.concat([qk[name].frame() for name in TABLE_NAMES], ignore_index=True)
     if rejected.empty:
@@ -289,10 +292,6 @@ def load(
         fiscal_start_month=fsm,
         row_counts={name: len(raws[name]) for name in TABLE_NAMES},
     )
-
-
-#: The tables of dated activity, kept in date order (see :func:`_in_date_order`).
-ACTIVITY_TABLES = ("orders", "surveys", "complaints")
 
 
 def _in_date_order(df: pd.DataFrame, col: str) -> pd.DataFrame:
