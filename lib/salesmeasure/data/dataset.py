@@ -34,6 +34,17 @@ class Dataset:
         The last date in the data (orders, surveys, complaints).
     period, region : Period or None, str
         Set on a slice.
+    absent : frozenset of str
+        Tables with no source at all (no file, sheet or database table, or
+        ``absent = true`` in ``salesmeasure.toml``). An absent table is an empty frame
+        with every column of the data model; it means "no such data", unlike a present
+        table with no rows ("none happened"). Only ``orders`` is never absent.
+    derived : dict
+        What was derived rather than read, e.g. ``{"customers": "from orders",
+        "order_id": "from row"}``.
+    warnings : tuple of str
+        Things the loader changed and a person should know (e.g. region spellings
+        that differed only in case, unified).
     """
 
     customers: pd.DataFrame
@@ -50,6 +61,15 @@ class Dataset:
     period: Period | None = None
     region: str = "all"
     row_counts: dict = field(default_factory=dict)
+    absent: frozenset = frozenset()
+    derived: dict = field(default_factory=dict)
+    warnings: tuple = ()
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` has a source (False: absent, which is not "zero rows")."""
+        if name not in TABLE_NAMES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLE_NAMES)}")
+        return name not in self.absent
 
     # --------------------------------------------------------------- summaries
     @property
