@@ -271,6 +271,12 @@ def load(
         and "order_id" not in cfg.table("orders").constants
     ):
         derived["order_id"] = "from row"
+    rep_from_customers = (
+        "customers" not in absent
+        and "rep_id" not in raw_tables["orders"].frame.columns.astype(str)
+        and "rep_id" not in cfg.table("orders").columns
+        and "rep_id" not in cfg.table("orders").constants
+    )
 
     raws, quarantines, typed = {}, {}, {}
     for name in TABLE_NAMES:
@@ -359,6 +365,12 @@ def load(
         su = customers["signup_date"].to_numpy()[np.where(known, pos, 0)]
         q.add(known & (df[date_col].to_numpy() < su), date_col, early_reason)
     o = t["orders"]
+    if rep_from_customers:  # orders without a rep column: the customer's rep is credited
+        pos = _positions(o["customer_id"], customers["customer_id"])
+        reps_of = np.append(customers["rep_id"].to_numpy(dtype=object), None)
+        rep = pd.Series(reps_of[np.where(pos >= 0, pos, -1)], index=o.index, dtype=object)
+        o["rep_id"] = rep.astype("str").where(rep.notna())
+        derived["rep_id"] = "from customers"
     qk["orders"].add(unknown_rep(o), "rep_id", "unknown rep")
     cp = t["complaints"]
     qk["complaints"].add(
@@ -377,8 +389,23 @@ def load(
         "unreadable period",
     )
     check_targets(tg, qk["targets"], customers["region"])
+    if len(tg) and qk["targets"].bad_rows().all():
+        if set(qk["targets"].reasons()) == {"region with no customers"}:
+            # not a broken file: the regions of the targets are not those of the customers
+            # (typically customers derived from orders with no region column)
+            warnings.append(
+                "no target is for a region the customers are in "
+                f"({', '.join(sorted(customers['region'].dropna().unique()))})"
+                + (
+                    '; map the orders\' region column: [tables.orders.columns] region = "..."'
+                    if "customers" in absent
+                    else ""
+                )
+            )
+        else:
+            stop_if_all_rejected("targets")
 
-    stop_if_all_rejected(*TABLE_NAMES)
+    stop_if_all_rejected(*(n for n in TABLE_NAMES if n != "targets"))
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
