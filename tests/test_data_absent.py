@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesmeasure.cli import app
-from salesmeasure.data import DataError, fingerprint, load
-from salesmeasure.data import snapshot
+from salesmeasure.data import DataError, fingerprint, load, snapshot
 
 OPTIONAL = ("customers", "reps", "targets", "surveys", "complaints")
 

@@ -189,9 +189,7 @@ def _problems(problems: list[DataError]) -> DataError:
     """One error naming every problem found (the first one's file and column)."""
     if len(problems) == 1:
         return problems[0]
-    text = f"{len(problems)} problems with the data:\n" + "\n".join(
-        f"  - {p}" for p in problems
-    )
+    text = f"{len(problems)} problems with the data:\n" + "\n".join(f"  - {p}" for p in problems)
     return DataError(text, file=problems[0].file, column=problems[0].column)
 
 
