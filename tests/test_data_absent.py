@@ -317,3 +317,28 @@ def test_targets_for_regions_the_derived_customers_lack_are_said_not_fatal(full)
         "no target is for a region the customers are in (Main); map the orders' region "
         'column: [tables.orders.columns] region = "..."',
     )
+
+
+def test_a_log_of_customer_date_and_amount_alone_is_enough(tmp_path):
+    d = write(
+        tmp_path / "cdnow",
+        {
+            "orders.csv": "customer_id,order_date,amount\nA,2025-01-01,10.50\nA,2025-02-01,0\n"
+            "B,2025-01-15,7\n"
+        },
+    )
+    ds = load(d)
+    assert ds.derived == {
+        "order_id": "from row",
+        "quantity": "one a line",
+        "product_line": "one product line",
+        "customers": "from orders",
+    }
+    o = ds.orders
+    assert o["quantity"].tolist() == [1, 1, 1] and str(o["quantity"].dtype) == "int64"
+    assert set(o["product_line"]) == {"All products"} and o["rep_id"].isna().all()
+    assert o["amount"].sum() == pytest.approx(17.5) and ds.is_clean  # a $0 line is valid
+    r = validate(d)
+    assert r.exit_code == 0, r.stderr
+    assert "quantity: one unit an order line (the orders have no quantity)" in r.stdout
+    assert "product_line: one product line for every order" in r.stdout
