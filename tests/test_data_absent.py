@@ -216,6 +216,7 @@ def test_workbook_without_optional_sheets_is_absent(tmp_path):
     wb.save(tmp_path / "log.xlsx")
     ds = load(tmp_path / "log.xlsx")
     assert ds.absent == set(OPTIONAL) and len(ds.orders) == 5 and len(ds.customers) == 3
+    assert fingerprint(tmp_path / "log.xlsx") == ds.fingerprint
     (tmp_path / "salesmeasure.toml").write_text('[tables.reps]\nsheet = "Staff"\n')
     with pytest.raises(DataError, match=r"table 'reps' is missing"):
         load(tmp_path / "log.xlsx")
@@ -230,6 +231,7 @@ def test_database_without_optional_tables_is_absent(tmp_path):
     ds = load(f"sqlite:///{db}")
     assert ds.absent == set(OPTIONAL) and len(ds.orders) == 5
     assert ds.derived == {"order_id": "from row", "customers": "from orders"}
+    assert fingerprint(f"sqlite:///{db}") == ds.fingerprint
 
 
 # ------------------------------------------------------ every problem in one run
@@ -342,3 +344,16 @@ def test_a_log_of_customer_date_and_amount_alone_is_enough(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "quantity: one unit an order line (the orders have no quantity)" in r.stdout
     assert "product_line: one product line for every order" in r.stdout
+
+
+def test_reps_with_no_order_credited_to_any_rep_is_a_warning(orders_only):
+    o = pd.read_csv(orders_only / "orders.csv", dtype=str)
+    o.drop(columns=["rep_id"]).to_csv(orders_only / "orders.csv", index=False)
+    (orders_only / "reps.csv").write_text("rep_id,name,region,hire_date\nR0,Nobody,Main,\n")
+    ds = load(orders_only)
+    assert ds.orders["rep_id"].isna().all()
+    assert ds.warnings == (
+        "the reps table has 1 rep, but no order is credited to a rep (every order's rep_id "
+        "is empty), so targets per rep cannot be set from their revenue; if there are no reps, leave "
+        "the reps table out",
+    )

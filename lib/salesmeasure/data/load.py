@@ -415,6 +415,14 @@ def load(
     stop_if_all_rejected(*(n for n in TABLE_NAMES if n != "targets"))
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
+    if len(clean["reps"]) and len(clean["orders"]) and clean["orders"]["rep_id"].isna().all():
+        n = len(clean["reps"])
+        warnings.append(
+            f"the reps table has {n:,} rep{'s' if n != 1 else ''}, but no order is credited "
+            "to a rep "
+            "(every order's rep_id is empty), so targets per rep cannot be set from their "
+            "revenue; if there are no reps, leave the reps table out"
+        )
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
     regions = clean["customers"]["region"].to_numpy(dtype=object)
     for name in ACTIVITY_TABLES:
