@@ -109,10 +109,11 @@ def _compare_shares(fa: pd.DataFrame, fb: pd.DataFrame, names, confidence, alpha
         rows.append(
             {"share_a": pa, "n_a": na, "share_b": pb, "n_b": nb, "difference": pa - pb,
              "ci_low": pa - pb - q * se, "ci_high": pa - pb + q * se, "z": z, "p_value": p,
-             "suppressed": na < MIN_N or nb < MIN_N}
+             "suppressed": na < MIN_N or nb < MIN_N, "said": ka + kb > 0}
         )
     out = pd.DataFrame(rows, index=pd.Index(list(names), name="theme"))
-    tested = ~out["suppressed"] & out["p_value"].notna()
+    # a theme nobody mentioned in either group is not a test (it would only dilute Holm)
+    tested = ~out["suppressed"] & out["p_value"].notna() & out.pop("said")
     out["p_holm"] = np.nan
     if tested.any():
         out.loc[tested, "p_holm"] = holm(out.loc[tested, "p_value"].to_numpy())
@@ -127,7 +128,7 @@ def theme_change(
     difference with a Wald interval, pooled two-proportion z test, Holm-adjusted
     ``p_holm`` across the themes tested, ``significant`` at ``1 - confidence``. A theme
     with fewer than :data:`~salesmeasure.stats.MIN_N` comments in either period is
-    ``suppressed`` and not tested."""
+    ``suppressed`` and not tested; so is a theme mentioned in neither."""
     return _compare_shares(
         _with_text(now), _with_text(before), now.themes.index, confidence, 1 - confidence
     )
