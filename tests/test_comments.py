@@ -127,8 +127,17 @@ def test_sentiment_handles_negation_and_intensifiers():
 def test_bad_input_empty_emoji_html_long_and_mixed():
     long = "The delivery was late. " * 500  # about 11,500 characters
     s = pd.Series(
-        ["", None, "   ", "😡😡👎", "👍", "<script>alert('x')</script>invoice wrong",
-         long, "物流太慢了 but the price is fair", "&lt;b&gt;great&lt;/b&gt; 服务"],
+        [
+            "",
+            None,
+            "   ",
+            "😡😡👎",
+            "👍",
+            "<script>alert('x')</script>invoice wrong",
+            long,
+            "物流太慢了 but the price is fair",
+            "&lt;b&gt;great&lt;/b&gt; 服务",
+        ],
         index=[f"R{i}" for i in range(9)],
     )
     a = analyse_comments(s)
@@ -161,8 +170,15 @@ def test_themes_extend_from_config_and_bad_config_is_named():
 
 
 def test_verbatims_are_the_most_typical_not_random():
-    texts = pd.Series(["delivery late", "delivery late", "delivery was late", "delivery"
-                       " late and the invoice and price and support were bad too", "great price"])
+    texts = pd.Series(
+        [
+            "delivery late",
+            "delivery late",
+            "delivery was late",
+            "delivery late and the invoice and price and support were bad too",
+            "great price",
+        ]
+    )
     a = analyse_comments(texts)
     v = verbatims(a, texts, "delivery", k=2)
     assert list(v["text"]) == ["delivery late", "delivery was late"]

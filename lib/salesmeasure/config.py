@@ -341,7 +341,7 @@ def _comment_themes(path, raw: Any) -> MappingProxyType:
         ):
             raise DataError(
                 f"{_where(path, f'[comments.themes] {name}')} must be a list of words, "
-                f"e.g. {name} = [\"late\", \"courier\"]; got {words!r}",
+                f'e.g. {name} = ["late", "courier"]; got {words!r}',
                 file=str(path) if path else None,
             )
         out[str(name)] = tuple(words)

@@ -38,39 +38,66 @@ PLANTED_DRIVER = "delivery"
 
 _EN = {
     "product_quality": (
-        ["The product quality is excellent", "Great product, very durable",
-         "Reliable product, good quality"],
-        ["The product broke after a week", "Poor quality, the product is faulty",
-         "Defective product again"],
+        [
+            "The product quality is excellent",
+            "Great product, very durable",
+            "Reliable product, good quality",
+        ],
+        [
+            "The product broke after a week",
+            "Poor quality, the product is faulty",
+            "Defective product again",
+        ],
     ),
     "service_level": (
-        ["Our sales rep is very helpful", "Friendly and professional service",
-         "Great service from the staff"],
+        [
+            "Our sales rep is very helpful",
+            "Friendly and professional service",
+            "Great service from the staff",
+        ],
         ["The sales rep was rude", "Service staff are not helpful", "Poor service this time"],
     ),
     "after_sales": (
-        ["Support fixed the problem quickly", "Warranty repair was easy",
-         "Good after-sales support"],
-        ["Hard to reach support", "The warranty repair took forever and failed",
-         "Refund still missing, support ignored us"],
+        [
+            "Support fixed the problem quickly",
+            "Warranty repair was easy",
+            "Good after-sales support",
+        ],
+        [
+            "Hard to reach support",
+            "The warranty repair took forever and failed",
+            "Refund still missing, support ignored us",
+        ],
     ),
     "delivery": (
         ["Fast delivery", "Delivered on time", "The courier was quick"],
-        ["Delivery was late again", "Shipping is slow and delayed",
-         "The courier lost the shipment"],
+        [
+            "Delivery was late again",
+            "Shipping is slow and delayed",
+            "The courier lost the shipment",
+        ],
     ),
     "price": (
         ["Good value for money", "Fair price, affordable", "Nice discount this quarter"],
-        ["Too expensive for what it is", "Prices went up again, overpriced",
-         "The price is too high"],
+        [
+            "Too expensive for what it is",
+            "Prices went up again, overpriced",
+            "The price is too high",
+        ],
     ),
     "billing": (
         ["The invoice was clear", "Billing is simple and clear", "Payment was smooth"],
         ["Invoice errors again", "We were overcharged on the bill", "Wrong invoice amount"],
     ),
     "online_ordering": (
-        ["The website portal makes ordering online easy", "Ordering on the website portal is simple"],
-        ["The website portal login keeps failing", "Website portal login down, ordering online impossible"],
+        [
+            "The website portal makes ordering online easy",
+            "Ordering on the website portal is simple",
+        ],
+        [
+            "The website portal login keeps failing",
+            "Website portal login down, ordering online impossible",
+        ],
     ),
 }
 _ZH = {
@@ -104,7 +131,10 @@ _ZH = {
     ),
 }
 _GENERIC = {
-    "en": (["All good", "Nothing to add", "Fine"], ["Not happy", "Disappointed", "Could be better"]),
+    "en": (
+        ["All good", "Nothing to add", "Fine"],
+        ["Not happy", "Disappointed", "Could be better"],
+    ),
     "zh-CN": (["都挺好", "还行", "没有意见"], ["不满意", "很失望", "有待改进"]),
 }
 _JOIN = {"en": ". ", "zh-CN": "，"}

@@ -117,14 +117,17 @@ class Voice:
 def _drivers(a: CommentAnalysis, current: pd.DataFrame, confidence: float) -> ThemeDrivers:
     sub = current.set_index("response_id")
     has = a.comments["has_text"]
-    n = len(sub.loc[has[has].index].dropna(subset=["nps", "q_product_quality",
-                                                   "q_service_level", "q_after_sales"]))
+    n = len(
+        sub.loc[has[has].index].dropna(
+            subset=["nps", "q_product_quality", "q_service_level", "q_after_sales"]
+        )
+    )
     if n < DRIVERS_MIN_N:
         raise InsufficientData(
-            _("Themes as drivers of NPS: {too_few} ({n} complete answers with a comment, "
-              "{needed} needed).").format(
-                too_few=_(TOO_FEW), n=fmt.count(n), needed=fmt.count(DRIVERS_MIN_N)
-            )
+            _(
+                "Themes as drivers of NPS: {too_few} ({n} complete answers with a comment, "
+                "{needed} needed)."
+            ).format(too_few=_(TOO_FEW), n=fmt.count(n), needed=fmt.count(DRIVERS_MIN_N))
         )
     try:
         return theme_drivers(a, sub, confidence=confidence)
@@ -137,8 +140,9 @@ def _drivers(a: CommentAnalysis, current: pd.DataFrame, confidence: float) -> Th
 def _change(now: CommentAnalysis, before: CommentAnalysis, confidence: float) -> pd.DataFrame:
     if before.n_comments < MIN_N:
         raise InsufficientData(
-            _("Change on the previous period: {too_few} in the previous period ({n} comments).")
-            .format(too_few=_(TOO_FEW), n=fmt.count(before.n_comments))
+            _(
+                "Change on the previous period: {too_few} in the previous period ({n} comments)."
+            ).format(too_few=_(TOO_FEW), n=fmt.count(before.n_comments))
         )
     return theme_change(now, before, confidence=confidence)
 
@@ -193,9 +197,14 @@ def _voice(ctx, *, confidence, themes) -> Voice:
     prev = a_all.subset(before["response_id"].to_numpy())
     if now.n_comments < MIN_N:
         raise InsufficientData(
-            _("What customers say: {too_few} with a comment in {period} ({n}, {needed} needed).")
-            .format(too_few=_(TOO_FEW), period=fmt.period(period), n=fmt.count(now.n_comments),
-                    needed=fmt.count(MIN_N))
+            _(
+                "What customers say: {too_few} with a comment in {period} ({n}, {needed} needed)."
+            ).format(
+                too_few=_(TOO_FEW),
+                period=fmt.period(period),
+                n=fmt.count(now.n_comments),
+                needed=fmt.count(MIN_N),
+            )
         )
     shares = theme_shares(now, confidence=confidence)
     cur = current.set_index("response_id")
@@ -206,20 +215,26 @@ def _voice(ctx, *, confidence, themes) -> Voice:
     if start is not None:
         hist = hist[hist["survey_date"] >= start]
     labels = pd.Series(
-        [Period.from_timestamp(d, kind, fiscal_start_month=data.fiscal_start_month).label
-         for d in hist["survey_date"]],
+        [
+            Period.from_timestamp(d, kind, fiscal_start_month=data.fiscal_start_month).label
+            for d in hist["survey_date"]
+        ],
         index=hist["response_id"].to_numpy(),
     )
     a_hist = a_all.subset(labels.index)
     groups = pd.DataFrame(index=cur.index)
     cust = data.customers.set_index("customer_id")
-    groups["segment"] = cust["segment"].reindex(cur["customer_id"]).to_numpy() \
-        if "segment" in cust else None
+    groups["segment"] = (
+        cust["segment"].reindex(cur["customer_id"]).to_numpy() if "segment" in cust else None
+    )
     if ctx.region == "all":
         groups["region"] = cur["region"].to_numpy() if "region" in cur else None
     groups = groups.dropna(axis=1, how="all")
-    verb = {t: verbatims(now, cur["comment"], t) for t in now.themes.index
-            if shares.loc[t, "mentions"] > 0}
+    verb = {
+        t: verbatims(now, cur["comment"], t)
+        for t in now.themes.index
+        if shares.loc[t, "mentions"] > 0
+    }
     return Voice(
         analysis=now,
         n_responses=len(current),

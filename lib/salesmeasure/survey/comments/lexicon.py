@@ -36,6 +36,7 @@ __all__ = [
     "STOPWORDS",
 ]
 
+# fmt: off
 #: The survey's areas and the words that name them, English and Chinese.
 SEED_THEMES: MappingProxyType = MappingProxyType(
     {
@@ -161,3 +162,4 @@ STOPWORDS: frozenset[str] = frozenset(
      "again", "still", "really", "lot", "bit", "make", "made", "comment", "comments",
      "nothing", "add"]
 )
+# fmt: on

@@ -91,8 +91,14 @@ def theme_shares(a: CommentAnalysis, *, confidence: float = 0.95) -> pd.DataFram
         k = int(f[t].sum())
         lo, hi = wilson_interval(k, n, confidence)
         rows.append(
-            {"mentions": k, "n": n, "share": k / n if n else math.nan, "ci_low": lo,
-             "ci_high": hi, "suppressed": n < MIN_N}
+            {
+                "mentions": k,
+                "n": n,
+                "share": k / n if n else math.nan,
+                "ci_low": lo,
+                "ci_high": hi,
+                "suppressed": n < MIN_N,
+            }
         )
     return pd.DataFrame(rows, index=a.themes.index)
 
@@ -107,9 +113,19 @@ def _compare_shares(fa: pd.DataFrame, fb: pd.DataFrame, names, confidence, alpha
         q = z_value(confidence)
         se = math.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb) if na and nb else math.nan
         rows.append(
-            {"share_a": pa, "n_a": na, "share_b": pb, "n_b": nb, "difference": pa - pb,
-             "ci_low": pa - pb - q * se, "ci_high": pa - pb + q * se, "z": z, "p_value": p,
-             "suppressed": na < MIN_N or nb < MIN_N, "said": ka + kb > 0}
+            {
+                "share_a": pa,
+                "n_a": na,
+                "share_b": pb,
+                "n_b": nb,
+                "difference": pa - pb,
+                "ci_low": pa - pb - q * se,
+                "ci_high": pa - pb + q * se,
+                "z": z,
+                "p_value": p,
+                "suppressed": na < MIN_N or nb < MIN_N,
+                "said": ka + kb > 0,
+            }
         )
     out = pd.DataFrame(rows, index=pd.Index(list(names), name="theme"))
     # a theme nobody mentioned in either group is not a test (it would only dilute Holm)
@@ -221,8 +237,12 @@ def _spearman(x: np.ndarray, y: np.ndarray, confidence: float) -> dict:
     se = 1.06 / math.sqrt(n - 3)
     zr = math.atanh(max(min(rho, 0.999999), -0.999999))
     q = z_value(confidence)
-    return {"rho": rho, "rho_low": math.tanh(zr - q * se), "rho_high": math.tanh(zr + q * se),
-            "p_value": float(res.pvalue)}
+    return {
+        "rho": rho,
+        "rho_low": math.tanh(zr - q * se),
+        "rho_high": math.tanh(zr + q * se),
+        "p_value": float(res.pvalue),
+    }
 
 
 def sentiment_agreement(
@@ -249,9 +269,15 @@ def sentiment_agreement(
         signed = (sy != 0) & (sx != 0)
         k, m = int((sx[signed] == sy[signed]).sum()), int(signed.sum())
         lo, hi = wilson_interval(k, m, confidence)
-        rows[metric] = {"n": int(ok.sum()), **r, "agree": k / m if m else math.nan,
-                        "agree_low": lo, "agree_high": hi, "n_signed": m,
-                        "suppressed": int(ok.sum()) < MIN_N}
+        rows[metric] = {
+            "n": int(ok.sum()),
+            **r,
+            "agree": k / m if m else math.nan,
+            "agree_low": lo,
+            "agree_high": hi,
+            "n_signed": m,
+            "suppressed": int(ok.sum()) < MIN_N,
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -269,9 +295,18 @@ def theme_trend(
         for t in a.themes.index:
             k = int(grp[t].sum())
             lo, hi = wilson_interval(k, n, confidence)
-            rows.append({"period": p, "theme": t, "mentions": k, "n": n,
-                         "share": k / n if n else math.nan, "ci_low": lo, "ci_high": hi,
-                         "suppressed": n < MIN_N})
+            rows.append(
+                {
+                    "period": p,
+                    "theme": t,
+                    "mentions": k,
+                    "n": n,
+                    "share": k / n if n else math.nan,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "suppressed": n < MIN_N,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -293,8 +328,16 @@ def who_says(a: CommentAnalysis, groups: pd.DataFrame) -> pd.DataFrame:
         shares = f[g.isin(big)].groupby(g[g.isin(big)]).mean()
         for t in a.themes.index:
             top = shares[t].sort_values(ascending=False, kind="stable")
-            rows.append({"theme": t, "by": by, "group": top.index[0], "share": float(top.iloc[0]),
-                         "n": int(sizes[top.index[0]]), "overall": float(f[t].mean())})
+            rows.append(
+                {
+                    "theme": t,
+                    "by": by,
+                    "group": top.index[0],
+                    "share": float(top.iloc[0]),
+                    "n": int(sizes[top.index[0]]),
+                    "overall": float(f[t].mean()),
+                }
+            )
     return pd.DataFrame(rows, columns=["theme", "by", "group", "share", "n", "overall"])
 
 
@@ -315,6 +358,9 @@ def verbatims(a: CommentAnalysis, texts: pd.Series, theme: str, *, k: int = 3) -
     order = np.lexsort((first, -sim))[:k]
     labels = a.comments.index[member][first[order]]
     return pd.DataFrame(
-        {"response": labels, "text": pd.Series(texts).reindex(labels).to_numpy(),
-         "typicality": sim[order]}
+        {
+            "response": labels,
+            "text": pd.Series(texts).reindex(labels).to_numpy(),
+            "typicality": sim[order],
+        }
     )

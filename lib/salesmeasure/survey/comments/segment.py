@@ -31,6 +31,10 @@ __all__ = ["MAX_CHARS", "BREAK", "clean", "Segmenter"]
 #: stall a run. Reports show a shortened comment anyway.
 MAX_CHARS = 10_000
 
+#: Distinct Chinese runs (text between punctuation) whose cut is remembered: clauses
+#: such as "物流很快" recur across otherwise distinct comments.
+_MAX_CACHED = 500_000
+
 #: Token standing for a sentence break.
 BREAK = "|"
 
@@ -59,7 +63,7 @@ def is_cjk(token: str) -> bool:
 
 
 class Segmenter:
-    """Tokens of cleaned comments, Chinese runs cut by jieba.
+    """Tokens of cleaned comments, Chinese runs cut by jieba (each distinct run once).
 
     Parameters
     ----------
@@ -70,6 +74,7 @@ class Segmenter:
     def __init__(self, words: Iterable[str] = ()):
         self._words = sorted({w for w in words if is_cjk(w) and " " not in w})
         self._jieba = None
+        self._runs: dict[str, list[str]] = {}
 
     def _cutter(self):
         if self._jieba is None:
@@ -89,7 +94,13 @@ class Segmenter:
         for m in _TOKEN.finditer(text):
             kind = m.lastgroup
             if kind == "cjk":
-                out.extend(self._cutter().lcut(m.group(), HMM=False))
+                run = m.group()
+                cut = self._runs.get(run)
+                if cut is None:
+                    cut = self._cutter().lcut(run, HMM=False)
+                    if len(self._runs) < _MAX_CACHED:
+                        self._runs[run] = cut
+                out.extend(cut)
             elif kind == "brk":
                 if out and out[-1] != BREAK:
                     out.append(BREAK)

@@ -82,32 +82,41 @@ def _escaped(df: pd.DataFrame):
 def describe_voice(v: Voice) -> str:
     """How many commented, the theme that moves NPS most, and how well the comments'
     sentiment matches the scores."""
-    text = _("{n} of {total} responses in the period carry a comment.").format(
-        n=fmt.count(v.n_comments), total=fmt.count(v.n_responses)
-    ) + " "
+    text = (
+        _("{n} of {total} responses in the period carry a comment.").format(
+            n=fmt.count(v.n_comments), total=fmt.count(v.n_responses)
+        )
+        + " "
+    )
     if isinstance(v.drivers, ThemeDrivers) and len(v.drivers.table):
         t = v.drivers.table
         top = t.index[0]
         row = t.iloc[0]
         if row["ci_low"] > 0 and row["n_with"] >= 30:
-            text += _(
-                "Of the themes, {theme} moves NPS most: commenters who mention it give an NPS "
-                "of {with_} against {without} for the others."
-            ).format(
-                theme=theme_name(top, v.analysis.themes),
-                with_=fmt.number(row["nps_with"], decimals=0, signed=True),
-                without=fmt.number(row["nps_without"], decimals=0, signed=True),
-            ) + " "
+            text += (
+                _(
+                    "Of the themes, {theme} moves NPS most: commenters who mention it give an NPS "
+                    "of {with_} against {without} for the others."
+                ).format(
+                    theme=theme_name(top, v.analysis.themes),
+                    with_=fmt.number(row["nps_with"], decimals=0, signed=True),
+                    without=fmt.number(row["nps_without"], decimals=0, signed=True),
+                )
+                + " "
+            )
     if isinstance(v.change, pd.DataFrame):
         sig = v.change[v.change["significant"]]
         if len(sig):
-            text += _("Changed significantly on the previous period (Holm): {themes}.").format(
-                themes=", ".join(
-                    f"{theme_name(t, v.analysis.themes)} "
-                    f"{fmt.number(100 * sig.loc[t, 'difference'], decimals=0, signed=True)}"
-                    for t in sig.index
+            text += (
+                _("Changed significantly on the previous period (Holm): {themes}.").format(
+                    themes=", ".join(
+                        f"{theme_name(t, v.analysis.themes)} "
+                        f"{fmt.number(100 * sig.loc[t, 'difference'], decimals=0, signed=True)}"
+                        for t in sig.index
+                    )
                 )
-            ) + " "
+                + " "
+            )
         else:
             text += _("No theme's share changed significantly on the previous period (Holm).") + " "
     if "nps" in v.sentiment.index and not bool(v.sentiment.loc["nps", "suppressed"]):
@@ -117,8 +126,9 @@ def describe_voice(v: Voice) -> str:
             "{agree} of clear comments agree in sign with the promoter or detractor answer."
         ).format(
             rho=fmt.number(s["rho"], decimals=2),
-            rho_range=_range(fmt.number(s["rho_low"], decimals=2),
-                             fmt.number(s["rho_high"], decimals=2)),
+            rho_range=_range(
+                fmt.number(s["rho_low"], decimals=2), fmt.number(s["rho_high"], decimals=2)
+            ),
             agree=_pct(s["agree"]),
         )
     return text.strip()
@@ -137,14 +147,16 @@ def themes_table(v: Voice):
         if change is not None:
             c = change.loc[t]
             r[_("Change on previous period")] = (
-                _too_few() if bool(c["suppressed"]) else
-                fmt.number(100 * c["difference"], decimals=0, signed=True)
+                _too_few()
+                if bool(c["suppressed"])
+                else fmt.number(100 * c["difference"], decimals=0, signed=True)
                 + (" " + _("(significant)") if bool(c["significant"]) else "")
             )
         g = v.groups.loc[t]
         r[_("Detractors / promoters")] = (
-            _too_few() if bool(g["suppressed"]) else
-            f"{_pct(g['share_a'])} / {_pct(g['share_b'])}"
+            _too_few()
+            if bool(g["suppressed"])
+            else f"{_pct(g['share_a'])} / {_pct(g['share_b'])}"
             + (" " + _("(significant)") if bool(g["significant"]) else "")
         )
         if drv is not None:
@@ -155,17 +167,22 @@ def themes_table(v: Voice):
                     f"({_range(fmt.pct(d['ci_low'] / v.drivers.model.r_squared.value, decimals=1), fmt.pct(d['ci_high'] / v.drivers.model.r_squared.value, decimals=1))})"
                 )
                 r[_("NPS with / without")] = (
-                    (_too_few() if d["n_with"] < 30 else
-                     fmt.number(d["nps_with"], decimals=0, signed=True))
-                    + " / " + fmt.number(d["nps_without"], decimals=0, signed=True)
+                    (
+                        _too_few()
+                        if d["n_with"] < 30
+                        else fmt.number(d["nps_with"], decimals=0, signed=True)
+                    )
+                    + " / "
+                    + fmt.number(d["nps_without"], decimals=0, signed=True)
                 )
             else:
                 r[_("Weight in NPS")] = _("too few mentions")
                 r[_("NPS with / without")] = fmt.missing()
         who = v.who[v.who["theme"] == t]
-        r[_("Said most by")] = "; ".join(
-            f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows()
-        ) or fmt.missing()
+        r[_("Said most by")] = (
+            "; ".join(f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows())
+            or fmt.missing()
+        )
         rows.append(r)
     return pd.DataFrame(rows)
 
@@ -178,8 +195,12 @@ def verbatims_table(v: Voice):
         if bool(v.shares.loc[t, "suppressed"]):
             continue
         for text in v.verbatims.get(t, pd.DataFrame(columns=["text"]))["text"]:
-            rows.append({_("Theme"): theme_name(t, v.analysis.themes),
-                         _("What the customer wrote"): shorten(text)})
+            rows.append(
+                {
+                    _("Theme"): theme_name(t, v.analysis.themes),
+                    _("What the customer wrote"): shorten(text),
+                }
+            )
     return _escaped(pd.DataFrame(rows, columns=[_("Theme"), _("What the customer wrote")]))
 
 
@@ -203,17 +224,25 @@ def sentiment_table(v: Voice) -> pd.DataFrame:
     rows = []
     for m, s in v.sentiment.iterrows():
         if bool(s["suppressed"]):
-            rows.append({_("Score"): names[m], _("Spearman's rho"): _too_few(),
-                         _("Agree in sign"): _too_few(), _("Comments"): fmt.count(s["n"])})
+            rows.append(
+                {
+                    _("Score"): names[m],
+                    _("Spearman's rho"): _too_few(),
+                    _("Agree in sign"): _too_few(),
+                    _("Comments"): fmt.count(s["n"]),
+                }
+            )
             continue
-        rows.append({
-            _("Score"): names[m],
-            _("Spearman's rho"): f"{fmt.number(s['rho'], decimals=2)} "
-            f"({_range(fmt.number(s['rho_low'], decimals=2), fmt.number(s['rho_high'], decimals=2))})",
-            _("Agree in sign"): f"{_pct(s['agree'])} "
-            f"({_range(_pct(s['agree_low']), _pct(s['agree_high']))})",
-            _("Comments"): fmt.count(s["n"]),
-        })
+        rows.append(
+            {
+                _("Score"): names[m],
+                _("Spearman's rho"): f"{fmt.number(s['rho'], decimals=2)} "
+                f"({_range(fmt.number(s['rho_low'], decimals=2), fmt.number(s['rho_high'], decimals=2))})",
+                _("Agree in sign"): f"{_pct(s['agree'])} "
+                f"({_range(_pct(s['agree_low']), _pct(s['agree_high']))})",
+                _("Comments"): fmt.count(s["n"]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -222,14 +251,17 @@ def followup_table(v: Voice, *, limit: int = 50):
     customer, date, NPS, themes and the comment (HTML-escaped)."""
     f = v.followup.head(limit)
     themes = v.analysis.themes
-    df = pd.DataFrame({
-        _("Customer"): f["customer_id"].astype(str).to_numpy(),
-        _("Date"): [fmt.date(d) for d in f["survey_date"]],
-        _("NPS"): [fmt.number(x, decimals=0) for x in f["nps"]],
-        _("Themes"): [", ".join(theme_name(t, themes) for t in ts) or fmt.missing()
-                      for ts in f["themes"]],
-        _("Comment"): [shorten(c) or fmt.missing() for c in f["comment"]],
-    })
+    df = pd.DataFrame(
+        {
+            _("Customer"): f["customer_id"].astype(str).to_numpy(),
+            _("Date"): [fmt.date(d) for d in f["survey_date"]],
+            _("NPS"): [fmt.number(x, decimals=0) for x in f["nps"]],
+            _("Themes"): [
+                ", ".join(theme_name(t, themes) for t in ts) or fmt.missing() for ts in f["themes"]
+            ],
+            _("Comment"): [shorten(c) or fmt.missing() for c in f["comment"]],
+        }
+    )
     return _escaped(df)
 
 
