@@ -67,6 +67,8 @@ FOUND_MIN_COSINE = 0.35
 FOUND_MIN_SHARE = 0.02
 #: ... and at least this many comments.
 FOUND_MIN_COMMENTS = 20
+#: Words in more than this share of the comments are left out of the found themes.
+FOUND_MAX_DF = 0.5
 #: Share of a found theme's comments that must use two of its top three words.
 FOUND_MIN_COHERENCE = 0.5
 #: A found theme whose comments are mostly (this share) one lexicon theme is dropped.
@@ -216,7 +218,8 @@ def _found_themes(residual, weights, n_comments, lex_flags, *, seed):
     if len(rows) > NMF_MAX_ROWS:
         rows = rows[np.linspace(0, len(rows) - 1, NMF_MAX_ROWS).astype(int)]
     min_df = max(5, int(0.005 * len(rows)))
-    vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True)
+    # a word in most comments ("order", a product name) is no theme
+    vec = TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=FOUND_MAX_DF, sublinear_tf=True)
     try:
         x_fit = vec.fit_transform([residual[i] for i in rows])
     except ValueError:  # no word frequent enough
@@ -233,14 +236,16 @@ def _found_themes(residual, weights, n_comments, lex_flags, *, seed):
     cos = np.asarray(x_all @ h.T)
     member = cos >= FOUND_MIN_COSINE
     counts = (member * weights[:, None]).sum(axis=0)
-    top = [vocab[np.argsort(-h[j], kind="stable")[:3]] for j in range(k)]
+    top_idx = [np.argsort(-h[j], kind="stable")[:3] for j in range(k)]
+    top = [vocab[t] for t in top_idx]
+    present = x_all > 0
     keep = []
     for j in np.argsort(-counts, kind="stable"):
         if counts[j] < max(FOUND_MIN_COMMENTS, FOUND_MIN_SHARE * n_comments):
             continue
         w = weights * member[:, j]
         # coherent: most members use at least two of the theme's top three words
-        both = np.array([sum(t in set(r) for t in top[j]) >= 2 for r in residual])
+        both = np.asarray(present[:, top_idx[j]].sum(axis=1)).ravel() >= 2
         if (w * both).sum() < FOUND_MIN_COHERENCE * w.sum():
             continue
         # new: not mostly the comments of one lexicon theme
