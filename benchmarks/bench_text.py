@@ -7,7 +7,8 @@ Usage (from the repo root)::
 
 Data: the sample generator's comments (planted themes and sentiment) for ``--comments``
 responses, each made distinct by an order number ("order #123456" / "订单号123456"), so
-the analysis cannot profit from repeated texts (real exports repeat far more).
+the analysis cannot profit from repeated texts (real exports repeat far more;
+``--repeated`` keeps the generator's texts, which repeat).
 
 * ``analyse_comments``: one regex for the theme terms, jieba on each distinct text, the
   lexicon sentiment, TF-IDF + NMF (NNDSVDa) fitted on at most 20,000 comments.
@@ -29,12 +30,12 @@ import sys
 SETUP = r"""
 import numpy as np, pandas as pd, time, json, resource
 from salesmeasure.sample.comments import comments
-n, lang = {n}, {lang!r}
+n, lang, repeated = {n}, {lang!r}, {repeated!r}
 z = np.random.default_rng(0).normal(size=n)
 texts, truth, mentions = comments(z, 7, lang=lang)
 ids = np.random.default_rng(1).integers(100000, 999999, size=n)
 tag = "订单号" if lang != "en" else " order #"
-texts = pd.Series([t + tag + str(i) if t else t for t, i in zip(texts, ids)])
+texts = pd.Series([t + tag + str(i) if t and not repeated else t for t, i in zip(texts, ids)])
 """
 
 FAST = r"""
@@ -78,8 +79,11 @@ def main() -> None:
     ap.add_argument("--comments", type=int, default=100_000)
     ap.add_argument("--lang", default="zh-CN", choices=["en", "zh-CN"])
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument(
+        "--repeated", action="store_true", help="keep the generator's texts as they are (repeats)"
+    )
     args = ap.parse_args()
-    setup = SETUP.format(n=args.comments, lang=args.lang)
+    setup = SETUP.format(n=args.comments, lang=args.lang, repeated=args.repeated)
     fast = run(setup + FAST.format())
     print(f"{args.comments:,} comments ({args.lang}), {fast['comments']:,} with text")
     print(

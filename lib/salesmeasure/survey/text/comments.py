@@ -92,7 +92,11 @@ def describe_voice(v: Voice) -> str:
         t = v.drivers.table
         top = t.index[0]
         row = t.iloc[0]
-        if row["ci_low"] > 0 and row["n_with"] >= 30:
+        apart = (
+            row["nps_with_high"] < row["nps_without_low"]
+            or row["nps_with_low"] > row["nps_without_high"]
+        )
+        if apart and row["n_with"] >= 30:  # clear: the two NPS intervals do not overlap
             text += (
                 _(
                     "Of the themes, {theme} moves NPS most: commenters who mention it give an NPS "
