@@ -239,3 +239,24 @@ def test_small_region_and_period_is_a_sentence_not_a_table(sample_dir):
         assert "too few responses" in v.reason
     else:
         assert v.shares["suppressed"].any() or v.n_comments >= 30
+
+
+def test_a_script_in_a_detractors_comment_reaches_the_report_as_text(tmp_path, sample_dir):
+    import shutil
+
+    from salesmeasure import report, survey
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_dir, data)
+    s = pd.read_csv(data / "surveys.csv", dtype=str, keep_default_na=False)
+    in_q3 = s["survey_date"].between("2026-07-01", "2026-09-30")
+    row = s.index[in_q3 & s["nps"].isin(["0", "1", "2", "3", "4"])][0]
+    s.loc[row, "comment"] = "<script>alert('x')</script> Delivery was late"
+    s.to_csv(data / "surveys.csv", index=False)
+    ctx = report.prepare(period="2026Q3", region="all", data_path=str(data), lang="en")
+    v = survey.voice(ctx)
+    html = survey.followup_table(v, limit=10_000).to_html()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Delivery was late" in html
+    rid = s.loc[row, "response_id"]
+    assert "delivery" in v.followup.loc[rid, "themes"]
