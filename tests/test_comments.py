@@ -257,6 +257,6 @@ def test_a_script_in_a_detractors_comment_reaches_the_report_as_text(tmp_path, s
     v = survey.voice(ctx)
     html = survey.followup_table(v, limit=10_000).to_html()
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Delivery was late" in html
+    assert "<q>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Delivery was late</q>" in html
     rid = s.loc[row, "response_id"]
     assert "delivery" in v.followup.loc[rid, "themes"]

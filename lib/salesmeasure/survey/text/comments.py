@@ -1,11 +1,16 @@
 """The survey report's section "What customers say": sentences and tables on the
 comments' themes and sentiment (:class:`~salesmeasure.survey.comments.build.Voice`).
 
-A comment is customer text: every table that shows one returns a Styler that escapes
-HTML (``<script>`` reads as text, never runs), and long comments are shortened.
+A comment is customer text: every table that shows one returns a Styler whose cells are
+HTML-escaped (``<script>`` reads as text, never runs), long comments are shortened, and
+the customer's own words (a comment, the words of a found theme) are set in ``<q>``
+quotation elements: a reader sees them quoted, and a check for untranslated text can
+tell them from the report's own words.
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 
@@ -50,16 +55,21 @@ def shorten(text, limit: int = SHOWN_CHARS) -> str:
     return t if len(t) <= limit else t[: limit - 1].rstrip() + "…"
 
 
-def theme_name(theme: str, themes: pd.DataFrame | None = None) -> str:
+def quoted(text: str) -> str:
+    """Customer text for HTML: escaped, inside a ``<q>`` quotation element."""
+    return f"<q>{html.escape(text)}</q>"
+
+
+def theme_name(theme: str, themes: pd.DataFrame | None = None, *, plain: bool = False) -> str:
     """A theme as a manager reads it: a seed theme's name, a configured theme's key, a
-    found theme's top words ("found: website / portal / ordering")."""
+    found theme's top words ("found in the comments: <q>website / portal / ordering</q>";
+    ``plain``: without the ``<q>`` element)."""
     if theme in THEME_NAMES:
         return _(THEME_NAMES[theme])
     if themes is not None and theme in themes.index and themes.loc[theme, "kind"] == "found":
-        return _("found in the comments: {words}").format(
-            words=" / ".join(themes.loc[theme, "words"])
-        )
-    return theme.replace("_", " ")
+        words = " / ".join(themes.loc[theme, "words"])
+        return _("found in the comments: {words}").format(words=words if plain else quoted(words))
+    return html.escape(theme.replace("_", " "))
 
 
 def _pct(v) -> str:
@@ -72,8 +82,18 @@ def _share(row) -> str:
     return f"{_pct(row['share'])} ({_range(_pct(row['ci_low']), _pct(row['ci_high']))})"
 
 
-def _escaped(df: pd.DataFrame):
-    styler = df.style.format(escape="html")
+def _escaped(df: pd.DataFrame, quote=()):
+    """A Styler of ``df``: the ``quote`` columns (customer text) escaped inside ``<q>``,
+    every other cell HTML-escaped unless it is already markup of this module."""
+    styler = df.style
+    for col in quote:
+        styler = styler.format(
+            lambda v: quoted(v) if isinstance(v, str) and v != fmt.missing() else v,
+            subset=[col],
+        )
+    others = [c for c in df.columns if c not in quote and c != _("Theme") and c != _("Themes")]
+    if others:
+        styler = styler.format(escape="html", subset=others)
     if isinstance(df.index, pd.RangeIndex):
         styler = styler.hide(axis="index")
     return styler
@@ -205,7 +225,8 @@ def verbatims_table(v: Voice):
                     _("What the customer wrote"): shorten(text),
                 }
             )
-    return _escaped(pd.DataFrame(rows, columns=[_("Theme"), _("What the customer wrote")]))
+    cols = [_("Theme"), _("What the customer wrote")]
+    return _escaped(pd.DataFrame(rows, columns=cols), quote=[_("What the customer wrote")])
 
 
 def trend_table(v: Voice) -> pd.DataFrame:
@@ -266,7 +287,7 @@ def followup_table(v: Voice, *, limit: int = 50):
             _("Comment"): [shorten(c) or fmt.missing() for c in f["comment"]],
         }
     )
-    return _escaped(df)
+    return _escaped(df, quote=[_("Comment")])
 
 
 def describe_followup(v: Voice, *, limit: int = 50) -> str:
