@@ -173,7 +173,7 @@ ALLOWED = set(
     """NPS CSAT CES CLV KPI BG NBD ETS MAPE SMART AIC SMB UTC ID Holm Wald Wilson Kaplan Meier
     Mann Whitney Poisson Gamma Pareto Cronbach Feldt Johnson Pearson Iman Conover Ad A N M
     p P attain alpha beta chi salesmeasure papermill nbconvert Python pdf html ipynb PDF HTML
-    method equal share history_weight Brier English""".split()
+    method equal share history_weight Brier English Spearman NMF TF IDF jieba""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
 #: Hashes (fingerprints, cache keys) and file paths are not words.
@@ -181,9 +181,11 @@ _TECHNICAL = re.compile(r"\b[0-9a-f]{12,}\b|\S*/\S*/\S*")
 
 
 class _Visible(HTMLParser):
-    """The text a reader sees: no script, style, head, code or the provenance footer."""
+    """The text a reader sees: no script, style, head, code or the provenance footer, and
+    no ``<q>`` quotation: a customer's own words (survey comments, the words of a theme
+    found in them) are data, in whatever language the customer wrote."""
 
-    HIDDEN = {"script", "style", "head", "code", "footer"}
+    HIDDEN = {"script", "style", "head", "code", "footer", "q"}
 
     def __init__(self):
         super().__init__()

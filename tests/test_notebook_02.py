@@ -31,6 +31,7 @@ def test_notebook_02_is_stored_without_outputs_and_has_papermill_parameters(note
         "## How customers rate",
         "## Scale reliability",
         "## What drives",
+        "## What customers say",
         "## Regions compared",
         "## Complaints",
         "## Satisfaction and retention",
@@ -72,6 +73,9 @@ def test_notebook_02_runs_for_every_region_on_sample_data(run_notebook, region):
         assert "This report covers one region" in text
     params = nb.metadata["papermill"]["parameters"]
     assert params["region"] == region
+    # what customers say: the planted driver theme comes first, comments are escaped text
+    assert "responses in the period carry a comment" in text
+    assert "Detractors to call back" in text or "detractors answered" in text
 
 
 @pytest.mark.slow
@@ -85,6 +89,7 @@ def test_notebook_02_shows_too_few_responses_instead_of_numbers_for_small_sample
     assert "Too few responses in 2023Q1" in text
     assert "Key drivers: too few responses" in text
     assert "Too few complaints to report the share resolved" in text
+    assert "What customers say: too few responses with a comment in" in text
     assert not re.search(r"In 2023Q1: NPS", text)  # no number presented as fact
 
 

@@ -56,6 +56,7 @@ def sample_data(
         True, "--defects/--no-defects", help="Inject a few bad rows to exercise the quarantine."
     ),
     as_of: str = typer.Option("2026-11-15", "--as-of", help="Last day of the data (YYYY-MM-DD)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the survey comments: en or zh-CN."),
 ) -> None:
     """Generate the synthetic data set with planted truths (generator.json)."""
     from salesmeasure import sample
@@ -66,7 +67,13 @@ def sample_data(
         fail(f"--format must be csv, parquet or auto, got {fmt!r}")
     try:
         truth = sample.generate(
-            out, seed=seed, customers=customers, fmt=fmt, as_of=as_of, defects=defects
+            out,
+            seed=seed,
+            customers=customers,
+            fmt=fmt,
+            as_of=as_of,
+            defects=defects,
+            lang=lang,
         )
     except ValueError as exc:
         fail(str(exc))

@@ -28,6 +28,10 @@ named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` deci
     [tables.orders.constants]       # a column the source lacks, filled with one value
     product_line = "All products"
 
+    [comments.themes]               # survey comment themes: words added to a seed theme
+    delivery = ["late", "courier", "物流"]   # (product_quality, service_level, after_sales,
+    website = ["website", "login", "网站"]   # delivery, price, billing) or a new theme
+
 Only ``orders`` is needed. Any other table whose file (sheet, database table) is not
 there is *absent*, as with ``absent = true``: the reports say what it would add. Without
 ``customers``, each customer is derived from their orders (first order = signup); its
@@ -81,7 +85,7 @@ TABLE_NAMES = tuple(TABLE_COLUMNS)
 #: an order's region, used when customers are derived from orders.
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 
-_TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables"}
+_TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables", "comments"}
 _LOCATION_KEYS = ("file", "sheet", "table", "query")
 
 
@@ -175,6 +179,8 @@ class Config:
         The defaults every table starts from.
     tables : mapping
         Every one of the six tables, defaults filled in.
+    comment_themes : mapping
+        ``[comments.themes]``: theme name -> tuple of words (survey comment themes).
     """
 
     path: Path | None = None
@@ -185,6 +191,7 @@ class Config:
     tables: Any = field(
         default_factory=lambda: MappingProxyType({n: TableConfig(n) for n in TABLE_NAMES})
     )
+    comment_themes: Any = field(default_factory=lambda: MappingProxyType({}))
 
     def table(self, name: str) -> TableConfig:
         return self.tables[name]
@@ -351,6 +358,32 @@ def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
     )
 
 
+def _comment_themes(path, raw: Any) -> MappingProxyType:
+    """``[comments.themes]``: each key a theme, each value a list of words."""
+    if not isinstance(raw, dict):
+        raise DataError(f"{_where(path, '[comments]')} must be a table")
+    for key in raw:
+        if key != "themes":
+            raise _unknown(path, "comments", key, {"themes"})
+    themes = raw.get("themes", {})
+    if not isinstance(themes, dict):
+        raise DataError(f"{_where(path, '[comments.themes]')} must be a table")
+    out = {}
+    for name, words in themes.items():
+        if (
+            not isinstance(words, list)
+            or not words
+            or not all(isinstance(w, str) and w.strip() for w in words)
+        ):
+            raise DataError(
+                f"{_where(path, f'[comments.themes] {name}')} must be a list of words, "
+                f'e.g. {name} = ["late", "courier"]; got {words!r}',
+                file=str(path) if path else None,
+            )
+        out[str(name)] = tuple(words)
+    return MappingProxyType(out)
+
+
 def parse(raw: dict, path: Path | None = None) -> Config:
     """A :class:`Config` from the parsed TOML mapping ``raw``.
 
@@ -398,6 +431,7 @@ def parse(raw: dict, path: Path | None = None) -> Config:
     }
     return Config(
         path=path,
+        comment_themes=_comment_themes(path, raw.get("comments", {})),
         fiscal_start_month=fsm,
         max_order_amount=float(cap) if cap is not None else None,
         source=source,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from salesmeasure.sample.comments import comments as sample_comments
 from salesmeasure.sample.names import (
     COMMENTS_BAD,
     COMMENTS_GOOD,
@@ -74,8 +75,13 @@ def simulate(
     *,
     as_of: str | pd.Timestamp = AS_OF,
     defects: bool = True,
+    lang: str = "en",
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Draw the six tables and the planted truths (in memory).
+
+    ``lang`` is the language of the survey comments (``"en"`` or ``"zh-CN"``); they are
+    drawn by :func:`salesmeasure.sample.comments.comments` from a generator of their own,
+    so every other column is the same in both languages.
 
     Returns
     -------
@@ -276,10 +282,13 @@ def simulate(
     )
     for col, rate in [("nps", 0.02), ("csat", 0.03), ("ces", 0.10)] + [(c, 0.05) for c in ITEMS]:
         surveys.loc[rng.random(ns) < rate, col] = np.nan
-    good = sat_resp_z > 0
-    cg = np.asarray(COMMENTS_GOOD, dtype=object)[rng.integers(0, len(COMMENTS_GOOD), ns)]
-    cb = np.asarray(COMMENTS_BAD, dtype=object)[rng.integers(0, len(COMMENTS_BAD), ns)]
-    surveys["comment"] = np.where(good, cg, cb)
+    # The comments once were one of a few fixed phrases drawn here; the two draws stay so
+    # that every later draw (complaints, defects) is unchanged. The comments themselves
+    # come from their own generator (planted themes and sentiment).
+    rng.integers(0, len(COMMENTS_GOOD), ns)
+    rng.integers(0, len(COMMENTS_BAD), ns)
+    texts, comment_truth, _mentions = sample_comments(sat_resp_z, seed, lang=lang)
+    surveys["comment"] = texts
     surveys = surveys.sort_values(["survey_date", "response_id"], kind="stable")
     surveys["response_id"] = np.char.add("S", np.char.zfill(np.arange(1, ns + 1).astype(str), 8))
 
@@ -352,6 +361,7 @@ def simulate(
         "target_growth_clip": list(GROWTH_CLIP),
         "target_stretch": STRETCH,
         "rep_skill": rep_skill,
+        "comments": comment_truth,
         "counts": {
             "customers": int(n),
             "orders": int(n_orders),

@@ -54,8 +54,10 @@ def generate(
     fmt: str = "csv",
     as_of: str | pd.Timestamp = AS_OF,
     defects: bool = True,
+    lang: str = "en",
 ) -> dict:
-    """Simulate and write a data set; returns the planted truths."""
-    tables, truth = simulate(seed, customers, as_of=as_of, defects=defects)
+    """Simulate and write a data set; returns the planted truths. ``lang``: language of
+    the survey comments (``"en"`` or ``"zh-CN"``)."""
+    tables, truth = simulate(seed, customers, as_of=as_of, defects=defects, lang=lang)
     write(tables, truth, out_dir, fmt=fmt)
     return truth

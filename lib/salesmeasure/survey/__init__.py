@@ -10,6 +10,8 @@
 * :mod:`~salesmeasure.survey.complaints` -- response and complaint metrics;
 * :mod:`~salesmeasure.survey.loyalty` -- repeat purchase by NPS group;
 * :mod:`~salesmeasure.survey.build` -- every section of the report, thin data explained;
+* :mod:`~salesmeasure.survey.comments` -- what the comments say (themes, sentiment;
+  ``voice(ctx)`` builds the report section);
 * :mod:`~salesmeasure.survey.text` -- the sentences and tables a manager reads.
 
 This package re-exports all of them for notebooks (``from salesmeasure import survey``).
@@ -18,6 +20,7 @@ Analytics elsewhere import the submodule they need (``salesmeasure.survey.scores
 
 from salesmeasure.survey.breakdown import *  # noqa: F403
 from salesmeasure.survey.build import *  # noqa: F403
+from salesmeasure.survey.comments.build import voice  # noqa: F401
 from salesmeasure.survey.compare import *  # noqa: F403
 from salesmeasure.survey.complaints import *  # noqa: F403
 from salesmeasure.survey.drivers import *  # noqa: F403
