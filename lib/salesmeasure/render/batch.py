@@ -15,6 +15,7 @@ from pathlib import Path
 
 from salesmeasure import format as sm_format
 from salesmeasure.data import snapshot as _snapshot
+from salesmeasure.errors import ParameterError, PeriodError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
 from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language
 from salesmeasure.report import data_location, data_name
@@ -34,7 +35,7 @@ from .options import (
 )
 from .pdf import PdfPrinter
 from .planner import ALL, Report, period_slug, plan
-from .store import ReportFailure, ReportRecord, atomic_write, read_record
+from .store import ReportFailure, ReportRecord, WriteFailed, atomic_write, read_record
 
 __all__ = [
     "RenderSummary",
@@ -64,13 +65,17 @@ class RenderSummary:
     #: Ctrl-C stopped the batch; ``planned`` reports were to be written
     interrupted: bool = False
     planned: int = 0
+    #: the batch stopped on a full disk (the write that failed, in words)
+    stopped: str = ""
+    #: the index pages could not be written (why, in words)
+    index_error: str = ""
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0
+        return self.count("failed") == 0 and not self.stopped and not self.index_error
 
     def describe(self) -> str:
         lines = []
@@ -89,12 +94,50 @@ class RenderSummary:
                 detail = r.error.detail
                 extra = f" ({detail})" if detail and r.error.message not in detail else ""
                 lines.append(f"  FAILED {r.id}: {r.error.describe()}{extra}")
+        if self.stopped:
+            left = self.planned - len(self.records)
+            lines.append(
+                f"Stopped: {self.stopped}; {left} of {self.planned} reports were not rendered. "
+                "Free some space and run the same command again (finished reports are kept)."
+            )
         lines += self.notes
         period_dir = self.out / period_slug(self.period)
         if not self.ok and (period_dir / "render.log").exists():
             lines.append(f"Kernel messages: {period_dir / 'render.log'}")
-        lines.append(f"Index: {period_dir / 'index.html'}")
-        return "\n".join(lines)
+        if self.index_error:
+            lines.append(f"The index could not be written: {self.index_error}")
+        else:
+            lines.append(f"Index: {period_dir / 'index.html'}")
+        return guard.mask_secrets("\n".join(lines))
+
+
+def check_period_in_data(p, ds) -> None:
+    """Refuse a period that starts after the data ends (as ``report.prepare`` does in each
+    notebook), before any kernel starts; the message names the data's range.
+
+    Raises
+    ------
+    ParameterError
+        ``--period 2099Q1 starts 2099-01-01, after the data ends ...``.
+    """
+    from salesmeasure.periods import Period
+
+    if ds.as_of is None or p.start <= ds.as_of:
+        return
+    last = Period.from_timestamp(ds.as_of, p.kind, fiscal_start_month=p.fiscal_start_month)
+    dates = ds.orders["order_date"].dropna() if "order_date" in ds.orders else None
+    if dates is not None and len(dates):
+        first = Period.from_timestamp(dates.min(), p.kind, fiscal_start_month=p.fiscal_start_month)
+        span = (
+            f"the data covers {dates.min():%Y-%m-%d} to {ds.as_of:%Y-%m-%d} "
+            f"({first.label} to {last.label})"
+        )
+    else:
+        span = f"the data ends {ds.as_of:%Y-%m-%d} ({last.label})"
+    raise ParameterError(
+        f"--period {p.label} starts {p.start:%Y-%m-%d}, after the data ends: {span}; "
+        f"choose a period up to {last.label}"
+    )
 
 
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
@@ -152,6 +195,8 @@ class _Writer:
         self.as_of = as_of
         self.version = version
         self.kernel_mode = kernel_mode
+        #: the first write that found the disk full: the batch stops after it
+        self.disk_full: WriteFailed | None = None
 
     def header(self, report: Report, nb, exec_seconds: float, title: str) -> dict:
         pm_meta = nb.metadata.get("papermill", {})
@@ -243,8 +288,24 @@ class _Writer:
             **kw,
         )
         rec.durations = {k: round(v, 3) for k, v in rec.durations.items()}
-        atomic_write(report.path("json"), rec.to_json())
+        if rec.error is not None:  # a message never shows a password
+            rec.error = ReportFailure(
+                guard.mask_secrets(rec.error.message),
+                cell=rec.error.cell,
+                section=rec.error.section,
+                detail=guard.mask_secrets(rec.error.detail),
+            )
+        try:
+            atomic_write(report.path("json"), rec.to_json())
+        except WriteFailed as exc:  # the index still shows it: the batch passes it on
+            self._note(exc)
+            if rec.status != "failed":
+                rec.status, rec.error = "failed", ReportFailure(str(exc))
         return rec
+
+    def _note(self, exc: WriteFailed) -> None:
+        if exc.disk_full and self.disk_full is None:
+            self.disk_full = exc
 
     def handle(self, report: Report, result) -> ReportRecord:
         """Write what a worker returned; a failure keeps its notebook and drops stale exports."""
@@ -252,21 +313,25 @@ class _Writer:
 
         started = datetime.fromtimestamp(result.started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         durations = {"execute": result.seconds}
-        nb = None
-        if result.notebook_json:
-            nb = nbformat.reads(result.notebook_json, as_version=4)
-            atomic_write(report.path("ipynb"), result.notebook_json)
-        title = title_of(nb, report.notebook) if nb is not None else report.notebook
-        if result.ok and nb is not None:
-            try:
+        nb, saved = None, False
+        error = result.error or ReportFailure("failed without a message")
+        try:
+            if result.notebook_json:
+                nb = nbformat.reads(result.notebook_json, as_version=4)
+                atomic_write(report.path("ipynb"), result.notebook_json)
+                saved = True
+            if result.ok and nb is not None:
                 return self.publish(report, nb, durations, started)
-            except Exception as exc:  # an export/PDF problem fails this report only
-                error = ReportFailure(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
-        else:
-            error = result.error or ReportFailure("failed without a message")
+        except WriteFailed as exc:  # a full disk, a read-only folder: this report fails
+            self._note(exc)
+            error = ReportFailure(str(exc))
+        except Exception as exc:  # an export/PDF problem fails this report only
+            error = ReportFailure(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
+        title = title_of(nb, report.notebook) if nb is not None else report.notebook
         for ext in ("html", "pdf"):  # never leave an old report looking current
-            report.path(ext).unlink(missing_ok=True)
-        outputs = {"ipynb": f"{report.notebook}.ipynb"} if nb is not None else {}
+            with contextlib.suppress(OSError):
+                report.path(ext).unlink(missing_ok=True)
+        outputs = {"ipynb": f"{report.notebook}.ipynb"} if saved else {}
         return self._record(
             report,
             "failed",
@@ -330,6 +395,7 @@ def render(
     progress: bool = True,
     lang: str = "en",
     languages=(),
+    config: str | Path | None = None,
 ) -> RenderSummary:
     """Render every notebook x region for one period to HTML (and PDF); write the indexes.
 
@@ -376,7 +442,66 @@ def render(
     languages : iterable of str
         Every language rendered by the same command (``--lang en,zh-CN``): the index
         pages link to each (and to any language already rendered under ``out``).
+    config : path, optional
+        A ``salesmeasure.toml`` to read the data with (``--config``), used by the batch
+        and, through ``$SALESMEASURE_CONFIG``, by every notebook kernel it starts.
+
+    Raises
+    ------
+    OutDirBusy
+        Another batch is writing into ``out`` (:func:`.guard.lock_out_dir`).
+    ParameterError
+        ``out`` cannot hold reports, the period is after the data ends, or a
+        ``parameters`` value is outside its declared range (before any kernel starts).
     """
+    from salesmeasure.config import CONFIG_ENV
+
+    root_out = guard.check_out_dir(Path(out).resolve())
+    kwargs = dict(
+        data=data, out=root_out, regions=regions, notebooks=notebooks,
+        notebooks_dir=notebooks_dir, formats=formats, chromium=chromium, jobs=jobs,
+        force=force, scheduler=scheduler, isolate=isolate, start_timeout=start_timeout,
+        execution_timeout=execution_timeout, report_timeout=report_timeout,
+        parameters=parameters, progress=progress, lang=lang, languages=languages,
+    )  # fmt: skip
+    with guard.lock_out_dir(root_out, command=" ".join(sys.argv)):
+        if config is None or str(config) == "":
+            return _render(period, config=None, **kwargs)
+        config = Path(config).expanduser().resolve()
+        previous = os.environ.get(CONFIG_ENV)
+        os.environ[CONFIG_ENV] = str(config)  # the workers and kernels started from now on
+        try:
+            return _render(period, config=config, **kwargs)
+        finally:
+            if previous is None:
+                os.environ.pop(CONFIG_ENV, None)
+            else:
+                os.environ[CONFIG_ENV] = previous
+
+
+def _render(
+    period: str,
+    *,
+    data,
+    out,
+    regions,
+    notebooks,
+    notebooks_dir,
+    formats,
+    chromium,
+    jobs,
+    force,
+    scheduler,
+    isolate,
+    start_timeout,
+    execution_timeout,
+    report_timeout,
+    parameters,
+    progress,
+    lang,
+    languages,
+    config,
+) -> RenderSummary:
     from tqdm.auto import tqdm
 
     import salesmeasure
@@ -398,15 +523,21 @@ def render(
     fmts, exe, note = parse_formats(formats, chromium)
     notes = [note] if note else []
     guard.check_out_dir(out)  # a wrong --out fails now, in one line, not after the work
-
-    ds = sm_data.load(data)
-    label = (
-        latest_complete(ds.as_of, "Q", fiscal_start_month=ds.fiscal_start_month).label
-        if str(period).lower() == "latest"
-        else Period.parse(period, fiscal_start_month=ds.fiscal_start_month).label
-    )
-    region_list = select_regions(regions, ds.regions)
     nb_paths = select_notebooks(notebooks, notebooks_dir)
+    # every --param typed and in its range before the data is read or a kernel starts
+    nb_params = _with_language(notebook_parameters(nb_paths, parameters), nb_paths, lang)
+
+    ds = sm_data.load(data, config=config)
+    if str(period).lower() == "latest":
+        label = latest_complete(ds.as_of, "Q", fiscal_start_month=ds.fiscal_start_month).label
+    else:
+        try:
+            p = Period.parse(period, fiscal_start_month=ds.fiscal_start_month)
+        except PeriodError as exc:
+            raise ParameterError(f"--period: {exc}") from None
+        check_period_in_data(p, ds)  # the notebooks would refuse it, after the work
+        label = p.label
+    region_list = select_regions(regions, ds.regions)
     version = getattr(salesmeasure, "__version__", "unknown")
     versions = {
         "salesmeasure": version,
@@ -422,9 +553,7 @@ def render(
         out=out,
         fingerprint=ds.fingerprint,
         versions=versions,
-        notebook_parameters=_with_language(
-            notebook_parameters(nb_paths, parameters), nb_paths, lang
-        ),
+        notebook_parameters=nb_params,
     )
 
     as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"
@@ -478,10 +607,19 @@ def render(
         for r, rec in refresh:
             try:
                 records[r.id] = writer.refresh(r, rec)
+            except WriteFailed as exc:
+                writer._note(exc)
+                if writer.disk_full is not None:
+                    records[r.id] = writer.handle(r, _write_failure(r, exc))
+                    break
+                todo.append(r)
+                continue
             except Exception:
                 todo.append(r)
                 continue
             bar.update(1)
+        if writer.disk_full is not None:
+            todo = []
         if scheduler:
             results = _pool.run_dask(
                 todo,
@@ -489,6 +627,7 @@ def render(
                 start_timeout=start_timeout,
                 execution_timeout=execution_timeout,
                 report_timeout=report_timeout,
+                config=config,
             )
         else:
             results = _pool.run_local(
@@ -507,14 +646,16 @@ def render(
             failed += rec.status == "failed"
             bar.set_postfix(failed=failed, refresh=False)
             bar.update(1)
+            if writer.disk_full is not None:  # every next report would fail the same way
+                break
     except KeyboardInterrupt:  # Ctrl-C: stop now, keep what finished, index it
         interrupted = True
     finally:
         bar.close()
         _snapshot.release(snap)
         with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
-            if interrupted and hasattr(results, "close"):
-                results.close()  # a suspended run_local kills its workers and kernels
+            if hasattr(results, "close"):  # stopped early: kill its workers and kernels
+                results.close()  # (a no-op when every report finished)
             if interrupted:  # Ctrl-C to the group also stopped the browser's driver: no
                 logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # noise about it
             if printer is not None:
@@ -542,9 +683,29 @@ def render(
                 notes=notes,
                 interrupted=interrupted,
                 planned=len(reports),
+                stopped=str(writer.disk_full) if writer.disk_full is not None else "",
             ),
             t_start=t_start,
         )
+
+
+def _mask_log(path: Path) -> None:
+    """Mask any password the kernels printed into the batch's ``render.log``."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    masked = guard.mask_secrets(text)
+    if masked != text:
+        with contextlib.suppress(OSError):
+            atomic_write(path, masked)
+
+
+def _write_failure(report: Report, exc: WriteFailed):
+    """An execution result that failed on writing ``exc`` (for :meth:`_Writer.handle`)."""
+    from .execute import ExecResult
+
+    return ExecResult(report.id, False, None, ReportFailure(str(exc)), time.time(), 0.0)
 
 
 def _finish(
@@ -567,17 +728,24 @@ def _finish(
     ordered = [records[r.id] for r in reports if r.id in records]
     period_dir = out / period_slug(label)
     titles = {r.notebook: r.title for r in ordered if r.title}
-    write_period_index(
-        period_dir,
-        period=label,
-        notebooks=[(p.stem, titles.get(p.stem, p.stem)) for p in nb_paths],
-        regions=[(r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook],
-        fingerprint=ds.fingerprint,
-        version=version,
-        scorecards=guard.merge_scorecards(period_dir, cards),
-        languages=language_links(root_out, lang, languages, period_slug(label)),
-    )
-    write_root_index(out, languages=language_links(root_out, lang, languages))
+    try:
+        write_period_index(
+            period_dir,
+            period=label,
+            notebooks=[(p.stem, titles.get(p.stem, p.stem)) for p in nb_paths],
+            regions=[
+                (r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook
+            ],
+            fingerprint=ds.fingerprint,
+            version=version,
+            scorecards=guard.merge_scorecards(period_dir, cards),
+            languages=language_links(root_out, lang, languages, period_slug(label)),
+            current=ordered,
+        )
+        write_root_index(out, languages=language_links(root_out, lang, languages))
+    except OSError as exc:  # a full disk: say so; the reports written are kept
+        summary.index_error = str(exc)
+    _mask_log(period_dir / "render.log")
     summary.records = ordered
     summary.seconds = time.perf_counter() - t_start
     return summary
