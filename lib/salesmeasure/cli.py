@@ -334,7 +334,7 @@ def _resume_command() -> str:
     with any password in it masked (a URL's password is never printed)."""
     import shlex
 
-    return _masked(" ".join(["salesmeasure", *(shlex.quote(a) for a in sys.argv[1:])]))
+    return " ".join(["salesmeasure", *(shlex.quote(_masked(a)) for a in sys.argv[1:])])
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m salesmeasure.cli`

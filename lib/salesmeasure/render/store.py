@@ -60,8 +60,9 @@ class WriteFailed(OSError):
         return self.message
 
 
-def _write_file(fh, data: bytes) -> None:
-    """Write and flush ``data`` to an open file (one place, so a test can fill the disk)."""
+def _write_file(fh, data: bytes, path: Path) -> None:
+    """Write and flush ``data`` (for ``path``) to an open temporary file: the one place
+    a batch writes bytes, so a test can fill the disk here."""
     fh.write(data)
     fh.flush()
     os.fsync(fh.fileno())
@@ -84,7 +85,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            _write_file(fh, data.encode("utf-8") if isinstance(data, str) else data)
+            _write_file(fh, data.encode("utf-8") if isinstance(data, str) else data, path)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:
