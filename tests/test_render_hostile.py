@@ -178,12 +178,12 @@ def test_a_lock_left_by_a_process_that_is_gone_is_taken_over(tmp_path, small_dat
     )
     try:
         assert orphan.stdout.readline().strip() == "locked"
-        r = run(*render_args(small_data, two_reports, out, "--notebooks", "a_first"))
+        r = invoke(render_args(small_data, two_reports, out, "--notebooks", "a_first"))
     finally:
         orphan.kill()
         orphan.wait()
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "1 rendered" in r.stdout and "Traceback" not in r.stderr
+    assert r.exit_code == 0, r.output
+    assert "1 rendered" in r.output and "Traceback" not in r.output
     assert (out / PERIOD / "north" / "a_first.html").exists()
 
 
@@ -386,15 +386,15 @@ def test_config_elsewhere_is_used_by_the_batch_and_by_every_kernel(tmp_path, sma
         "print(f\"revenue column: {'amount' in ds.orders}, rows {len(ds.orders)}\")",
     )
     out = tmp_path / "out"
-    without = run(*render_args(data, nbs, out))
-    assert without.returncode == 2
+    without = invoke(render_args(data, nbs, out))
+    assert without.exit_code == 2
     assert "amount" in one_error_line(without)
     r = run(*render_args(data, nbs, out, "--config", str(config)))
     assert r.returncode == 0, r.stdout + r.stderr
     html = (out / PERIOD / "north" / "a_reads_source.html").read_text()
     assert "revenue column: True" in html
-    missing = run(*render_args(data, nbs, out, "--config", str(tmp_path / "nope.toml")))
-    assert missing.returncode == 2
+    missing = invoke(render_args(data, nbs, out, "--config", str(tmp_path / "nope.toml")))
+    assert missing.exit_code == 2
     assert "nope.toml: no such configuration file" in one_error_line(missing)
 
 

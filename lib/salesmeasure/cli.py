@@ -283,7 +283,10 @@ def render(
         again = _resume_command()
         say(f"To resume, run the same command again: {again}")
         if guard.MASK in again:
-            say(f"(put the password back in place of {guard.MASK}, or set it in PGPASSWORD)")
+            say(
+                f"(put the password back in place of {guard.MASK}, or leave it out of the URL "
+                "and set SALESMEASURE_DB_PASSWORD)"
+            )
         say("Finished reports are kept and not rendered again.")
         raise typer.Exit(130)
     raise typer.Exit(0 if all(x.ok for x in summaries) else 1)
