@@ -457,5 +457,15 @@ def test_pdf_printer_restarts_a_browser_closed_or_killed_under_it(tmp_path):
             p.kill()
         psutil.wait_procs(browsers, timeout=5)
         printer.print(page, tmp_path / "4.pdf")
-    for n in range(1, 5):
+        drivers = [  # Playwright's driver (as after a Ctrl-C to the process group)
+            p for p in psutil.Process().children() if "playwright" in " ".join(p.cmdline())
+        ]
+        assert drivers
+        for p in drivers:
+            for c in p.children(recursive=True):
+                c.kill()
+            p.kill()
+        psutil.wait_procs(drivers, timeout=5)
+        printer.print(page, tmp_path / "5.pdf")
+    for n in range(1, 6):
         assert (tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF")

@@ -135,6 +135,10 @@ class PdfPrinter:
 
     def restart(self) -> None:
         """Close what is left of the browser (and its driver) and start a new one."""
+        import logging
+
+        # a dead driver leaves futures that asyncio would report when they are collected
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         self.close()
         self.__enter__()
 
