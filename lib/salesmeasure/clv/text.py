@@ -359,7 +359,8 @@ def describe_at_risk(at_risk) -> str:
     weeks = int(first["periods_since_last"])
     listed = ngettext(
         "{n} customer listed; {amount} of expected value is at risk if they have lapsed.",
-        "{n} customers listed; together {amount} of expected value is at risk if they have lapsed.",
+        "{n} customers listed; together {amount} of expected value is at risk if they have "
+        "lapsed.",
         len(t),
     ).format(n=fmt.count(len(t)), amount=fmt.money(t["value_at_risk"].sum()))
     first_one = ngettext(
