@@ -10,32 +10,30 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from salesmeasure import format as sm_format
 from salesmeasure.data import snapshot as _snapshot
 from salesmeasure.errors import ParameterError, PeriodError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
-from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language
-from salesmeasure.report import data_location, data_name
+from salesmeasure.i18n import LANGUAGE_NAMES, language
 
 from . import guard
 from . import index as _index
 from . import pool as _pool
-from .export import export_html, library_hash, template_dir, template_hash, title_of
+from .export import library_hash, template_dir, template_hash
 from .index import write_period_index, write_root_index
 from .options import (
     _declared_parameters,
+    check_period_in_data,
     notebook_parameters,
-    parameter_rows,
     parse_formats,
     select_notebooks,
     select_regions,
 )
 from .pdf import PdfPrinter
-from .planner import ALL, Report, period_slug, plan
-from .store import ReportFailure, ReportRecord, WriteFailed, atomic_write, read_record
+from .planner import Report, period_slug, plan
+from .store import ReportRecord, WriteFailed, read_record
+from .writer import Writer, mask_log, write_failure
 
 __all__ = [
     "RenderSummary",
@@ -111,35 +109,6 @@ class RenderSummary:
         return guard.mask_secrets("\n".join(lines))
 
 
-def check_period_in_data(p, ds) -> None:
-    """Refuse a period that starts after the data ends (as ``report.prepare`` does in each
-    notebook), before any kernel starts; the message names the data's range.
-
-    Raises
-    ------
-    ParameterError
-        ``--period 2099Q1 starts 2099-01-01, after the data ends ...``.
-    """
-    from salesmeasure.periods import Period
-
-    if ds.as_of is None or p.start <= ds.as_of:
-        return
-    last = Period.from_timestamp(ds.as_of, p.kind, fiscal_start_month=p.fiscal_start_month)
-    dates = ds.orders["order_date"].dropna() if "order_date" in ds.orders else None
-    if dates is not None and len(dates):
-        first = Period.from_timestamp(dates.min(), p.kind, fiscal_start_month=p.fiscal_start_month)
-        span = (
-            f"the data covers {dates.min():%Y-%m-%d} to {ds.as_of:%Y-%m-%d} "
-            f"({first.label} to {last.label})"
-        )
-    else:
-        span = f"the data ends {ds.as_of:%Y-%m-%d} ({last.label})"
-    raise ParameterError(
-        f"--period {p.label} starts {p.start:%Y-%m-%d}, after the data ends: {span}; "
-        f"choose a period up to {last.label}"
-    )
-
-
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
     """Headline KPIs per region for the index (:func:`.index.scorecards`)."""
     return _index.scorecards(ds, period, regions)
@@ -172,182 +141,6 @@ def _with_language(params: dict, nb_paths, lang: str) -> dict:
         if "lang" in _declared_parameters(p):
             params.setdefault(p.stem, {})["lang"] = lang
     return params
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-#: How a report's kernel was run, in words for the provenance (translated where shown).
-KERNEL_MODES = {"fresh": N_("fresh kernel"), "reused, reset": N_("reused, reset kernel")}
-
-
-class _Writer:
-    """Export and write one executed report: ipynb, HTML, PDF and its record."""
-
-    def __init__(
-        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source=""
-    ):
-        self.data_source = data_source
-        self.formats = formats
-        self.printer = printer
-        self.fingerprint = fingerprint
-        self.as_of = as_of
-        self.version = version
-        self.kernel_mode = kernel_mode
-        #: the first write that found the disk full: the batch stops after it
-        self.disk_full: WriteFailed | None = None
-
-    def header(self, report: Report, nb, exec_seconds: float, title: str) -> dict:
-        pm_meta = nb.metadata.get("papermill", {})
-        params = pm_meta.get("parameters") or report.parameters
-        import nbconvert
-        import papermill
-
-        region = _("All regions (consolidated)") if report.region == ALL else report.region
-        return {
-            "lang": get_language(),
-            "title": title,
-            "period": sm_format.period(report.period),
-            "region": region,
-            "generated": _now(),
-            # the data set by name and date; its full location is in the provenance
-            "data": _("{name}, as of {date}").format(
-                name=data_name(self.data_source), date=sm_format.date(self.as_of)
-            )
-            if self.data_source
-            else "",
-            "parameters": parameter_rows(nb, params),
-            "provenance": [
-                (_("Data"), data_location(self.data_source)),
-                (_("Data fingerprint"), self.fingerprint),
-                (_("Data as of"), self.as_of),
-                ("salesmeasure", self.version),
-                (
-                    _("Notebook"),
-                    _("{file}, version {version}").format(
-                        file=f"{report.notebook}.ipynb", version=report.notebook_version
-                    ),
-                ),
-                (
-                    _("Executed"),
-                    _("{start} UTC, {seconds} s ({kernel})").format(
-                        start=pm_meta.get("start_time", "")[:19].replace("T", " "),
-                        seconds=f"{exec_seconds:.1f}",
-                        kernel=_(KERNEL_MODES.get(self.kernel_mode, self.kernel_mode)),
-                    ),
-                ),
-                (_("Cache key"), report.key),
-                (
-                    _("Rendered by"),
-                    f"salesmeasure render (papermill {papermill.__version__}, "
-                    f"nbconvert {nbconvert.__version__}, Python "
-                    f"{sys.version.split()[0]})",
-                ),
-            ],
-        }
-
-    def publish(self, report: Report, nb, durations: dict, started: str) -> ReportRecord:
-        """Export HTML (and PDF) from an executed notebook and record success."""
-        title = title_of(nb, report.notebook)
-        outputs = {"ipynb": f"{report.notebook}.ipynb"}
-        t0 = time.perf_counter()
-        html, headline, _toc = export_html(
-            nb, self.header(report, nb, durations.get("execute", 0), title)
-        )
-        atomic_write(report.path("html"), html)
-        outputs["html"] = f"{report.notebook}.html"
-        durations["export"] = time.perf_counter() - t0
-        if "pdf" not in self.formats:  # an older PDF would no longer match the HTML
-            report.path("pdf").unlink(missing_ok=True)
-        elif self.printer is not None:
-            t0 = time.perf_counter()
-            self.printer.print(report.path("html"), report.path("pdf"))
-            outputs["pdf"] = f"{report.notebook}.pdf"
-            durations["pdf"] = time.perf_counter() - t0
-        return self._record(
-            report,
-            "ok",
-            outputs=outputs,
-            headline=headline,
-            durations=durations,
-            started=started,
-            title=title,
-        )
-
-    def _record(self, report: Report, status: str, **kw) -> ReportRecord:
-        rec = ReportRecord(
-            id=report.id,
-            notebook=report.notebook,
-            period=report.period,
-            region=report.region,
-            region_slug=report.region_slug,
-            key=report.key,
-            status=status,
-            notebook_version=report.notebook_version,
-            **kw,
-        )
-        rec.durations = {k: round(v, 3) for k, v in rec.durations.items()}
-        if rec.error is not None:  # a message never shows a password
-            rec.error = ReportFailure(
-                guard.mask_secrets(rec.error.message),
-                cell=rec.error.cell,
-                section=rec.error.section,
-                detail=guard.mask_secrets(rec.error.detail),
-            )
-        try:
-            atomic_write(report.path("json"), rec.to_json())
-        except WriteFailed as exc:  # the index still shows it: the batch passes it on
-            self._note(exc)
-            if rec.status != "failed":
-                rec.status, rec.error = "failed", ReportFailure(str(exc))
-        return rec
-
-    def _note(self, exc: WriteFailed) -> None:
-        if exc.disk_full and self.disk_full is None:
-            self.disk_full = exc
-
-    def handle(self, report: Report, result) -> ReportRecord:
-        """Write what a worker returned; a failure keeps its notebook and drops stale exports."""
-        import nbformat
-
-        started = datetime.fromtimestamp(result.started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        durations = {"execute": result.seconds}
-        nb, saved = None, False
-        error = result.error or ReportFailure("failed without a message")
-        try:
-            if result.notebook_json:
-                nb = nbformat.reads(result.notebook_json, as_version=4)
-                atomic_write(report.path("ipynb"), result.notebook_json)
-                saved = True
-            if result.ok and nb is not None:
-                return self.publish(report, nb, durations, started)
-        except WriteFailed as exc:  # a full disk, a read-only folder: this report fails
-            self._note(exc)
-            error = ReportFailure(str(exc))
-        except Exception as exc:  # an export/PDF problem fails this report only
-            error = ReportFailure(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
-        title = title_of(nb, report.notebook) if nb is not None else report.notebook
-        for ext in ("html", "pdf"):  # never leave an old report looking current
-            with contextlib.suppress(OSError):
-                report.path(ext).unlink(missing_ok=True)
-        outputs = {"ipynb": f"{report.notebook}.ipynb"} if saved else {}
-        return self._record(
-            report,
-            "failed",
-            error=error,
-            outputs=outputs,
-            durations=durations,
-            started=started,
-            title=title,
-        )
-
-    def refresh(self, report: Report, rec: ReportRecord) -> ReportRecord:
-        """Cached execution, missing export: export/print again without executing."""
-        import nbformat
-
-        nb = nbformat.read(report.path("ipynb"), as_version=4)
-        return self.publish(report, nb, dict(rec.durations), rec.started)
 
 
 def _cached(report: Report, formats, force: bool):
@@ -595,7 +388,7 @@ def _render(
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:
-        writer = _Writer(
+        writer = Writer(
             formats=fmts,
             printer=printer,
             fingerprint=ds.fingerprint,
@@ -610,7 +403,7 @@ def _render(
             except WriteFailed as exc:
                 writer._note(exc)
                 if writer.disk_full is not None:
-                    records[r.id] = writer.handle(r, _write_failure(r, exc))
+                    records[r.id] = writer.handle(r, write_failure(r, exc))
                     break
                 todo.append(r)
                 continue
@@ -689,25 +482,6 @@ def _render(
         )
 
 
-def _mask_log(path: Path) -> None:
-    """Mask any password the kernels printed into the batch's ``render.log``."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
-    masked = guard.mask_secrets(text)
-    if masked != text:
-        with contextlib.suppress(OSError):
-            atomic_write(path, masked)
-
-
-def _write_failure(report: Report, exc: WriteFailed):
-    """An execution result that failed on writing ``exc`` (for :meth:`_Writer.handle`)."""
-    from .execute import ExecResult
-
-    return ExecResult(report.id, False, None, ReportFailure(str(exc)), time.time(), 0.0)
-
-
 def _finish(
     reports,
     records,
@@ -745,7 +519,7 @@ def _finish(
         write_root_index(out, languages=language_links(root_out, lang, languages))
     except OSError as exc:  # a full disk: say so; the reports written are kept
         summary.index_error = str(exc)
-    _mask_log(period_dir / "render.log")
+    mask_log(period_dir / "render.log")
     summary.records = ordered
     summary.seconds = time.perf_counter() - t_start
     return summary

@@ -231,3 +231,32 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
     if unknown:
         raise ValueError(f"no selected notebook has a parameter named {', '.join(unknown)}")
     return out
+
+
+def check_period_in_data(p, ds) -> None:
+    """Refuse a period that starts after the data ends (as ``report.prepare`` does in each
+    notebook), before any kernel starts; the message names the data's range.
+
+    Raises
+    ------
+    ParameterError
+        ``--period 2099Q1 starts 2099-01-01, after the data ends ...``.
+    """
+    from salesmeasure.periods import Period
+
+    if ds.as_of is None or p.start <= ds.as_of:
+        return
+    last = Period.from_timestamp(ds.as_of, p.kind, fiscal_start_month=p.fiscal_start_month)
+    dates = ds.orders["order_date"].dropna() if "order_date" in ds.orders else None
+    if dates is not None and len(dates):
+        first = Period.from_timestamp(dates.min(), p.kind, fiscal_start_month=p.fiscal_start_month)
+        span = (
+            f"the data covers {dates.min():%Y-%m-%d} to {ds.as_of:%Y-%m-%d} "
+            f"({first.label} to {last.label})"
+        )
+    else:
+        span = f"the data ends {ds.as_of:%Y-%m-%d} ({last.label})"
+    raise ParameterError(
+        f"--period {p.label} starts {p.start:%Y-%m-%d}, after the data ends: {span}; "
+        f"choose a period up to {last.label}"
+    )
