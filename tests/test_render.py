@@ -693,7 +693,7 @@ def test_parameters_take_the_type_declared_in_the_notebook_and_text_stays_text(t
     got = notebook_parameters([p, other], {"label": "007", "attainability": "0.8", "months": "6"})
     assert got["c_params"] == {"label": "007", "attainability": 0.8, "months": 6}
     assert got["a_orders"] == {}  # not declared there: not passed
-    with pytest.raises(ValueError, match="'months' of c_params is a int; '1e3' is not one"):
+    with pytest.raises(ValueError, match=r"--param months=1e3 \(c_params\): must be a whole number \(int\), got '1e3'"):
         notebook_parameters([p], {"months": "1e3"})
     with pytest.raises(ValueError, match="no selected notebook has a parameter named colour"):
         notebook_parameters([p], {"colour": "red"})

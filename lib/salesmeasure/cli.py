@@ -6,6 +6,7 @@ fix are printed as one line on stderr with exit code 2, never as a stack trace.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -21,10 +22,22 @@ app = typer.Typer(
 )
 
 
+def _masked(text) -> str:
+    """``text`` with every password masked (``postgresql://ann:***@db/sales``)."""
+    from salesmeasure.render.guard import mask_secrets
+
+    return mask_secrets(text)
+
+
 def fail(message: str, code: int = 2) -> None:
-    """Print ``error: message`` on stderr and exit with ``code``."""
-    typer.echo(f"error: {message}", err=True)
+    """Print ``error: message`` (passwords masked) on stderr and exit with ``code``."""
+    typer.echo(f"error: {_masked(message)}", err=True)
     raise typer.Exit(code)
+
+
+def say(message: str, err: bool = False) -> None:
+    """Print a line of the ``render`` command, passwords masked."""
+    typer.echo(_masked(message), err=err)
 
 
 def _version(value: bool) -> None:
@@ -195,16 +208,24 @@ def render(
         "--lang",
         help="Report language: en, zh-CN, or both as en,zh-CN (Chinese under <out>/zh-CN/).",
     ),
+    config: Path = typer.Option(
+        None,
+        "--config",
+        help="salesmeasure.toml to read the data with (default: the one beside the data, if "
+        "any); the batch and every notebook use it.",
+    ),
 ) -> None:
     """Execute every notebook x region for a period and export HTML/PDF reports with an index.
 
-    Exit code 0 when every report rendered, 1 when some failed (see the index), 2 on bad
-    options or data, 130 when interrupted (Ctrl-C; the index lists what finished).
+    Exit code 0 when every report rendered, 1 when some failed (see the index) or a file
+    could not be written (a full disk), 2 on bad options or data (also a period after the
+    data ends, a --param out of its range, or another render writing into the same --out),
+    130 when interrupted (Ctrl-C; the index lists what finished).
     """
     from salesmeasure.data import DataError
     from salesmeasure.errors import ParameterError
     from salesmeasure.i18n import check_language
-    from salesmeasure.render import ChromiumNotFound
+    from salesmeasure.render import ChromiumNotFound, guard
     from salesmeasure.render import render as render_batch
 
     try:
@@ -219,8 +240,14 @@ def render(
         if not sep or not name.strip():
             fail(f"--param must be NAME=VALUE, got {item!r}")
         overrides[name.strip()] = value
+    if config is not None and not Path(config).expanduser().is_file():
+        fail(f"--config {config}: no such configuration file")
     summaries = []
+    stack = contextlib.ExitStack()
     try:
+        # one batch at a time per --out, over every language of the command
+        root = guard.check_out_dir(out.resolve())
+        stack.enter_context(guard.lock_out_dir(root, command=_resume_command()))
         for one in langs:
             summary = render_batch(
                 period,
@@ -241,20 +268,35 @@ def render(
                 notebooks_dir=notebooks_dir,
                 lang=one,
                 languages=langs,
+                config=config,
             )
             summaries.append(summary)
-            if summary.interrupted:
+            if summary.interrupted or summary.stopped:
                 break
     except (ChromiumNotFound, DataError, ValueError) as exc:
         fail(str(exc))
+    except OSError as exc:  # a full disk or an unwritable file outside any one report
+        from salesmeasure.render.store import WriteFailed, describe_write_error
+
+        if isinstance(exc, WriteFailed):
+            fail(str(exc), code=1)
+        fail(describe_write_error(exc, exc.filename or out), code=1)
     except KeyboardInterrupt:  # before any report ran (loading the data, planning)
-        typer.echo("Interrupted before any report was rendered; nothing was written.", err=True)
+        say("Interrupted before any report was rendered; nothing was written.", err=True)
         raise typer.Exit(130) from None
+    finally:
+        stack.close()
     for summary in summaries:
-        typer.echo(summary.describe())
+        say(summary.describe())
     if any(x.interrupted for x in summaries):
-        typer.echo(f"To resume, run the same command again: {_resume_command()}")
-        typer.echo("Finished reports are kept and not rendered again.")
+        again = _resume_command()
+        say(f"To resume, run the same command again: {again}")
+        if guard.MASK in again:
+            say(
+                f"(put the password back in place of {guard.MASK}, or leave it out of the URL "
+                "and set SALESMEASURE_DB_PASSWORD)"
+            )
+        say("Finished reports are kept and not rendered again.")
         raise typer.Exit(130)
     raise typer.Exit(0 if all(x.ok for x in summaries) else 1)
 
@@ -300,10 +342,11 @@ def notebooks_copies(
 
 
 def _resume_command() -> str:
-    """The command line that was run, quoted for a shell (``salesmeasure render ...``)."""
+    """The command line that was run, quoted for a shell (``salesmeasure render ...``),
+    with any password in it masked (a URL's password is never printed)."""
     import shlex
 
-    return " ".join(["salesmeasure", *(shlex.quote(a) for a in sys.argv[1:])])
+    return " ".join(["salesmeasure", *(shlex.quote(_masked(a)) for a in sys.argv[1:])])
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m salesmeasure.cli`

@@ -10,31 +10,30 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from salesmeasure import format as sm_format
 from salesmeasure.data import snapshot as _snapshot
+from salesmeasure.errors import ParameterError, PeriodError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
-from salesmeasure.i18n import LANGUAGE_NAMES, N_, _, get_language, language
-from salesmeasure.report import data_location, data_name
+from salesmeasure.i18n import LANGUAGE_NAMES, language
 
 from . import guard
 from . import index as _index
 from . import pool as _pool
-from .export import export_html, library_hash, template_dir, template_hash, title_of
+from .export import library_hash, template_dir, template_hash
 from .index import write_period_index, write_root_index
 from .options import (
     _declared_parameters,
+    check_period_in_data,
     notebook_parameters,
-    parameter_rows,
     parse_formats,
     select_notebooks,
     select_regions,
 )
 from .pdf import PdfPrinter
-from .planner import ALL, Report, period_slug, plan
-from .store import ReportFailure, ReportRecord, atomic_write, read_record
+from .planner import Report, period_slug, plan
+from .store import ReportRecord, WriteFailed, read_record
+from .writer import Writer, mask_log, write_failure
 
 __all__ = [
     "RenderSummary",
@@ -64,13 +63,17 @@ class RenderSummary:
     #: Ctrl-C stopped the batch; ``planned`` reports were to be written
     interrupted: bool = False
     planned: int = 0
+    #: the batch stopped on a full disk (the write that failed, in words)
+    stopped: str = ""
+    #: the index pages could not be written (why, in words)
+    index_error: str = ""
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.records)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0
+        return self.count("failed") == 0 and not self.stopped and not self.index_error
 
     def describe(self) -> str:
         lines = []
@@ -89,12 +92,21 @@ class RenderSummary:
                 detail = r.error.detail
                 extra = f" ({detail})" if detail and r.error.message not in detail else ""
                 lines.append(f"  FAILED {r.id}: {r.error.describe()}{extra}")
+        if self.stopped:
+            left = self.planned - len(self.records)
+            lines.append(
+                f"Stopped: {self.stopped}; {left} of {self.planned} reports were not rendered. "
+                "Free some space and run the same command again (finished reports are kept)."
+            )
         lines += self.notes
         period_dir = self.out / period_slug(self.period)
         if not self.ok and (period_dir / "render.log").exists():
             lines.append(f"Kernel messages: {period_dir / 'render.log'}")
-        lines.append(f"Index: {period_dir / 'index.html'}")
-        return "\n".join(lines)
+        if self.index_error:
+            lines.append(f"The index could not be written: {self.index_error}")
+        else:
+            lines.append(f"Index: {period_dir / 'index.html'}")
+        return guard.mask_secrets("\n".join(lines))
 
 
 def _scorecards(ds, period: str, regions: list[str]) -> dict:
@@ -129,160 +141,6 @@ def _with_language(params: dict, nb_paths, lang: str) -> dict:
         if "lang" in _declared_parameters(p):
             params.setdefault(p.stem, {})["lang"] = lang
     return params
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-#: How a report's kernel was run, in words for the provenance (translated where shown).
-KERNEL_MODES = {"fresh": N_("fresh kernel"), "reused, reset": N_("reused, reset kernel")}
-
-
-class _Writer:
-    """Export and write one executed report: ipynb, HTML, PDF and its record."""
-
-    def __init__(
-        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source=""
-    ):
-        self.data_source = data_source
-        self.formats = formats
-        self.printer = printer
-        self.fingerprint = fingerprint
-        self.as_of = as_of
-        self.version = version
-        self.kernel_mode = kernel_mode
-
-    def header(self, report: Report, nb, exec_seconds: float, title: str) -> dict:
-        pm_meta = nb.metadata.get("papermill", {})
-        params = pm_meta.get("parameters") or report.parameters
-        import nbconvert
-        import papermill
-
-        region = _("All regions (consolidated)") if report.region == ALL else report.region
-        return {
-            "lang": get_language(),
-            "title": title,
-            "period": sm_format.period(report.period),
-            "region": region,
-            "generated": _now(),
-            # the data set by name and date; its full location is in the provenance
-            "data": _("{name}, as of {date}").format(
-                name=data_name(self.data_source), date=sm_format.date(self.as_of)
-            )
-            if self.data_source
-            else "",
-            "parameters": parameter_rows(nb, params),
-            "provenance": [
-                (_("Data"), data_location(self.data_source)),
-                (_("Data fingerprint"), self.fingerprint),
-                (_("Data as of"), self.as_of),
-                ("salesmeasure", self.version),
-                (
-                    _("Notebook"),
-                    _("{file}, version {version}").format(
-                        file=f"{report.notebook}.ipynb", version=report.notebook_version
-                    ),
-                ),
-                (
-                    _("Executed"),
-                    _("{start} UTC, {seconds} s ({kernel})").format(
-                        start=pm_meta.get("start_time", "")[:19].replace("T", " "),
-                        seconds=f"{exec_seconds:.1f}",
-                        kernel=_(KERNEL_MODES.get(self.kernel_mode, self.kernel_mode)),
-                    ),
-                ),
-                (_("Cache key"), report.key),
-                (
-                    _("Rendered by"),
-                    f"salesmeasure render (papermill {papermill.__version__}, "
-                    f"nbconvert {nbconvert.__version__}, Python "
-                    f"{sys.version.split()[0]})",
-                ),
-            ],
-        }
-
-    def publish(self, report: Report, nb, durations: dict, started: str) -> ReportRecord:
-        """Export HTML (and PDF) from an executed notebook and record success."""
-        title = title_of(nb, report.notebook)
-        outputs = {"ipynb": f"{report.notebook}.ipynb"}
-        t0 = time.perf_counter()
-        html, headline, _toc = export_html(
-            nb, self.header(report, nb, durations.get("execute", 0), title)
-        )
-        atomic_write(report.path("html"), html)
-        outputs["html"] = f"{report.notebook}.html"
-        durations["export"] = time.perf_counter() - t0
-        if "pdf" not in self.formats:  # an older PDF would no longer match the HTML
-            report.path("pdf").unlink(missing_ok=True)
-        elif self.printer is not None:
-            t0 = time.perf_counter()
-            self.printer.print(report.path("html"), report.path("pdf"))
-            outputs["pdf"] = f"{report.notebook}.pdf"
-            durations["pdf"] = time.perf_counter() - t0
-        return self._record(
-            report,
-            "ok",
-            outputs=outputs,
-            headline=headline,
-            durations=durations,
-            started=started,
-            title=title,
-        )
-
-    def _record(self, report: Report, status: str, **kw) -> ReportRecord:
-        rec = ReportRecord(
-            id=report.id,
-            notebook=report.notebook,
-            period=report.period,
-            region=report.region,
-            region_slug=report.region_slug,
-            key=report.key,
-            status=status,
-            notebook_version=report.notebook_version,
-            **kw,
-        )
-        rec.durations = {k: round(v, 3) for k, v in rec.durations.items()}
-        atomic_write(report.path("json"), rec.to_json())
-        return rec
-
-    def handle(self, report: Report, result) -> ReportRecord:
-        """Write what a worker returned; a failure keeps its notebook and drops stale exports."""
-        import nbformat
-
-        started = datetime.fromtimestamp(result.started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        durations = {"execute": result.seconds}
-        nb = None
-        if result.notebook_json:
-            nb = nbformat.reads(result.notebook_json, as_version=4)
-            atomic_write(report.path("ipynb"), result.notebook_json)
-        title = title_of(nb, report.notebook) if nb is not None else report.notebook
-        if result.ok and nb is not None:
-            try:
-                return self.publish(report, nb, durations, started)
-            except Exception as exc:  # an export/PDF problem fails this report only
-                error = ReportFailure(f"export failed: {type(exc).__name__}: {str(exc)[:300]}")
-        else:
-            error = result.error or ReportFailure("failed without a message")
-        for ext in ("html", "pdf"):  # never leave an old report looking current
-            report.path(ext).unlink(missing_ok=True)
-        outputs = {"ipynb": f"{report.notebook}.ipynb"} if nb is not None else {}
-        return self._record(
-            report,
-            "failed",
-            error=error,
-            outputs=outputs,
-            durations=durations,
-            started=started,
-            title=title,
-        )
-
-    def refresh(self, report: Report, rec: ReportRecord) -> ReportRecord:
-        """Cached execution, missing export: export/print again without executing."""
-        import nbformat
-
-        nb = nbformat.read(report.path("ipynb"), as_version=4)
-        return self.publish(report, nb, dict(rec.durations), rec.started)
 
 
 def _cached(report: Report, formats, force: bool):
@@ -330,6 +188,7 @@ def render(
     progress: bool = True,
     lang: str = "en",
     languages=(),
+    config: str | Path | None = None,
 ) -> RenderSummary:
     """Render every notebook x region for one period to HTML (and PDF); write the indexes.
 
@@ -376,7 +235,66 @@ def render(
     languages : iterable of str
         Every language rendered by the same command (``--lang en,zh-CN``): the index
         pages link to each (and to any language already rendered under ``out``).
+    config : path, optional
+        A ``salesmeasure.toml`` to read the data with (``--config``), used by the batch
+        and, through ``$SALESMEASURE_CONFIG``, by every notebook kernel it starts.
+
+    Raises
+    ------
+    OutDirBusy
+        Another batch is writing into ``out`` (:func:`.guard.lock_out_dir`).
+    ParameterError
+        ``out`` cannot hold reports, the period is after the data ends, or a
+        ``parameters`` value is outside its declared range (before any kernel starts).
     """
+    from salesmeasure.config import CONFIG_ENV
+
+    root_out = guard.check_out_dir(Path(out).resolve())
+    kwargs = dict(
+        data=data, out=root_out, regions=regions, notebooks=notebooks,
+        notebooks_dir=notebooks_dir, formats=formats, chromium=chromium, jobs=jobs,
+        force=force, scheduler=scheduler, isolate=isolate, start_timeout=start_timeout,
+        execution_timeout=execution_timeout, report_timeout=report_timeout,
+        parameters=parameters, progress=progress, lang=lang, languages=languages,
+    )  # fmt: skip
+    with guard.lock_out_dir(root_out, command=" ".join(sys.argv)):
+        if config is None or str(config) == "":
+            return _render(period, config=None, **kwargs)
+        config = Path(config).expanduser().resolve()
+        previous = os.environ.get(CONFIG_ENV)
+        os.environ[CONFIG_ENV] = str(config)  # the workers and kernels started from now on
+        try:
+            return _render(period, config=config, **kwargs)
+        finally:
+            if previous is None:
+                os.environ.pop(CONFIG_ENV, None)
+            else:
+                os.environ[CONFIG_ENV] = previous
+
+
+def _render(
+    period: str,
+    *,
+    data,
+    out,
+    regions,
+    notebooks,
+    notebooks_dir,
+    formats,
+    chromium,
+    jobs,
+    force,
+    scheduler,
+    isolate,
+    start_timeout,
+    execution_timeout,
+    report_timeout,
+    parameters,
+    progress,
+    lang,
+    languages,
+    config,
+) -> RenderSummary:
     from tqdm.auto import tqdm
 
     import salesmeasure
@@ -398,15 +316,21 @@ def render(
     fmts, exe, note = parse_formats(formats, chromium)
     notes = [note] if note else []
     guard.check_out_dir(out)  # a wrong --out fails now, in one line, not after the work
-
-    ds = sm_data.load(data)
-    label = (
-        latest_complete(ds.as_of, "Q", fiscal_start_month=ds.fiscal_start_month).label
-        if str(period).lower() == "latest"
-        else Period.parse(period, fiscal_start_month=ds.fiscal_start_month).label
-    )
-    region_list = select_regions(regions, ds.regions)
     nb_paths = select_notebooks(notebooks, notebooks_dir)
+    # every --param typed and in its range before the data is read or a kernel starts
+    nb_params = _with_language(notebook_parameters(nb_paths, parameters), nb_paths, lang)
+
+    ds = sm_data.load(data, config=config)
+    if str(period).lower() == "latest":
+        label = latest_complete(ds.as_of, "Q", fiscal_start_month=ds.fiscal_start_month).label
+    else:
+        try:
+            p = Period.parse(period, fiscal_start_month=ds.fiscal_start_month)
+        except PeriodError as exc:
+            raise ParameterError(f"--period: {exc}") from None
+        check_period_in_data(p, ds)  # the notebooks would refuse it, after the work
+        label = p.label
+    region_list = select_regions(regions, ds.regions)
     version = getattr(salesmeasure, "__version__", "unknown")
     versions = {
         "salesmeasure": version,
@@ -422,9 +346,7 @@ def render(
         out=out,
         fingerprint=ds.fingerprint,
         versions=versions,
-        notebook_parameters=_with_language(
-            notebook_parameters(nb_paths, parameters), nb_paths, lang
-        ),
+        notebook_parameters=nb_params,
     )
 
     as_of = ds.as_of.strftime("%Y-%m-%d") if ds.as_of is not None else "unknown"
@@ -466,7 +388,7 @@ def render(
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:
-        writer = _Writer(
+        writer = Writer(
             formats=fmts,
             printer=printer,
             fingerprint=ds.fingerprint,
@@ -478,10 +400,19 @@ def render(
         for r, rec in refresh:
             try:
                 records[r.id] = writer.refresh(r, rec)
+            except WriteFailed as exc:
+                writer._note(exc)
+                if writer.disk_full is not None:
+                    records[r.id] = writer.handle(r, write_failure(r, exc))
+                    break
+                todo.append(r)
+                continue
             except Exception:
                 todo.append(r)
                 continue
             bar.update(1)
+        if writer.disk_full is not None:
+            todo = []
         if scheduler:
             results = _pool.run_dask(
                 todo,
@@ -489,6 +420,7 @@ def render(
                 start_timeout=start_timeout,
                 execution_timeout=execution_timeout,
                 report_timeout=report_timeout,
+                config=config,
             )
         else:
             results = _pool.run_local(
@@ -507,14 +439,16 @@ def render(
             failed += rec.status == "failed"
             bar.set_postfix(failed=failed, refresh=False)
             bar.update(1)
+            if writer.disk_full is not None:  # every next report would fail the same way
+                break
     except KeyboardInterrupt:  # Ctrl-C: stop now, keep what finished, index it
         interrupted = True
     finally:
         bar.close()
         _snapshot.release(snap)
         with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
-            if interrupted and hasattr(results, "close"):
-                results.close()  # a suspended run_local kills its workers and kernels
+            if hasattr(results, "close"):  # stopped early: kill its workers and kernels
+                results.close()  # (a no-op when every report finished)
             if interrupted:  # Ctrl-C to the group also stopped the browser's driver: no
                 logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # noise about it
             if printer is not None:
@@ -542,6 +476,7 @@ def render(
                 notes=notes,
                 interrupted=interrupted,
                 planned=len(reports),
+                stopped=str(writer.disk_full) if writer.disk_full is not None else "",
             ),
             t_start=t_start,
         )
@@ -567,17 +502,24 @@ def _finish(
     ordered = [records[r.id] for r in reports if r.id in records]
     period_dir = out / period_slug(label)
     titles = {r.notebook: r.title for r in ordered if r.title}
-    write_period_index(
-        period_dir,
-        period=label,
-        notebooks=[(p.stem, titles.get(p.stem, p.stem)) for p in nb_paths],
-        regions=[(r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook],
-        fingerprint=ds.fingerprint,
-        version=version,
-        scorecards=guard.merge_scorecards(period_dir, cards),
-        languages=language_links(root_out, lang, languages, period_slug(label)),
-    )
-    write_root_index(out, languages=language_links(root_out, lang, languages))
+    try:
+        write_period_index(
+            period_dir,
+            period=label,
+            notebooks=[(p.stem, titles.get(p.stem, p.stem)) for p in nb_paths],
+            regions=[
+                (r.region, r.region_slug) for r in reports if r.notebook == reports[0].notebook
+            ],
+            fingerprint=ds.fingerprint,
+            version=version,
+            scorecards=guard.merge_scorecards(period_dir, cards),
+            languages=language_links(root_out, lang, languages, period_slug(label)),
+            current=ordered,
+        )
+        write_root_index(out, languages=language_links(root_out, lang, languages))
+    except OSError as exc:  # a full disk: say so; the reports written are kept
+        summary.index_error = str(exc)
+    mask_log(period_dir / "render.log")
     summary.records = ordered
     summary.seconds = time.perf_counter() - t_start
     return summary

@@ -20,6 +20,7 @@ from salesmeasure.errors import SalesmeasureError
 from salesmeasure.i18n import N_, _, get_language, ngettext
 
 from .export import template_dir
+from .guard import mask_secrets
 from .planner import ALL
 from .store import ReportRecord, atomic_write, read_record
 
@@ -167,6 +168,7 @@ def write_period_index(
     version: str,
     scorecards: dict | None = None,
     languages: list | None = None,
+    current: list[ReportRecord] | None = None,
 ) -> Path:
     """Write ``<period>/index.html`` and ``manifest.json``.
 
@@ -180,9 +182,13 @@ def write_period_index(
         region -> dict of headline label -> value, shown under the region name.
     languages : list of (name, href, current), optional
         The language switch (:func:`salesmeasure.render.batch.language_links`).
+    current : list of ReportRecord, optional
+        This run's records, over those stored (a record the disk had no room for is
+        still shown).
     """
     period_dir = Path(period_dir)
     records = {(r.region_slug, r.notebook): r for r in load_records(period_dir)}
+    records.update({(r.region_slug, r.notebook): r for r in current or ()})
     nb_cols = list(notebooks)
     for r in records.values():
         if r.notebook not in [n for n, _ in nb_cols]:
@@ -219,7 +225,7 @@ def write_period_index(
                         (str(k), format_value(v))
                         for k, v in list((rec.headline if rec else {}).items())[:4]
                     ],
-                    "error": rec.error.describe() if rec and rec.error else "",
+                    "error": mask_secrets(rec.error.describe()) if rec and rec.error else "",
                     "seconds": f"{secs:.1f} s" if secs else "",
                 }
             )

@@ -7,8 +7,11 @@ annotation in its ``parameters`` cell.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
+from salesmeasure.errors import ParameterError
 from salesmeasure.i18n import _, parameter_label
 
 from .pdf import INSTALL_HINT, ChromiumNotFound, find_chromium
@@ -89,7 +92,10 @@ def _coerce(name: str, value, type_name: str | None, notebook: str):
         if t == "int":
             return int(value)
         if t == "float":
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            return number
         if t == "bool":
             low = value.strip().lower()
             if low in ("true", "1", "yes"):
@@ -98,8 +104,9 @@ def _coerce(name: str, value, type_name: str | None, notebook: str):
                 return False
             raise ValueError(value)
     except ValueError:
-        raise ValueError(
-            f"parameter {name!r} of {notebook} is a {t}; {value!r} is not one"
+        kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}[t]
+        raise ParameterError(
+            f"--param {name}={value} ({notebook}): must be {kind} ({t}), got {value!r}"
         ) from None
     return value  # str (or no annotation): the text as given, '007' stays '007'
 
@@ -134,17 +141,58 @@ def parameter_rows(nb, params: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _declared_parameters(path) -> dict[str, str]:
-    """name -> type name of the parameters in a notebook's ``parameters`` cell (papermill's
-    own parser; works without kernel metadata, unlike ``papermill.inspect_notebook``)."""
+def _declared(path) -> dict[str, tuple[str, str]]:
+    """name -> (type name, help comment) of the parameters in a notebook's ``parameters``
+    cell (papermill's own parser; works without kernel metadata, unlike
+    ``papermill.inspect_notebook``)."""
     import nbformat
     from papermill.translators import PythonTranslator
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return {p.name: p.inferred_type_name for p in PythonTranslator.inspect(cell)}
+            return {
+                p.name: (p.inferred_type_name, p.help or "") for p in PythonTranslator.inspect(cell)
+            }
     return {}
+
+
+def _declared_parameters(path) -> dict[str, str]:
+    """name -> type name of the parameters in a notebook's ``parameters`` cell."""
+    return {name: t for name, (t, _help) in _declared(path).items()}
+
+
+#: A range in a parameter's help comment: ``(0-1)``, ``(1-12)``, ``(0.5 - 2)``.
+_RANGE = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*[-\u2013]\s*(-?\d+(?:\.\d+)?)\s*\)")
+
+
+def check_range(name: str, value, help_text: str, notebook: str, given=None) -> None:
+    """Check a converted ``--param`` value as the notebook would, before any kernel starts.
+
+    The rules of :func:`salesmeasure.report.prepare` by name (``*_months`` a positive whole
+    number; ``*_rate`` and ``margin`` in [0, 1]; ``attainability``, ``confidence`` in
+    (0, 1)), and a range written in the parameter's help comment, e.g. ``(0-1)``.
+
+    Raises
+    ------
+    ParameterError
+        ``--param discount_rate=7 (03_retention_clv): must be between 0 and 1, got 7.0``.
+    """
+    from salesmeasure import report
+
+    shown = f"--param {name}={value if given is None else given} ({notebook})"
+    try:
+        report._check_extra(name, value)
+    except ParameterError as exc:
+        reason = str(exc).replace(f"parameter {name!r} ", "", 1)
+        raise ParameterError(f"{shown}: {reason}") from None
+    m = _RANGE.search(help_text or "")
+    if m and isinstance(value, int | float) and not isinstance(value, bool):
+        lo, hi = float(m.group(1)), float(m.group(2))
+        if not lo <= value <= hi:
+            raise ParameterError(
+                f"{shown}: must be between {m.group(1)} and {m.group(2)}, got {value!r}"
+            )
 
 
 def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
@@ -158,7 +206,8 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
     Raises
     ------
     ValueError
-        A parameter is reserved, declared by no selected notebook, or not convertible.
+        A parameter is reserved, declared by no selected notebook, or not convertible;
+        :class:`ParameterError` (a ValueError) when its value is out of its range.
     """
     if not overrides:
         return {}
@@ -169,14 +218,45 @@ def notebook_parameters(nb_paths, overrides: dict | None) -> dict[str, dict]:
         )
     out, used = {}, set()
     for p in nb_paths:
-        declared = _declared_parameters(p)
+        declared = _declared(p)
         mine = {}
         for name, value in overrides.items():
             if name in declared:
-                mine[name] = _coerce(name, value, declared[name], p.stem)
+                type_name, help_text = declared[name]
+                mine[name] = _coerce(name, value, type_name, p.stem)
+                check_range(name, mine[name], help_text, p.stem, given=value)
                 used.add(name)
         out[p.stem] = mine
     unknown = sorted(set(overrides) - used)
     if unknown:
         raise ValueError(f"no selected notebook has a parameter named {', '.join(unknown)}")
     return out
+
+
+def check_period_in_data(p, ds) -> None:
+    """Refuse a period that starts after the data ends (as ``report.prepare`` does in each
+    notebook), before any kernel starts; the message names the data's range.
+
+    Raises
+    ------
+    ParameterError
+        ``--period 2099Q1 starts 2099-01-01, after the data ends ...``.
+    """
+    from salesmeasure.periods import Period
+
+    if ds.as_of is None or p.start <= ds.as_of:
+        return
+    last = Period.from_timestamp(ds.as_of, p.kind, fiscal_start_month=p.fiscal_start_month)
+    dates = ds.orders["order_date"].dropna() if "order_date" in ds.orders else None
+    if dates is not None and len(dates):
+        first = Period.from_timestamp(dates.min(), p.kind, fiscal_start_month=p.fiscal_start_month)
+        span = (
+            f"the data covers {dates.min():%Y-%m-%d} to {ds.as_of:%Y-%m-%d} "
+            f"({first.label} to {last.label})"
+        )
+    else:
+        span = f"the data ends {ds.as_of:%Y-%m-%d} ({last.label})"
+    raise ParameterError(
+        f"--period {p.label} starts {p.start:%Y-%m-%d}, after the data ends: {span}; "
+        f"choose a period up to {last.label}"
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 __all__ = ["INSTALL_HINT", "ChromiumNotFound", "find_chromium", "PdfPrinter"]
@@ -42,6 +41,18 @@ def _header_template(text: str) -> str:
 
 
 from salesmeasure.errors import ChromiumNotFound  # noqa: E402  (defined with every error)
+
+from .store import atomic_write  # noqa: E402
+
+
+def _is_closed_error(exc: BaseException) -> bool:
+    """A Playwright error that means the page, browser or driver is gone."""
+    name = type(exc).__name__
+    text = str(exc).lower()
+    return name == "TargetClosedError" or any(
+        w in text
+        for w in ("has been closed", "target closed", "browser closed", "connection closed")
+    )
 
 
 def find_chromium(explicit: str | os.PathLike | None = None) -> str | None:
@@ -110,34 +121,63 @@ class PdfPrinter:
             ) from exc
         return self
 
+    def healthy(self) -> bool:
+        """Whether the browser is running and connected with its page open."""
+        try:
+            return (
+                self._browser is not None
+                and self._page is not None
+                and self._browser.is_connected()
+                and not self._page.is_closed()
+            )
+        except Exception:  # the driver itself is gone
+            return False
+
+    def restart(self) -> None:
+        """Close what is left of the browser (and its driver) and start a new one."""
+        import logging
+
+        # a dead driver leaves futures that asyncio would report when they are collected
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        self.close()
+        self.__enter__()
+
     def print(self, html_path: str | Path, pdf_path: str | Path) -> Path:
-        """Print one HTML file to an A4 PDF (page size from the report's ``@page`` CSS)."""
+        """Print one HTML file to an A4 PDF (page size from the report's ``@page`` CSS).
+
+        A browser that was closed or crashed under the printer (a Ctrl-C the browser saw,
+        an out-of-memory kill) is restarted once and the export tried again.
+        """
+        pdf_path = Path(pdf_path)
         if self._page is None:  # started lazily: the batch need not wait for the browser
             self.__enter__()
-        pdf_path = Path(pdf_path)
+        elif not self.healthy():
+            self.restart()
+        try:
+            data = self._print_bytes(html_path)
+        except Exception as exc:
+            if self.healthy() and not _is_closed_error(exc):
+                raise  # a problem of this report (e.g. a timeout), not of the browser
+            self.restart()
+            data = self._print_bytes(html_path)
+        atomic_write(pdf_path, data)
+        return pdf_path
+
+    def _print_bytes(self, html_path) -> bytes:
         self._page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         self._page.emulate_media(media="print")
         header = self._page.evaluate(
             "() => (document.querySelector('[data-print-header]') || {dataset: {}})"
             ".dataset.printHeader || ''"
         )
-        fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
-        os.close(fd)
-        try:
-            self._page.pdf(
-                path=tmp,
-                format="A4",
-                print_background=True,
-                prefer_css_page_size=True,
-                display_header_footer=True,
-                header_template=_header_template(header),
-                footer_template=_FOOTER,
-            )
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, pdf_path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        return pdf_path
+        return self._page.pdf(
+            format="A4",
+            print_background=True,
+            prefer_css_page_size=True,
+            display_header_footer=True,
+            header_template=_header_template(header),
+            footer_template=_FOOTER,
+        )
 
     def close(self) -> None:
         for obj in (self._browser, self._pw):

@@ -219,7 +219,11 @@ def _failed(report, since: float, message: str) -> ExecResult:
 # --------------------------------------------------------------------------- dask
 
 
-def _dask_task(report, start_timeout, execution_timeout):
+def _dask_task(report, start_timeout, execution_timeout, config=None):
+    if config:  # --config: the kernel this task starts reads the data with it
+        from salesmeasure.config import CONFIG_ENV
+
+        os.environ[CONFIG_ENV] = str(config)
     return execute_report(
         report,
         kernel_name=resolve_kernel(),
@@ -235,6 +239,7 @@ def run_dask(
     start_timeout: float = 120,
     execution_timeout: float | None = 600,
     report_timeout: float = 1800,
+    config=None,
 ):
     """Submit the same execute work to a Dask distributed cluster; yield results as done.
 
@@ -258,6 +263,7 @@ def run_dask(
                 r,
                 start_timeout,
                 execution_timeout,
+                None if config is None else str(config),
                 pure=False,
                 key=f"salesmeasure-{r.id}-{time.time_ns()}",
             ): r

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -9,7 +10,15 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["atomic_write", "strip_ansi", "ReportFailure", "ReportRecord", "read_record"]
+__all__ = [
+    "WriteFailed",
+    "atomic_write",
+    "describe_write_error",
+    "strip_ansi",
+    "ReportFailure",
+    "ReportRecord",
+    "read_record",
+]
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 
@@ -19,23 +28,74 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", str(text))
 
 
+#: Write errors that mean the disk (or the user's quota) is full: a batch stops on them.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def describe_write_error(exc: OSError, path) -> str:
+    """``no space left on device while writing <path>`` (the reason in words, the file)."""
+    if exc.errno == errno.ENOSPC:
+        reason = "no space left on device"
+    elif exc.errno == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    else:
+        reason = (exc.strerror or str(exc) or type(exc).__name__).strip()
+        reason = reason[:1].lower() + reason[1:]
+    return f"{reason} while writing {path}"
+
+
+class WriteFailed(OSError):
+    """A file of a batch could not be written; ``str()`` says why and which file."""
+
+    def __init__(self, path, exc: OSError):
+        super().__init__(exc.errno, describe_write_error(exc, path))
+        self.filename = str(path)
+        self.message = describe_write_error(exc, path)
+
+    @property
+    def disk_full(self) -> bool:
+        return self.errno in DISK_FULL
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _write_file(fh, data: bytes, path: Path) -> None:
+    """Write and flush ``data`` (for ``path``) to an open temporary file: the one place
+    a batch writes bytes, so a test can fill the disk here."""
+    fh.write(data)
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
     Readers never see a half-written file: they see the old file or the new one.
+
+    Raises
+    ------
+    WriteFailed
+        An ``OSError`` (e.g. ENOSPC, a full disk) while writing; the message names the
+        reason in words and the file, and no temporary file is left behind.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            _write_file(fh, data.encode("utf-8") if isinstance(data, str) else data, path)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            try:
+                Path(tmp).unlink(missing_ok=True)
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and not isinstance(exc, WriteFailed):
+            raise WriteFailed(path, exc) from exc
         raise
     return path
 
