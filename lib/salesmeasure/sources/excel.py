@@ -200,6 +200,27 @@ class ExcelSource:
             text=False,
         )
 
+    def title_rows(self, name: str, sheet: str | None = None) -> int:
+        """Rows above the real header of the table's sheet (a title such as "Orders
+        export 2026" in A1): the ``skip_rows`` that reads it, 0 when the first non-empty
+        row already is the header."""
+        try:
+            ws = self.book.get_sheet_by_name(self._find_sheet(name, sheet))
+            rows = ws.to_python(skip_empty_area=True)
+            start_row = ws.start[0] if ws.start else 0
+        except Exception:
+            return 0
+        filled = [
+            (i, sum(1 for c in r if not (c is None or (isinstance(c, str) and c.strip() == ""))))
+            for i, r in enumerate(rows[:60])
+        ]
+        filled = [(i, n) for i, n in filled if n]
+        for k, (i, n) in enumerate(filled[:6]):
+            below = [m for _, m in filled[k + 1 : k + 21]]
+            if below and n >= 2 and n >= 0.8 * max(below):
+                return start_row + i if k else 0
+        return 0
+
     def _mark_formulas(self, sheet_name: str, rows: list, start_row: int, start_col: int):
         """``rows`` with empty cells that hold an unsaved formula as FormulaCell markers."""
         from salesmeasure.data.coerce import FormulaCell
