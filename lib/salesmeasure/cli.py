@@ -98,12 +98,21 @@ def validate(
     loaded. When the data is written in another format or with other column names, prints the
     salesmeasure.toml lines that would read it."""
     from salesmeasure.data import DataError, load
-    from salesmeasure.data.suggest import advice
+    from salesmeasure.data.suggest import advice, notes
 
     try:
         ds = load(data_dir, config=config)
-    except DataError as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except Exception as exc:  # a DataError, or a bug: one line either way, never a traceback
+        msg = str(exc)
+        if not isinstance(exc, DataError):
+            first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+            msg = (
+                f"{data_dir}: unexpected error while checking the data ({type(exc).__name__}: "
+                f"{first}); please report it with the command you ran"
+            )
+        typer.echo(f"error: {_masked(msg, data_dir)}", err=True)
+        for note in _notes(notes, data_dir, config):
+            typer.echo(f"warning: {note}", err=True)
         hint = advice(data_dir, config)
         if hint:  # on stdout, as valid TOML: `validate DATA > salesmeasure.toml` saves it
             typer.echo(hint)
@@ -111,8 +120,26 @@ def validate(
     summary = ds.summary()
     typer.echo(f"{ds.source}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
     typer.echo(summary.to_string(index=False))
+    typer.echo(_amounts(ds))
+    warnings = _notes(notes, data_dir, config)
+    if warnings:
+        typer.echo("")
+        typer.echo("Warnings (the data loaded, but check these before trusting the numbers):")
+        for note in warnings:
+            typer.echo(f"- {note}")
+        hint = advice(data_dir, config)
+        if hint:
+            typer.echo("")
+            typer.echo(hint.rstrip("\n"))
+        typer.echo("")
     if ds.is_clean:
-        typer.echo("OK: every row passed validation.")
+        if warnings:
+            typer.echo(
+                f"OK: every row passed validation, but {len(warnings)} "
+                f"warning{'s' if len(warnings) > 1 else ''} above may mean misread values."
+            )
+        else:
+            typer.echo("OK: every row passed validation.")
         raise typer.Exit(0)
     typer.echo("")
     typer.echo("Rows set aside (quarantined) by reason:")
@@ -124,6 +151,42 @@ def validate(
         f"\n{len(ds.rejected)} rows quarantined; each with file, row, column, value and reason in {path}"
     )
     raise typer.Exit(1)
+
+
+def _masked(text: str, spec: str) -> str:
+    """``text`` with a database URL's password removed (every message ``validate`` prints)."""
+    if "://" not in str(spec):
+        return text
+    from salesmeasure.sources.sql import scrub
+
+    return scrub(text, str(spec))
+
+
+def _notes(notes, data_dir, config) -> list[str]:
+    try:
+        return [_masked(n, data_dir) for n in notes(data_dir, _config_for(data_dir, config))]
+    except Exception:  # a warning pass must never turn a report into a traceback
+        return []
+
+
+def _config_for(data_dir, config):
+    from salesmeasure import config as sm_config
+
+    return sm_config.find(data_dir, config)
+
+
+def _amounts(ds) -> str:
+    """One line of the orders' amounts (total, smallest, median, largest, dates): a value
+    misread by a factor of 1,000 shows here, where the row counts look the same."""
+    o = ds.orders
+    if o.empty:
+        return "orders: none loaded"
+    a = o["amount"]
+    return (
+        f"orders: amount total {a.sum():,.2f} (smallest {a.min():,.2f}, median {a.median():,.2f}, "
+        f"largest {a.max():,.2f}), {o['order_date'].min():%Y-%m-%d} to "
+        f"{o['order_date'].max():%Y-%m-%d}"
+    )
 
 
 @app.command("render")

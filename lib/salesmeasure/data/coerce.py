@@ -38,7 +38,6 @@ import pandas as pd
 from salesmeasure.config import TextFormat
 from salesmeasure.data.schemas import COLUMNS, REJECTED_COLUMNS
 
-
 #: Markers for "no value" in number and date columns (compared lower-case, stripped).
 MISSING_TOKENS = frozenset({"n/a", "na", "#n/a", "-", "--", "null", "none", "nan", "n.a.", "—"})
 

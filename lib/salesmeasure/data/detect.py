@@ -250,14 +250,14 @@ def mojibake(raw: bytes, encoding: str) -> str | None:
     if not same_encoding(likely, encoding):
         other = _decodes(raw, likely)
         if other is not None and other != text:
-            word = next((w for w in re.findall(r"\S+", other) if not w.isascii()), None)
+            word = next(iter(re.findall(r"[^\x00-\x7f]+", other)), None)
             shown = ""
             if word is not None and not likely.startswith("utf-16"):
                 bad = word.encode(likely.replace("-sig", "")).decode(encoding, errors="replace")
                 shown = f": read as {encoding} it says {bad!r}, as {likely} {word!r}"
             return (
                 f"the text looks like {ENCODING_NAMES.get(likely, likely)}, not {encoding}"
-                f"{shown}; set encoding = \"{likely}\""
+                f'{shown}; set encoding = "{likely}"'
             )
     hits = _DOUBLE_ENCODED.findall(text)
     if len(hits) >= 3:

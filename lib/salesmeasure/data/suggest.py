@@ -28,7 +28,6 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from salesmeasure.config import CONFIG_NAME, Config, TextFormat
@@ -42,7 +41,6 @@ from salesmeasure.data.coerce import (
     strip_currency,
 )
 from salesmeasure.data.detect import (
-    ENCODING_NAMES,
     _decodes,
     _toml_value,
     date_setting,
@@ -238,7 +236,9 @@ def _profile(s: pd.Series) -> dict:
     if v.empty:
         return {"kind": "empty"}
     fmt, share, _ = date_setting(v, TextFormat())
-    looks_date = share >= 0.9 and v.str.fullmatch(r"\d{1,4}[-/.]?\d{1,2}[-/.]?\d{1,4}.*").mean() > 0.9
+    looks_date = (
+        share >= 0.9 and v.str.fullmatch(r"\d{1,4}[-/.]?\d{1,2}[-/.]?\d{1,4}.*").mean() > 0.9
+    )
     num = parse_numbers(v, TextFormat())
     if not looks_date and num.notna().mean() >= 0.95:
         n = num.dropna()
@@ -383,9 +383,7 @@ def suggest(spec, config: Config | None = None) -> str | None:
                 skip = src.title_rows(name, sheet) if tc.format.skip_rows == 0 else 0
                 if skip:
                     fmt_changes["skip_rows"] = skip
-                df = src.read_sheet(
-                    name, sheet=sheet, skip_rows=skip or tc.format.skip_rows
-                ).frame
+                df = src.read_sheet(name, sheet=sheet, skip_rows=skip or tc.format.skip_rows).frame
             else:
                 raw_tables = raw_tables or src.read(config)
                 rt: RawTable = raw_tables[name]
@@ -451,7 +449,7 @@ def advice(spec, config_path=None) -> str | None:
     try:
         cfg = sm_config.find(spec, config_path)
         text = suggest(spec, cfg)
-    except (DataError, OSError, ValueError, UnicodeError):
+    except Exception:  # advice is a help: an unforeseen source never becomes a traceback
         return None
     if text is None:
         return None
@@ -466,3 +464,122 @@ def advice(spec, config_path=None) -> str | None:
         f"# The data looks readable with these settings; check them and save them as\n"
         f"# {where}\n{text}"
     )
+
+
+# ------------------------------------------------------------------ validate's warnings
+def _said(config: Config, name: str, keys: set[str]) -> bool:
+    """Whether the configuration file itself sets one of ``keys`` for table ``name``
+    (under [format] or [tables.NAME]), as opposed to the defaults."""
+    if config.path is None:
+        return False
+    try:
+        raw = tomllib.loads(Path(config.path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    table = raw.get("tables", {}).get(name, {})
+    return bool(keys & set(raw.get("format", {}))) or bool(keys & set(table))
+
+
+def _sample_frames(src, config: Config) -> dict[str, tuple[pd.DataFrame, str, bytes | None]]:
+    """Each table's frame as read (a sample of text files), how it is named, and the
+    first bytes of a text file (for the encoding check)."""
+    from salesmeasure.sources.folder import FolderSource, read_text
+
+    out = {}
+    if isinstance(src, FolderSource):
+        for name in TABLE_NAMES:
+            try:
+                path = src.path(name, config)
+                if path.suffix.lower() == ".parquet":
+                    out[name] = (pd.read_parquet(path), str(path), None)
+                    continue
+                head = path.read_bytes()[: 1 << 16]
+                fmt = config.table(name).format
+                out[name] = (read_text(path, fmt, nrows=50_000), str(path), head)
+            except (DataError, OSError, ValueError):
+                continue
+        return out
+    try:
+        raw = src.read(config)
+    except (DataError, OSError, ValueError):
+        return out
+    return {name: (rt.frame, rt.origin, None) for name, rt in raw.tables.items()}
+
+
+def notes(spec, config: Config | None = None) -> list[str]:
+    """Warnings about a source that loads but may be misread, for ``validate``.
+
+    * text that looks like another encoding (mojibake, :func:`~.detect.mojibake`);
+    * a number column that reads two ways (``2.400``: 2.4 or 2,400) while the
+      configuration does not say which (:func:`~.detect.dot_thousands_ambiguous`);
+    * the currency written with the amounts (removed before reading), or several;
+    * dates written with a time zone (each read as its date at that offset).
+    """
+    config = config or Config()
+    try:
+        src = open_source(spec, config)
+    except (DataError, OSError, ValueError):
+        return []
+    out = []
+    for name, (df, origin, head) in _sample_frames(src, config).items():
+        tc = config.table(name)
+        if head is not None:
+            why = mojibake(head, tc.format.encoding)
+            if why:
+                out.append(f"{origin}: {why}")
+        df = df.copy()
+        df.columns = [str(c).strip() for c in df.columns]
+        for col, kind in COLUMNS[name].items():
+            src_col = tc.source_name(col)
+            if col in tc.constants or src_col not in df.columns or not is_text(df[src_col]):
+                continue
+            s = df[src_col]
+            s = s[~is_missing(s)].astype("str").str.strip()
+            if s.empty:
+                continue
+            where = f"{origin}: column '{src_col}' ({name}.{col})"
+            if kind.startswith("num"):
+                fmt = tc.format
+                if (
+                    fmt.decimal == "."
+                    and fmt.thousands is None
+                    and not _said(config, name, {"decimal", "thousands"})
+                    and dot_thousands_ambiguous(s)
+                ):
+                    ex = s[s.str.fullmatch(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")].iloc[0]
+                    whole = parse_numbers(pd.Series([ex]), replace(fmt, decimal=",", thousands="."))
+                    out.append(
+                        f"{where}: every value is a whole number or written like {ex!r}, so "
+                        f"the dot may group thousands ({ex} = {whole.iloc[0]:,.0f}) or mark "
+                        f"decimals ({float(ex.replace(',', '')):g}); read as decimals. If the "
+                        f'dot groups thousands, add decimal = "," and thousands = "." under '
+                        f"[tables.{name}] in salesmeasure.toml; if it marks decimals, add "
+                        f'decimal = "." there to say so'
+                    )
+                _, cur = strip_currency(s)
+                seen = cur.dropna()
+                if len(seen):
+                    kinds = seen.value_counts()
+                    ex = s[cur.notna()].iloc[0]
+                    listed = ", ".join(f"{c} ({n:,})" for c, n in kinds.items())
+                    out.append(
+                        f"{where}: amounts are written with a currency ({listed}, e.g. {ex!r}); "
+                        "the sign is removed before reading"
+                        + (
+                            "; rows in other than the main currency are quarantined"
+                            if len(kinds) > 1
+                            else ""
+                        )  # fmt: skip
+                    )
+            elif kind.startswith("date"):
+                zoned = s[s.str.contains(r"\d[T ]\d{1,2}:\d{2}", regex=True)]
+                zoned = zoned[zoned.str.contains(_ZONE_RE, regex=True)]
+                if len(zoned):
+                    ex = zoned.iloc[0]
+                    day = parse_dates(pd.Series([ex]), tc.format.date_format).iloc[0]
+                    shown = f"{day:%Y-%m-%d}" if pd.notna(day) else "unreadable"
+                    out.append(
+                        f"{where}: {len(zoned):,} dates carry a time zone (e.g. {ex!r}); each is "
+                        f"read as its calendar date at that offset ({shown})"
+                    )
+    return out

@@ -319,9 +319,7 @@ def unsaved_formulas(path: Path, sheet_name: str) -> dict[tuple[int, int], tuple
             target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
             if target is None:
                 return {}
-            member = target.lstrip("/") if target.startswith("/") else posixpath.join(
-                "xl", target
-            )
+            member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             data = z.read(posixpath.normpath(member))
     except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
         return {}
