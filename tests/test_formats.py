@@ -360,11 +360,16 @@ def test_dates_with_time_zones_validate_and_read_as_the_local_date(tiny):
         "2025-01-10", "2025-08-15", "2025-03-01", "2025-07-01"]  # fmt: skip
 
 
-def test_an_unknown_zone_name_is_quarantined_not_a_traceback(tiny, tmp_path):
-    o = TINY["orders"].replace("2025-08-15", "2025-08-15 10:00 CET")
+def test_a_zone_name_gives_the_written_date_and_a_bad_time_is_quarantined(tiny, tmp_path):
+    o = (TINY["orders"].replace("2025-08-15", "2025-08-15 10:00 CET")
+         .replace("2025-07-01", "2025-07-01 25:00+02:00"))  # fmt: skip
     (tiny / "orders.csv").write_text(o)
     r = run("validate", tiny, "--rejected", tmp_path / "r.csv")
     assert r.returncode == 1 and "unparseable date" in r.stdout
+    ds = load(tiny)
+    assert ds.rejected["value"].tolist() == ["2025-07-01 25:00+02:00"]
+    o2 = ds.orders.set_index("order_id")
+    assert o2.loc["O2", "order_date"] == pd.Timestamp("2025-08-15")
 
 
 def test_mixed_offsets_under_a_strptime_format_with_z():

@@ -17,10 +17,11 @@ Also read as people write them:
   (:func:`strip_currency`); a column that mixes currencies keeps its main one and
   quarantines the rest ("amount in another currency").
 * **Time zones.** A date-time with an offset or zone (``2026-03-01T10:00:00+08:00``,
-  ``2026-03-01 10:00 UTC``, ``...Z``) is the calendar date *as written*, that is the
-  local date at the stated offset (``2026-03-01T23:30:00-05:00`` is 1 March, although
-  it is 2 March in UTC): reports count days where the sale happened. A zone name other
-  than UTC/GMT/Z is not guessed: the date is quarantined as unparseable.
+  ``2026-03-01 10:00 UTC``, ``...Z``, ``... CET``) is the calendar date *as written*,
+  that is the local date at the stated offset (``2026-03-01T23:30:00-05:00`` is 1 March,
+  although it is 2 March in UTC): reports count days where the sale happened. Under a
+  ``date_format`` without ``%z``, a trailing offset, ``Z``, UTC or GMT is dropped the
+  same way; a time of day that is not one (``25:00``) leaves the date unparseable.
 * **Formula cells without a saved value** (a workbook written by a program, never
   opened in Excel): the reader marks them with :class:`FormulaCell`, and the row is
   quarantined with the reason "formula without a saved value (open and save the file
@@ -61,7 +62,7 @@ class FormulaCell:
 
 def formula_cells(s: pd.Series) -> np.ndarray:
     """Where ``s`` holds :class:`FormulaCell` markers."""
-    if s.dtype != object:
+    if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in {"string", "empty"}:
         return np.zeros(len(s), dtype=bool)
     return s.map(lambda v: isinstance(v, FormulaCell)).to_numpy(dtype=bool)
 
@@ -143,10 +144,10 @@ def is_blank(s: pd.Series) -> np.ndarray:
 def is_missing(s: pd.Series) -> np.ndarray:
     """Blank, or a missing marker of :data:`MISSING_TOKENS` (for number and date columns)."""
     blank = is_blank(s)
-    if s.dtype == object or pd.api.types.is_string_dtype(s):
-        text = s.map(lambda v: v.strip().lower() if isinstance(v, str) else "")
-        return blank | text.isin(MISSING_TOKENS).to_numpy(dtype=bool)
-    return blank
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return blank
+    text = s.str.strip().str.lower()  # a cell that is not text (a workbook's number) is NaN
+    return blank | text.isin(MISSING_TOKENS).to_numpy(dtype=bool)
 
 
 def is_text(s: pd.Series) -> bool:
@@ -234,23 +235,43 @@ def parse_numbers(text: pd.Series, fmt: TextFormat) -> pd.Series:
 
 #: A time zone written after a date-time: an offset, Z, or UTC/GMT (with an offset).
 _ZONE_RE = re.compile(
-    r"(?:(?<=\d)Z|\s*(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|(?<=\d)\s*[+-]\d{2}:?\d{2})$",
-    re.IGNORECASE,
+    r"(?:Z|\s*(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|\s*[+-]\d{2}:?\d{2})$", re.IGNORECASE
 )
+#: A date followed by a time of day (only such values can carry a zone).
+_TIME_RE = r"\d[T ]\d{1,2}:\d{2}"
 
 
-def _wall_time(s: pd.Series) -> pd.Series:
-    """Date-times with their zone removed: the local time as written (see module doc)."""
-    has_time = s.str.contains(r"\d[T ]\d{1,2}:\d{2}", regex=True)
-    return s.where(~has_time, s.str.replace(_ZONE_RE, "", regex=True).str.strip())
+_HOURS = [f"{h:02d}" for h in range(24)]
+_MINUTES = [f"{m:02d}" for m in range(60)]
+
+
+def _iso_wall_dates(s: pd.Series) -> pd.Series:
+    """ISO date-times (``2026-03-01T10:00:00+08:00``, ``2026-03-01 10:00 UTC``) as the
+    date written before the time: the local date at the stated zone, whatever the zone.
+    Only the time's ``HH:MM`` is checked (a value with no time of day there stays as it
+    is, to be read or rejected as a date). Slicing, not regular expressions: this runs
+    on every date of every table."""
+    timed = s.str.slice(10, 11).isin(["T", " "]).to_numpy(dtype=bool)
+    if not timed.any():
+        return s
+    part = s[timed]
+    ok = (
+        part.str.slice(11, 13).isin(_HOURS)
+        & (part.str.slice(13, 14) == ":")
+        & part.str.slice(14, 16).isin(_MINUTES)
+    )
+    out = s.copy()
+    out[timed] = part.str.slice(0, 10).where(ok.to_numpy(dtype=bool), part)
+    return out
 
 
 def parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
     """Text -> datetime64[ns] at midnight (NaT where it does not parse); a date-time with a
     time zone gives its date at that zone (the module docstring)."""
     s = text.astype("str").str.strip()
-    if not (date_format and ("%z" in date_format or "%Z" in date_format)):
-        s = _wall_time(s)
+    with_zone = bool(date_format) and ("%z" in date_format or "%Z" in date_format)
+    if not date_format:
+        s = _iso_wall_dates(s)
     try:
         d = pd.to_datetime(s, format=date_format or "ISO8601", errors="coerce")
     except (ValueError, TypeError):  # mixed offsets under a %z format: one value at a time
@@ -263,7 +284,14 @@ def parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
             d.map(lambda v: v.replace(tzinfo=None) if hasattr(v, "tzinfo") else v),
             errors="coerce",
         )
-    return d.dt.normalize().astype("datetime64[ns]")
+    d = d.dt.normalize().astype("datetime64[ns]")
+    if date_format and not with_zone:  # "01/03/2026 10:00 UTC" under "%d/%m/%Y %H:%M"
+        retry = d.isna().to_numpy() & s.str.contains(_TIME_RE, regex=True).to_numpy(dtype=bool)
+        if retry.any():
+            bare = s[retry].map(lambda v: _ZONE_RE.sub("", v).strip())
+            again = pd.to_datetime(bare, format=date_format, errors="coerce")
+            d[retry] = again.dt.normalize().astype("datetime64[ns]")
+    return d
 
 
 def _one_date(v: str, date_format: str | None):
@@ -325,7 +353,9 @@ def to_text(s: pd.Series, blank) -> pd.Series:
 
 def other_currency(text: pd.Series) -> tuple[np.ndarray, str | None]:
     """Where a number column names a currency other than its main one, and the main one."""
-    _, cur = strip_currency(text.where(text.map(lambda v: isinstance(v, str)), ""))
+    if not pd.api.types.is_string_dtype(text):  # cells of a workbook: only the text ones
+        text = text.where(text.map(lambda v: isinstance(v, str)), "")
+    _, cur = strip_currency(text)
     seen = cur.dropna()
     for label in [c for c in seen.unique() if "/" in c]:  # "¥" is CNY or JPY: as the others say
         parts = [p for p in label.split("/") if (seen == p).any()]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from salesmeasure.config import CONFIG_NAME, Config, TextFormat
 from salesmeasure.data.coerce import (
+    _TIME_RE,
     _ZONE_RE,
     is_blank,
     is_missing,
@@ -572,7 +573,7 @@ def notes(spec, config: Config | None = None) -> list[str]:
                         )  # fmt: skip
                     )
             elif kind.startswith("date"):
-                zoned = s[s.str.contains(r"\d[T ]\d{1,2}:\d{2}", regex=True)]
+                zoned = s[s.str.contains(_TIME_RE, regex=True)]
                 zoned = zoned[zoned.str.contains(_ZONE_RE, regex=True)]
                 if len(zoned):
                     ex = zoned.iloc[0]
