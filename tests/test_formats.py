@@ -158,6 +158,30 @@ def test_fixed_width_orders_with_blank_cells_and_spaces_in_names_load(tmp_path):
     assert o["amount"].tolist() == [100.5, 200.0, 1000.0, 50.0]
 
 
+def test_csv_title_line_above_the_header_is_suggested_as_skip_rows(tiny):
+    (tiny / "orders.csv").write_text("Orders export, all regions\n" + TINY["orders"])
+    r = run("validate", tiny)
+    assert r.returncode == 2 and "orders.csv" in r.stderr
+    toml = save_suggestion(tiny, r.stdout)
+    assert "[tables.orders]\nskip_rows = 1" in toml, toml
+    assert run("validate", tiny).returncode == 0
+    assert sorted(load(tiny).orders["amount"]) == [50.0, 100.5, 200.0, 1000.0]
+
+
+def test_double_encoded_names_in_a_database_are_warned(tmp_path, tiny):
+    import sqlite3
+
+    db = tmp_path / "moji.db"
+    with sqlite3.connect(db) as conn:
+        for name in TINY:
+            df = pd.read_csv(tiny / f"{name}.csv", dtype=str, keep_default_na=False)
+            if name == "customers":
+                df["name"] = ["MÃ¼ller GmbH", "CafÃ© ZÃ¼rich", "SÃ£o Paulo"]
+            df.to_sql(name, conn, index=False)
+    r = run("validate", f"sqlite:///{db}")
+    assert r.returncode == 0 and "garbled" in r.stdout and "customers.name" in r.stdout
+
+
 def test_config_accepts_the_layout_words_and_rejects_others(tmp_path):
     from salesmeasure.config import parse
     from salesmeasure.errors import DataError

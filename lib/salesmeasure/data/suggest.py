@@ -42,6 +42,7 @@ from salesmeasure.data.coerce import (
     strip_currency,
 )
 from salesmeasure.data.detect import (
+    _DOUBLE_ENCODED,
     _decodes,
     _toml_value,
     date_setting,
@@ -121,17 +122,18 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def _consistent(counts: list[int]) -> tuple[int, int] | None:
-    """(the usual count, how many leading lines differ) when >= 90% of the lines after
-    those leading ones share one count >= 1, else None."""
-    if not counts:
-        return None
-    usual, n = Counter(counts).most_common(1)[0]
-    if usual < 1 or n < 0.9 * len(counts):
-        return None
-    lead = 0
-    while lead < min(10, len(counts) - 1) and counts[lead] != usual:
-        lead += 1
-    return usual, lead
+    """(the usual count, how many leading lines differ) when, after at most 10 leading
+    lines (a title: fewer fields than the header, and most of the lines stay), >= 90% of
+    the lines share one count >= 1 and the first of them (the header) has it; else None."""
+    for lead in range(min(10, len(counts) - 1) + 1):
+        rest = counts[lead:]
+        if lead and len(rest) < max(2, len(counts) / 2):
+            break
+        usual, n = Counter(rest).most_common(1)[0]
+        titles_short = all(c < usual for c in counts[:lead])
+        if usual >= 1 and n >= 0.9 * len(rest) and rest[0] == usual and titles_short:
+            return usual, lead
+    return None
 
 
 def sniff_layout(lines: list[str], delimiter: str) -> dict:
@@ -539,6 +541,15 @@ def notes(spec, config: Config | None = None) -> list[str]:
             if s.empty:
                 continue
             where = f"{origin}: column '{src_col}' ({name}.{col})"
+            if head is None and kind in {"text", "str"}:  # decoded by a workbook or database
+                hits = _DOUBLE_ENCODED.findall(" ".join(s.iloc[:2000]))
+                if len(hits) >= 3:
+                    shown = ", ".join(map(repr, list(dict.fromkeys(hits))[:3]))
+                    out.append(
+                        f"{where}: the text looks garbled ({shown}: UTF-8 text that was once "
+                        "read as Windows-1252 and saved again); fix it at the source"
+                    )
+                continue
             if kind.startswith("num"):
                 fmt = tc.format
                 if (
