@@ -112,7 +112,7 @@ def validate(
             )
         typer.echo(f"error: {_masked(msg, data_dir)}", err=True)
         for note in _notes(notes, data_dir, config):
-            typer.echo(f"warning: {note}", err=True)
+            typer.echo(f"{note.level}: {note.text}", err=True)
         hint = advice(data_dir, config)
         if hint:  # on stdout, as valid TOML: `validate DATA > salesmeasure.toml` saves it
             typer.echo(hint)
@@ -121,12 +121,19 @@ def validate(
     typer.echo(f"{ds.source}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
     typer.echo(summary.to_string(index=False))
     typer.echo(_amounts(ds))
-    warnings = _notes(notes, data_dir, config)
+    remarks = _notes(notes, data_dir, config)
+    warnings = [n.text for n in remarks if n.level == "warning"]
+    read_as = [n.text for n in remarks if n.level != "warning"]
+    if read_as:
+        typer.echo("")
+        typer.echo("How some values were read:")
+        for text in read_as:
+            typer.echo(f"- {text}")
     if warnings:
         typer.echo("")
         typer.echo("Warnings (the data loaded, but check these before trusting the numbers):")
-        for note in warnings:
-            typer.echo(f"- {note}")
+        for text in warnings:
+            typer.echo(f"- {text}")
         hint = advice(data_dir, config)
         if hint:
             typer.echo("")
@@ -162,9 +169,12 @@ def _masked(text: str, spec: str) -> str:
     return scrub(text, str(spec))
 
 
-def _notes(notes, data_dir, config) -> list[str]:
+def _notes(notes, data_dir, config) -> list:
     try:
-        return [_masked(n, data_dir) for n in notes(data_dir, _config_for(data_dir, config))]
+        return [
+            n._replace(text=_masked(n.text, data_dir))
+            for n in notes(data_dir, _config_for(data_dir, config))
+        ]
     except Exception:  # a warning pass must never turn a report into a traceback
         return []
 

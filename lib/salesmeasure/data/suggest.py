@@ -27,6 +27,7 @@ import tomllib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -509,8 +510,16 @@ def _sample_frames(src, config: Config) -> dict[str, tuple[pd.DataFrame, str, by
     return {name: (rt.frame, rt.origin, None) for name, rt in raw.tables.items()}
 
 
-def notes(spec, config: Config | None = None) -> list[str]:
-    """Warnings about a source that loads but may be misread, for ``validate``.
+class Note(NamedTuple):
+    """One remark of :func:`notes`: ``level`` is "warning" (may be misread) or "note"."""
+
+    level: str
+    text: str
+
+
+def notes(spec, config: Config | None = None) -> list[Note]:
+    """What ``validate`` says about a source beyond its bad rows: warnings (values that
+    may be misread) and notes (how values were read).
 
     * text that looks like another encoding (mojibake, :func:`~.detect.mojibake`);
     * a number column that reads two ways (``2.400``: 2.4 or 2,400) while the
@@ -529,7 +538,7 @@ def notes(spec, config: Config | None = None) -> list[str]:
         if head is not None:
             why = mojibake(head, tc.format.encoding)
             if why:
-                out.append(f"{origin}: {why}")
+                out.append(Note("warning", f"{origin}: {why}"))
         df = df.copy()
         df.columns = [str(c).strip() for c in df.columns]
         for col, kind in COLUMNS[name].items():
@@ -546,8 +555,11 @@ def notes(spec, config: Config | None = None) -> list[str]:
                 if len(hits) >= 3:
                     shown = ", ".join(map(repr, list(dict.fromkeys(hits))[:3]))
                     out.append(
-                        f"{where}: the text looks garbled ({shown}: UTF-8 text that was once "
-                        "read as Windows-1252 and saved again); fix it at the source"
+                        Note(
+                            "warning",
+                            f"{where}: the text looks garbled ({shown}: UTF-8 text that was once "
+                            "read as Windows-1252 and saved again); fix it at the source",
+                        )
                     )
                 continue
             if kind.startswith("num"):
@@ -561,12 +573,15 @@ def notes(spec, config: Config | None = None) -> list[str]:
                     ex = s[s.str.fullmatch(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")].iloc[0]
                     whole = parse_numbers(pd.Series([ex]), replace(fmt, decimal=",", thousands="."))
                     out.append(
-                        f"{where}: every value is a whole number or written like {ex!r}, so "
-                        f"the dot may group thousands ({ex} = {whole.iloc[0]:,.0f}) or mark "
-                        f"decimals ({float(ex.replace(',', '')):g}); read as decimals. If the "
-                        f'dot groups thousands, add decimal = "," and thousands = "." under '
-                        f"[tables.{name}] in salesmeasure.toml; if it marks decimals, add "
-                        f'decimal = "." there to say so'
+                        Note(
+                            "warning",
+                            f"{where}: every value is a whole number or written like {ex!r}, so "
+                            f"the dot may group thousands ({ex} = {whole.iloc[0]:,.0f}) or mark "
+                            f"decimals ({float(ex.replace(',', '')):g}); read as decimals. If the "
+                            f'dot groups thousands, add decimal = "," and thousands = "." under '
+                            f"[tables.{name}] in salesmeasure.toml; if it marks decimals, add "
+                            f'decimal = "." there to say so',
+                        )
                     )
                 _, cur = strip_currency(s)
                 seen = cur.dropna()
@@ -574,14 +589,18 @@ def notes(spec, config: Config | None = None) -> list[str]:
                     kinds = seen.value_counts()
                     ex = s[cur.notna()].iloc[0]
                     listed = ", ".join(f"{c} ({n:,})" for c, n in kinds.items())
+                    level = "warning" if len(kinds) > 1 else "note"
                     out.append(
-                        f"{where}: amounts are written with a currency ({listed}, e.g. {ex!r}); "
-                        "the sign is removed before reading"
-                        + (
-                            "; rows in other than the main currency are quarantined"
-                            if len(kinds) > 1
-                            else ""
-                        )  # fmt: skip
+                        Note(
+                            level,
+                            f"{where}: amounts are written with a currency ({listed}, e.g. {ex!r}); "
+                            "the sign is removed before reading"
+                            + (
+                                "; rows in other than the main currency are quarantined"
+                                if len(kinds) > 1
+                                else ""
+                            ),  # fmt: skip
+                        )
                     )
             elif kind.startswith("date"):
                 zoned = s[s.str.contains(_TIME_RE, regex=True)]
@@ -591,7 +610,10 @@ def notes(spec, config: Config | None = None) -> list[str]:
                     day = parse_dates(pd.Series([ex]), tc.format.date_format).iloc[0]
                     shown = f"{day:%Y-%m-%d}" if pd.notna(day) else "unreadable"
                     out.append(
-                        f"{where}: {len(zoned):,} dates carry a time zone (e.g. {ex!r}); each is "
-                        f"read as its calendar date at that offset ({shown})"
+                        Note(
+                            "note",
+                            f"{where}: {len(zoned):,} dates carry a time zone (e.g. {ex!r}); each is "
+                            f"read as its calendar date at that offset ({shown})",
+                        )
                     )
     return out
