@@ -361,6 +361,7 @@ def test_excel_formula_without_saved_value_is_named_with_sheet_and_cell(tmp_path
     r = run("validate", book, "--rejected", tmp_path / "rej.csv")
     assert r.returncode == 1, r.stdout + r.stderr
     assert "formula without a saved value (open and save the file in Excel)" in r.stdout
+    assert "sheet orders, cell D3 =E3*100" in r.stdout
     rej = load(book).rejected
     assert rej["reason"].tolist() == [
         "formula without a saved value (open and save the file in Excel)"

@@ -151,6 +151,15 @@ def validate(
     typer.echo("")
     typer.echo("Rows set aside (quarantined) by reason:")
     typer.echo(ds.quality.to_string(index=False))
+    from salesmeasure.data.coerce import FORMULA_REASON
+
+    cells = ds.rejected.loc[ds.rejected["reason"] == FORMULA_REASON, "value"].tolist()
+    if cells:
+        more = f" and {len(cells) - 5:,} more" if len(cells) > 5 else ""
+        typer.echo(
+            f"Formula cells without a saved value (open the workbook in Excel and save it): "
+            f"{'; '.join(cells[:5])}{more}"
+        )
     stem = "database" if "://" in data_dir else Path(data_dir).resolve().stem
     path = rejected or Path("reports") / "rejected" / f"{stem}_rejected.csv"
     ds.write_rejected(path)

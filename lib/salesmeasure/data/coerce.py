@@ -146,7 +146,9 @@ def is_missing(s: pd.Series) -> np.ndarray:
     blank = is_blank(s)
     if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
         return blank
-    text = s.str.strip().str.lower()  # a cell that is not text (a workbook's number) is NaN
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in {"string", "empty"}:
+        s = s.map(lambda v: v if isinstance(v, str) else "")  # a workbook's numbers and text
+    text = s.str.strip().str.lower()
     return blank | text.isin(MISSING_TOKENS).to_numpy(dtype=bool)
 
 

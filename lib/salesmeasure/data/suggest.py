@@ -388,6 +388,8 @@ def suggest(spec, config: Config | None = None) -> str | None:
                 if skip:
                     fmt_changes["skip_rows"] = skip
                 df = src.read_sheet(name, sheet=sheet, skip_rows=skip or tc.format.skip_rows).frame
+            elif hasattr(src, "read_table"):  # a database: each table alone
+                df = src.read_table(name, **src._where(name, config)).frame
             else:
                 raw_tables = raw_tables or src.read(config)
                 rt: RawTable = raw_tables[name]
@@ -410,6 +412,8 @@ def suggest(spec, config: Config | None = None) -> str | None:
         changed = changed or bool(fmt_changes) or mapping != dict(tc.columns)
         changed = changed or constants != dict(tc.constants)
         changed = changed or loc.get("file", tc.file) != tc.file
+    if hasattr(src, "close"):
+        src.close()
     return render_toml(config, sections) if changed else None
 
 
