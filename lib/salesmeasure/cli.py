@@ -173,9 +173,9 @@ def _masked(text: str, spec: str) -> str:
     """``text`` with a database URL's password removed (every message ``validate`` prints)."""
     if "://" not in str(spec):
         return text
-    from salesmeasure.sources.sql import scrub
+    from salesmeasure.sources.sql import mask, scrub
 
-    return scrub(text, str(spec))
+    return scrub(text.replace(str(spec), mask(str(spec))), str(spec))
 
 
 def _notes(notes, data_dir, config) -> list:

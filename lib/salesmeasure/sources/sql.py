@@ -161,7 +161,8 @@ def _parse(url: str):
     except (ArgumentError, ValueError, TypeError):
         raise DataError(
             f"{mask(url)}: not a database URL (write it as "
-            "postgresql://user:password@host:5432/database or sqlite:///path/to/file.db; "
+            "postgresql://user@host:5432/database, the password after the user and a colon, "
+            "or sqlite:///path/to/file.db; "
             "a password holding @ : / # ? or % must be percent-encoded: @ as %40, : as %3A, "
             "/ as %2F, # as %23, ? as %3F, % as %25)"
         ) from None
@@ -195,10 +196,12 @@ def redact(url: str) -> str:
 
 def _secrets(url: str) -> list[str]:
     """Strings that must never be shown: the URL itself and its password (raw and quoted)."""
-    out = {str(url), normalize_url(str(url))}
+    parts = split_url(str(url))
+    out = set()
+    if parts is None or parts[2] is not None or "?" in str(url):  # a file path is no secret
+        out |= {str(url), normalize_url(str(url))}
     if os.environ.get(PASSWORD_ENV):
         out.add(os.environ[PASSWORD_ENV])
-    parts = split_url(str(url))
     if parts is not None and parts[2]:
         pw = parts[2]
         out |= {pw, unquote(pw), quote(unquote(pw), safe=""), quote(pw, safe="")}
