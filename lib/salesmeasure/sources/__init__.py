@@ -30,8 +30,10 @@ the fingerprint. So a reader never renames, types, filters or validates.
         ``.file`` / ``.sheet`` / ``.table`` / ``.query`` say where it is (all None: the
         default, ``<name>.csv|.parquet`` in a folder, a sheet or database table named
         ``<name>``); ``.format`` (:class:`~salesmeasure.config.TextFormat`) holds the
-        delimiter and encoding for text files (decimal mark, thousands separator and
-        date format are applied by the loader, not by the reader). A table that cannot
+        delimiter (a character, ``"whitespace"`` or ``"fixed-width"``), encoding,
+        ``header`` and ``skip_rows`` for text files (``skip_rows`` also for sheets;
+        decimal mark, thousands separator and date format are applied by the loader,
+        not by the reader). A table that cannot
         be found or read raises :class:`salesmeasure.errors.DataError` naming the
         origin and, when known, what is there instead (sheets, tables, files).
     ``fingerprint(config) -> str``
@@ -42,7 +44,9 @@ the fingerprint. So a reader never renames, types, filters or validates.
 ``RawTable``
     ``name``: our table name. ``frame``: a DataFrame with the source's column names
     (every column read, extra ones are ignored). Values: text sources give ``str``
-    (empty cells as ``""`` or None/NaN, never parsed: keep ``1,234.00`` as text);
+    (empty cells as ``""`` or None/NaN, never parsed: keep ``1,234.00`` as text; a
+    workbook's formula cell without a saved value as a
+    :class:`~salesmeasure.data.coerce.FormulaCell`);
     typed sources (Parquet, typed database columns, typed Excel cells) give numbers and
     datetimes as they are (numpy or Arrow dtypes are both fine). ``origin``: how a
     message names it, e.g. ``"data/orders.csv"``, ``"export.xlsx, sheet Orders"``,
