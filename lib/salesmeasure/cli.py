@@ -118,12 +118,21 @@ def validate(
     loaded. When the data is written in another format or with other column names, prints the
     salesmeasure.toml lines that would read it."""
     from salesmeasure.data import DataError, load
-    from salesmeasure.data.suggest import advice
+    from salesmeasure.data.suggest import advice, notes
 
     try:
         ds = load(data_dir, config=config)
-    except DataError as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except Exception as exc:  # a DataError, or a bug: one line either way, never a traceback
+        msg = str(exc)
+        if not isinstance(exc, DataError):
+            first = msg.strip().splitlines()[0] if msg.strip() else type(exc).__name__
+            msg = (
+                f"{data_dir}: unexpected error while checking the data ({type(exc).__name__}: "
+                f"{first}); please report it with the command you ran"
+            )
+        typer.echo(f"error: {_masked_spec(msg, data_dir)}", err=True)
+        for note in _notes(notes, data_dir, config):
+            typer.echo(f"{note.level}: {note.text}", err=True)
         hint = advice(data_dir, config)
         if hint:  # on stdout, as valid TOML: `validate DATA > salesmeasure.toml` saves it
             typer.echo(hint)
@@ -131,14 +140,48 @@ def validate(
     summary = ds.summary()
     typer.echo(f"{ds.source}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
     typer.echo(summary.to_string(index=False))
+    typer.echo(_amounts(ds))
     for line in ds.notes():  # absent tables, what was derived, the loader's warnings
         typer.echo(line)
+    remarks = _notes(notes, data_dir, config)
+    warnings = [n.text for n in remarks if n.level == "warning"]
+    read_as = [n.text for n in remarks if n.level != "warning"]
+    if read_as:
+        typer.echo("")
+        typer.echo("How some values were read:")
+        for text in read_as:
+            typer.echo(f"- {text}")
+    if warnings:
+        typer.echo("")
+        typer.echo("Warnings (the data loaded, but check these before trusting the numbers):")
+        for text in warnings:
+            typer.echo(f"- {text}")
+        hint = advice(data_dir, config)
+        if hint:
+            typer.echo("")
+            typer.echo(hint.rstrip("\n"))
+        typer.echo("")
     if ds.is_clean:
-        typer.echo("OK: every row passed validation.")
+        if warnings:
+            typer.echo(
+                f"OK: every row passed validation, but {len(warnings)} "
+                f"warning{'s' if len(warnings) > 1 else ''} above may mean misread values."
+            )
+        else:
+            typer.echo("OK: every row passed validation.")
         raise typer.Exit(0)
     typer.echo("")
     typer.echo("Rows set aside (quarantined) by reason:")
     typer.echo(ds.quality.to_string(index=False))
+    from salesmeasure.data.coerce import FORMULA_REASON
+
+    cells = ds.rejected.loc[ds.rejected["reason"] == FORMULA_REASON, "value"].tolist()
+    if cells:
+        more = f" and {len(cells) - 5:,} more" if len(cells) > 5 else ""
+        typer.echo(
+            f"Formula cells without a saved value (open the workbook in Excel and save it): "
+            f"{'; '.join(cells[:5])}{more}"
+        )
     stem = "database" if "://" in data_dir else Path(data_dir).resolve().stem
     path = rejected or Path("reports") / "rejected" / f"{stem}_rejected.csv"
     ds.write_rejected(path)
@@ -146,6 +189,47 @@ def validate(
         f"\n{len(ds.rejected)} rows quarantined; each with file, row, column, value and reason in {path}"
     )
     raise typer.Exit(1)
+
+
+def _masked_spec(text: str, spec: str) -> str:
+    """``text`` with the password of the database URL ``spec`` removed, as written (a
+    password with ``@ : / #`` in it too), then every other password (:func:`_masked`):
+    every message ``validate`` prints."""
+    if "://" not in str(spec):
+        return _masked(text)
+    from salesmeasure.sources.sql import mask, scrub
+
+    return _masked(scrub(text.replace(str(spec), mask(str(spec))), str(spec)))
+
+
+def _notes(notes, data_dir, config) -> list:
+    try:
+        return [
+            n._replace(text=_masked_spec(n.text, data_dir))
+            for n in notes(data_dir, _config_for(data_dir, config))
+        ]
+    except Exception:  # a warning pass must never turn a report into a traceback
+        return []
+
+
+def _config_for(data_dir, config):
+    from salesmeasure import config as sm_config
+
+    return sm_config.find(data_dir, config)
+
+
+def _amounts(ds) -> str:
+    """One line of the orders' amounts (total, smallest, median, largest, dates): a value
+    misread by a factor of 1,000 shows here, where the row counts look the same."""
+    o = ds.orders
+    if o.empty:
+        return "orders: none loaded"
+    a = o["amount"]
+    return (
+        f"orders: amount total {a.sum():,.2f} (smallest {a.min():,.2f}, median {a.median():,.2f}, "
+        f"largest {a.max():,.2f}), {o['order_date'].min():%Y-%m-%d} to "
+        f"{o['order_date'].max():%Y-%m-%d}"
+    )
 
 
 @app.command("render")

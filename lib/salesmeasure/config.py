@@ -13,6 +13,10 @@ named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` deci
     thousands = "."
     date_format = "%d/%m/%Y"        # strptime codes; default ISO 8601 (YYYY-MM-DD)
     encoding = "cp1252"             # default utf-8 (a BOM is accepted)
+    # delimiter = "whitespace"      # columns separated by runs of spaces/tabs
+    # delimiter = "fixed-width"     # columns aligned at fixed positions (blanks allowed)
+    header = true                   # false: no header row (columns are column_1, column_2, ...)
+    skip_rows = 0                   # rows above the header (a title row of a sheet or file)
 
     [tables.orders]                 # one of customers, orders, reps, targets, surveys, complaints
     file = "Orders export.csv"      # or sheet = "Orders", or table = "crm.orders",
@@ -105,6 +109,16 @@ class TextFormat:
         ``strptime`` format of dates (``"%d/%m/%Y"``); None for ISO 8601.
     encoding : str
         Text encoding of CSV files.
+    header : bool
+        Whether the first row (after ``skip_rows``) names the columns; without one the
+        columns are ``column_1``, ``column_2``, ... (text files only).
+    skip_rows : int
+        Rows above the header: a title row of an Excel sheet or lines before a file's
+        header.
+
+    ``delimiter`` may also be ``"whitespace"`` (columns separated by runs of spaces or
+    tabs, as in an aligned text export) or ``"fixed-width"`` (columns at fixed
+    positions, inferred from the file; a column may then be blank).
     """
 
     delimiter: str = ","
@@ -112,12 +126,16 @@ class TextFormat:
     thousands: str | None = None
     date_format: str | None = None
     encoding: str = "utf-8-sig"
+    header: bool = True
+    skip_rows: int = 0
 
     def is_default(self) -> bool:
         return self == TextFormat()
 
 
 _FORMAT_KEYS = {f.name for f in fields(TextFormat)}
+#: Delimiters that are words rather than one character (see :class:`TextFormat`).
+DELIMITER_WORDS = ("whitespace", "fixed-width")
 
 
 @dataclass(frozen=True)
@@ -261,6 +279,19 @@ def _format(path, section: str, raw: dict, base: TextFormat) -> TextFormat:
     out = {}
     for key in _FORMAT_KEYS & raw.keys():
         value = raw[key]
+        if key == "header":
+            if not isinstance(value, bool):
+                raise DataError(f"{_where(path, f'[{section}] header')} must be true or false")
+            out[key] = value
+            continue
+        if key == "skip_rows":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise DataError(
+                    f"{_where(path, f'[{section}] skip_rows')} must be a whole number >= 0, "
+                    f"got {value!r}"
+                )
+            out[key] = value
+            continue
         if key == "thousands" and value in ("", False):
             value = None
         value = _str(path, f"[{section}] {key}", value, allow_none=key == "thousands")
@@ -269,10 +300,14 @@ def _format(path, section: str, raw: dict, base: TextFormat) -> TextFormat:
                 f'{_where(path, f"[{section}] decimal")} must be "." or ",", got {value!r}',
                 file=str(path) if path else None,
             )
-        if key == "delimiter" and len(value.replace("\\t", "\t")) != 1:
+        if (
+            key == "delimiter"
+            and len(value.replace("\\t", "\t")) != 1
+            and value not in DELIMITER_WORDS
+        ):
             raise DataError(
                 f"{_where(path, f'[{section}] delimiter')} must be one character "
-                f'(";", ",", "\\t", "|"), got {value!r}',
+                f'(";", ",", "\\t", "|"), "whitespace" or "fixed-width", got {value!r}',
                 file=str(path) if path else None,
             )
         if key == "delimiter":

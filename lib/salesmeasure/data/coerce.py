@@ -5,6 +5,27 @@ dates with the configured ``strptime`` format (ISO 8601 by default). A value tha
 not coerce is a bad row (quarantined), unless its column *as a whole* is written in a
 format the reader was not told about: then :func:`format_problem` says which setting
 would read it and the load stops (:class:`~salesmeasure.errors.DataError`).
+
+Also read as people write them:
+
+* **Missing markers.** In a number or date column, ``N/A``, ``n/a``, ``NA``, ``-``,
+  ``--``, ``null``, ``none``, ``#N/A`` (any case) and blanks are a missing value
+  (:data:`MISSING_TOKENS`): an unanswered survey score stays missing, the response
+  stays. Text columns keep them (``NA`` may be a region).
+* **Currency signs.** A leading or trailing currency symbol or ISO code (``$1,234.50``,
+  ``¥1,234``, ``1.234,50 €``, ``EUR 12``, ``12元``) is removed before the number is read
+  (:func:`strip_currency`); a column that mixes currencies keeps its main one and
+  quarantines the rest ("amount in another currency").
+* **Time zones.** A date-time with an offset or zone (``2026-03-01T10:00:00+08:00``,
+  ``2026-03-01 10:00 UTC``, ``...Z``, ``... CET``) is the calendar date *as written*,
+  that is the local date at the stated offset (``2026-03-01T23:30:00-05:00`` is 1 March,
+  although it is 2 March in UTC): reports count days where the sale happened. Under a
+  ``date_format`` without ``%z``, a trailing offset, ``Z``, UTC or GMT is dropped the
+  same way; a time of day that is not one (``25:00``) leaves the date unparseable.
+* **Formula cells without a saved value** (a workbook written by a program, never
+  opened in Excel): the reader marks them with :class:`FormulaCell`, and the row is
+  quarantined with the reason "formula without a saved value (open and save the file
+  in Excel)", the value naming the sheet cell and formula.
 """
 
 from __future__ import annotations
@@ -17,6 +38,33 @@ import pandas as pd
 
 from salesmeasure.config import TextFormat
 from salesmeasure.data.schemas import COLUMNS, REJECTED_COLUMNS
+
+#: Markers for "no value" in number and date columns (compared lower-case, stripped).
+MISSING_TOKENS = frozenset({"n/a", "na", "#n/a", "-", "--", "null", "none", "nan", "n.a.", "—"})
+
+FORMULA_REASON = "formula without a saved value (open and save the file in Excel)"
+
+
+class FormulaCell:
+    """A workbook cell holding a formula whose value was never saved (see module doc)."""
+
+    __slots__ = ("cell", "formula", "sheet")
+
+    def __init__(self, sheet: str, cell: str, formula: str = ""):
+        self.sheet, self.cell, self.formula = sheet, cell, formula
+
+    def __str__(self) -> str:
+        f = f" ={self.formula}" if self.formula else ""
+        return f"sheet {self.sheet}, cell {self.cell}{f}"
+
+    __repr__ = __str__
+
+
+def formula_cells(s: pd.Series) -> np.ndarray:
+    """Where ``s`` holds :class:`FormulaCell` markers."""
+    if s.dtype != object or pd.api.types.infer_dtype(s, skipna=True) in {"string", "empty"}:
+        return np.zeros(len(s), dtype=bool)
+    return s.map(lambda v: isinstance(v, FormulaCell)).to_numpy(dtype=bool)
 
 
 class Quarantine:
@@ -93,6 +141,17 @@ def is_blank(s: pd.Series) -> np.ndarray:
     return s.isna().to_numpy()
 
 
+def is_missing(s: pd.Series) -> np.ndarray:
+    """Blank, or a missing marker of :data:`MISSING_TOKENS` (for number and date columns)."""
+    blank = is_blank(s)
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+        return blank
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) not in {"string", "empty"}:
+        s = s.map(lambda v: v if isinstance(v, str) else "")  # a workbook's numbers and text
+    text = s.str.strip().str.lower()
+    return blank | text.isin(MISSING_TOKENS).to_numpy(dtype=bool)
+
+
 def is_text(s: pd.Series) -> bool:
     return s.dtype == object or pd.api.types.is_string_dtype(s)
 
@@ -112,9 +171,55 @@ def _plain(s: pd.Series) -> pd.Series:
     return s
 
 
-def parse_numbers(text: pd.Series, fmt: TextFormat) -> pd.Series:
-    """Text -> float64 (NaN where it does not parse) with ``fmt``'s decimal and thousands."""
+#: Currency symbols and the code each one stands for in messages.
+CURRENCY_SYMBOLS = {
+    "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY/JPY", "￥": "CNY/JPY",
+    "元": "CNY", "RMB": "CNY", "₹": "INR", "₩": "KRW", "₽": "RUB", "Fr.": "CHF", "kr": "SEK/NOK/DKK",
+    "zł": "PLN", "R$": "BRL", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "NT$": "TWD",
+}  # fmt: skip
+#: ISO 4217 codes recognised before or after an amount.
+CURRENCY_CODES = frozenset(
+    "USD EUR GBP CNY JPY CHF SEK NOK DKK PLN CZK HUF INR KRW RUB BRL MXN CAD AUD NZD HKD SGD "
+    "TWD THB MYR IDR PHP VND ZAR TRY AED SAR ILS".split()
+)
+_CUR = "|".join(
+    sorted((re.escape(c) for c in [*CURRENCY_SYMBOLS, *CURRENCY_CODES]), key=len, reverse=True)
+)
+_CURRENCY_RE = re.compile(
+    rf"^\s*(?P<sign1>[+-]?)\s*(?P<pre>{_CUR})?\s*(?P<num>[+-]?[\d.,' \u00a0\u202f]*\d[.,]?)"
+    rf"\s*(?P<post>{_CUR})?\s*$"
+)
+
+
+def strip_currency(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``text`` without a leading/trailing currency sign or ISO code, and the currency
+    each value named (None where none): ``"$1,234.50"`` -> ``("1,234.50", "USD")``."""
     s = text.astype("str").str.strip()
+    cur = pd.Series([None] * len(s), index=s.index, dtype=object)
+    if not len(s):
+        return s, cur
+    maybe = ~s.str.fullmatch(r"[+-]?[\d.,]*")
+    if not maybe.any():
+        return s, cur
+    ext = s[maybe].str.extract(_CURRENCY_RE)
+    sign = ext["pre"].notna() ^ ext["post"].notna()  # a sign or code on one side only
+    ext = ext[sign]
+    if ext.empty:
+        return s, cur
+    num = ext["num"].str.strip()
+    neg = (ext["sign1"] == "-") & ~num.str.startswith(("-", "+"))
+    num = num.where(~neg, "-" + num)
+    code = ext["pre"].fillna(ext["post"])
+    out = s.copy()
+    out[ext.index] = num
+    cur[ext.index] = code.map(lambda c: CURRENCY_SYMBOLS.get(c, c))
+    return out, cur
+
+
+def parse_numbers(text: pd.Series, fmt: TextFormat) -> pd.Series:
+    """Text -> float64 (NaN where it does not parse) with ``fmt``'s decimal and thousands
+    (a currency sign or code around the number is ignored: :func:`strip_currency`)."""
+    s, _ = strip_currency(text)
     if fmt.thousands is not None:
         t = fmt.thousands
         if t.strip() == "":
@@ -130,14 +235,76 @@ def parse_numbers(text: pd.Series, fmt: TextFormat) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
+#: A time zone written after a date-time: an offset, Z, or UTC/GMT (with an offset).
+_ZONE_RE = re.compile(
+    r"(?:Z|\s*(?:UTC|GMT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|\s*[+-]\d{2}:?\d{2})$", re.IGNORECASE
+)
+#: A date followed by a time of day (only such values can carry a zone).
+_TIME_RE = r"\d[T ]\d{1,2}:\d{2}"
+
+
+_HOURS = [f"{h:02d}" for h in range(24)]
+_MINUTES = [f"{m:02d}" for m in range(60)]
+
+
+def _iso_wall_dates(s: pd.Series) -> pd.Series:
+    """ISO date-times (``2026-03-01T10:00:00+08:00``, ``2026-03-01 10:00 UTC``) as the
+    date written before the time: the local date at the stated zone, whatever the zone.
+    Only the time's ``HH:MM`` is checked (a value with no time of day there stays as it
+    is, to be read or rejected as a date). Slicing, not regular expressions: this runs
+    on every date of every table."""
+    timed = s.str.slice(10, 11).isin(["T", " "]).to_numpy(dtype=bool)
+    if not timed.any():
+        return s
+    part = s[timed]
+    ok = (
+        part.str.slice(11, 13).isin(_HOURS)
+        & (part.str.slice(13, 14) == ":")
+        & part.str.slice(14, 16).isin(_MINUTES)
+    )
+    out = s.copy()
+    out[timed] = part.str.slice(0, 10).where(ok.to_numpy(dtype=bool), part)
+    return out
+
+
 def parse_dates(text: pd.Series, date_format: str | None) -> pd.Series:
-    """Text -> datetime64[ns] at midnight (NaT where it does not parse)."""
+    """Text -> datetime64[ns] at midnight (NaT where it does not parse); a date-time with a
+    time zone gives its date at that zone (the module docstring)."""
     s = text.astype("str").str.strip()
-    if date_format:
-        d = pd.to_datetime(s, format=date_format, errors="coerce")
-    else:
-        d = pd.to_datetime(s, format="ISO8601", errors="coerce")
-    return d.dt.normalize().astype("datetime64[ns]")
+    with_zone = bool(date_format) and ("%z" in date_format or "%Z" in date_format)
+    if not date_format:
+        s = _iso_wall_dates(s)
+    try:
+        d = pd.to_datetime(s, format=date_format or "ISO8601", errors="coerce")
+    except (ValueError, TypeError):  # mixed offsets under a %z format: one value at a time
+        d = pd.Series([_one_date(v, date_format) for v in s], index=s.index)
+        d = pd.to_datetime(d, errors="coerce")
+    if getattr(d.dt, "tz", None) is not None:
+        d = d.dt.tz_localize(None)
+    if d.dtype == object:
+        d = pd.to_datetime(
+            d.map(lambda v: v.replace(tzinfo=None) if hasattr(v, "tzinfo") else v),
+            errors="coerce",
+        )
+    d = d.dt.normalize().astype("datetime64[ns]")
+    if date_format and not with_zone:  # "01/03/2026 10:00 UTC" under "%d/%m/%Y %H:%M"
+        retry = d.isna().to_numpy() & s.str.contains(_TIME_RE, regex=True).to_numpy(dtype=bool)
+        if retry.any():
+            bare = s[retry].map(lambda v: _ZONE_RE.sub("", v).strip())
+            again = pd.to_datetime(bare, format=date_format, errors="coerce")
+            d[retry] = again.dt.normalize().astype("datetime64[ns]")
+    return d
+
+
+def _one_date(v: str, date_format: str | None):
+    import datetime as dt
+
+    try:
+        if date_format:
+            return pd.Timestamp(dt.datetime.strptime(v, date_format).replace(tzinfo=None))
+        return pd.Timestamp(v).tz_localize(None) if pd.Timestamp(v).tz else pd.Timestamp(v)
+    except (ValueError, TypeError):
+        return pd.NaT
 
 
 def _typed_cells(s: pd.Series) -> np.ndarray:
@@ -186,14 +353,34 @@ def to_text(s: pd.Series, blank) -> pd.Series:
     return v.astype("str").where(~blank)
 
 
+def other_currency(text: pd.Series) -> tuple[np.ndarray, str | None]:
+    """Where a number column names a currency other than its main one, and the main one."""
+    if not pd.api.types.is_string_dtype(text):  # cells of a workbook: only the text ones
+        text = text.where(text.map(lambda v: isinstance(v, str)), "")
+    _, cur = strip_currency(text)
+    seen = cur.dropna()
+    for label in [c for c in seen.unique() if "/" in c]:  # "¥" is CNY or JPY: as the others say
+        parts = [p for p in label.split("/") if (seen == p).any()]
+        if len(parts) == 1:
+            cur, seen = cur.replace(label, parts[0]), seen.replace(label, parts[0])
+    if seen.nunique() <= 1:
+        return np.zeros(len(text), dtype=bool), (seen.iloc[0] if len(seen) else None)
+    main = seen.value_counts().index[0]
+    return (cur.notna() & (cur != main)).to_numpy(dtype=bool), main
+
+
 def type_table(name: str, raw: pd.DataFrame, q: Quarantine, fmt: TextFormat) -> pd.DataFrame:
     """Coerce each column to its kind; quarantine values that do not coerce."""
     out = {}
     for col, kind in COLUMNS[name].items():
         s = raw[col]
-        blank = is_blank(s)
         optional = kind.endswith("?")
         base = kind.rstrip("?")
+        formulas = formula_cells(s)
+        if formulas.any():  # first, so it is the reason the row is reported with
+            q.add(formulas, col, FORMULA_REASON)
+            s = s.where(~formulas, None)
+        blank = is_missing(s) if base in {"num", "date"} else is_blank(s)
         if base in {"id", "str", "text"}:
             out[col] = to_text(s, blank)
             if not optional and base != "text":
@@ -206,6 +393,9 @@ def type_table(name: str, raw: pd.DataFrame, q: Quarantine, fmt: TextFormat) -> 
                 q.add(blank, col, "missing value")
         else:  # numbers
             num = to_numbers(s, blank, fmt)
+            if is_text(s):
+                other, main = other_currency(s.where(~blank, ""))
+                q.add(other, col, f"amount in another currency (the column is in {main})")
             q.add(num.isna().to_numpy() & ~blank, col, "not a number")
             out[col] = num
             if not optional:

@@ -10,12 +10,21 @@ the column, shows a few values and the ``salesmeasure.toml`` line that reads the
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from salesmeasure.config import TableConfig, TextFormat
-from salesmeasure.data.coerce import is_blank, is_text, parse_dates, parse_numbers
+from salesmeasure.data.coerce import (
+    is_missing,
+    is_text,
+    parse_dates,
+    parse_numbers,
+    strip_currency,
+)
 from salesmeasure.data.schemas import COLUMNS
 from salesmeasure.errors import DataError
 
@@ -84,7 +93,7 @@ def format_problem(
         base = kind.rstrip("?")
         if base not in {"num", "date"} or col in tc.constants or not is_text(raw[col]):
             continue
-        blank = is_blank(raw[col])
+        blank = is_missing(raw[col])
         failed = typed[col].isna().to_numpy() & ~blank
         nf, nn = int(failed.sum()), int((~blank).sum())
         if nf == 0:
@@ -130,3 +139,148 @@ def format_problem(
             )
         return DataError(head + fix, file=origin, column=col)
     return None
+
+
+# ------------------------------------------------------------------ encodings
+#: How messages name the encodings :func:`sniff_encoding` returns.
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8",
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 (little-endian, no byte-order mark)",
+    "utf-16-be": "UTF-16 (big-endian, no byte-order mark)",
+    "gb18030": "GB18030 (Chinese; also reads GBK and GB2312)",
+    "cp1252": "Windows-1252",
+}
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _decodes(raw: bytes, encoding: str) -> str | None:
+    """``raw`` decoded, allowing a sample cut inside its last character; None if it fails."""
+    for cut in range(4):
+        try:
+            return raw[: len(raw) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        except LookupError:
+            return None
+    return None
+
+
+def looks_gb18030(raw: bytes) -> bool:
+    """Whether ``raw``'s high-bit bytes read as GB18030 Chinese text.
+
+    They must decode, at least 80% of the non-ASCII characters must be CJK (ideographs,
+    CJK punctuation, full-width forms), and 90% of the high-bit bytes must sit next to
+    another (Chinese characters take two bytes above 0x80; the accented letters of
+    Windows-1252 text stand alone, between ASCII letters).
+    """
+    text = _decodes(raw, "gb18030")
+    if text is None:
+        return False
+    high = [ch for ch in text if ord(ch) > 0x7F]
+    if not high:
+        return False
+    cjk = sum(1 for ch in high if _CJK.match(ch))
+    arr = np.frombuffer(raw, dtype=np.uint8) >= 0x80
+    nb = np.zeros_like(arr)
+    nb[1:] |= arr[:-1]
+    nb[:-1] |= arr[1:]
+    paired = int((arr & nb).sum())
+    return cjk >= 0.8 * len(high) and paired >= 0.9 * int(arr.sum())
+
+
+def sniff_encoding(raw: bytes) -> str:
+    """The encoding of text bytes (a file's first 64 KB are enough).
+
+    In order: a byte-order mark (UTF-8, UTF-16); UTF-16 without one (every other byte
+    NUL, as ASCII text in UTF-16 has); strict UTF-8; GB18030 when :func:`looks_gb18030`;
+    else Windows-1252 (which decodes any byte).
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    n = len(raw) // 2
+    if n >= 2:
+        even, odd = raw[0 : 2 * n : 2], raw[1 : 2 * n : 2]
+        ze, zo = even.count(0) / n, odd.count(0) / n
+        if zo > 0.3 and ze < 0.05:
+            return "utf-16-le"
+        if ze > 0.3 and zo < 0.05:
+            return "utf-16-be"
+    if _decodes(raw, "utf-8") is not None:
+        return "utf-8-sig"
+    if looks_gb18030(raw):
+        return "gb18030"
+    return "cp1252"
+
+
+def same_encoding(a: str, b: str) -> bool:
+    def norm(e):
+        e = codecs.lookup(e).name if _known(e) else e.lower()
+        return {"utf-8-sig": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16",
+                "gbk": "gb18030", "gb2312": "gb18030", "windows-1252": "cp1252"}.get(e, e)  # fmt: skip
+
+    return norm(a) == norm(b)
+
+
+def _known(e: str) -> bool:
+    try:
+        codecs.lookup(e)
+    except LookupError:
+        return False
+    return True
+
+
+_DOUBLE_ENCODED = re.compile("[ÃÂ][\u0080-\u00bf]|â€[\u0080-\u00bf™œ“”˜]")
+
+
+def mojibake(raw: bytes, encoding: str) -> str | None:
+    """Why text decoded with ``encoding`` looks garbled (mojibake), or None.
+
+    Either the bytes sniff as another encoding (:func:`sniff_encoding`) and read
+    differently in it (GB18030 bytes read as Windows-1252 give ``ÕÅÈý`` for ``张三``),
+    or the text holds UTF-8 read as Windows-1252 and saved again (``Ã©`` for ``é``).
+    """
+    text = _decodes(raw, encoding)
+    if text is None:
+        return None
+    likely = sniff_encoding(raw)
+    if not same_encoding(likely, encoding):
+        other = _decodes(raw, likely)
+        if other is not None and other != text:
+            word = next(iter(re.findall(r"[^\x00-\x7f]+", other)), None)
+            shown = ""
+            if word is not None and not likely.startswith("utf-16"):
+                bad = word.encode(likely.replace("-sig", "")).decode(encoding, errors="replace")
+                shown = f": read as {encoding} it says {bad!r}, as {likely} {word!r}"
+            return (
+                f"the text looks like {ENCODING_NAMES.get(likely, likely)}, not {encoding}"
+                f'{shown}; set encoding = "{likely}"'
+            )
+    hits = _DOUBLE_ENCODED.findall(text)
+    if len(hits) >= 3:
+        return (
+            f"the text looks garbled ({', '.join(map(repr, list(dict.fromkeys(hits))[:3]))}: "
+            "UTF-8 text that was once read as Windows-1252 and saved again); fix the export"
+        )
+    return None
+
+
+# ------------------------------------------------------- dots that group thousands
+#: A number with dots grouping thousands and no decimals ("2.400", "1.234.567").
+DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+
+
+def dot_thousands_ambiguous(values: pd.Series) -> bool:
+    """Whether a text number column reads two ways: every value is a whole number or
+    written like ``2.400`` (1-3 digits, then dot-and-three-digit groups), and at least
+    one is the latter, so ``2.400`` may be 2.4 or 2,400."""
+    s, _ = strip_currency(values[~is_missing(values)].astype("str"))
+    s = s.str.strip()
+    if s.empty:
+        return False
+    grouped = s.str.fullmatch(DOT_GROUPED)
+    whole = s.str.fullmatch(r"[+-]?\d+")
+    return bool(grouped.any()) and bool((grouped | whole).all())

@@ -30,15 +30,17 @@ the fingerprint. So a reader never renames, types, filters or validates.
         ``.file`` / ``.sheet`` / ``.table`` / ``.query`` say where it is (all None: the
         default, ``<name>.csv|.parquet`` in a folder, a sheet or database table named
         ``<name>``); ``.format`` (:class:`~salesmeasure.config.TextFormat`) holds the
-        delimiter and encoding for text files (decimal mark, thousands separator and
-        date format are applied by the loader, not by the reader). A table that cannot
-        be read raises :class:`salesmeasure.errors.DataError` naming the origin and,
-        when known, what is there instead (sheets, tables, files). A table with no
-        source at all (no file, no sheet, no database table) raises
-        :class:`TableNotFound` from the reader's one-table read; :func:`read_tables`
-        runs the loop over the six tables, skips tables configured ``absent = true``
-        and turns each ``TableNotFound`` of an optional table at its default place
-        into an entry of ``RawTables.absent`` (issue 23: only ``orders`` is needed).
+        delimiter (a character, ``"whitespace"`` or ``"fixed-width"``), encoding,
+        ``header`` and ``skip_rows`` for text files (``skip_rows`` also for sheets;
+        decimal mark, thousands separator and date format are applied by the loader,
+        not by the reader). A table that cannot be read raises
+        :class:`salesmeasure.errors.DataError` naming the origin and, when known, what is
+        there instead (sheets, tables, files). A table with no source at all (no file, no
+        sheet, no database table) raises :class:`TableNotFound` from the reader's
+        one-table read; :func:`read_tables` runs the loop over the six tables, skips
+        tables configured ``absent = true`` and turns each ``TableNotFound`` of an
+        optional table at its default place into an entry of ``RawTables.absent``
+        (issue 23: only ``orders`` is needed).
     ``fingerprint(config) -> str``
         A cheap hash that changes whenever the data that ``read`` would return changes
         (file bytes; for a database, a hash of the rows read, or counts and maximum
@@ -47,7 +49,9 @@ the fingerprint. So a reader never renames, types, filters or validates.
 ``RawTable``
     ``name``: our table name. ``frame``: a DataFrame with the source's column names
     (every column read, extra ones are ignored). Values: text sources give ``str``
-    (empty cells as ``""`` or None/NaN, never parsed: keep ``1,234.00`` as text);
+    (empty cells as ``""`` or None/NaN, never parsed: keep ``1,234.00`` as text; a
+    workbook's formula cell without a saved value as a
+    :class:`~salesmeasure.data.coerce.FormulaCell`);
     typed sources (Parquet, typed database columns, typed Excel cells) give numbers and
     datetimes as they are (numpy or Arrow dtypes are both fine). ``origin``: how a
     message names it, e.g. ``"data/orders.csv"``, ``"export.xlsx, sheet Orders"``,

@@ -7,9 +7,16 @@ CSV reader would see it (``1001`` for a whole number, ``2026-07-01`` for a date)
 data layer's coercion and quarantine treat a bad cell exactly like a bad CSV value.
 
 Each table is the sheet of the same name unless ``salesmeasure.toml`` says
-``sheet = "..."``. The first non-empty row is the header and trailing empty rows are
-dropped; rows keep their place (``row_base`` is the Excel row of the first record), so
-a rejected row is reported as the row number a person sees in Excel.
+``sheet = "..."``. The first non-empty row is the header (after the first ``skip_rows``
+rows of the sheet: a title row above the header) and trailing empty rows are dropped;
+rows keep their place (``row_base`` is the Excel row of the first record), so a
+rejected row is reported as the row number a person sees in Excel.
+
+A formula cell whose value was never saved (a workbook written by a program and not
+opened in Excel since) reads as empty in every reader; in an ``.xlsx``/``.xlsm`` it is
+found in the sheet's XML and returned as a :class:`~salesmeasure.data.coerce.FormulaCell`
+naming the sheet, cell and formula, so the row is quarantined with that reason rather
+than as a missing value.
 """
 
 from __future__ import annotations
@@ -61,7 +68,18 @@ def _as_text(v) -> str | None:
 
 
 def column_from_cells(values: list) -> pd.Series:
-    """One column: numbers, dates or text, as the cells hold them ("" = empty)."""
+    """One column: numbers, dates or text, as the cells hold them ("" = empty); formula
+    cells without a saved value (:class:`FormulaCell`) are kept as they are."""
+    from salesmeasure.data.coerce import FormulaCell
+
+    marks = [isinstance(v, FormulaCell) for v in values]
+    if any(marks):
+        col = column_from_cells([None if m else v for v, m in zip(values, marks, strict=True)])
+        col = col.astype(object)
+        for i, m in enumerate(marks):
+            if m:
+                col.iloc[i] = values[i]
+        return col
     cells = [None if (isinstance(v, str) and v.strip() == "") else v for v in values]
     present = [v for v in cells if v is not None]
     if present and all(_is_number(v) for v in present):
@@ -131,17 +149,23 @@ class ExcelSource:
             explicit=sheet is not None,
         )
 
-    def read_sheet(self, name: str, *, sheet: str | None = None) -> RawTable:
-        """Read table ``name`` from its sheet (see :mod:`salesmeasure.sources`)."""
+    def read_sheet(self, name: str, *, sheet: str | None = None, skip_rows: int = 0) -> RawTable:
+        """Read table ``name`` from its sheet (see :mod:`salesmeasure.sources`); the header
+        is the first non-empty row below the first ``skip_rows`` rows."""
         sheet_name = self._find_sheet(name, sheet)
         origin = f"{self.path.name}, sheet {sheet_name}"
         try:
             ws = self.book.get_sheet_by_name(sheet_name)
             rows = ws.to_python(skip_empty_area=True)
             start_row = ws.start[0] if ws.start else 0
+            start_col = ws.start[1] if ws.start else 0
         except Exception as exc:
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise DataError(f"{origin}: cannot read the sheet: {msg}", file=origin) from None
+        if skip_rows > start_row:
+            rows = rows[skip_rows - start_row :]
+            start_row = skip_rows
+        rows = self._mark_formulas(sheet_name, rows, start_row, start_col)
 
         def empty(r) -> bool:
             return all(c is None or (isinstance(c, str) and c.strip() == "") for c in r)
@@ -176,6 +200,41 @@ class ExcelSource:
             text=False,
         )
 
+    def title_rows(self, name: str, sheet: str | None = None) -> int:
+        """Rows above the real header of the table's sheet (a title such as "Orders
+        export 2026" in A1): the ``skip_rows`` that reads it, 0 when the first non-empty
+        row already is the header."""
+        try:
+            ws = self.book.get_sheet_by_name(self._find_sheet(name, sheet))
+            rows = ws.to_python(skip_empty_area=True)
+            start_row = ws.start[0] if ws.start else 0
+        except Exception:
+            return 0
+        filled = [
+            (i, sum(1 for c in r if not (c is None or (isinstance(c, str) and c.strip() == ""))))
+            for i, r in enumerate(rows[:60])
+        ]
+        filled = [(i, n) for i, n in filled if n]
+        for k, (i, n) in enumerate(filled[:6]):
+            below = [m for _, m in filled[k + 1 : k + 21]]
+            if below and n >= 2 and n >= 0.8 * max(below):
+                return start_row + i if k else 0
+        return 0
+
+    def _mark_formulas(self, sheet_name: str, rows: list, start_row: int, start_col: int):
+        """``rows`` with empty cells that hold an unsaved formula as FormulaCell markers."""
+        from salesmeasure.data.coerce import FormulaCell
+
+        cells = unsaved_formulas(self.path, sheet_name)
+        if not cells:
+            return rows
+        rows = [list(r) for r in rows]
+        for (r, c), (ref, formula) in cells.items():
+            i, j = r - start_row, c - start_col
+            if 0 <= i < len(rows) and 0 <= j < len(rows[i]) and rows[i][j] in (None, ""):
+                rows[i][j] = FormulaCell(sheet_name, ref, formula)
+        return rows
+
     def _sheet(self, name: str, config: Config) -> str | None:
         tc = config.table(name)
         if tc.file or tc.table or tc.query:
@@ -191,7 +250,11 @@ class ExcelSource:
         """The tables, one sheet each (a table without a sheet is absent, see
         :func:`~salesmeasure.sources.read_tables`)."""
         return read_tables(
-            config, lambda n: self.read_sheet(n, sheet=self._sheet(n, config)), self.label
+            config,
+            lambda n: self.read_sheet(
+                n, sheet=self._sheet(n, config), skip_rows=config.table(n).format.skip_rows
+            ),
+            self.label,
         )
 
     def fingerprint(self, config: Config) -> str:
@@ -216,3 +279,55 @@ class ExcelSource:
                     h.update(chunk)
             self._bytes_digest = h.hexdigest()
         return self._bytes_digest
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    """``"D5"`` -> (4, 3): 0-based row and column."""
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, col - 1
+
+
+def unsaved_formulas(path: Path, sheet_name: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """The formula cells of a sheet of an ``.xlsx``/``.xlsm`` that have no saved value:
+    (row, column) 0-based -> (cell reference, formula). Empty for other formats, for a
+    workbook that cannot be read this way, or when every formula has its value."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if Path(path).suffix.lower() not in {".xlsx", ".xlsm"}:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            rid = next(
+                (s.get(_REL) for s in book.iter(f"{_NS}sheet") if s.get("name") == sheet_name),
+                None,
+            )
+            target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+            if target is None:
+                return {}
+            member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            data = z.read(posixpath.normpath(member))
+    except (KeyError, OSError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+    if b"<f" not in data and b":f" not in data:
+        return {}
+    out = {}
+    for c in ET.fromstring(data).iter(f"{_NS}c"):
+        f = c.find(f"{_NS}f")
+        if f is None:
+            continue
+        v = c.find(f"{_NS}v")
+        saved = v is not None and (bool(v.text) or c.get("t") == "str")
+        if not saved and c.get("r"):
+            out[_cell_index(c.get("r"))] = (c.get("r"), f.text or "")
+    return out

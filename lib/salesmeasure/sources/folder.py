@@ -114,7 +114,14 @@ def _placeholder(name: str, path: Path, digest: str = "") -> RawTable:
 
 
 def read_file(path: Path, fmt) -> pd.DataFrame:
-    """A CSV file as strings (so bad values can be reported as written), or a Parquet file."""
+    """A text file as strings (so bad values can be reported as written), or a Parquet file.
+
+    Text files are delimited (``fmt.delimiter``: one character, or ``"whitespace"`` for
+    columns separated by runs of spaces and tabs) or fixed-width (``"fixed-width"``:
+    column positions inferred from the file); ``fmt.skip_rows`` lines above the header
+    are skipped, and without a header (``fmt.header = false``) the columns are named
+    ``column_1``, ``column_2``, ...
+    """
     if path.stat().st_size == 0:
         raise DataError(
             f"{path}: the file is empty (expected a header row and data)", file=str(path)
@@ -123,21 +130,12 @@ def read_file(path: Path, fmt) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             df = pd.read_parquet(path)
         else:
-            df = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[],
-                sep=fmt.delimiter,
-                encoding=fmt.encoding,
-            )
+            _check_encoding(path, fmt.encoding)
+            df = read_text(path, fmt)
+    except DataError:
+        raise
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path}: not {fmt.encoding.replace('-sig', '').upper()} text ({exc.reason} at byte "
-            f'{exc.start}); if it is, say, Windows-1252, set encoding = "cp1252" in '
-            f"salesmeasure.toml",
-            file=str(path),
-        ) from None
+        raise DataError(_encoding_message(path, fmt.encoding, exc), file=str(path)) from None
     except LookupError:
         raise DataError(f"{path}: unknown encoding {fmt.encoding!r}", file=str(path)) from None
     except Exception as exc:  # pyarrow / pandas parser errors
@@ -145,3 +143,55 @@ def read_file(path: Path, fmt) -> pd.DataFrame:
         raise DataError(f"{path}: cannot read the file: {msg}", file=str(path)) from None
     df.columns = [str(c).strip() for c in df.columns]
     return df.reset_index(drop=True)
+
+
+def read_text(path, fmt, nrows: int | None = None) -> pd.DataFrame:
+    """A delimited, whitespace-separated or fixed-width text file as strings."""
+    kw = dict(
+        dtype=str,
+        keep_default_na=False,
+        na_values=[],
+        encoding=fmt.encoding,
+        skiprows=fmt.skip_rows or None,
+        header=0 if fmt.header else None,
+        nrows=nrows,
+    )
+    if fmt.delimiter == "fixed-width":
+        df = pd.read_fwf(path, colspecs="infer", infer_nrows=10_000, **kw)
+    elif fmt.delimiter == "whitespace":
+        df = pd.read_csv(path, sep=r"\s+", **kw)
+    else:
+        df = pd.read_csv(path, sep=fmt.delimiter, **kw)
+    if not fmt.header:
+        df.columns = [f"column_{i + 1}" for i in range(len(df.columns))]
+    return df
+
+
+def _check_encoding(path: Path, encoding: str) -> None:
+    """UTF-16 bytes read as UTF-8 decode without an error (NULs are valid UTF-8) and give
+    a header of garbage: say which encoding it is instead."""
+    from salesmeasure.data.detect import same_encoding, sniff_encoding
+
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    likely = sniff_encoding(head)
+    if likely.startswith("utf-16") and not same_encoding(likely, encoding):
+        raise DataError(
+            f"{path}: the file is UTF-16 text, not {encoding.replace('-sig', '').upper()}; "
+            f'set encoding = "{likely}" in salesmeasure.toml',
+            file=str(path),
+        )
+
+
+def _encoding_message(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
+    from salesmeasure.data.detect import ENCODING_NAMES, same_encoding, sniff_encoding
+
+    with open(path, "rb") as fh:
+        likely = sniff_encoding(fh.read(1 << 16))
+    name = encoding.replace("-sig", "").upper()
+    if same_encoding(likely, encoding):  # the first 64 KB read, a later byte does not
+        likely = "gb18030" if likely != "gb18030" else "cp1252"
+    return (
+        f"{path}: not {name} text ({exc.reason} at byte {exc.start}); it looks like "
+        f'{ENCODING_NAMES.get(likely, likely)}: set encoding = "{likely}" in salesmeasure.toml'
+    )

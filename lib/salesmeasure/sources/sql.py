@@ -95,16 +95,82 @@ def public_spec(spec):
     return u._replace(password=None).render_as_string(hide_password=False)
 
 
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.S)
+#: What follows the ``@`` of a URL's user part: a host (or [IPv6]) and port, then / ? or end.
+_HOST_RE = re.compile(r"^(?:\[[^\]]*\]|[^/?#@\s\[\]:]*)(?::\d*)?(?=[/?]|$)")
+#: A user or password that is already percent-encoded (nothing to encode).
+_ENCODED_RE = re.compile(r"^(?:[A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*$")
+
+
+def split_url(url: str) -> tuple[str, str | None, str | None, str] | None:
+    """``scheme://user:password@host...`` -> (scheme, user, password, rest after ``@``).
+
+    Robust to a password holding ``@ : / # ?`` unencoded: the user part ends at the last
+    ``@`` followed by a host (and port) and then ``/``, ``?`` or the end (one in the query
+    string does not count). None when ``url`` has no ``scheme://``.
+    """
+    m = _SCHEME_RE.match(str(url))
+    if not m:
+        return None
+    scheme, rest = m.groups()
+    if scheme.split("+")[0].lower() in {"sqlite", "duckdb"}:
+        return scheme, None, None, rest
+    cands = [i for i, ch in enumerate(rest) if ch == "@" and _HOST_RE.match(rest[i + 1 :])]
+    if not cands:
+        return scheme, None, None, rest
+    chosen = cands[-1]
+    q = rest.find("?", cands[0] + 1)
+    if q != -1 and chosen > q and "=" in rest[q:chosen]:  # an @ inside the query string
+        chosen = max(i for i in cands if i < q)
+    user, sep, password = rest[:chosen].partition(":")
+    return scheme, user, (password if sep else None), rest[chosen + 1 :]
+
+
+def _encoded(part: str) -> str:
+    return part if _ENCODED_RE.match(part) else quote(part, safe="")
+
+
+def mask(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (user, host, port and database kept),
+    for messages that must name the URL as written."""
+    parts = split_url(str(url))
+    if parts is None:
+        return "<database URL>"
+    scheme, user, password, rest = parts
+    if user is None and "@" in rest and scheme.split("+")[0].lower() not in {"sqlite", "duckdb"}:
+        auth, _, rest = rest.rpartition("@")  # no host after any @: hide all before the last
+        user, password = auth.split(":", 1)[0], ""
+    if user is None:
+        return f"{scheme}://{rest}"
+    rest = re.sub(r"(?i)(password|passwd|pwd)=[^&]*", r"\1=***", rest)
+    return f"{scheme}://{user}{':***' if password is not None else ''}@{rest}"
+
+
+def normalize_url(url: str) -> str:
+    """``url`` with its user and password percent-encoded where they are not yet
+    (``postgresql://ann:p@ss/w#rd@host/db`` -> ``...ann:p%40ss%2Fw%23rd@host/db``)."""
+    parts = split_url(str(url))
+    if parts is None or parts[1] is None:
+        return str(url)
+    scheme, user, password, rest = parts
+    auth = _encoded(user) + (f":{_encoded(password)}" if password is not None else "")
+    return f"{scheme}://{auth}@{rest}"
+
+
 def _parse(url: str):
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        u = make_url(url)
-    except ArgumentError:
+        u = make_url(normalize_url(url))
+        u.port  # noqa: B018  (a port that is not a number fails here)
+    except (ArgumentError, ValueError, TypeError):
         raise DataError(
-            f"{redact(url)}: not a database URL (write it as "
-            "postgresql://user@host:5432/database or sqlite:///path/to/file.db)"
+            f"{mask(url)}: not a database URL (write it as "
+            "postgresql://user@host:5432/database, the password after the user and a colon, "
+            "or sqlite:///path/to/file.db; "
+            "a password holding @ : / # ? or % must be percent-encoded: @ as %40, : as %3A, "
+            "/ as %2F, # as %23, ? as %3F, % as %25)"
         ) from None
     if u.drivername.split("+")[0] == "postgres":
         u = u.set(drivername="postgresql")
@@ -119,30 +185,32 @@ def redact(url: str) -> str:
     >>> redact("postgresql://ann:s3cret@db.example.com:5432/sales?sslmode=require")
     'postgresql://db.example.com/sales'
     """
-    s = str(url)
-    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", s, re.S)
-    if not m:
+    parts = split_url(str(url))
+    if parts is None:
         return "<database>"
-    scheme = m.group(1).split("+")[0].lower()
+    scheme = parts[0].split("+")[0].lower()
     scheme = "postgresql" if scheme == "postgres" else scheme
-    rest = m.group(2).split("?", 1)[0].split("#", 1)[0]
+    rest = parts[3].split("?", 1)[0].split("#", 1)[0]
+    if scheme in {"sqlite", "duckdb"}:
+        path = rest[1:] if rest.startswith("/") else rest
+        return f"{scheme}:///{path}" if path else f"{scheme}://"
     netloc, _, path = rest.partition("/")
     host = netloc.rsplit("@", 1)[-1]
     host = re.sub(r":\d*$", "", host) if not host.endswith("]") else host
-    if scheme in {"sqlite", "duckdb"}:
-        return f"{scheme}:///{path}" if path else f"{scheme}://"
     return f"{scheme}://{host}/{path.split('/')[0]}"
 
 
 def _secrets(url: str) -> list[str]:
     """Strings that must never be shown: the URL itself and its password (raw and quoted)."""
-    out = {str(url)}
+    parts = split_url(str(url))
+    out = set()
+    if parts is None or parts[2] is not None or "?" in str(url):  # a file path is no secret
+        out |= {str(url), normalize_url(str(url))}
     if os.environ.get(PASSWORD_ENV):
         out.add(os.environ[PASSWORD_ENV])
-    m = re.match(r"^[^:]+://([^@/]*)@", str(url))
-    if m and ":" in m.group(1):
-        pw = m.group(1).split(":", 1)[1]
-        out |= {pw, unquote(pw), quote(unquote(pw), safe="")}
+    if parts is not None and parts[2]:
+        pw = parts[2]
+        out |= {pw, unquote(pw), quote(unquote(pw), safe=""), quote(pw, safe="")}
     return sorted((s for s in out if len(s) >= 3), key=len, reverse=True)
 
 
@@ -346,6 +414,9 @@ class SQLSource:
             if "+" not in u.drivername:
                 u = u.set(drivername="postgresql+psycopg")
             kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+        if self.backend == "sqlite":
+            kwargs["creator"] = _sqlite_read_only(u.database, self.label)
+            u = u.set(database=None, query={})
         engine = create_engine(u, **kwargs)
 
         if self.backend == "sqlite":
@@ -528,6 +599,28 @@ class SQLSource:
         from sqlalchemy import inspect
 
         return sorted(inspect(self.connection()).get_table_names())
+
+
+def _sqlite_read_only(database: str | None, label: str):
+    """A connection factory opening a SQLite file read-only (``file:...?mode=ro``): a
+    missing file is "no such file", never created empty."""
+    import sqlite3
+
+    if not database or database == ":memory:":
+        raise DataError(f"{label}: no database file in the URL (write sqlite:///path/to/file.db)")
+    p = Path(database).expanduser()
+    if not p.is_file():
+        raise DataError(
+            f"{label}: no such file {p}"
+            + (" (it is a folder)" if p.is_dir() else " (check the path in the URL)"),
+            file=str(p),
+        )
+    uri = p.resolve().as_uri() + "?mode=ro"
+
+    def connect():
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    return connect
 
 
 def _is_text(s: pd.Series) -> bool:
