@@ -184,6 +184,64 @@ def test_calibration_holdout_matches_hand_computed_split(tiny_orders):
         calibration_holdout(tiny_orders, calibration_end="2026-03-01", observation_end="2026-03-01")
 
 
+@pytest.fixture()
+def cutoff_orders() -> pd.DataFrame:
+    """Orders planted the day before, on and after a Wednesday cut-off (2026-03-11): the
+    days after it fall in the cut-off's week (Mon 03-09 .. Sun 03-15) and month."""
+    rows = [
+        ("A", "2026-01-05", 10.0),
+        ("A", "2026-03-10", 20.0),  # the day before the cut-off
+        ("A", "2026-03-11", 30.0),  # the cut-off day: calibration
+        ("A", "2026-03-12", 40.0),  # the day after: holdout, same week and month
+        ("A", "2026-04-20", 50.0),
+        ("B", "2026-03-12", 7.0),  # first seen the day after: not in the calibration
+        ("C", "2026-02-02", 3.0),
+        ("C", "2026-03-13", 9.0),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    return df.assign(order_date=pd.to_datetime(df["order_date"]))
+
+
+PANDAS_FREQ = {"D": "D", "W": "W-SUN", "M": "M"}
+
+
+def _periods_by_pandas(orders, start, end, freq):
+    """Independent count of purchase periods per customer in (start, end] by date, with
+    pandas Periods (the way lifetimes bins transactions)."""
+    d = orders["order_date"]
+    w = orders[(d > pd.Timestamp(start) if start else True) & (d <= pd.Timestamp(end))]
+    cells = w.assign(p=w["order_date"].dt.to_period(PANDAS_FREQ[freq]))
+    return cells.drop_duplicates(["customer_id", "p"]).groupby("customer_id").size()
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_calibration_holdout_cut_is_exact_at_every_period_unit(cutoff_orders, freq):
+    """Issue 23: no order after the cut-off counts before it, also in the cut-off's week or
+    month (weekly periods counted 03-12 in the calibration and dropped it from the holdout)."""
+    cut, obs = "2026-03-11", "2026-05-31"
+    ch = calibration_holdout(cutoff_orders, calibration_end=cut, observation_end=obs, freq=freq)
+    assert list(ch.index) == ["A", "C"]  # B's first order is after the cut-off
+    cal = _periods_by_pandas(cutoff_orders, None, cut, freq)
+    hold = _periods_by_pandas(cutoff_orders, cut, obs, freq)
+    np.testing.assert_array_equal(ch["frequency_cal"], cal.loc[["A", "C"]] - 1)
+    np.testing.assert_array_equal(ch["frequency_holdout"], hold.loc[["A", "C"]])
+    # by hand: A's holdout is 03-12 and 04-20 at every unit; C's is 03-13
+    assert ch.loc["A", "frequency_holdout"] == 2.0 and ch.loc["C", "frequency_holdout"] == 1.0
+    assert ch.loc["A", "monetary_value_holdout"] == 45.0  # (40 + 50) / 2
+    # A's calibration repeat spend never includes the 40 of 03-12
+    want = {"D": (20 + 30) / 2, "W": 20 + 30, "M": 20 + 30}[freq]
+    assert ch.loc["A", "monetary_value_cal"] == want
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_rfm_summary_counts_nothing_after_the_observation_day(cutoff_orders, freq):
+    s = rfm_summary(cutoff_orders, observation_end="2026-03-11", freq=freq)
+    assert list(s.index) == ["A", "C"]
+    want = {"D": (2.0, 25.0), "W": (1.0, 50.0), "M": (1.0, 50.0)}[freq]
+    assert (s.loc["A", "frequency"], s.loc["A", "monetary_value"]) == want
+    assert s.loc["C", "frequency"] == 0.0
+
+
 # ------------------------------------------------------------------ BG/NBD
 def test_betageo_matches_hardie_cdnow_published_estimates(cdnow):
     m = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
@@ -392,9 +450,37 @@ def test_gammagamma_warns_when_frequency_and_spend_correlate():
     assert g.frequency_spend_corr_ > 0.3
 
 
-def test_gammagamma_rejects_zero_spend_of_repeat_customers():
+def test_gammagamma_rejects_negative_spend_of_repeat_customers():
     with pytest.raises(ValueError, match="monetary_value"):
-        GammaGamma().fit([1, 2, 3], [0.0, 10.0, 12.0])
+        GammaGamma().fit([1, 2, 3], [-1.0, 10.0, 12.0])
+
+
+def test_gammagamma_fit_leaves_out_free_repeaters_and_equals_the_fit_without_them(cdnow):
+    """Issue 23: a repeat buyer whose repeat purchases were all $0.00 (free items, valid
+    orders) made the fit raise. A Gamma density has no mass at 0, so such customers carry
+    no information on p, q, v: the fit with them equals the fit on the others (the
+    published CDNOW estimates), and they are counted."""
+    x = np.r_[cdnow["x"].to_numpy(float), [1.0, 3.0, 2.0]]
+    m = np.r_[cdnow["zbar"].to_numpy(float), [0.0, 0.0, 0.0]]
+    g = GammaGamma().fit(x, m)
+    for k, v in {"p": 6.25, "q": 3.74, "v": 15.44}.items():
+        assert g.params_[k] == pytest.approx(v, abs=0.01), k
+    assert g.n_zero_spend_ == 3
+    assert GammaGamma().fit(cdnow["x"], cdnow["zbar"]).n_zero_spend_ == 0
+
+
+def test_gammagamma_values_a_free_repeater_at_the_shrunk_population_mean():
+    """E[spend | x, mbar = 0] = (1 - w) * population mean, w = p x / (p x + q - 1) (the
+    model's own weighted average with their observed mean 0): by hand, p = 6, q = 4,
+    v = 15: population mean 30, x = 2 -> w = 12 / 15, (1 - 0.8) * 30 = 6."""
+    g = GammaGamma()
+    g.params_ = {"p": 6.0, "q": 4.0, "v": 15.0}
+    assert g.expected_spend([2], [0.0])[0] == pytest.approx(6.0)
+
+
+def test_gammagamma_with_fewer_than_10_positive_spenders_raises_fit_error():
+    with pytest.raises(FitError, match="positive spend"):
+        GammaGamma().fit([1.0] * 12, [0.0] * 8 + [5.0] * 4)
 
 
 # ------------------------------------------------------------------ CLV

@@ -207,6 +207,10 @@ def cohort_matrix(
     return CohortMatrix(counts, shares, sizes, freq)
 
 
+#: The group of a customer whose group column (segment, region, ...) is empty.
+MISSING_GROUP = "unknown"
+
+
 def _attach_groups(act, customers, by, customer_col):
     if not by:
         return act, []
@@ -216,12 +220,11 @@ def _attach_groups(act, customers, by, customer_col):
     require_columns(customers, [customer_col, *by], "customers")
     attrs = customers.drop_duplicates(customer_col).set_index(customer_col)[by]
     out = act.join(attrs, on="customer")
-    missing = out[by].isna().any(axis=1)
-    if missing.any():
-        raise ValueError(
-            f"{int(missing.sum())} active customer-period(s) have no {by} in the customers "
-            f"table (e.g. customer {out.loc[missing, 'customer'].iloc[0]!r})"
-        )
+    # a group the customers table leaves empty (allowed: a segment not recorded, customers
+    # derived from orders) is its own group, MISSING_GROUP, never a dropped customer
+    for col in by:
+        if out[col].isna().any():
+            out[col] = out[col].astype(object).where(out[col].notna(), MISSING_GROUP)
     return out, by
 
 

@@ -94,6 +94,7 @@ def chain(
     clv_months: int = CLV_MONTHS,
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
+    holdout_weeks: int = 0,
 ) -> Chain:
     """How satisfaction carries through to retention, value and next period's target.
 
@@ -119,7 +120,12 @@ def chain(
     if vm is None:
         try:
             vm = fit_value_model(
-                view.orders, end, months=clv_months, discount_rate=discount_rate, margin=margin
+                view.orders,
+                end,
+                months=clv_months,
+                discount_rate=discount_rate,
+                margin=margin,
+                holdout_weeks=holdout_weeks,
             )
         except InsufficientData as exc:
             vm, value_missing = None, Missing(str(exc))
