@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData, Missing
 from salesmeasure.i18n import _
@@ -104,6 +105,12 @@ def chain(
         No customer in the view has answered the NPS question.
     """
     p = Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
+    if not has_table(dataset, "surveys"):  # absent, not "nobody answered"
+        raise InsufficientData(
+            absent_sentence("surveys")
+            + " "
+            + _("Without it, satisfaction cannot be linked to retention and value.")
+        )
     region = dataset.resolve_region(region)
     view = dataset.slice(p, region)
     end = min(p.end, view.as_of) if view.as_of is not None else p.end
