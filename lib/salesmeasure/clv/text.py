@@ -34,6 +34,9 @@ __all__ = [
     "call_list",
     "describe_value_at_risk",
     "group_label",
+    "customer_name",
+    "rep_label",
+    "group_value",
 ]
 
 #: NPS groups (lower-case keys of :func:`salesmeasure.survey.latest_nps_group`) as shown.
