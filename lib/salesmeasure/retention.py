@@ -242,7 +242,9 @@ def retention_rate(
     """Share of customers active in one period who are active again in the next.
 
     Only completely observed periods are reported (a period still running at
-    ``observation_end`` would understate retention).
+    ``observation_end`` would understate retention), and only periods in which someone
+    ordered: retention into a period without any order (a closed month) is not
+    applicable, not 0%.
 
     Returns
     -------
@@ -257,6 +259,9 @@ def retention_rate(
     act, end = _activity(orders, customer_col, date_col, freq, observation_end)
     last = _last_complete(end, freq)
     act = act[act["period"] <= last]
+    # a period in which nobody at all ordered (a closed month) has no retention to
+    # measure: not applicable, never 0% (and nothing is measured against it after it)
+    traded = set(act["period"].unique())
     act, by = _attach_groups(act, customers, by, customer_col)
     prev = act.assign(period=act["period"] + 1)
     prev = prev[prev["period"] <= last]
@@ -266,6 +271,7 @@ def retention_rate(
     merged["again"] = merged["again"].fillna(False).astype(bool)
     g = merged.groupby([*by, "period"], observed=True)["again"]
     out = pd.DataFrame({"active_previous": g.size(), "retained": g.sum()}).reset_index()
+    out = out[out["period"].isin(traded)].reset_index(drop=True)
     out["retained"] = out["retained"].astype(int)
     out["active_previous"] = out["active_previous"].astype(int)
     out["retention_rate"] = out["retained"] / out["active_previous"]

@@ -259,3 +259,17 @@ def write_log(d: Path, log: pd.DataFrame, *, full_tables: bool = False) -> Path:
     )
     (d / "salesmeasure.toml").write_text(toml, encoding="utf-8")
     return d
+
+
+def irregular_log(n_customers: int = 400, *, seed: int = 5) -> pd.DataFrame:
+    """A short irregular history: seven months (2025-03 .. 2025-09) with no order at all
+    in June and orders on only about half of the other days."""
+    import numpy as np
+
+    log = transaction_log(n_customers, start="2025-03-01", end="2025-09-30", seed=seed)
+    d = pd.to_datetime(log["order_date"])
+    days = pd.Series(d.unique())
+    rng = np.random.default_rng(seed)
+    open_days = set(days[rng.random(len(days)) < 0.55])
+    keep = d.isin(open_days) & (d.dt.month != 6)
+    return log[keep.to_numpy()].reset_index(drop=True)
