@@ -971,3 +971,21 @@ def test_call_list_shows_the_id_for_a_nameless_customer_and_no_rep(lang, no_rep)
         assert "C001" in sentence and no_rep in sentence and "nan" not in sentence
     finally:
         set_language("en")
+
+
+def test_an_undefined_mean_spend_is_a_reason_not_a_crash(sample, monkeypatch):
+    """A Gamma-Gamma fit with q <= 1 has no finite mean spend (FitError in
+    population_mean_spend): the section says so instead of failing the report."""
+    from salesmeasure.clv import pipeline
+    from salesmeasure.errors import InsufficientData
+
+    real = pipeline.GammaGamma.fit
+
+    def heavy_tail(self, *a, **k):
+        real(self, *a, **k)
+        self.params_ = {**self.params_, "q": 0.9}
+        return self
+
+    monkeypatch.setattr(pipeline.GammaGamma, "fit", heavy_tail)
+    with pytest.raises(InsufficientData, match="no finite mean spend"):
+        pipeline.value_base(sample.orders, "2026-09-30")

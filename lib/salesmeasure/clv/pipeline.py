@@ -393,9 +393,18 @@ def value_base(
         notes.append(Note("zero_spend_repeaters", {"n": spend.n_zero_spend_}))
     if abs(spend.frequency_spend_corr_) > spend.corr_threshold:
         notes.append(Note("spend_frequency_correlated", {"r": spend.frequency_spend_corr_}))
-    values = customer_value(
-        fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
-    )
+    try:
+        values = customer_value(
+            fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
+        )
+    except _FIT_FAILURES as exc:  # e.g. a fitted q <= 1: the mean spend is undefined
+        raise InsufficientData(
+            _(
+                "Customer value is not estimated: the spend model fitted on the orders up to "
+                "{date} gives no finite mean spend (its spend distribution is too "
+                "heavy-tailed), so expected values cannot be computed."
+            ).format(date=fmt.date(end))
+        ) from exc
     return CustomerValue(
         summary=summary,
         values=values,
