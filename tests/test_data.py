@@ -304,13 +304,23 @@ def test_every_reason_is_counted_in_quality_and_written_by_write_rejected(tiny, 
 
 
 # ------------------------------------------------------------ clear errors
-def test_missing_table_names_the_file(tiny):
-    (tiny / "reps.csv").unlink()
+def test_missing_orders_names_the_file(tiny):
+    (tiny / "orders.csv").unlink()
     with pytest.raises(
-        DataError, match=r"table 'reps' is missing: expected reps.csv or reps.parquet"
+        DataError, match=r"table 'orders' is missing: expected orders.csv or orders.parquet"
     ) as e:
         load(tiny)
-    assert e.value.file.endswith("reps.csv")
+    assert e.value.file.endswith("orders.csv")
+
+
+def test_missing_optional_table_is_absent_not_an_error(tiny):
+    (tiny / "reps.csv").unlink()
+    ds = load(tiny)
+    assert ds.absent == {"reps"} and not ds.has("reps") and ds.has("orders")
+    assert ds.reps.empty and list(ds.reps.columns) == ["rep_id", "name", "region", "hire_date"]
+    assert str(ds.reps["hire_date"].dtype) == "datetime64[ns]"
+    # without a reps table a rep id cannot be checked: nothing is quarantined for it
+    assert ds.is_clean and ds.orders["rep_id"].notna().all()
 
 
 def test_misspelt_column_names_file_column_and_suggests_the_typo(tiny):

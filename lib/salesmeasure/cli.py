@@ -111,6 +111,8 @@ def validate(
     summary = ds.summary()
     typer.echo(f"{ds.source}: data up to {ds.as_of:%Y-%m-%d}, fingerprint {ds.fingerprint}")
     typer.echo(summary.to_string(index=False))
+    for line in ds.notes():  # absent tables, what was derived, the loader's warnings
+        typer.echo(line)
     if ds.is_clean:
         typer.echo("OK: every row passed validation.")
         raise typer.Exit(0)

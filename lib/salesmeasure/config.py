@@ -18,7 +18,8 @@ named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` deci
     file = "Orders export.csv"      # or sheet = "Orders", or table = "crm.orders",
                                     # or query = "SELECT ..." (one of the four)
     date_format = "%d.%m.%Y"        # any [format] key, for this table only
-    allow_empty = false             # true: a header-only table is accepted
+    allow_empty = false             # true: a header-only table is accepted ("none happened")
+    absent = false                  # true: there is no such table (not read even if present)
 
     [tables.orders.columns]         # OUR name = the SOURCE's name
     order_id = "Order No"
@@ -26,6 +27,14 @@ named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` deci
 
     [tables.orders.constants]       # a column the source lacks, filled with one value
     product_line = "All products"
+
+Only ``orders`` is needed. Any other table whose file (sheet, database table) is not
+there is *absent*, as with ``absent = true``: the reports say what it would add. Without
+``customers``, each customer is derived from their orders (first order = signup); its
+region comes from an orders column mapped as ``region`` (``[tables.orders.columns]
+region = "Territory"``, or a ``region`` column), else ``[tables.customers.constants]
+region``, else the one region "Main". Orders without an ``order_id`` column get ids
+derived from the row.
 
 Unknown keys, tables and columns are errors that name the key (with the closest valid
 name), so a typo never silently falls back to a default.
@@ -68,6 +77,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 TABLE_NAMES = tuple(TABLE_COLUMNS)
+#: Source columns a table may have beyond the data model (read when present or mapped):
+#: an order's region, used when customers are derived from orders.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 
 _TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables"}
 _LOCATION_KEYS = ("file", "sheet", "table", "query")
@@ -122,7 +134,11 @@ class TableConfig:
         Our column name -> a value for every row (a column the source lacks).
     format : TextFormat
     allow_empty : bool
-        Accept a table with no rows (by default an empty table stops the load).
+        Accept a table with no rows (by default an empty table stops the load): it is
+        present and says "none happened".
+    absent : bool
+        There is no such table: it is not read, and the data set marks it absent
+        (:attr:`salesmeasure.data.Dataset.absent`). Not for ``orders``.
     """
 
     name: str
@@ -134,6 +150,7 @@ class TableConfig:
     constants: Any = field(default_factory=lambda: MappingProxyType({}))
     format: TextFormat = field(default_factory=TextFormat)
     allow_empty: bool = False
+    absent: bool = False
 
     def source_name(self, column: str) -> str:
         """The source's name of our ``column``."""
@@ -197,6 +214,8 @@ class Config:
                     "constants": dict(t.constants),
                     "format": t.format.__dict__,
                     "allow_empty": t.allow_empty,
+                    # only when set, so the fingerprints of existing files stay as they were
+                    **({"absent": True} if t.absent else {}),
                 }
                 for n, t in self.tables.items()
             },
@@ -265,7 +284,7 @@ def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
     section = f"tables.{name}"
     if not isinstance(raw, dict):
         raise DataError(f"{_where(path, section)} must be a table ([{section}])")
-    valid = set(_LOCATION_KEYS) | _FORMAT_KEYS | {"columns", "constants", "allow_empty"}
+    valid = set(_LOCATION_KEYS) | _FORMAT_KEYS | {"columns", "constants", "allow_empty", "absent"}
     for key in raw:
         if key not in valid:
             raise _unknown(path, section, key, valid)
@@ -276,7 +295,7 @@ def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
             f"not {' and '.join(where)}",
             file=str(path) if path else None,
         )
-    ours = TABLE_COLUMNS[name]
+    ours = TABLE_COLUMNS[name] + EXTRA_COLUMNS.get(name, ())
     maps = {}
     for part in ("columns", "constants"):
         sub = raw.get(part, {})
@@ -305,6 +324,22 @@ def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
     allow_empty = raw.get("allow_empty", False)
     if not isinstance(allow_empty, bool):
         raise DataError(f"{_where(path, f'[{section}] allow_empty')} must be true or false")
+    absent = raw.get("absent", False)
+    if not isinstance(absent, bool):
+        raise DataError(f"{_where(path, f'[{section}] absent')} must be true or false")
+    if absent and name == "orders":
+        raise DataError(
+            f"{_where(path, f'[{section}] absent')}: orders cannot be absent; every report "
+            f"reads them",
+            file=str(path) if path else None,
+        )
+    if absent and (where or allow_empty):
+        other = where[0] if where else "allow_empty"
+        raise DataError(
+            f"{_where(path, f'[{section}]')}: absent = true says there is no {name} table, "
+            f"but {other} is set too; keep one",
+            file=str(path) if path else None,
+        )
     return TableConfig(
         name=name,
         **{k: _str(path, f"[{section}] {k}", raw[k]) for k in where},
@@ -312,6 +347,7 @@ def _table(path, name: str, raw: Any, base: TextFormat) -> TableConfig:
         constants=maps["constants"],
         format=_format(path, section, raw, base),
         allow_empty=allow_empty,
+        absent=absent,
     )
 
 

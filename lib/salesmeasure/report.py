@@ -298,6 +298,8 @@ QUALITY_REASONS = {
     "complaint before signup": N_("complaint before signup"),
     "resolved before opened": N_("resolved before opened"),
     "unreadable period": N_("unreadable period"),
+    "duplicate target": N_("duplicate target"),  # data.load.check_targets (issue 23)
+    "region with no customers": N_("region with no customers"),
     "date after today": N_("date after today"),
     "date after the data's as-of date": N_("date after the data's as-of date"),
 }

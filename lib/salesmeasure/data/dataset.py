@@ -9,7 +9,27 @@ from pathlib import Path
 import pandas as pd
 
 from salesmeasure.data.schemas import DATE_COLUMN, TABLE_NAMES
+from salesmeasure.i18n import N_, _
 from salesmeasure.periods import Period
+
+#: What each optional table would add to the reports, were it there (one sentence each;
+#: :meth:`Dataset.notes`, and for the reports' own "absent" sentences).
+WOULD_ADD = {
+    "customers": N_("customers' names, segments and channels would appear"),
+    "reps": N_("reps' names and targets per rep would appear"),
+    "targets": N_("attainment against recorded targets would appear"),
+    "surveys": N_("NPS, satisfaction and effort scores and their drivers would appear"),
+    "complaints": N_("complaint rates and resolution times would appear"),
+}
+#: What a derived table or column was made from (:attr:`Dataset.derived` values).
+DERIVED_FROM = {
+    "from orders": N_(
+        "derived from the orders: one customer per customer id, signed up on their first "
+        "order; regions: {regions}"
+    ),
+    "from row": N_("derived from each order's row number (the orders have no order id)"),
+    "from customers": N_("each order credited to its customer's rep (the orders name no rep)"),
+}
 
 
 # ------------------------------------------------------------------ the Dataset
@@ -34,6 +54,17 @@ class Dataset:
         The last date in the data (orders, surveys, complaints).
     period, region : Period or None, str
         Set on a slice.
+    absent : frozenset of str
+        Tables with no source at all (no file, sheet or database table, or
+        ``absent = true`` in ``salesmeasure.toml``). An absent table is an empty frame
+        with every column of the data model; it means "no such data", unlike a present
+        table with no rows ("none happened"). Only ``orders`` is never absent.
+    derived : dict
+        What was derived rather than read, e.g. ``{"customers": "from orders",
+        "order_id": "from row"}``.
+    warnings : tuple of str
+        Things the loader changed and a person should know (e.g. region spellings
+        that differed only in case, unified).
     """
 
     customers: pd.DataFrame
@@ -50,8 +81,32 @@ class Dataset:
     period: Period | None = None
     region: str = "all"
     row_counts: dict = field(default_factory=dict)
+    absent: frozenset = frozenset()
+    derived: dict = field(default_factory=dict)
+    warnings: tuple = ()
+
+    def has(self, name: str) -> bool:
+        """Whether table ``name`` has a source (False: absent, which is not "zero rows")."""
+        if name not in TABLE_NAMES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLE_NAMES)}")
+        return name not in self.absent
 
     # --------------------------------------------------------------- summaries
+    def notes(self) -> list[str]:
+        """One line per absent table (what it would add), per derived table or column
+        (what from) and per loader warning, for ``salesmeasure validate``."""
+        lines = []
+        for name in TABLE_NAMES:
+            if name in self.absent:
+                lines.append(_("{table}: absent").format(table=name) + " — " + _(WOULD_ADD[name]))
+        for name, how in self.derived.items():
+            text = _(DERIVED_FROM.get(how, how))
+            if "{regions}" in text:
+                text = text.format(regions=", ".join(self.regions) or "-")
+            lines.append(f"{name}: {text}")
+        lines.extend(_("warning: {text}").format(text=w) for w in self.warnings)
+        return lines
+
     @property
     def quality(self) -> pd.DataFrame:
         """Quarantined rows counted by table and reason (``table, reason, rows``)."""

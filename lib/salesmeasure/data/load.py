@@ -14,7 +14,7 @@ from pandera.errors import SchemaErrors
 from salesmeasure import config as sm_config
 from salesmeasure.config import Config, TableConfig
 from salesmeasure.data import quality
-from salesmeasure.data.coerce import Quarantine, type_table
+from salesmeasure.data.coerce import Quarantine, is_blank, to_text, type_table
 from salesmeasure.data.dataset import Dataset, _period_start
 from salesmeasure.data.detect import format_problem
 from salesmeasure.data.schemas import (
@@ -28,14 +28,23 @@ from salesmeasure.data.schemas import (
     TABLE_NAMES,
 )
 from salesmeasure.errors import DataError
-from salesmeasure.sources import RawTable, open_source
+from salesmeasure.sources import RawTable, TablesMissing, open_source
 
 #: The tables of dated activity: they carry the customer's region and are kept in date
 #: order (see :func:`_in_date_order`).
 ACTIVITY_TABLES = ("orders", "surveys", "complaints")
 
-#: Tables without which no report can be computed (an empty one always stops the load).
-ESSENTIAL = ("customers", "orders", "reps")
+#: Tables that may not be empty (a header-only one stops the load): the customers, when
+#: there is a customers table, and the orders. Any table but orders may be *absent*.
+ESSENTIAL = ("customers", "orders")
+
+#: Columns of the data model a source may lack: ``order_id`` is then derived from the
+#: row (``"row 17"``: the record number, as in the rejected rows), ``rep_id`` is empty
+#: (no rep credited, as the data model allows for any order).
+OPTIONAL_SOURCE_COLUMNS = {"orders": ("order_id", "rep_id")}
+
+#: The region of every customer when neither an orders column nor a constant gives one.
+MAIN_REGION = "Main"
 
 
 def _config(spec, config, fiscal_start_month) -> Config:
@@ -62,14 +71,29 @@ def _combine(source_fp: str, cfg: Config) -> str:
     return hashlib.sha256(f"{source_fp}\0{cfg.fingerprint}".encode()).hexdigest()[:16]
 
 
-def map_columns(rt: RawTable, tc: TableConfig) -> pd.DataFrame:
+def map_columns(rt: RawTable, tc: TableConfig, *, extra: bool = False) -> pd.DataFrame:
     """The raw frame with our column names (mapping and constants applied); DataError
-    naming the origin and the closest column when a column is missing."""
+    naming the origin and the closest column when a column is missing.
+
+    A column of :data:`OPTIONAL_SOURCE_COLUMNS` the source lacks is filled (derived ids,
+    empty reps); with ``extra``, the source columns of
+    :data:`salesmeasure.config.EXTRA_COLUMNS` (an order's ``region``) are kept when there.
+    """
+    out, problem = _map_columns(rt, tc, extra=extra)
+    if problem is not None:
+        raise problem
+    return out
+
+
+def _map_columns(rt: RawTable, tc: TableConfig, *, extra: bool = False):
+    """``(frame, None)``, or ``(None, DataError)`` naming every missing column."""
     df = rt.frame
     have = [str(c) for c in df.columns]
     out = {}
     missing = []
-    for col in COLUMNS[rt.name]:
+    optional = OPTIONAL_SOURCE_COLUMNS.get(rt.name, ())
+    extras = sm_config.EXTRA_COLUMNS.get(rt.name, ()) if extra else ()
+    for col in (*COLUMNS[rt.name], *extras):
         if col in tc.constants:
             value = tc.constants[col]
             out[col] = pd.Series([value] * len(df), index=df.index, dtype=object)
@@ -77,6 +101,10 @@ def map_columns(rt: RawTable, tc: TableConfig) -> pd.DataFrame:
         src = tc.source_name(col)
         if src in have:
             out[col] = df[src]
+        elif col in extras:
+            continue
+        elif col in optional and col not in tc.columns:
+            out[col] = _fill(col, len(df), rt.row_base, df.index)
         else:
             missing.append((col, src))
     if missing:
@@ -87,20 +115,27 @@ def map_columns(rt: RawTable, tc: TableConfig) -> pd.DataFrame:
             hint = difflib.get_close_matches(src, spare, n=1, cutoff=0.6)
             named = f"'{col}'" if src == col else f"'{src}' (for {col}, as salesmeasure.toml says)"
             parts.append(named + (f" (found '{hint[0]}': a typo?)" if hint else ""))
-        extra = ""
+        sep_hint = ""
         if len(have) == 1 and any(d in have[0] for d in ";\t|"):
             d = next(d for d in ";\t|" if d in have[0])
-            extra = (
+            sep_hint = (
                 f'. The header looks {d!r}-separated: set delimiter = "{d}" in salesmeasure.toml'
             )
-            extra = extra.replace("'\\t'", "tab").replace('"\t"', '"\\t"')
-        raise DataError(
+            sep_hint = sep_hint.replace("'\\t'", "tab").replace('"\t"', '"\\t"')
+        return None, DataError(
             f"{rt.origin}: missing column{'s' if len(missing) > 1 else ''} {', '.join(parts)}; "
-            f"the {'file' if rt.text else 'table'} has {', '.join(map(repr, have))}{extra}",
+            f"the {'file' if rt.text else 'table'} has {', '.join(map(repr, have))}{sep_hint}",
             file=rt.origin,
             column=missing[0][0],
         )
-    return pd.DataFrame(out).reset_index(drop=True)
+    return pd.DataFrame(out).reset_index(drop=True), None
+
+
+def _fill(col: str, n: int, row_base: int, index) -> pd.Series:
+    """A column of :data:`OPTIONAL_SOURCE_COLUMNS` the source lacks."""
+    if col == "order_id":  # the record number: stable for the same file, unique
+        return pd.Series([f"row {row_base + i}" for i in range(n)], index=index, dtype=object)
+    return pd.Series([None] * n, index=index, dtype=object)
 
 
 def _range_checks(name: str, df: pd.DataFrame, q: Quarantine) -> None:
@@ -135,8 +170,8 @@ def _empty_error(origin: str, name: str, read: int, q: Quarantine | None) -> Dat
         msg = f"{origin}: the {name} table has a header but no rows; the reports need {name}" + (
             ""
             if name in ESSENTIAL
-            else f" (if you have none, set allow_empty = true under [tables.{name}] "
-            f"in salesmeasure.toml)"
+            else f" (if none happened, set allow_empty = true under [tables.{name}] "
+            f"in salesmeasure.toml; if there is no such data, absent = true)"
         )
     else:
         reasons = q.reasons() if q is not None else {}
@@ -145,7 +180,34 @@ def _empty_error(origin: str, name: str, read: int, q: Quarantine | None) -> Dat
             f"{origin}: all {read:,} rows of {name} were rejected ({top}); "
             f"nothing is left to report on"
         )
+        if name != "orders":
+            msg += f" (to go without {name}, set absent = true under [tables.{name}])"
     return DataError(msg, file=origin)
+
+
+def _problems(problems: list[DataError]) -> DataError:
+    """One error naming every problem found (the first one's file and column)."""
+    if len(problems) == 1:
+        return problems[0]
+    text = f"{len(problems)} problems with the data:\n" + "\n".join(
+        f"  - {p}" for p in problems
+    )
+    return DataError(text, file=problems[0].file, column=problems[0].column)
+
+
+def _absent_raw(name: str) -> pd.DataFrame:
+    """The raw frame of an absent table: every column of the data model, no row."""
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS[name]})
+
+
+def _read_raw(src, cfg: Config):
+    """The tables as read, and every missing table (as errors) when some are missing."""
+    try:
+        return src.read(cfg), []
+    except TablesMissing as exc:
+        if exc.partial is None:
+            raise
+        return exc.partial, list(exc.missing)
 
 
 def load(
@@ -155,7 +217,13 @@ def load(
     config: Config | str | Path | None = None,
     today=None,
 ) -> Dataset:
-    """Load, type and validate the six tables of a data source.
+    """Load, type and validate the tables of a data source.
+
+    Only ``orders`` is needed. A table with no source (no file, sheet or database table;
+    or ``absent = true``) is *absent*: an empty frame, named in ``Dataset.absent``.
+    Without ``customers``, the customers are derived from the orders (see
+    :func:`derive_customers`); without an ``order_id`` column, order ids are the record
+    numbers (``"row 17"``). ``Dataset.derived`` says what was derived.
 
     Parameters
     ----------
@@ -174,28 +242,65 @@ def load(
     Raises
     ------
     DataError
-        A table or column is missing, a file is empty or unreadable, a column is written
-        in a format the configuration does not describe, or a table has no usable rows.
+        The orders or a column is missing (every missing table and column is named in
+        one error), a file is empty or unreadable, a column is written in a format the
+        configuration does not describe, or a table has no usable rows.
     """
     cfg = _config(path, config, fiscal_start_month)
     fsm = cfg.fiscal_start_month
     src = open_source(path, cfg)
-    raw_tables = src.read(cfg)
+    raw_tables, problems = _read_raw(src, cfg)
+    absent = set(raw_tables.absent) - {"orders"}
+    derived: dict[str, str] = {}
 
-    raws, quarantines, typed, origins = {}, {}, {}, {}
+    # every missing column of every table, with the missing tables, in one error
+    mapped, origins = {}, {}
     for name in TABLE_NAMES:
+        if name in absent or name not in raw_tables.tables:
+            continue
         rt = raw_tables[name]
-        tc = cfg.table(name)
-        raw = map_columns(rt, tc)
-        origins[name] = rt.origin
-        if len(raw) == 0 and (name in ESSENTIAL or not tc.allow_empty):
-            raise _empty_error(rt.origin, name, 0, None)
-        q = Quarantine(name, rt.origin, raw, rt.row_base)
-        df = type_table(name, raw, q, tc.format)
-        problem = format_problem(name, raw, df, tc, rt.origin, rt.text)
+        frame, problem = _map_columns(rt, cfg.table(name), extra="customers" in absent)
         if problem is not None:
-            raise problem
+            problems.append(problem)
+        mapped[name] = frame
+        origins[name] = rt.origin
+    if problems:
+        raise _problems(problems)
+    if "order_id" not in raw_tables["orders"].frame.columns.astype(str) and (
+        cfg.table("orders").source_name("order_id") == "order_id"
+        and "order_id" not in cfg.table("orders").constants
+    ):
+        derived["order_id"] = "from row"
+    rep_from_customers = (
+        "customers" not in absent
+        and "rep_id" not in raw_tables["orders"].frame.columns.astype(str)
+        and "rep_id" not in cfg.table("orders").columns
+        and "rep_id" not in cfg.table("orders").constants
+    )
+
+    raws, quarantines, typed = {}, {}, {}
+    for name in TABLE_NAMES:
+        tc = cfg.table(name)
+        if name in absent:
+            raw, origin, row_base = _absent_raw(name), f"{name} (absent)", 1
+        else:
+            rt = raw_tables[name]
+            raw, origin, row_base = mapped[name], rt.origin, rt.row_base
+            if len(raw) == 0 and (name in ESSENTIAL or not tc.allow_empty):
+                raise _empty_error(rt.origin, name, 0, None)
+        origins[name] = origin
+        q = Quarantine(name, origin, raw, row_base)
+        df = type_table(name, raw, q, tc.format)
+        if name not in absent:
+            problem = format_problem(name, raw, df, tc, origin, raw_tables[name].text)
+            if problem is not None:
+                raise problem
         raws[name], quarantines[name], typed[name] = raw, q, df
+    order_regions = None
+    if "customers" in absent and "region" in raws["orders"].columns:
+        r = raws["orders"]["region"]
+        order_regions = to_text(r, is_blank(r))
+    warnings, order_regions = unify_region_spellings(typed, order_regions)
     for name in TABLE_NAMES:
         _range_checks(name, typed[name], quarantines[name])
 
@@ -220,14 +325,31 @@ def load(
             if n and qk[name].bad_rows().all():
                 raise _empty_error(origins[name], name, n, qk[name])
 
+    has_reps = "reps" not in absent  # without a reps table, a rep id cannot be checked
     stop_if_all_rejected("reps")
     reps_ok = keep("reps")["rep_id"]
+
+    def unknown_rep(df: pd.DataFrame) -> np.ndarray:
+        if not has_reps:
+            return np.zeros(len(df), dtype=bool)
+        return df["rep_id"].notna().to_numpy() & (_positions(df["rep_id"], reps_ok) < 0)
+
+    if "customers" in absent:
+        o, qo = t["orders"], qk["orders"]
+        qo.add(unknown_rep(o), "rep_id", "unknown rep")  # a customer's rep is a known rep
+        ok = ~qo.bad_rows()
+        c = derive_customers(
+            o[ok],
+            None if order_regions is None else order_regions[ok],
+            cfg.table("customers").constants,
+        )
+        t["customers"] = c
+        raws["customers"] = c.astype(object)
+        origins["customers"] = "customers derived from orders"
+        qk["customers"] = Quarantine("customers", origins["customers"], raws["customers"])
+        derived["customers"] = "from orders"
     c = t["customers"]
-    qk["customers"].add(
-        c["rep_id"].notna().to_numpy() & (_positions(c["rep_id"], reps_ok) < 0),
-        "rep_id",
-        "unknown rep",
-    )
+    qk["customers"].add(unknown_rep(c), "rep_id", "unknown rep")
     stop_if_all_rejected("customers")
     customers = keep("customers")
 
@@ -243,11 +365,13 @@ def load(
         su = customers["signup_date"].to_numpy()[np.where(known, pos, 0)]
         q.add(known & (df[date_col].to_numpy() < su), date_col, early_reason)
     o = t["orders"]
-    qk["orders"].add(
-        o["rep_id"].notna().to_numpy() & (_positions(o["rep_id"], reps_ok) < 0),
-        "rep_id",
-        "unknown rep",
-    )
+    if rep_from_customers:  # orders without a rep column: the customer's rep is credited
+        pos = _positions(o["customer_id"], customers["customer_id"])
+        reps_of = np.append(customers["rep_id"].to_numpy(dtype=object), None)
+        rep = pd.Series(reps_of[np.where(pos >= 0, pos, -1)], index=o.index, dtype=object)
+        o["rep_id"] = rep.astype("str").where(rep.notna())
+        derived["rep_id"] = "from customers"
+    qk["orders"].add(unknown_rep(o), "rep_id", "unknown rep")
     cp = t["complaints"]
     qk["complaints"].add(
         (cp["resolved_date"] < cp["opened_date"]).to_numpy(),
@@ -255,11 +379,7 @@ def load(
         "resolved before opened",
     )
     tg = t["targets"]
-    qk["targets"].add(
-        tg["rep_id"].notna().to_numpy() & (_positions(tg["rep_id"], reps_ok) < 0),
-        "rep_id",
-        "unknown rep",
-    )
+    qk["targets"].add(unknown_rep(tg), "rep_id", "unknown rep")
     bad_period = tg["period"].map(
         lambda s: s is not None and _period_start(s, fsm) == pd.Timestamp.max
     )
@@ -268,8 +388,24 @@ def load(
         "period",
         "unreadable period",
     )
+    check_targets(tg, qk["targets"], customers["region"])
+    if len(tg) and qk["targets"].bad_rows().all():
+        if set(qk["targets"].reasons()) == {"region with no customers"}:
+            # not a broken file: the regions of the targets are not those of the customers
+            # (typically customers derived from orders with no region column)
+            warnings.append(
+                "no target is for a region the customers are in "
+                f"({', '.join(sorted(customers['region'].dropna().unique()))})"
+                + (
+                    '; map the orders\' region column: [tables.orders.columns] region = "..."'
+                    if "customers" in absent
+                    else ""
+                )
+            )
+        else:
+            stop_if_all_rejected("targets")
 
-    stop_if_all_rejected(*TABLE_NAMES)
+    stop_if_all_rejected(*(n for n in TABLE_NAMES if n != "targets"))
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
@@ -291,6 +427,121 @@ def load(
         as_of=as_of,
         fiscal_start_month=fsm,
         row_counts={name: len(raws[name]) for name in TABLE_NAMES},
+        absent=frozenset(absent),
+        derived=derived,
+        warnings=tuple(warnings),
+    )
+
+
+# ------------------------------------------------------------ derived customers
+def _mode_by(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """Per key, its most frequent non-missing value (ties: the one seen first)."""
+    df = pd.DataFrame(
+        {"k": keys.to_numpy(dtype=object), "v": values.to_numpy(dtype=object)}
+    ).dropna()
+    if df.empty:
+        return pd.Series([], dtype=object)
+    n = df.groupby(["k", "v"], sort=False).size().rename("n").reset_index()
+    n = n.sort_values("n", ascending=False, kind="stable").drop_duplicates("k")
+    return n.set_index("k")["v"]
+
+
+def derive_customers(orders: pd.DataFrame, regions: pd.Series | None, constants) -> pd.DataFrame:
+    """The customers table of a source that has none: one row per customer of ``orders``.
+
+    ``signup_date`` is the customer's first order date; ``rep_id`` the rep on most of
+    their orders (missing when none has one); ``region`` the region on most of their
+    orders when ``regions`` (an orders column) is given, else ``constants["region"]``,
+    else :data:`MAIN_REGION`; ``name``, ``segment`` and ``channel`` are missing unless a
+    constant gives them. Customers in order of their first row in ``orders``.
+    """
+    ids = orders["customer_id"]
+    first = orders.groupby(ids.to_numpy(dtype=object), sort=False)["order_date"].min()
+    keys = first.index
+    fallback = str(constants.get("region", MAIN_REGION))
+
+    def const(col):
+        v = constants.get(col)
+        return pd.Series([None if v is None else str(v)] * len(keys), dtype=object)
+
+    region = const("region").fillna(fallback)
+    if regions is not None:
+        found = _mode_by(ids, regions.where(regions.notna(), None)).reindex(keys)
+        region = pd.Series(found.to_numpy(dtype=object), dtype=object).fillna(fallback)
+    rep = _mode_by(ids, orders["rep_id"]).reindex(keys)
+    out = pd.DataFrame(
+        {
+            "customer_id": pd.Series(keys.to_numpy(dtype=object), dtype=object),
+            "name": const("name"),
+            "region": region,
+            "segment": const("segment"),
+            "channel": const("channel"),
+            "signup_date": pd.Series(first.to_numpy(), dtype="datetime64[ns]"),
+            "rep_id": pd.Series(rep.to_numpy(dtype=object), dtype=object),
+        }
+    )
+    for col in ("customer_id", "name", "region", "segment", "channel", "rep_id"):
+        out[col] = out[col].astype("str").where(out[col].notna())
+    return out
+
+
+# ------------------------------------------------------------------ regions
+REGION_TABLES = ("customers", "reps", "targets")
+
+
+def unify_region_spellings(typed: dict[str, pd.DataFrame], extra: pd.Series | None = None):
+    """Region names that differ only in case (``north``, ``North``) read as one: the most
+    frequent spelling (ties: the first seen). Replaces the region columns of ``typed`` in
+    place; returns the warnings (one per unified region) and ``extra`` (another series of
+    regions, counted and unified too)."""
+    names = [n for n in REGION_TABLES if n in typed]
+    series = [typed[n]["region"] for n in names] + ([extra] if extra is not None else [])
+    values = pd.concat([s.dropna().astype(object) for s in series], ignore_index=True)
+    if values.empty:
+        return [], extra
+    counts = values.value_counts(sort=False)
+    by_lower: dict[str, list[str]] = {}
+    for spelling in counts.index:
+        by_lower.setdefault(str(spelling).lower(), []).append(spelling)
+    mapping, warnings = {}, []
+    for spellings in by_lower.values():
+        if len(spellings) < 2:
+            continue
+        best = max(spellings, key=lambda x: counts[x])  # max keeps the first of a tie
+        mapping.update({sp: best for sp in spellings if sp != best})
+        others = ", ".join(f"{sp!r} ({counts[sp]:,} rows)" for sp in spellings if sp != best)
+        warnings.append(
+            f"region {best!r} ({counts[best]:,} rows) is also written {others}: "
+            f"all read as {best!r}"
+        )
+    if not mapping:
+        return [], extra
+
+    def unified(s: pd.Series) -> pd.Series:
+        return s.where(~s.isin(list(mapping)), s.map(mapping))
+
+    for n in names:
+        typed[n]["region"] = unified(typed[n]["region"])
+    return warnings, (unified(extra) if extra is not None else None)
+
+
+# ------------------------------------------------------------------ targets
+def check_targets(targets: pd.DataFrame, q: Quarantine, customer_regions: pd.Series) -> None:
+    """Quarantine a target row that repeats an earlier one (same period, region, rep, and
+    metric when there is one; the first stays: "duplicate target") and a target for a
+    region with no customers ("region with no customers"), which would count in the
+    company total with no revenue against it."""
+    ok = ~q.bad_rows()
+    key = [c for c in ("period", "region", "rep_id", "metric") if c in targets.columns]
+    dup = np.zeros(len(targets), dtype=bool)
+    dup[np.flatnonzero(ok)] = targets.loc[ok, key].duplicated(keep="first").to_numpy()
+    q.add(dup, "target_amount", "duplicate target")
+    known = pd.Index(customer_regions.dropna().unique())
+    region = targets["region"]
+    q.add(
+        ~q.bad_rows() & region.notna().to_numpy() & ~region.isin(known).to_numpy(),
+        "region",
+        "region with no customers",
     )
 
 

@@ -3,7 +3,8 @@
 ``salesmeasure render`` loads and validates the source once in its main process and
 writes the result here: one Arrow IPC file per table (uncompressed, so a reader maps it
 into memory instead of parsing it), the quarantined rows, and ``dataset.json`` with the
-source's label, fingerprint, as-of date, fiscal start month and row counts. No password
+source's label, fingerprint, as-of date, fiscal start month, row counts, the absent
+tables, what was derived and the loader's warnings. No password
 is written: the label is the source's own (:mod:`salesmeasure.sources` never puts a
 password in it). A snapshot's folder is named after the data fingerprint, so a changed
 source gives a new snapshot.
@@ -33,7 +34,8 @@ from salesmeasure.data.schemas import TABLE_NAMES
 #: Environment variable naming the snapshot folder of the running batch.
 ENV = "SALESMEASURE_SNAPSHOT"
 #: Bumped when the layout changes (an older reader then ignores the snapshot).
-FORMAT = 1
+#: 2: ``absent``, ``derived`` and ``warnings`` of the Dataset (issue 23).
+FORMAT = 2
 META = "dataset.json"
 _FRAMES = (*TABLE_NAMES, "rejected")
 
@@ -82,6 +84,9 @@ def write(ds: Dataset, root, *, spec) -> Path:
         "as_of": None if ds.as_of is None else ds.as_of.isoformat(),
         "fiscal_start_month": ds.fiscal_start_month,
         "row_counts": {k: int(v) for k, v in ds.row_counts.items()},
+        "absent": sorted(ds.absent),
+        "derived": dict(ds.derived),
+        "warnings": list(ds.warnings),
         "dtypes": dtypes,
     }
     (tmp / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
@@ -129,6 +134,9 @@ def read(folder) -> Dataset:
         as_of=None if as_of is None else pd.Timestamp(as_of),
         fiscal_start_month=int(m["fiscal_start_month"]),
         row_counts=dict(m["row_counts"]),
+        absent=frozenset(m.get("absent", ())),
+        derived=dict(m.get("derived", {})),
+        warnings=tuple(m.get("warnings", ())),
     )
 
 

@@ -32,8 +32,13 @@ the fingerprint. So a reader never renames, types, filters or validates.
         ``<name>``); ``.format`` (:class:`~salesmeasure.config.TextFormat`) holds the
         delimiter and encoding for text files (decimal mark, thousands separator and
         date format are applied by the loader, not by the reader). A table that cannot
-        be found or read raises :class:`salesmeasure.errors.DataError` naming the
-        origin and, when known, what is there instead (sheets, tables, files).
+        be read raises :class:`salesmeasure.errors.DataError` naming the origin and,
+        when known, what is there instead (sheets, tables, files). A table with no
+        source at all (no file, no sheet, no database table) raises
+        :class:`TableNotFound` from the reader's one-table read; :func:`read_tables`
+        runs the loop over the six tables, skips tables configured ``absent = true``
+        and turns each ``TableNotFound`` of an optional table at its default place
+        into an entry of ``RawTables.absent`` (issue 23: only ``orders`` is needed).
     ``fingerprint(config) -> str``
         A cheap hash that changes whenever the data that ``read`` would return changes
         (file bytes; for a database, a hash of the rows read, or counts and maximum
@@ -53,14 +58,16 @@ the fingerprint. So a reader never renames, types, filters or validates.
     ``text``: True when the values are unparsed text (CSV, staging tables).
 
 ``RawTables``
-    ``tables``: dict name -> RawTable for all six. ``source``: the Source's label.
-    ``fingerprint``: combined digest (:func:`combine` of the tables' contributions).
+    ``tables``: dict name -> RawTable for every table read. ``source``: the Source's
+    label. ``fingerprint``: combined digest (:func:`combine` of the tables'
+    contributions; an absent table contributes nothing). ``absent``: name -> why, for
+    the tables that have no source (not in ``tables``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -88,14 +95,90 @@ class RawTable:
 
 @dataclass(frozen=True)
 class RawTables:
-    """The six tables as read, with the source's label and a combined fingerprint."""
+    """The tables as read, with the source's label and a combined fingerprint; the
+    tables with no source at all are named in ``absent`` (name -> why)."""
 
     tables: dict[str, RawTable]
     source: str
     fingerprint: str
+    absent: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> RawTable:
         return self.tables[name]
+
+
+class TableNotFound(DataError):
+    """A table has no source at all: no file, no sheet, no database table.
+
+    ``explicit`` is True when ``salesmeasure.toml`` named the place (``file = ...``,
+    ``sheet = ...``, ``table = ...``): then it is an error even for an optional table.
+    """
+
+    def __init__(self, message: str, *, file=None, column=None, explicit: bool = False):
+        super().__init__(message, file=file, column=column)
+        self.explicit = explicit
+
+
+class TablesMissing(DataError):
+    """Tables the reports need (``orders``, or a table at a place the configuration
+    names) have no source, or tables could not be read. The message names every one
+    (``missing``: the errors); ``partial`` holds what was read, so the loader can report
+    missing columns of the other tables in the same run."""
+
+    def __init__(self, message: str, *, file=None, missing=(), partial=None):
+        super().__init__(message, file=file)
+        self.missing = tuple(missing)
+        self.partial = partial
+
+
+#: The one table the reports cannot do without; every other table may be absent.
+REQUIRED_TABLES = ("orders",)
+
+
+def read_tables(config: Config, read_one, label: str) -> RawTables:
+    """Read every table with ``read_one(name) -> RawTable`` (see the module docstring).
+
+    Tables configured ``absent = true`` are not read. A :class:`TableNotFound` of an
+    optional table at its default place makes the table absent; of ``orders`` or of a
+    place the configuration names, it is collected, and once every table has been tried
+    one :class:`TablesMissing` names them all.
+    """
+    from salesmeasure.config import TABLE_NAMES
+
+    tables: dict[str, RawTable] = {}
+    absent: dict[str, str] = {}
+    errors: list[TableNotFound] = []
+    for name in TABLE_NAMES:
+        if getattr(config.table(name), "absent", False):
+            absent[name] = "absent = true in salesmeasure.toml"
+            continue
+        try:
+            tables[name] = read_one(name)
+        except TableNotFound as exc:
+            if exc.explicit or name in REQUIRED_TABLES:
+                errors.append(exc)
+            else:
+                absent[name] = str(exc)
+        except DataError as exc:  # unreadable: said with the missing ones, all at once
+            errors.append(exc)
+    raw = RawTables(
+        tables=tables,
+        source=label,
+        fingerprint=combine({n: t.fingerprint for n, t in tables.items()}),
+        absent=absent,
+    )
+    if errors:
+        if len(errors) == 1 and not isinstance(errors[0], TableNotFound):
+            raise errors[0]
+        errors.sort(key=lambda e: not isinstance(e, TableNotFound))  # missing tables first
+        if len(errors) == 1:
+            msg = str(errors[0])
+        else:
+            msg = f"{len(errors)} problems with the data:\n" + "\n".join(
+                f"  - {e}" for e in errors
+            )
+        raise TablesMissing(msg, file=errors[0].file, missing=errors, partial=raw)
+    return raw
 
 
 @runtime_checkable

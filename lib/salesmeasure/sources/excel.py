@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from salesmeasure.config import TABLE_NAMES
 from salesmeasure.errors import DataError
-from salesmeasure.sources import RawTable, RawTables, combine
+from salesmeasure.sources import RawTable, RawTables, TableNotFound, read_tables
 
 if TYPE_CHECKING:
     from salesmeasure.config import Config
@@ -125,10 +124,11 @@ class ExcelSource:
             else f'a sheet named {wanted!r}, or sheet = "..." in [tables.{name}] of '
             "salesmeasure.toml"
         )
-        raise DataError(
+        raise TableNotFound(
             f"{self.path}: table '{name}' is missing: expected {how}{extra}; the workbook "
             f"has the sheets {', '.join(map(repr, names)) or 'none'}",
             file=str(self.path),
+            explicit=sheet is not None,
         )
 
     def read_sheet(self, name: str, *, sheet: str | None = None) -> RawTable:
@@ -188,24 +188,21 @@ class ExcelSource:
         return tc.sheet
 
     def read(self, config: Config) -> RawTables:
-        """The six tables, one sheet each."""
-        tables = {
-            name: self.read_sheet(name, sheet=self._sheet(name, config)) for name in TABLE_NAMES
-        }
-        return RawTables(
-            tables=tables,
-            source=self.label,
-            fingerprint=combine({n: t.fingerprint for n, t in tables.items()}),
+        """The tables, one sheet each (a table without a sheet is absent, see
+        :func:`~salesmeasure.sources.read_tables`)."""
+        return read_tables(
+            config, lambda n: self.read_sheet(n, sheet=self._sheet(n, config)), self.label
         )
 
     def fingerprint(self, config: Config) -> str:
         """From the workbook's bytes and the sheet each table comes from (no parsing)."""
-        return combine(
-            {
-                name: self._sheet_digest(self._find_sheet(name, self._sheet(name, config)))
-                for name in TABLE_NAMES
-            }
-        )
+
+        def one(name: str) -> RawTable:
+            sheet = self._find_sheet(name, self._sheet(name, config))
+            digest = self._sheet_digest(sheet)
+            return RawTable(name=name, frame=pd.DataFrame(), origin=sheet, fingerprint=digest)
+
+        return read_tables(config, one, self.label).fingerprint
 
     def _sheet_digest(self, sheet_name: str) -> str:
         return hashlib.sha256(f"{self._digest()}\x00{sheet_name}".encode()).hexdigest()

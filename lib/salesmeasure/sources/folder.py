@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesmeasure.config import TABLE_NAMES, Config
+from salesmeasure.config import Config
 from salesmeasure.errors import DataError
-from salesmeasure.sources import RawTable, RawTables, combine
+from salesmeasure.sources import RawTable, RawTables, TableNotFound, read_tables
 
 SUFFIXES = (".parquet", ".csv", ".txt", ".tsv")
 
@@ -36,9 +36,10 @@ class FolderSource:
         if tc.file:
             p = config.resolve(tc.file, self.root)
             if not p.is_file():
-                raise DataError(
+                raise TableNotFound(
                     f"{p}: no such file (named by [tables.{name}] file in {config.path})",
                     file=str(p),
+                    explicit=True,
                 )
             return p
         root = self.root
@@ -56,7 +57,7 @@ class FolderSource:
                 if like
                 else ""
             )
-            raise DataError(
+            raise TableNotFound(
                 f"{root}: table '{name}' is missing: expected {name}.csv or {name}.parquet "
                 f"(found: {', '.join(present) or 'no files'}){hint}",
                 file=str(root / f"{name}.csv"),
@@ -70,7 +71,9 @@ class FolderSource:
         return found[0]
 
     def files(self, config: Config) -> dict[str, Path]:
-        return {name: self.path(name, config) for name in TABLE_NAMES}
+        """The file of every table that has one (see :func:`~salesmeasure.sources.read_tables`)."""
+        raw = read_tables(config, lambda n: _placeholder(n, self.path(n, config)), self.label)
+        return {n: Path(t.origin) for n, t in raw.tables.items()}
 
     # ------------------------------------------------------------ fingerprint
     @staticmethod
@@ -83,26 +86,31 @@ class FolderSource:
         return h.hexdigest()
 
     def fingerprint(self, config: Config) -> str:
-        return combine({n: self._file_digest(p) for n, p in self.files(config).items()})
+        return read_tables(
+            config,
+            lambda n: _placeholder(n, p := self.path(n, config), self._file_digest(p)),
+            self.label,
+        ).fingerprint
 
     # ------------------------------------------------------------------- read
     def read(self, config: Config) -> RawTables:
-        tables = {}
-        for name, path in self.files(config).items():
-            frame = read_file(path, config.table(name).format)
-            tables[name] = RawTable(
+        def one(name: str) -> RawTable:
+            path = self.path(name, config)
+            return RawTable(
                 name=name,
-                frame=frame,
+                frame=read_file(path, config.table(name).format),
                 origin=str(path),
                 row_base=1,
                 fingerprint=self._file_digest(path),
                 text=path.suffix.lower() != ".parquet",
             )
-        return RawTables(
-            tables=tables,
-            source=self.label,
-            fingerprint=combine({n: t.fingerprint for n, t in tables.items()}),
-        )
+
+        return read_tables(config, one, self.label)
+
+
+def _placeholder(name: str, path: Path, digest: str = "") -> RawTable:
+    """A table's file without reading it (for :meth:`FolderSource.files`, ``fingerprint``)."""
+    return RawTable(name=name, frame=pd.DataFrame(), origin=str(path), fingerprint=digest)
 
 
 def read_file(path: Path, fmt) -> pd.DataFrame:

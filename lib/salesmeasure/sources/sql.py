@@ -42,9 +42,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from salesmeasure.config import TABLE_NAMES
 from salesmeasure.errors import DataError
-from salesmeasure.sources import RawTable, RawTables, combine, duckdb_source, mysql_source
+from salesmeasure.sources import (
+    RawTable,
+    RawTables,
+    TableNotFound,
+    duckdb_source,
+    mysql_source,
+    read_tables,
+)
 
 if TYPE_CHECKING:
     from salesmeasure.config import Config
@@ -430,9 +436,12 @@ class SQLSource:
         except Exception as exc:
             self._rollback()
             missing = self._missing_table_hint(table or name) if not query else ""
-            raise DataError(
+            error = TableNotFound if missing else DataError
+            extra = {"explicit": table is not None} if missing else {}
+            raise error(
                 f"{origin}: cannot read it: {scrub(_first_line(exc), self._url)}{missing}",
                 file=origin,
+                **extra,
             ) from None
         h = hashlib.sha256(f"{name}\x00{sql}\x00".encode())
         if arrow_table is None:
@@ -471,16 +480,12 @@ class SQLSource:
         if self._cached is not None and self._cached[0] == key:
             return self._cached[1]
         try:
-            tables = {
-                name: self.read_table(name, **self._where(name, config)) for name in TABLE_NAMES
-            }
+            self.connection()  # a failed connection is one error, not one per table
+            raw = read_tables(
+                config, lambda n: self.read_table(n, **self._where(n, config)), self.label
+            )
         finally:
             self.close()
-        raw = RawTables(
-            tables=tables,
-            source=self.label,
-            fingerprint=combine({n: t.fingerprint for n, t in tables.items()}),
-        )
         self._cached = (key, raw)
         return raw
 
