@@ -57,9 +57,13 @@ def test_scorecard_shows_no_data_and_no_status_for_an_absent_complaints_table(sa
 
 def test_scorecard_shows_no_data_for_absent_surveys_and_targets(sample):
     card = kpi.scorecard(with_absent(sample, "surveys", "targets"), "2026Q3", "all", with_clv=False)
-    for k in ("nps", "csat", "attainment", "p_attain"):
+    table = kpi.format_scorecard(card).set_index("KPI")
+    labels = kpi.kpi_labels(card)
+    for k, t in (("nps", "surveys"), ("csat", "surveys"), ("attainment", "targets"),
+                 ("p_attain", "targets")):  # fmt: skip
         assert card.loc[k, "no_data"] == "absent", k
         assert card.loc[k, "status"] == "n/a" and not card.loc[k, "suppressed"], k
+        assert table.loc[labels[k], "Basis"] == absent_sentence(t), k
     assert kpi.kpi_value(card, "nps") == "no data"  # not "too few responses"
 
 

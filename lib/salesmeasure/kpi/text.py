@@ -145,12 +145,12 @@ def _basis(card, kpi: str) -> str:
         return (
             _("target {amount}").format(amount=fmt.money(t)) if fmt.is_number(t) else _("no target")
         )
+    if _no_data(card.loc[kpi]) == "absent":
+        return absent_words(NEEDS_TABLE[kpi])
     if kpi == "attainment" and not card.complete:
         return _("period in progress: to date")
     if kpi == "p_attain" and card.complete:
         return _("period complete")
-    if _no_data(card.loc[kpi]) == "absent":
-        return absent_words(NEEDS_TABLE[kpi])
     return _threshold_text(kpi, card.loc[kpi, "unit"])
 
 
