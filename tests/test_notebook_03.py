@@ -35,6 +35,7 @@ def test_notebook_03_parameters_and_sections():
         "clv_months",
         "discount_rate",
         "margin",
+        "holdout_weeks",
     ]
     headings = [c.source for c in nb.cells if c.cell_type == "markdown"]
     for s in SECTIONS:

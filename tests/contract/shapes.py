@@ -106,6 +106,20 @@ def odd_region_names(d: Path) -> None:
         write(d, table, df)
 
 
+def free_items_and_anonymous(d: Path) -> None:
+    """Every 7th order line is $0.00 (a free item), every 3rd customer has no name and
+    every 4th no rep (in customers and on their orders): all valid values (issue 23)."""
+    orders = read(d, "orders")
+    orders.loc[orders.index % 7 == 3, "amount"] = "0.0"
+    customers = read(d, "customers")
+    customers.loc[customers.index % 3 == 0, "name"] = ""
+    no_rep = customers.index % 4 == 0
+    customers.loc[no_rep, "rep_id"] = ""
+    orders.loc[orders["customer_id"].isin(set(customers.loc[no_rep, "customer_id"])), "rep_id"] = ""
+    write(d, "customers", customers)
+    write(d, "orders", orders)
+
+
 # ------------------------------------------------------------------------------ bad data
 
 

@@ -17,10 +17,44 @@ from __future__ import annotations
 import pytest
 
 from contract import shapes
-from contract.artifacts import NOTEBOOKS, read_index, read_page, render, reports, violations
+from contract.artifacts import (
+    NOTEBOOKS,
+    forbidden,
+    read_index,
+    read_page,
+    render,
+    reports,
+    violations,
+)
 from salesmeasure.data import Dataset
 
 pytestmark = pytest.mark.slow
+
+
+def test_free_items_and_anonymous_customers_in_both_languages_with_a_holdout_parameter(
+    base_data, tmp_path_factory
+):
+    """$0.00 lines, customers without name or rep, ``--param holdout_weeks=13``: the CLV
+    report and the summary render in English and Chinese, with the customer id for a
+    nameless customer, "no rep" / "无负责销售", the 13-week holdout, and no nan."""
+    root = tmp_path_factory.mktemp("free-anon")
+    data = shapes.make(base_data, root / "data", shapes.free_items_and_anonymous)
+    nbs = "00_executive_summary,03_retention_clv"
+    run = render(
+        data, root / "out", "2026Q3", "--formats", "html", "--regions", "North",
+        "--notebooks", nbs, "--lang", "en,zh-CN", "--param", "holdout_weeks=13",
+    )  # fmt: skip
+    assert run.returncode == 0, run.log
+    pages = {n: read_page(p) for n, p in reports(run.out).items()}
+    pages.update({f"zh-CN/{n}": read_page(p) for n, p in reports(run.out / "zh-CN").items()})
+    clv = {n: p.main for n, p in pages.items() if n.endswith("north/03_retention_clv")}
+    assert len(clv) == 2, sorted(pages)
+    en = next(t for n, t in clv.items() if not n.startswith("zh-CN"))
+    zh = next(t for n, t in clv.items() if n.startswith("zh-CN"))
+    assert "no rep" in en and "free items" in en and "up to 13 weeks before" in en
+    assert "无负责销售" in zh and "免费商品" in zh and "13 周" in zh
+    for name, page in pages.items():
+        assert not forbidden(page.text), (name, forbidden(page.text))
 
 
 def _orders_alone_load() -> bool:
