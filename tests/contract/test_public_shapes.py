@@ -184,3 +184,20 @@ def test_orders_alone_are_enough(tmp_path_factory, columns):
     assert "There is no complaints table in the data" in survey
     assert "No complaints were opened" not in survey
     assert "0 survey responses" not in survey and "Key drivers: too few" not in survey
+
+
+def test_no_change_is_printed_against_a_year_before_the_data(tmp_path_factory):
+    """The log begins 1997-01: the 1997Q3 summary's "vs 1996Q3" column says "no data" in
+    every row (it printed "+292.4k" for revenue against a year without orders)."""
+    root = tmp_path_factory.mktemp("year-before")
+    data = shapes.write_log(root / "data", shapes.transaction_log(1500), full_tables=True)
+    run = render(
+        data, root / "out", "1997Q3", "--formats", "html", "--regions", "Main",
+        "--notebooks", "00_executive_summary",
+    )  # fmt: skip
+    assert run.returncode == 0, run.log
+    page = read_page(next(iter(reports(run.out).values())))
+    head = next(r for r in page.rows if "vs 1996Q3" in r)
+    col = head.index("vs 1996Q3")
+    body = [r for r in page.rows[page.rows.index(head) + 1 :] if len(r) == len(head)]
+    assert body and all(r[col] == "no data" for r in body), body
