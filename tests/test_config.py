@@ -152,10 +152,16 @@ def test_constants_fill_a_column_the_source_lacks(sample_copy_factory):
     d = sample_copy_factory()
     o = pd.read_csv(d / "orders.csv", dtype=str, keep_default_na=False)
     o.drop(columns=["product_line"]).to_csv(d / "orders.csv", index=False)
-    with pytest.raises(DataError, match=r"orders.csv: missing column 'product_line'"):
-        load(d)
+    bare = load(d)  # issue 23: orders without a product column are one product line
+    assert set(bare.orders["product_line"]) == {"All products"}
+    assert bare.derived["product_line"] == "one product line"
     (d / "salesmeasure.toml").write_text('[tables.orders.constants]\nproduct_line = "All"\n')
-    assert set(load(d).orders["product_line"]) == {"All"}
+    ds = load(d)
+    assert set(ds.orders["product_line"]) == {"All"} and "product_line" not in ds.derived
+    c = pd.read_csv(d / "customers.csv", dtype=str, keep_default_na=False)
+    c.drop(columns=["segment"]).to_csv(d / "customers.csv", index=False)
+    with pytest.raises(DataError, match=r"customers.csv: missing column 'segment'"):
+        load(d)
 
 
 def test_fingerprint_changes_with_the_data_and_the_mapping(crm):

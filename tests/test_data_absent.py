@@ -12,8 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesmeasure.cli import app
-from salesmeasure.data import DataError, fingerprint, load
-from salesmeasure.data import snapshot
+from salesmeasure.data import DataError, fingerprint, load, snapshot
 
 OPTIONAL = ("customers", "reps", "targets", "surveys", "complaints")
 
@@ -217,6 +216,7 @@ def test_workbook_without_optional_sheets_is_absent(tmp_path):
     wb.save(tmp_path / "log.xlsx")
     ds = load(tmp_path / "log.xlsx")
     assert ds.absent == set(OPTIONAL) and len(ds.orders) == 5 and len(ds.customers) == 3
+    assert fingerprint(tmp_path / "log.xlsx") == ds.fingerprint
     (tmp_path / "salesmeasure.toml").write_text('[tables.reps]\nsheet = "Staff"\n')
     with pytest.raises(DataError, match=r"table 'reps' is missing"):
         load(tmp_path / "log.xlsx")
@@ -231,6 +231,7 @@ def test_database_without_optional_tables_is_absent(tmp_path):
     ds = load(f"sqlite:///{db}")
     assert ds.absent == set(OPTIONAL) and len(ds.orders) == 5
     assert ds.derived == {"order_id": "from row", "customers": "from orders"}
+    assert fingerprint(f"sqlite:///{db}") == ds.fingerprint
 
 
 # ------------------------------------------------------ every problem in one run
@@ -317,4 +318,42 @@ def test_targets_for_regions_the_derived_customers_lack_are_said_not_fatal(full)
     assert ds.warnings == (
         "no target is for a region the customers are in (Main); map the orders' region "
         'column: [tables.orders.columns] region = "..."',
+    )
+
+
+def test_a_log_of_customer_date_and_amount_alone_is_enough(tmp_path):
+    d = write(
+        tmp_path / "cdnow",
+        {
+            "orders.csv": "customer_id,order_date,amount\nA,2025-01-01,10.50\nA,2025-02-01,0\n"
+            "B,2025-01-15,7\n"
+        },
+    )
+    ds = load(d)
+    assert ds.derived == {
+        "order_id": "from row",
+        "quantity": "one a line",
+        "product_line": "one product line",
+        "customers": "from orders",
+    }
+    o = ds.orders
+    assert o["quantity"].tolist() == [1, 1, 1] and str(o["quantity"].dtype) == "int64"
+    assert set(o["product_line"]) == {"All products"} and o["rep_id"].isna().all()
+    assert o["amount"].sum() == pytest.approx(17.5) and ds.is_clean  # a $0 line is valid
+    r = validate(d)
+    assert r.exit_code == 0, r.stderr
+    assert "quantity: one unit an order line (the orders have no quantity)" in r.stdout
+    assert "product_line: one product line for every order" in r.stdout
+
+
+def test_reps_with_no_order_credited_to_any_rep_is_a_warning(orders_only):
+    o = pd.read_csv(orders_only / "orders.csv", dtype=str)
+    o.drop(columns=["rep_id"]).to_csv(orders_only / "orders.csv", index=False)
+    (orders_only / "reps.csv").write_text("rep_id,name,region,hire_date\nR0,Nobody,Main,\n")
+    ds = load(orders_only)
+    assert ds.orders["rep_id"].isna().all()
+    assert ds.warnings == (
+        "the reps table has 1 rep, but no order is credited to a rep (every order's rep_id "
+        "is empty), so targets per rep cannot be set from their revenue; if there are no reps, leave "
+        "the reps table out",
     )

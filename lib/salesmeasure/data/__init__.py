@@ -7,15 +7,24 @@ files (``orders.csv`` or ``orders.parquet``), an Excel workbook or a database
 numbers, with the configured decimal mark, thousands separator and date format), checks
 them with pandera schemas and cross-table rules, and returns a :class:`Dataset`.
 
+Only ``orders`` is needed (issue 23). A table with no file, sheet or database table (or
+``absent = true`` in ``salesmeasure.toml``) is *absent*: ``Dataset.absent`` names it,
+``Dataset.has(name)`` is False, and its frame is empty with the model's columns. Without
+``customers``, each customer is derived from their orders; without an ``order_id``
+column, ids are the record numbers; ``Dataset.derived`` says what was derived.
+
 Two kinds of problem are told apart:
 
-* **The source cannot be used** (a missing table or column, an empty or unreadable file,
+* **The source cannot be used** (missing orders, a missing column, an empty or
+  unreadable file,
   a table with no usable row, a column written in a format the reader was not told
   about): :class:`DataError`, naming the file and column, and for a misspelt column the
-  closest name found, for a format the ``salesmeasure.toml`` line that reads it.
+  closest name found, for a format the ``salesmeasure.toml`` line that reads it. Every
+  missing table and column is named in the same error.
 * **A row is bad** (negative amount, score out of range, unknown customer, duplicate id,
   unparseable date, a date after today or after the data's as-of date, an amount far
-  above the data's range, ...): the row is *quarantined*: kept out of the analysis
+  above the data's range, a repeated target, a target for a region with no customers,
+  ...): the row is *quarantined*: kept out of the analysis
   tables and kept, with its file, record number, column, value, reason and the whole
   original record, in ``Dataset.rejected``; ``Dataset.quality`` counts them by reason.
 

@@ -29,6 +29,8 @@ DERIVED_FROM = {
     ),
     "from row": N_("derived from each order's row number (the orders have no order id)"),
     "from customers": N_("each order credited to its customer's rep (the orders name no rep)"),
+    "one a line": N_("one unit an order line (the orders have no quantity)"),
+    "one product line": N_("one product line for every order (the orders name no product)"),
 }
 
 
@@ -61,7 +63,9 @@ class Dataset:
         table with no rows ("none happened"). Only ``orders`` is never absent.
     derived : dict
         What was derived rather than read, e.g. ``{"customers": "from orders",
-        "order_id": "from row"}``.
+        "order_id": "from row"}`` (also ``"rep_id": "from customers"``, ``"quantity":
+        "one a line"``, ``"product_line": "one product line"``). An absent ``customers``
+        table holds the customers derived from the orders (``derived["customers"]``).
     warnings : tuple of str
         Things the loader changed and a person should know (e.g. region spellings
         that differed only in case, unified).

@@ -38,10 +38,22 @@ ACTIVITY_TABLES = ("orders", "surveys", "complaints")
 #: there is a customers table, and the orders. Any table but orders may be *absent*.
 ESSENTIAL = ("customers", "orders")
 
-#: Columns of the data model a source may lack: ``order_id`` is then derived from the
-#: row (``"row 17"``: the record number, as in the rejected rows), ``rep_id`` is empty
-#: (no rep credited, as the data model allows for any order).
-OPTIONAL_SOURCE_COLUMNS = {"orders": ("order_id", "rep_id")}
+#: Columns of the data model a source may lack (a transaction log of customer, date and
+#: amount is enough): ``order_id`` is then derived from the row (``"row 17"``: the record
+#: number, as in the rejected rows), ``rep_id`` is the customer's rep when there is a
+#: customers table, else empty (no rep credited, as the data model allows for any order),
+#: ``quantity`` is 1 (one unit a line) and ``product_line`` :data:`ONE_PRODUCT_LINE`.
+#: Each is named in ``Dataset.derived`` (:data:`DERIVED_COLUMNS`).
+OPTIONAL_SOURCE_COLUMNS = {"orders": ("order_id", "rep_id", "quantity", "product_line")}
+#: ``Dataset.derived`` entry of each column of :data:`OPTIONAL_SOURCE_COLUMNS` when the
+#: source lacks it (``rep_id`` without a customers table is simply empty: not derived).
+DERIVED_COLUMNS = {
+    "order_id": "from row",
+    "quantity": "one a line",
+    "product_line": "one product line",
+}
+#: The product line of every order when the orders have no product column.
+ONE_PRODUCT_LINE = "All products"
 
 #: The region of every customer when neither an orders column nor a constant gives one.
 MAIN_REGION = "Main"
@@ -135,7 +147,8 @@ def _fill(col: str, n: int, row_base: int, index) -> pd.Series:
     """A column of :data:`OPTIONAL_SOURCE_COLUMNS` the source lacks."""
     if col == "order_id":  # the record number: stable for the same file, unique
         return pd.Series([f"row {row_base + i}" for i in range(n)], index=index, dtype=object)
-    return pd.Series([None] * n, index=index, dtype=object)
+    value = {"quantity": "1", "product_line": ONE_PRODUCT_LINE}.get(col)
+    return pd.Series([value] * n, index=index, dtype=object)
 
 
 def _range_checks(name: str, df: pd.DataFrame, q: Quarantine) -> None:
@@ -189,9 +202,7 @@ def _problems(problems: list[DataError]) -> DataError:
     """One error naming every problem found (the first one's file and column)."""
     if len(problems) == 1:
         return problems[0]
-    text = f"{len(problems)} problems with the data:\n" + "\n".join(
-        f"  - {p}" for p in problems
-    )
+    text = f"{len(problems)} problems with the data:\n" + "\n".join(f"  - {p}" for p in problems)
     return DataError(text, file=problems[0].file, column=problems[0].column)
 
 
@@ -266,17 +277,13 @@ def load(
         origins[name] = rt.origin
     if problems:
         raise _problems(problems)
-    if "order_id" not in raw_tables["orders"].frame.columns.astype(str) and (
-        cfg.table("orders").source_name("order_id") == "order_id"
-        and "order_id" not in cfg.table("orders").constants
-    ):
-        derived["order_id"] = "from row"
-    rep_from_customers = (
-        "customers" not in absent
-        and "rep_id" not in raw_tables["orders"].frame.columns.astype(str)
-        and "rep_id" not in cfg.table("orders").columns
-        and "rep_id" not in cfg.table("orders").constants
-    )
+    otc, ocols = cfg.table("orders"), set(raw_tables["orders"].frame.columns.astype(str))
+
+    def lacks(col: str) -> bool:  # filled by _fill
+        return col not in ocols and col not in otc.columns and col not in otc.constants
+
+    derived.update({col: how for col, how in DERIVED_COLUMNS.items() if lacks(col)})
+    rep_from_customers = "customers" not in absent and lacks("rep_id")
 
     raws, quarantines, typed = {}, {}, {}
     for name in TABLE_NAMES:
@@ -408,6 +415,14 @@ def load(
     stop_if_all_rejected(*(n for n in TABLE_NAMES if n != "targets"))
 
     clean = {name: keep(name).reset_index(drop=True) for name in TABLE_NAMES}
+    if len(clean["reps"]) and len(clean["orders"]) and clean["orders"]["rep_id"].isna().all():
+        n = len(clean["reps"])
+        warnings.append(
+            f"the reps table has {n:,} rep{'s' if n != 1 else ''}, but no order is credited "
+            "to a rep "
+            "(every order's rep_id is empty), so targets per rep cannot be set from their "
+            "revenue; if there are no reps, leave the reps table out"
+        )
     clean["orders"]["quantity"] = clean["orders"]["quantity"].round().astype("int64")
     regions = clean["customers"]["region"].to_numpy(dtype=object)
     for name in ACTIVITY_TABLES:

@@ -174,9 +174,7 @@ def read_tables(config: Config, read_one, label: str) -> RawTables:
         if len(errors) == 1:
             msg = str(errors[0])
         else:
-            msg = f"{len(errors)} problems with the data:\n" + "\n".join(
-                f"  - {e}" for e in errors
-            )
+            msg = f"{len(errors)} problems with the data:\n" + "\n".join(f"  - {e}" for e in errors)
         raise TablesMissing(msg, file=errors[0].file, missing=errors, partial=raw)
     return raw
 
