@@ -989,3 +989,12 @@ def test_an_undefined_mean_spend_is_a_reason_not_a_crash(sample, monkeypatch):
     monkeypatch.setattr(pipeline.GammaGamma, "fit", heavy_tail)
     with pytest.raises(InsufficientData, match="no finite mean spend"):
         pipeline.value_base(sample.orders, "2026-09-30")
+
+
+def test_value_base_bad_valuation_parameter_is_an_error_naming_it_not_a_reason(sample):
+    from salesmeasure.clv import value_base
+    from salesmeasure.errors import InsufficientData
+
+    with pytest.raises(ValueError, match="discount_rate") as info:
+        value_base(sample.orders, "2026-09-30", discount_rate=-0.5)
+    assert not isinstance(info.value, InsufficientData)

@@ -397,7 +397,8 @@ def value_base(
         values = customer_value(
             fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
         )
-    except _FIT_FAILURES as exc:  # e.g. a fitted q <= 1: the mean spend is undefined
+    except (FitError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. q <= 1
+        # (a ValueError here is a bad months/discount_rate/margin: it propagates as one)
         raise InsufficientData(
             _(
                 "Customer value is not estimated: the spend model fitted on the orders up to "
