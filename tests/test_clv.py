@@ -184,6 +184,64 @@ def test_calibration_holdout_matches_hand_computed_split(tiny_orders):
         calibration_holdout(tiny_orders, calibration_end="2026-03-01", observation_end="2026-03-01")
 
 
+@pytest.fixture()
+def cutoff_orders() -> pd.DataFrame:
+    """Orders planted the day before, on and after a Wednesday cut-off (2026-03-11): the
+    days after it fall in the cut-off's week (Mon 03-09 .. Sun 03-15) and month."""
+    rows = [
+        ("A", "2026-01-05", 10.0),
+        ("A", "2026-03-10", 20.0),  # the day before the cut-off
+        ("A", "2026-03-11", 30.0),  # the cut-off day: calibration
+        ("A", "2026-03-12", 40.0),  # the day after: holdout, same week and month
+        ("A", "2026-04-20", 50.0),
+        ("B", "2026-03-12", 7.0),  # first seen the day after: not in the calibration
+        ("C", "2026-02-02", 3.0),
+        ("C", "2026-03-13", 9.0),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    return df.assign(order_date=pd.to_datetime(df["order_date"]))
+
+
+PANDAS_FREQ = {"D": "D", "W": "W-SUN", "M": "M"}
+
+
+def _periods_by_pandas(orders, start, end, freq):
+    """Independent count of purchase periods per customer in (start, end] by date, with
+    pandas Periods (the way lifetimes bins transactions)."""
+    d = orders["order_date"]
+    w = orders[(d > pd.Timestamp(start) if start else True) & (d <= pd.Timestamp(end))]
+    cells = w.assign(p=w["order_date"].dt.to_period(PANDAS_FREQ[freq]))
+    return cells.drop_duplicates(["customer_id", "p"]).groupby("customer_id").size()
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_calibration_holdout_cut_is_exact_at_every_period_unit(cutoff_orders, freq):
+    """Issue 23: no order after the cut-off counts before it, also in the cut-off's week or
+    month (weekly periods counted 03-12 in the calibration and dropped it from the holdout)."""
+    cut, obs = "2026-03-11", "2026-05-31"
+    ch = calibration_holdout(cutoff_orders, calibration_end=cut, observation_end=obs, freq=freq)
+    assert list(ch.index) == ["A", "C"]  # B's first order is after the cut-off
+    cal = _periods_by_pandas(cutoff_orders, None, cut, freq)
+    hold = _periods_by_pandas(cutoff_orders, cut, obs, freq)
+    np.testing.assert_array_equal(ch["frequency_cal"], cal.loc[["A", "C"]] - 1)
+    np.testing.assert_array_equal(ch["frequency_holdout"], hold.loc[["A", "C"]])
+    # by hand: A's holdout is 03-12 and 04-20 at every unit; C's is 03-13
+    assert ch.loc["A", "frequency_holdout"] == 2.0 and ch.loc["C", "frequency_holdout"] == 1.0
+    assert ch.loc["A", "monetary_value_holdout"] == 45.0  # (40 + 50) / 2
+    # A's calibration repeat spend never includes the 40 of 03-12
+    want = {"D": (20 + 30) / 2, "W": 20 + 30, "M": 20 + 30}[freq]
+    assert ch.loc["A", "monetary_value_cal"] == want
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_rfm_summary_counts_nothing_after_the_observation_day(cutoff_orders, freq):
+    s = rfm_summary(cutoff_orders, observation_end="2026-03-11", freq=freq)
+    assert list(s.index) == ["A", "C"]
+    want = {"D": (2.0, 25.0), "W": (1.0, 50.0), "M": (1.0, 50.0)}[freq]
+    assert (s.loc["A", "frequency"], s.loc["A", "monetary_value"]) == want
+    assert s.loc["C", "frequency"] == 0.0
+
+
 # ------------------------------------------------------------------ BG/NBD
 def test_betageo_matches_hardie_cdnow_published_estimates(cdnow):
     m = BetaGeo().fit(cdnow["x"], cdnow["t_x"], cdnow["T"])
@@ -392,9 +450,37 @@ def test_gammagamma_warns_when_frequency_and_spend_correlate():
     assert g.frequency_spend_corr_ > 0.3
 
 
-def test_gammagamma_rejects_zero_spend_of_repeat_customers():
+def test_gammagamma_rejects_negative_spend_of_repeat_customers():
     with pytest.raises(ValueError, match="monetary_value"):
-        GammaGamma().fit([1, 2, 3], [0.0, 10.0, 12.0])
+        GammaGamma().fit([1, 2, 3], [-1.0, 10.0, 12.0])
+
+
+def test_gammagamma_fit_leaves_out_free_repeaters_and_equals_the_fit_without_them(cdnow):
+    """Issue 23: a repeat buyer whose repeat purchases were all $0.00 (free items, valid
+    orders) made the fit raise. A Gamma density has no mass at 0, so such customers carry
+    no information on p, q, v: the fit with them equals the fit on the others (the
+    published CDNOW estimates), and they are counted."""
+    x = np.r_[cdnow["x"].to_numpy(float), [1.0, 3.0, 2.0]]
+    m = np.r_[cdnow["zbar"].to_numpy(float), [0.0, 0.0, 0.0]]
+    g = GammaGamma().fit(x, m)
+    for k, v in {"p": 6.25, "q": 3.74, "v": 15.44}.items():
+        assert g.params_[k] == pytest.approx(v, abs=0.01), k
+    assert g.n_zero_spend_ == 3
+    assert GammaGamma().fit(cdnow["x"], cdnow["zbar"]).n_zero_spend_ == 0
+
+
+def test_gammagamma_values_a_free_repeater_at_the_shrunk_population_mean():
+    """E[spend | x, mbar = 0] = (1 - w) * population mean, w = p x / (p x + q - 1) (the
+    model's own weighted average with their observed mean 0): by hand, p = 6, q = 4,
+    v = 15: population mean 30, x = 2 -> w = 12 / 15, (1 - 0.8) * 30 = 6."""
+    g = GammaGamma()
+    g.params_ = {"p": 6.0, "q": 4.0, "v": 15.0}
+    assert g.expected_spend([2], [0.0])[0] == pytest.approx(6.0)
+
+
+def test_gammagamma_with_fewer_than_10_positive_spenders_raises_fit_error():
+    with pytest.raises(FitError, match="positive spend"):
+        GammaGamma().fit([1.0] * 12, [0.0] * 8 + [5.0] * 4)
 
 
 # ------------------------------------------------------------------ CLV
@@ -730,3 +816,185 @@ def test_value_base_ignores_orders_after_the_observation_end(sample):
     assert with_later.model == without.model
     assert with_later.total_clv == pytest.approx(without.total_clv, rel=1e-12)
     assert with_later.total_value_at_risk == pytest.approx(without.total_value_at_risk, rel=1e-12)
+
+
+# ------------------------------------------------- issue 23: every valid value survives
+def _with_free_repeats(orders, n_customers=12):
+    """``orders`` where ``n_customers`` repeat buyers had every repeat order at $0.00."""
+    o = orders.copy()
+    first = o.groupby("customer_id")["order_date"].transform("min")
+    counts = o.groupby("customer_id")["order_date"].transform("nunique")
+    ids = o.loc[counts > 3, "customer_id"].drop_duplicates().iloc[:n_customers]
+    free = o["customer_id"].isin(ids) & (
+        o["order_date"].dt.to_period("W") != first.dt.to_period("W")
+    )
+    o.loc[free, "amount"] = 0.0
+    return o, set(ids)
+
+
+def test_value_base_survives_free_repeat_orders_and_values_them_by_hand(sample):
+    """Issue 23: a repeat buyer whose repeat purchases are $0.00 crashed two reports. Now
+    the spend model leaves them out of its fit, they keep their purchases, and their
+    expected spend is (1 - w) * population mean (by hand from the fitted p, q, v)."""
+    from salesmeasure.clv import value_base
+
+    orders, ids = _with_free_repeats(sample.orders)
+    v = value_base(orders, "2026-09-30")
+    notes = {n.code: n.values for n in v.notes}
+    assert notes["zero_spend_repeaters"]["n"] == len(ids)
+    s = v.summary
+    assert (s.loc[list(ids), "monetary_value"] == 0).all()
+    assert (s.loc[list(ids), "frequency"] > 0).all()  # $0 lines are purchases
+    p, q, vv = (v.spend_model.params_[k] for k in ("p", "q", "v"))
+    x = s.loc[list(ids), "frequency"].to_numpy()
+    w = p * x / (p * x + q - 1)
+    np.testing.assert_allclose(
+        v.values.loc[list(ids), "expected_spend"], (1 - w) * p * vv / (q - 1), rtol=1e-12
+    )
+    from salesmeasure.clv import text
+
+    assert "free items" in text.describe_value_method(v)
+
+
+def test_a_spend_model_failure_on_valid_data_is_a_reason_not_a_crash(sample, monkeypatch):
+    """Any exception of a model fit on valid data (here: the optimiser's arithmetic) is an
+    InsufficientData with a sentence, so the report section says why."""
+    from salesmeasure.clv import pipeline
+    from salesmeasure.errors import InsufficientData
+
+    def broken(self, *a, **k):
+        raise np.linalg.LinAlgError("Singular matrix")
+
+    monkeypatch.setattr(pipeline.GammaGamma, "fit", broken)
+    with pytest.raises(InsufficientData, match="spend model could not be fitted"):
+        pipeline.value_base(sample.orders, "2026-09-30")
+
+
+def test_holdout_that_does_not_converge_says_so_not_too_few_orders(sample, monkeypatch):
+    from salesmeasure.clv import pipeline
+    from salesmeasure.errors import Missing
+
+    real = pipeline.fit_purchase_models
+
+    def calibration_fails(f, r, T, *, names=None):
+        if names is None:  # the calibration fits of the holdout check
+            return {}, {"BG/NBD": "did not converge", "Pareto/NBD": "did not converge"}
+        return real(f, r, T, names=names)
+
+    monkeypatch.setattr(pipeline, "fit_purchase_models", calibration_fails)
+    v = pipeline.value_base(sample.orders, "2026-09-30")
+    assert isinstance(v.comparison, Missing) and v.choice == "no_holdout"
+    assert "did not converge" in v.comparison.reason
+    assert "not enough orders" not in v.comparison.reason
+
+
+def test_default_holdout_is_26_weeks_or_a_third_of_the_history():
+    from salesmeasure.clv import default_holdout_weeks
+
+    def orders(first):
+        return pd.DataFrame({"order_date": pd.to_datetime([first, "2026-09-30"])})
+
+    assert default_holdout_weeks(orders("2023-01-01"), "2026-09-30") == 26
+    # 2026-01-01 .. 2026-09-30 = 272 days; a third is 90.7 days = 12 whole weeks
+    assert default_holdout_weeks(orders("2026-01-01"), "2026-09-30") == 272 // 21 == 12
+    assert default_holdout_weeks(orders("2026-09-20"), "2026-09-30") == 0
+    assert default_holdout_weeks(orders("2026-01-01").iloc[:0], "2026-09-30") == 0
+
+
+def test_holdout_weeks_parameter_sets_the_calibration_end(sample):
+    from salesmeasure.clv import value_base
+    from salesmeasure.errors import ParameterError
+
+    end = pd.Timestamp("2026-09-30")
+    v = value_base(sample.orders, end, holdout_weeks=13)
+    assert v.holdout_weeks == 13
+    assert v.calibration.calibration_end == end - pd.Timedelta(weeks=13)
+    assert v.comparison.duration == 13.0  # weeks of the holdout (the weekly periods)
+    with pytest.raises(ParameterError, match="holdout_weeks"):
+        value_base(sample.orders, end, holdout_weeks=-1)
+
+
+def test_a_holdout_forecast_beyond_the_tolerance_is_noted_and_cautioned(sample, monkeypatch):
+    """The note carries predicted / actual - 1 of the holdout winner's total (from the
+    comparison's own scores); at tolerance 0 it is always there, at 10 never."""
+    from salesmeasure.clv import pipeline, text
+
+    monkeypatch.setattr(pipeline, "FORECAST_TOLERANCE", 0.0)
+    v = pipeline.value_base(sample.orders, "2026-09-30")
+    note = {n.code: n.values for n in v.notes}["holdout_forecast_off"]
+    row = v.comparison.scores.loc[v.model]
+    assert note["error"] == pytest.approx(row["predicted_total"] / row["actual_total"] - 1)
+    assert "Caution" in text.describe_holdout(v.comparison)
+    assert "likely too" in text.describe_value(text_section(v))
+    monkeypatch.setattr(pipeline, "FORECAST_TOLERANCE", 10.0)
+    v = pipeline.value_base(sample.orders, "2026-09-30")
+    assert "holdout_forecast_off" not in {n.code for n in v.notes}
+    assert "Caution" not in text.describe_holdout(v.comparison)
+
+
+def text_section(v):
+    from salesmeasure.clv.analysis import ValueSection
+    from salesmeasure.clv.value import clv_tiers
+
+    return ValueSection(v, clv_tiers(v.values))
+
+
+@pytest.mark.parametrize("lang, no_rep", [("en", "no rep"), ("zh-CN", "无负责销售")])
+def test_call_list_shows_the_id_for_a_nameless_customer_and_no_rep(lang, no_rep):
+    from salesmeasure.clv import text
+    from salesmeasure.clv.value import AtRiskList
+    from salesmeasure.i18n import set_language
+
+    frame = pd.DataFrame(
+        {
+            "name": [np.nan, "Acme Ltd"],
+            "region": ["North", np.nan],
+            "segment": [np.nan, "SMB"],
+            "rep_id": [np.nan, "R01"],
+            "frequency": [3.0, 1.0],
+            "periods_since_last": [10.0, 2.0],
+            "past_value": [500.0, 80.0],
+            "prob_alive": [0.2, 0.4],
+            "value_at_risk": [300.0, 20.0],
+        },
+        index=pd.Index(["C001", "C002"], name="customer_id"),
+    )
+    set_language(lang)
+    try:
+        at_risk = AtRiskList(frame, value_cut=0.0, freq="W")
+        t = text.call_list(at_risk)
+        cells = t.astype(str).to_numpy().ravel().tolist()
+        assert not any(c in ("nan", "NaN", "None", "<NA>") for c in cells), cells
+        assert t.iloc[0, 0] == "C001" and t.iloc[1, 0] == "Acme Ltd"
+        assert t.iloc[0, 3] == no_rep and t.iloc[1, 3] == "R01"
+        sentence = text.describe_at_risk(at_risk)
+        assert "C001" in sentence and no_rep in sentence and "nan" not in sentence
+    finally:
+        set_language("en")
+
+
+def test_an_undefined_mean_spend_is_a_reason_not_a_crash(sample, monkeypatch):
+    """A Gamma-Gamma fit with q <= 1 has no finite mean spend (FitError in
+    population_mean_spend): the section says so instead of failing the report."""
+    from salesmeasure.clv import pipeline
+    from salesmeasure.errors import InsufficientData
+
+    real = pipeline.GammaGamma.fit
+
+    def heavy_tail(self, *a, **k):
+        real(self, *a, **k)
+        self.params_ = {**self.params_, "q": 0.9}
+        return self
+
+    monkeypatch.setattr(pipeline.GammaGamma, "fit", heavy_tail)
+    with pytest.raises(InsufficientData, match="no finite mean spend"):
+        pipeline.value_base(sample.orders, "2026-09-30")
+
+
+def test_value_base_bad_valuation_parameter_is_an_error_naming_it_not_a_reason(sample):
+    from salesmeasure.clv import value_base
+    from salesmeasure.errors import InsufficientData
+
+    with pytest.raises(ValueError, match="discount_rate") as info:
+        value_base(sample.orders, "2026-09-30", discount_rate=-0.5)
+    assert not isinstance(info.value, InsufficientData)

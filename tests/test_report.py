@@ -37,6 +37,8 @@ def test_prepare_env_var_names_the_default_data(monkeypatch, tmp_path, sample_di
         ({"period": "2026Q3", "clv_months": 0}, "'clv_months' must be a positive whole number"),
         ({"period": "2026Q3", "discount_rate": -0.1}, "'discount_rate' must be between 0 and 1"),
         ({"period": "2026Q3", "margin": "high"}, "'margin' must be a number"),
+        ({"period": "2026Q3", "holdout_weeks": -1}, "'holdout_weeks' must be a whole number"),
+        ({"period": "2026Q3", "holdout_weeks": 2.5}, "'holdout_weeks' must be a whole number"),
     ],
 )
 def test_bad_parameters_get_a_message_naming_them(kwargs, message):

@@ -269,3 +269,24 @@ def test_thin_data_raises_insufficient_data_with_a_sentence(orders):
         retention_rate(empty, freq="Q", observation_end="2026-03-31")
     with pytest.raises(InsufficientData, match="survival curves need customers"):
         survival_curves(lapse_events(empty, observation_end="2026-03-31"))
+
+
+def test_retention_into_a_month_without_any_order_is_not_applicable(orders, customers):
+    """Issue 23: a closed month (no order at all) read as retention 0%. By hand, with May
+    closed and June open: Apr {A} -> May {}: no row (not applicable, not 0 of 1);
+    May {} -> Jun {B}: nobody was active in May, no row either; the others unchanged."""
+    more = pd.concat(
+        [orders, pd.DataFrame({"customer_id": ["B"], "order_date": pd.to_datetime(["2026-06-10"])})]
+    )
+    r = retention_rate(more, customers, freq="M", observation_end="2026-06-30")
+    assert r["period"].tolist() == ["2026-02", "2026-03", "2026-04"]
+    assert r["retained"].tolist() == [1, 1, 0]  # April, a month with orders, is still 0 of 3
+
+
+def test_a_missing_group_is_its_own_group_not_an_error(orders, customers):
+    """A customer whose segment is not recorded (allowed: customers derived from orders)
+    is counted in the group "unknown"; by hand: Feb {A, C} -> Mar: C retained."""
+    cust = customers.assign(segment=customers["segment"].where(customers["customer_id"] != "C"))
+    r = retention_rate(orders, cust, freq="M", by="segment", observation_end="2026-04-30")
+    unk = r[r["segment"] == "unknown"].set_index("period")
+    assert unk.loc["2026-03", ["active_previous", "retained"]].tolist() == [1, 1]

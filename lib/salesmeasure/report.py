@@ -160,7 +160,8 @@ def prepare(
 
     Extra keyword arguments are checked by simple rules: names ending in ``_rate``,
     ``attainability``, ``confidence`` and ``margin`` must lie in (0, 1] (``margin`` and
-    ``_rate`` may be 0); names ending in ``_months`` must be positive whole numbers.
+    ``_rate`` may be 0); names ending in ``_months`` must be positive whole numbers, in
+    ``_weeks`` whole numbers >= 0 (0: the default).
     ``lang`` (``"en"`` or ``"zh-CN"``) sets the report language
     (:func:`salesmeasure.i18n.set_language`) for the rest of the notebook.
 
@@ -201,6 +202,12 @@ def prepare(
 
 
 def _check_extra(name: str, value) -> None:
+    if name.endswith("_weeks"):  # 0 = the analysis' data-driven default
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ParameterError(
+                f"parameter {name!r} must be a whole number of weeks (0 = default), got {value!r}"
+            )
+        return
     if name.endswith("_months"):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ParameterError(

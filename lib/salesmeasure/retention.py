@@ -207,6 +207,10 @@ def cohort_matrix(
     return CohortMatrix(counts, shares, sizes, freq)
 
 
+#: The group of a customer whose group column (segment, region, ...) is empty.
+MISSING_GROUP = "unknown"
+
+
 def _attach_groups(act, customers, by, customer_col):
     if not by:
         return act, []
@@ -216,12 +220,11 @@ def _attach_groups(act, customers, by, customer_col):
     require_columns(customers, [customer_col, *by], "customers")
     attrs = customers.drop_duplicates(customer_col).set_index(customer_col)[by]
     out = act.join(attrs, on="customer")
-    missing = out[by].isna().any(axis=1)
-    if missing.any():
-        raise ValueError(
-            f"{int(missing.sum())} active customer-period(s) have no {by} in the customers "
-            f"table (e.g. customer {out.loc[missing, 'customer'].iloc[0]!r})"
-        )
+    # a group the customers table leaves empty (allowed: a segment not recorded, customers
+    # derived from orders) is its own group, MISSING_GROUP, never a dropped customer
+    for col in by:
+        if out[col].isna().any():
+            out[col] = out[col].astype(object).where(out[col].notna(), MISSING_GROUP)
     return out, by
 
 
@@ -239,7 +242,9 @@ def retention_rate(
     """Share of customers active in one period who are active again in the next.
 
     Only completely observed periods are reported (a period still running at
-    ``observation_end`` would understate retention).
+    ``observation_end`` would understate retention), and only periods in which someone
+    ordered: retention into a period without any order (a closed month) is not
+    applicable, not 0%.
 
     Returns
     -------
@@ -254,6 +259,9 @@ def retention_rate(
     act, end = _activity(orders, customer_col, date_col, freq, observation_end)
     last = _last_complete(end, freq)
     act = act[act["period"] <= last]
+    # a period in which nobody at all ordered (a closed month) has no retention to
+    # measure: not applicable, never 0% (and nothing is measured against it after it)
+    traded = set(act["period"].unique())
     act, by = _attach_groups(act, customers, by, customer_col)
     prev = act.assign(period=act["period"] + 1)
     prev = prev[prev["period"] <= last]
@@ -263,6 +271,7 @@ def retention_rate(
     merged["again"] = merged["again"].fillna(False).astype(bool)
     g = merged.groupby([*by, "period"], observed=True)["again"]
     out = pd.DataFrame({"active_previous": g.size(), "retained": g.sum()}).reset_index()
+    out = out[out["period"].isin(traded)].reset_index(drop=True)
     out["retained"] = out["retained"].astype(int)
     out["active_previous"] = out["active_previous"].astype(int)
     out["retention_rate"] = out["retained"] / out["active_previous"]

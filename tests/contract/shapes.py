@@ -106,6 +106,20 @@ def odd_region_names(d: Path) -> None:
         write(d, table, df)
 
 
+def free_items_and_anonymous(d: Path) -> None:
+    """Every 7th order line is $0.00 (a free item), every 3rd customer has no name and
+    every 4th no rep (in customers and on their orders): all valid values (issue 23)."""
+    orders = read(d, "orders")
+    orders.loc[orders.index % 7 == 3, "amount"] = "0.0"
+    customers = read(d, "customers")
+    customers.loc[customers.index % 3 == 0, "name"] = ""
+    no_rep = customers.index % 4 == 0
+    customers.loc[no_rep, "rep_id"] = ""
+    orders.loc[orders["customer_id"].isin(set(customers.loc[no_rep, "customer_id"])), "rep_id"] = ""
+    write(d, "customers", customers)
+    write(d, "orders", orders)
+
+
 # ------------------------------------------------------------------------------ bad data
 
 
@@ -158,3 +172,118 @@ def make(base_dir: Path, out: Path, shape) -> Path:
     shutil.copytree(base_dir, out)
     shape(out)
     return out
+
+
+# ------------------------------------------------------------ public-data-like shapes
+# Transaction logs as public data sets come (issue 23): customer, date, amount and
+# nothing else, shaped like the CDNOW log (Fader & Hardie): every customer's first
+# purchase in the first 12 weeks, 18 months of history, several lines per day, $0.00
+# lines (free items), anonymous customers. Generated, not downloaded.
+
+LOG_START = "1997-01-01"
+LOG_END = "1998-06-30"
+
+
+def transaction_log(
+    n_customers: int = 2500,
+    *,
+    start: str = LOG_START,
+    end: str = LOG_END,
+    seed: int = 23,
+    zero_share: float = 0.03,
+    single_purchase: bool = False,
+) -> pd.DataFrame:
+    """A CDNOW-like purchase log: ``customer_id, order_date, amount`` (one row a line).
+
+    Purchases follow BG/NBD (weekly rate ~ Gamma(0.25, 1/4), drop-out after each repeat
+    with probability ~ Beta(0.8, 2.4), the CDNOW estimates); a purchase is 1-3 lines on
+    the same day; ``zero_share`` of the lines are $0.00. ``single_purchase``: nobody
+    comes back (no repeat buyer at all).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    days = (t1 - t0).days
+    first = rng.integers(0, 84, n_customers)
+    lam = rng.gamma(0.25, 1 / 4.0, n_customers) / 7  # per day
+    p = rng.beta(0.8, 2.4, n_customers)
+    rows = []
+    for i in range(n_customers):
+        t = float(first[i])
+        while True:
+            for _ in range(int(rng.integers(1, 4))):
+                amt = 0.0 if rng.random() < zero_share else round(float(rng.gamma(2.0, 18.0)), 2)
+                rows.append((i, int(t), amt))
+            if single_purchase or rng.random() < p[i]:
+                break
+            t += rng.exponential(1 / max(lam[i], 1e-9))
+            if t > days:
+                break
+    df = pd.DataFrame(rows, columns=["c", "d", "amount"])
+    return pd.DataFrame(
+        {
+            "customer_id": "CUST" + (df["c"] + 1).astype(str).str.zfill(5),
+            "order_date": (t0 + pd.to_timedelta(df["d"], unit="D")).dt.strftime("%Y-%m-%d"),
+            "amount": df["amount"].map(lambda v: f"{v:.2f}"),
+        }
+    )
+
+
+def write_log(d: Path, log: pd.DataFrame, *, full_tables: bool = False) -> Path:
+    """Write ``log`` as ``orders.csv`` in ``d``: the log alone (the public-data case: no
+    customers, reps, targets, surveys or complaints file, no order id) or, with
+    ``full_tables``, the same data spelled out for a loader that needs every table (order
+    ids from the row, customers derived from the orders with no name and no rep, the
+    optional tables header-only)."""
+    d.mkdir(parents=True, exist_ok=True)
+    if not full_tables:
+        write(d, "orders", log)
+        return d
+    o = log.copy()
+    o.insert(0, "order_id", [f"L{i:07d}" for i in range(len(o))])
+    o["quantity"], o["product_line"], o["rep_id"] = "1", "Music", ""
+    write(d, "orders", o)
+    first = o.groupby("customer_id")["order_date"].min()
+    customers = pd.DataFrame(
+        {
+            "customer_id": first.index,
+            "name": "",
+            "region": "Main",
+            "segment": "All",
+            "channel": "Online",
+            "signup_date": first.to_numpy(),
+            "rep_id": "",
+        }
+    )
+    write(d, "customers", customers)
+    heads = {
+        "reps": "rep_id,name,region,hire_date",
+        "targets": "period,region,rep_id,target_amount",
+        "surveys": "response_id,customer_id,survey_date,nps,csat,ces,q_product_quality,"
+        "q_service_level,q_after_sales,comment",
+        "complaints": "complaint_id,customer_id,opened_date,category,severity,resolved_date",
+    }
+    for t, h in heads.items():
+        (d / f"{t}.csv").write_text(h + "\n", encoding="utf-8")
+    # what such a loader made a user do (issue 23): a made-up rep, allow_empty for the rest
+    (d / "reps.csv").write_text(heads["reps"] + "\nR0,Placeholder,Main,\n", encoding="utf-8")
+    toml = "".join(
+        f"[tables.{t}]\nallow_empty = true\n" for t in ("targets", "surveys", "complaints")
+    )
+    (d / "salesmeasure.toml").write_text(toml, encoding="utf-8")
+    return d
+
+
+def irregular_log(n_customers: int = 400, *, seed: int = 5) -> pd.DataFrame:
+    """A short irregular history: seven months (2025-03 .. 2025-09) with no order at all
+    in June and orders on only about half of the other days."""
+    import numpy as np
+
+    log = transaction_log(n_customers, start="2025-03-01", end="2025-09-30", seed=seed)
+    d = pd.to_datetime(log["order_date"])
+    days = pd.Series(d.unique())
+    rng = np.random.default_rng(seed)
+    open_days = set(days[rng.random(len(days)) < 0.55])
+    keep = d.isin(open_days) & (d.dt.month != 6)
+    return log[keep.to_numpy()].reset_index(drop=True)

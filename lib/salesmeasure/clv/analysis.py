@@ -25,6 +25,7 @@ from salesmeasure.errors import InsufficientData, Missing, attempt
 from salesmeasure.i18n import _
 from salesmeasure.periods import Period
 from salesmeasure.retention import (
+    MISSING_GROUP,
     CohortMatrix,
     SurvivalCurves,
     cohort_matrix,
@@ -158,7 +159,9 @@ def _at_risk(value: CustomerValue, customers) -> AtRiskList:
 
 def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
     groups = customers.drop_duplicates("customer_id").set_index("customer_id")[[by]]
-    table = value.values.join(groups).groupby(by)[["clv", "value_at_risk"]].sum()
+    joined = value.values.join(groups)
+    joined[by] = joined[by].astype(object).where(joined[by].notna(), MISSING_GROUP)
+    table = joined.groupby(by)[["clv", "value_at_risk"]].sum()
     return RiskByGroup(table, by, value.total_clv, value.total_value_at_risk)
 
 
@@ -168,6 +171,7 @@ def build(
     clv_months: int = DEFAULT_MONTHS,
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     margin: float = DEFAULT_MARGIN,
+    holdout_weeks: int = 0,
 ) -> RetentionCLVReport:
     """Compute every section of the retention and CLV report.
 
@@ -178,6 +182,9 @@ def build(
     clv_months, discount_rate, margin
         CLV horizon, monthly discount rate and margin, passed to
         :func:`~salesmeasure.clv.pipeline.value_base` (as the executive summary does).
+    holdout_weeks : int
+        Weeks held out to choose the purchase model; 0: 26 weeks or a third of the
+        history, whichever is shorter (:func:`~salesmeasure.clv.pipeline.default_holdout_weeks`).
 
     Returns
     -------
@@ -193,7 +200,13 @@ def build(
         p, ctx.region, ctx.data.as_of, len(in_period), float(in_period["amount"].sum())
     )
     value = attempt(
-        value_base, orders, end, months=clv_months, discount_rate=discount_rate, margin=margin
+        value_base,
+        orders,
+        end,
+        months=clv_months,
+        discount_rate=discount_rate,
+        margin=margin,
+        holdout_weeks=holdout_weeks,
     )
     return RetentionCLVReport(
         overview=overview,

@@ -6,11 +6,22 @@ summary) calls :func:`value_base` with the settings below, so CLV and value at r
 the same figures wherever they appear.
 
 The purchase model is chosen on the data: BG/NBD and Pareto/NBD are fitted on weekly
-histories up to :data:`HOLDOUT_WEEKS` weeks before the observation end and asked to
+histories up to ``holdout_weeks`` weeks before the observation end and asked to
 predict each customer's purchases in those weeks; the model with the smaller mean
-absolute error is refitted on the whole history and used. When the history is too short
-for that check, BG/NBD (the first of :data:`~salesmeasure.clv.models.PURCHASE_MODELS`)
-is used and the result says so.
+absolute error is refitted on the whole history and used. By default the holdout is
+:data:`HOLDOUT_WEEKS` weeks or a third of the history (first order to observation end),
+whichever is shorter (:func:`default_holdout_weeks`), so a short history keeps two thirds
+of its orders to fit on. When the history is too short for that check, or the models do
+not converge on the calibration, BG/NBD (the first of
+:data:`~salesmeasure.clv.models.PURCHASE_MODELS`) is used and the result says why. A
+holdout winner whose predicted total is off the actual total by more than
+:data:`FORECAST_TOLERANCE` carries a :class:`Note` the report shows beside the values.
+
+Orders of $0.00 (free items) are purchases: they count in frequency and recency. The
+spend model is fitted on the repeat buyers with a positive mean repeat spend; repeat
+buyers whose repeat purchases were all free are valued by the same model's weighted
+average of the population mean and their own mean of 0 (see
+:class:`~salesmeasure.clv.models.GammaGamma`), and the result notes how many there are.
 
 References
 ----------
@@ -25,6 +36,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from salesmeasure import format as fmt
@@ -41,11 +53,13 @@ __all__ = [
     "DEFAULT_MARGIN",
     "DEFAULT_MODEL",
     "DEFAULT_MONTHS",
+    "FORECAST_TOLERANCE",
     "HOLDOUT_WEEKS",
     "MIN_CUSTOMERS",
     "MIN_REPEAT_BUYERS",
     "CustomerValue",
     "Note",
+    "default_holdout_weeks",
     "value_base",
 ]
 
@@ -60,11 +74,22 @@ DEFAULT_MARGIN = 1.0
 DEFAULT_MODEL = "auto"
 #: Period length of the purchase histories (weeks).
 DEFAULT_FREQ = "W"
-#: Length of the holdout period used to choose the purchase model.
+#: Longest holdout period used to choose the purchase model (weeks); the default holdout
+#: is this or a third of the history, whichever is shorter.
 HOLDOUT_WEEKS = 26
+#: Shortest holdout worth checking the models on (weeks).
+MIN_HOLDOUT_WEEKS = 4
+#: A holdout over- or under-forecast of the total beyond this share (|predicted / actual
+#: - 1|) is said as a caution beside the values.
+FORECAST_TOLERANCE = 0.20
 #: Fewest customers, and repeat buyers among them, to fit the models on.
 MIN_CUSTOMERS = 50
 MIN_REPEAT_BUYERS = 20
+
+#: What a model fit on valid data can raise when it cannot be fitted: not converged, or
+#: the optimiser's arithmetic failing on an unusual likelihood surface. The pipeline turns
+#: each into a reason in words (a report section), never a failed report.
+_FIT_FAILURES = (FitError, ValueError, ArithmeticError, np.linalg.LinAlgError)
 
 
 @dataclass(frozen=True)
@@ -74,7 +99,11 @@ class Note:
     ``code`` is one of ``"spend_frequency_correlated"`` (``r``: Pearson correlation of
     repeat purchases and spend, which the Gamma-Gamma model assumes independent),
     ``"holdout_winner_not_converged"`` (``best``: the holdout winner, ``used``: the model
-    used instead) or ``"purchase_model_not_converged"`` (``model``).
+    used instead), ``"purchase_model_not_converged"`` (``model``),
+    ``"holdout_forecast_off"`` (``model``, ``predicted``, ``actual``, ``error``: predicted /
+    actual - 1 of the holdout total, beyond :data:`FORECAST_TOLERANCE`; ``tolerance``) or
+    ``"zero_spend_repeaters"`` (``n``: repeat buyers whose repeat purchases were all $0,
+    left out of the spend model's fit and valued at its shrunk population mean).
     """
 
     code: str
@@ -113,6 +142,8 @@ class CustomerValue:
     observation_end : Timestamp
     months, discount_rate, margin
         The valuation settings.
+    holdout_weeks : int
+        Length of the holdout used for the check (0 when there was none to use).
     """
 
     summary: RFMSummary
@@ -130,6 +161,7 @@ class CustomerValue:
     months: int
     discount_rate: float
     margin: float
+    holdout_weeks: int = 0
 
     @property
     def customers(self) -> int:
@@ -162,15 +194,36 @@ def _require_enough(summary: RFMSummary, end: pd.Timestamp) -> None:
         )
 
 
-def _holdout(orders, end: pd.Timestamp):
+def default_holdout_weeks(orders, end) -> int:
+    """The default holdout: :data:`HOLDOUT_WEEKS` weeks or a third of the history (first
+    order to ``end``, in whole weeks), whichever is shorter; 0 without orders."""
+    dates = pd.to_datetime(orders["order_date"])
+    if not len(dates):
+        return 0
+    days = (pd.Timestamp(end).normalize() - dates.min().normalize()).days
+    return int(max(0, min(HOLDOUT_WEEKS, days // 21)))
+
+
+def _holdout(orders, end: pd.Timestamp, weeks: int):
     """Calibration split, calibration fits and their comparison (or the reason why not)."""
-    cal_end = end - pd.Timedelta(weeks=HOLDOUT_WEEKS)
+    cal_end = end - pd.Timedelta(weeks=weeks)
     too_short = Missing(
         _(
             "The purchase models could not be checked on a holdout: there are not enough "
             "orders before {date} to fit them on."
         ).format(date=fmt.date(cal_end))
     )
+    if weeks < MIN_HOLDOUT_WEEKS:
+        return (
+            Missing(
+                _(
+                    "The purchase models could not be checked on a holdout: the history up to "
+                    "{date} is too short to hold out {weeks} weeks of it."
+                ).format(date=fmt.date(end), weeks=fmt.count(MIN_HOLDOUT_WEEKS))
+            ),
+            None,
+            {},
+        )
     if not (pd.to_datetime(orders["order_date"]) <= cal_end).any():  # no copy to test it
         return too_short, None, {}
     calhold = calibration_holdout(
@@ -183,7 +236,23 @@ def _holdout(orders, end: pd.Timestamp):
     )
     errors = {f"{k} (calibration)": v for k, v in errors.items()}
     if not fitted:
-        return too_short, calhold, errors
+        return (
+            Missing(
+                _(
+                    "The purchase models could not be checked on a holdout: the models did not "
+                    "converge on the {customers} customers' histories up to {date} ({repeat} of "
+                    "them repeat buyers), the {weeks} weeks before {end} held out."
+                ).format(
+                    customers=fmt.count(len(calhold)),
+                    repeat=fmt.count(int((calhold["frequency_cal"] > 0).sum())),
+                    date=fmt.date(cal_end),
+                    weeks=fmt.count(weeks),
+                    end=fmt.date(end),
+                )
+            ),
+            calhold,
+            errors,
+        )
     return compare_holdout(fitted, calhold), calhold, errors
 
 
@@ -195,6 +264,7 @@ def value_base(
     discount_rate: float = DEFAULT_DISCOUNT_RATE,
     margin: float = DEFAULT_MARGIN,
     model: str = DEFAULT_MODEL,
+    holdout_weeks: int | None = None,
 ) -> CustomerValue:
     """Fit, choose and value: the expected value of every customer over ``months``.
 
@@ -211,6 +281,9 @@ def value_base(
         :func:`~salesmeasure.clv.value.customer_value`).
     model : {"auto", "BG/NBD", "Pareto/NBD"}
         ``"auto"`` chooses by the holdout check.
+    holdout_weeks : int, optional
+        Weeks held out for the check; ``None`` or 0: :func:`default_holdout_weeks`
+        (26 weeks or a third of the history, whichever is shorter).
 
     Returns
     -------
@@ -231,6 +304,12 @@ def value_base(
         raise ParameterError(
             f"model must be 'auto' or one of {list(PURCHASE_MODELS)}, got {model!r}"
         )
+    if holdout_weeks is not None and (
+        not isinstance(holdout_weeks, int) or isinstance(holdout_weeks, bool) or holdout_weeks < 0
+    ):
+        raise ParameterError(
+            f"holdout_weeks must be a whole number of weeks (0 = default), got {holdout_weeks!r}"
+        )
     end = pd.Timestamp(observation_end)
     # Later orders must not reach the holdout split or the weekly binning of the last week.
     # (only the columns used, and no copy when every order is in: a million-customer
@@ -242,8 +321,9 @@ def value_base(
     summary = rfm_summary(orders, observation_end=end, freq=DEFAULT_FREQ)
     _require_enough(summary, end)
     notes: list[Note] = []
+    weeks = holdout_weeks or default_holdout_weeks(orders, end)
     if model == "auto":
-        comparison, calhold, errors = _holdout(orders, end)
+        comparison, calhold, errors = _holdout(orders, end, weeks)
         if comparison:
             order = [comparison.best] + [m for m in PURCHASE_MODELS if m != comparison.best]
         else:
@@ -277,24 +357,55 @@ def value_base(
     else:
         choice = "fallback"
         notes.append(Note("holdout_winner_not_converged", {"best": comparison.best, "used": name}))
+    if comparison and name in comparison.scores.index:
+        row = comparison.scores.loc[name]
+        if row["actual_total"] > 0:
+            off = row["predicted_total"] / row["actual_total"] - 1
+            if abs(off) > FORECAST_TOLERANCE:
+                notes.append(
+                    Note(
+                        "holdout_forecast_off",
+                        {
+                            "model": name,
+                            "predicted": float(row["predicted_total"]),
+                            "actual": float(row["actual_total"]),
+                            "error": float(off),
+                            "tolerance": FORECAST_TOLERANCE,
+                        },
+                    )
+                )
     spend = GammaGamma()
     try:
         with warnings.catch_warnings():
             # the correlation is reported as a Note below
             warnings.filterwarnings("ignore", message="frequency and monetary value are")
             spend.fit(summary["frequency"], summary["monetary_value"])
-    except FitError as exc:
+    except _FIT_FAILURES as exc:
+        positive = int(((summary["frequency"] > 0) & (summary["monetary_value"] > 0)).sum())
         raise InsufficientData(
             _(
-                "Customer value is not estimated: the spend model did not converge on the "
-                "{repeat} repeat buyers up to {date}."
-            ).format(repeat=fmt.count(summary.repeat_buyers), date=fmt.date(end))
+                "Customer value is not estimated: the spend model could not be fitted on the "
+                "{repeat} repeat buyers with a positive spend up to {date} (it did not "
+                "converge)."
+            ).format(repeat=fmt.count(positive), date=fmt.date(end))
         ) from exc
+    if spend.n_zero_spend_:
+        notes.append(Note("zero_spend_repeaters", {"n": spend.n_zero_spend_}))
     if abs(spend.frequency_spend_corr_) > spend.corr_threshold:
         notes.append(Note("spend_frequency_correlated", {"r": spend.frequency_spend_corr_}))
-    values = customer_value(
-        fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
-    )
+    try:
+        values = customer_value(
+            fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
+        )
+    except (FitError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. q <= 1
+        # (a ValueError here is a bad months/discount_rate/margin: it propagates as one)
+        raise InsufficientData(
+            _(
+                "Customer value is not estimated: the spend model fitted on the orders up to "
+                "{date} gives no finite mean spend (its spend distribution is too "
+                "heavy-tailed), so expected values cannot be computed."
+            ).format(date=fmt.date(end))
+        ) from exc
     return CustomerValue(
         summary=summary,
         values=values,
@@ -311,4 +422,5 @@ def value_base(
         months=months,
         discount_rate=discount_rate,
         margin=margin,
+        holdout_weeks=weeks if calhold is not None else 0,
     )

@@ -87,22 +87,36 @@ class CalibrationHoldout(FrameResult):
     observation_end: pd.Timestamp
 
 
-def _period_index(dates: pd.Series, freq: str, col: str) -> np.ndarray:
-    """Integer period number of each date (days, Monday-Sunday weeks, or months)."""
-    if freq not in PERIODS_PER_MONTH:
-        raise ValueError(f"freq must be one of {sorted(PERIODS_PER_MONTH)}, got {freq!r}")
+def _day_numbers(dates: pd.Series, col: str) -> np.ndarray:
+    """Days since 1970-01-01 of each date (floored: the time of day does not count)."""
     d = pd.to_datetime(dates)
     if d.isna().any():
         n = int(d.isna().sum())
         raise ValueError(f"column {col!r} has {n} missing or unparseable date(s)")
-    vals = d.to_numpy(dtype="datetime64[ns]")
+    return d.to_numpy(dtype="datetime64[ns]").view(np.int64) // 86_400_000_000_000
+
+
+def _periods_of_days(days: np.ndarray, freq: str) -> np.ndarray:
+    """Integer period number of each day number (days, Monday-Sunday weeks, or months)."""
+    if freq not in PERIODS_PER_MONTH:
+        raise ValueError(f"freq must be one of {sorted(PERIODS_PER_MONTH)}, got {freq!r}")
     if freq == "M":
-        return vals.astype("datetime64[M]").astype(np.int64)
-    days = vals.view(np.int64) // 86_400_000_000_000  # floor: days since 1970-01-01
+        return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     if freq == "W":
         # pandas/lifetimes "W" = weeks ending Sunday; 1970-01-01 was a Thursday.
         return (days + 3) // 7
     return days
+
+
+def _period_index(dates: pd.Series, freq: str, col: str) -> np.ndarray:
+    """Integer period number of each date (days, Monday-Sunday weeks, or months)."""
+    if freq not in PERIODS_PER_MONTH:
+        raise ValueError(f"freq must be one of {sorted(PERIODS_PER_MONTH)}, got {freq!r}")
+    return _periods_of_days(_day_numbers(dates, col), freq)
+
+
+def _scalar_day(ts) -> int:
+    return int(_day_numbers(pd.Series([pd.Timestamp(ts)]), "observation_end")[0])
 
 
 def _scalar_period(ts, freq: str) -> int:
@@ -112,16 +126,23 @@ def _scalar_period(ts, freq: str) -> int:
 def _customer_periods(orders, customer_col, date_col, amount_col, freq, start=None, end=None):
     """Aggregate transactions to (customer, period) cells.
 
+    ``start`` (exclusive) and ``end`` (inclusive) bound the window by *date*, not by
+    period: an order the day after ``end`` is outside the window even when it falls in
+    ``end``'s week or month (the cut is exact at any period unit).
+
     Returns ``(customer_ids, cells, rows)``: ``cells = (customer_code, period)`` of every
     distinct (customer, period) with a transaction, sorted by customer then period;
     ``rows = (customer_code, period, amount)`` of the transactions in the window.
     """
-    per = _period_index(orders[date_col], freq, date_col)
+    if freq not in PERIODS_PER_MONTH:
+        raise ValueError(f"freq must be one of {sorted(PERIODS_PER_MONTH)}, got {freq!r}")
+    days = _day_numbers(orders[date_col], date_col)
+    per = _periods_of_days(days, freq)
     keep = np.ones(len(per), dtype=bool)
     if end is not None:
-        keep &= per <= end
+        keep &= days <= _scalar_day(end)
     if start is not None:
-        keep &= per > start
+        keep &= days > _scalar_day(start)
     ids = orders[customer_col]
     if ids.isna().any():
         raise ValueError(f"column {customer_col!r} has {int(ids.isna().sum())} missing id(s)")
@@ -176,8 +197,8 @@ def rfm_summary(
 ) -> RFMSummary:
     """Frequency, recency, age and monetary value per customer (BG/NBD conventions).
 
-    Transactions after ``observation_end`` are outside the observation window and are
-    not counted. Transactions in the same period are one purchase occasion (amounts
+    Transactions after ``observation_end`` (the day) are outside the observation window
+    and are not counted, also when they fall in the same period as ``observation_end``. Transactions in the same period are one purchase occasion (amounts
     summed), exactly as ``lifetimes.utils.summary_data_from_transaction_data``.
 
     Parameters
@@ -208,7 +229,7 @@ def rfm_summary(
     require_columns(orders, [customer_col, date_col, amount_col], "orders")
     end = _scalar_period(observation_end, freq)
     uniques, (cust, per), (rcust, rper, ramt) = _customer_periods(
-        orders, customer_col, date_col, amount_col, freq, end=end
+        orders, customer_col, date_col, amount_col, freq, end=observation_end
     )
     n = len(uniques)
     # cells are sorted by (customer, period): block starts/ends give first/last period
@@ -248,8 +269,10 @@ def calibration_holdout(
 
     The calibration columns (``frequency_cal``, ``recency_cal``, ``T_cal``,
     ``monetary_value_cal``) are :func:`rfm_summary` at ``calibration_end``; customers
-    first seen after it are not included. The holdout columns count the purchase
-    periods in (``calibration_end``, ``observation_end``]: ``frequency_holdout``,
+    first seen after it are not included. The cut is by date at any ``freq``: an order
+    the day after ``calibration_end`` is a holdout purchase even when it falls in the
+    cut-off's week or month. The holdout columns count the purchase periods of the
+    orders dated in (``calibration_end``, ``observation_end``]: ``frequency_holdout``,
     ``monetary_value_holdout`` (mean per holdout period, 0 when none) and
     ``duration_holdout`` (length of the holdout in periods).
 
@@ -274,7 +297,13 @@ def calibration_holdout(
     )
     cal = cal.frame.rename(columns=lambda c: f"{c}_cal")
     uniques, (cust, _), (rcust, _, ramt) = _customer_periods(
-        orders, customer_col, date_col, amount_col, freq, start=cal_p, end=obs_p
+        orders,
+        customer_col,
+        date_col,
+        amount_col,
+        freq,
+        start=calibration_end,
+        end=observation_end,
     )
     n_hold = np.bincount(cust, minlength=len(uniques)).astype(np.float64)
     sum_hold = np.bincount(rcust, weights=ramt, minlength=len(uniques))

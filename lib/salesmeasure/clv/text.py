@@ -34,6 +34,9 @@ __all__ = [
     "call_list",
     "describe_value_at_risk",
     "group_label",
+    "customer_name",
+    "rep_label",
+    "group_value",
 ]
 
 #: NPS groups (lower-case keys of :func:`salesmeasure.survey.latest_nps_group`) as shown.
@@ -145,9 +148,9 @@ def describe_retention(section) -> str:
     if len(latest):
         text += _(" Lowest {by}: {low_name} ({low}); highest: {high_name} ({high}).").format(
             by=_(_BY_WORDS.get(by, by)),
-            low_name=latest[by].iloc[0],
+            low_name=group_label(latest[by].iloc[0]),
             low=fmt.pct(latest["retention_rate"].iloc[0]),
-            high_name=latest[by].iloc[-1],
+            high_name=group_label(latest[by].iloc[-1]),
             high=fmt.pct(latest["retention_rate"].iloc[-1]),
         )
     text += _(" The table shows {period} retention by region and segment.").format(
@@ -184,7 +187,7 @@ def describe_survival(section) -> str:
             p=p_text,
         )
     parts = [
-        f"{r.group} "
+        f"{group_label(r.group)} "
         + (fmt.number(r.median_days) if not math.isnan(r.median_days) else _("not reached"))
         for r in section.by_segment.medians.itertuples()
     ]
@@ -195,7 +198,15 @@ def describe_survival(section) -> str:
 def describe_holdout(comparison) -> str:
     s = comparison.scores
     best = s.loc[comparison.best]
-    text = _(
+    weeks = getattr(comparison, "duration", math.nan)
+    text = ""
+    if weeks == weeks:  # known
+        text = ngettext(
+            "The models were fitted on the histories up to {n} week before the period end. ",
+            "The models were fitted on the histories up to {n} weeks before the period end. ",
+            int(weeks),
+        ).format(n=fmt.count(weeks))
+    text += _(
         "On {n} customers, {model} predicted {predicted} holdout purchases against {actual} "
         "actual ({error}), with a mean absolute error of {mae} purchases per customer"
     ).format(
@@ -208,7 +219,29 @@ def describe_holdout(comparison) -> str:
     )
     for name, row in s.drop(comparison.best).iterrows():
         text += f"; {name}: {fmt.number(row['mae'], decimals=3)}"
-    return text + "."
+    text += "."
+    caution = _forecast_caution(best["predicted_total"], best["actual_total"], comparison.best)
+    return text + (" " + caution if caution else "")
+
+
+def _forecast_caution(predicted, actual, model) -> str:
+    from salesmeasure.clv.pipeline import FORECAST_TOLERANCE
+
+    if not actual > 0:
+        return ""
+    off = predicted / actual - 1
+    if abs(off) <= FORECAST_TOLERANCE:
+        return ""
+    words = (
+        _("**Caution:** {model} over-forecast the holdout purchases by {error} (more than "
+          "{tol} off), so the expected purchases and values below are likely too high.")
+        if off > 0
+        else _("**Caution:** {model} under-forecast the holdout purchases by {error} (more "
+               "than {tol} off), so the expected purchases and values below are likely too low.")
+    )  # fmt: skip
+    return words.format(
+        model=model, error=fmt.pct(abs(off)), tol=fmt.pct(FORECAST_TOLERANCE, decimals=0)
+    )
 
 
 def holdout_table(comparison):
@@ -272,7 +305,21 @@ def describe_value_method(section) -> str:
     )
     if v.choice in _CHOICE:
         text += _(" ({why})").format(why=_(_CHOICE[v.choice]))
-    return text + _(" and the Gamma-Gamma spend model.")
+    text += _(" and the Gamma-Gamma spend model.")
+    for note in v.notes:
+        if note.code == "zero_spend_repeaters":
+            text += " " + ngettext(
+                "Orders of zero value (free items) count as purchases; {n} repeat buyer "
+                "whose repeat purchases were all free is left out of the spend model's fit "
+                "(it needs a positive spend) and valued at the average spend shrunk towards "
+                "their own zero.",
+                "Orders of zero value (free items) count as purchases; {n} repeat buyers "
+                "whose repeat purchases were all free are left out of the spend model's fit "
+                "(it needs a positive spend) and valued at the average spend shrunk towards "
+                "their own zero.",
+                note.values["n"],
+            ).format(n=fmt.count(note.values["n"]))
+    return text
 
 
 def _note(note) -> str:
@@ -285,7 +332,25 @@ def _note(note) -> str:
         return _("{best} did not converge on the whole history, so {used} is used").format(
             **note.values
         )
-    return note.code
+    if note.code == "holdout_forecast_off":
+        vals = note.values
+        words = (
+            _("on the holdout, {model} predicted {predicted} purchases against {actual} "
+              "actual ({error}, beyond the {tol} tolerance), so these values are likely "
+              "too high")
+            if vals["error"] > 0
+            else _("on the holdout, {model} predicted {predicted} purchases against {actual} "
+                   "actual ({error}, beyond the {tol} tolerance), so these values are likely "
+                   "too low")
+        )  # fmt: skip
+        return words.format(
+            model=vals["model"],
+            predicted=fmt.count(vals["predicted"]),
+            actual=fmt.count(vals["actual"]),
+            error=fmt.pct(vals["error"], signed=True),
+            tol=fmt.pct(vals["tolerance"], decimals=0),
+        )
+    return ""
 
 
 def describe_value(section) -> str:
@@ -305,7 +370,8 @@ def describe_value(section) -> str:
         share=fmt.pct(top["clv_share"]),
     )
     for note in v.notes:
-        text += _(" Note: {note}.").format(note=_note(note))
+        if words := _note(note):
+            text += _(" Note: {note}.").format(note=words)
     return text
 
 
@@ -333,21 +399,47 @@ def tier_table(section):
     ).relabel_index([heads.get(c, c) for c in t.columns], axis="columns")
 
 
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
+
+
+def customer_name(name, customer_id) -> str:
+    """A customer as a manager reads them: the name, or the id when it has none."""
+    return str(customer_id) if _missing(name) else str(name)
+
+
+def rep_label(rep_id) -> str:
+    """A rep id, or "no rep" for a customer no rep looks after (a house account)."""
+    return _("no rep") if _missing(rep_id) else str(rep_id)
+
+
+def group_value(v) -> str:
+    """A region or segment of the data as shown; "not recorded" when it is missing."""
+    return _("not recorded") if _missing(v) else str(v)
+
+
+def _col(t: pd.DataFrame, name: str) -> pd.Series:
+    return t[name] if name in t.columns else pd.Series(pd.NA, index=t.index, dtype=object)
+
+
 def call_list(at_risk) -> pd.DataFrame:
-    """The at-risk call list for account managers."""
+    """The at-risk call list for account managers (a customer without a name is shown by
+    id, one without a rep as "no rep": both are allowed in the data)."""
     t = at_risk.frame
+    names = [customer_name(n, c) for n, c in zip(_col(t, "name"), t.index, strict=True)]
     return pd.DataFrame(
         {
-            _("Customer"): t["name"],
-            _("Region"): t["region"],
-            _("Segment"): t["segment"],
-            _("Rep"): t["rep_id"],
-            _("Purchase weeks"): (t["frequency"] + 1).astype(int),
-            _("Weeks since last order"): t["periods_since_last"].astype(int),
-            _("Past spend"): t["past_value"].map(fmt.money_full),
-            _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)),
-            _("Value at risk"): t["value_at_risk"].map(fmt.money_full),
-        }
+            _("Customer"): names,
+            _("Region"): _col(t, "region").map(group_value).to_numpy(),
+            _("Segment"): _col(t, "segment").map(group_value).to_numpy(),
+            _("Rep"): _col(t, "rep_id").map(rep_label).to_numpy(),
+            _("Purchase weeks"): (t["frequency"] + 1).astype(int).to_numpy(),
+            _("Weeks since last order"): t["periods_since_last"].astype(int).to_numpy(),
+            _("Past spend"): t["past_value"].map(fmt.money_full).to_numpy(),
+            _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)).to_numpy(),
+            _("Value at risk"): t["value_at_risk"].map(fmt.money_full).to_numpy(),
+        },
+        index=t.index,
     ).rename_axis(_("Customer ID"))
 
 
@@ -359,15 +451,18 @@ def describe_at_risk(at_risk) -> str:
     weeks = int(first["periods_since_last"])
     listed = ngettext(
         "{n} customer listed; {amount} of expected value is at risk if they have lapsed.",
-        "{n} customers listed; together {amount} of expected value is at risk if they have "
-        "lapsed.",
+        "{n} customers listed; together {amount} of expected value is at risk if they have lapsed.",
         len(t),
     ).format(n=fmt.count(len(t)), amount=fmt.money(t["value_at_risk"].sum()))
     first_one = ngettext(
         "The first, {name} ({rep}), last ordered {weeks} week ago.",
         "The first, {name} ({rep}), last ordered {weeks} weeks ago.",
         weeks,
-    ).format(name=first["name"], rep=first["rep_id"], weeks=fmt.count(weeks))
+    ).format(
+        name=customer_name(first.get("name"), t.index[0]),
+        rep=rep_label(first.get("rep_id")),
+        weeks=fmt.count(weeks),
+    )
     return listed + " " + first_one
 
 
@@ -381,6 +476,6 @@ def describe_value_at_risk(risk) -> str:
         risk=fmt.money(var),
         share=fmt.pct(var / (var + worth)),
         whole=fmt.money(var + worth),
-        worst=worst,
+        worst=group_label(worst),
         worst_share=fmt.pct(risk.table.loc[worst, "value_at_risk"] / var),
     )

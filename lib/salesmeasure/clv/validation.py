@@ -35,7 +35,9 @@ def fit_purchase_models(frequency, recency, T, *, names=None) -> tuple[dict, dic
     -------
     (models, errors)
         ``{"BG/NBD": BetaGeo, "Pareto/NBD": ParetoNBD}`` for the fits that converged and
-        ``{name: message}`` for those that raised :class:`FitError`.
+        ``{name: message}`` for those that raised :class:`FitError` or failed in the
+        optimiser's arithmetic (``ValueError``, ``ArithmeticError``, ``LinAlgError``: a
+        likelihood surface the fit cannot climb is a model that did not converge).
 
     References
     ----------
@@ -45,8 +47,8 @@ def fit_purchase_models(frequency, recency, T, *, names=None) -> tuple[dict, dic
     for name in PURCHASE_MODELS if names is None else names:
         try:
             models[name] = PURCHASE_MODELS[name]().fit(frequency, recency, T)
-        except FitError as exc:
-            errors[name] = str(exc)
+        except (FitError, ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            errors[name] = str(exc) or type(exc).__name__
     return models, errors
 
 
@@ -64,11 +66,14 @@ class HoldoutComparison:
         ``actual_total``, ``total_error_pct``, ``log_likelihood``, ``aic``.
     best : str
         Model with the lowest per-customer MAE on the holdout.
+    duration : float
+        Length of the holdout in periods (weeks for weekly histories; NaN when unknown).
     """
 
     by_frequency: pd.DataFrame
     scores: pd.DataFrame
     best: str
+    duration: float = float("nan")
 
 
 def compare_holdout(
@@ -128,4 +133,5 @@ def compare_holdout(
     table.insert(0, "customers", grouped.size())
     table.index.name = "frequency_cal"
     scores = pd.DataFrame(rows).set_index("model")
-    return HoldoutComparison(table, scores, str(scores["mae"].idxmin()))
+    duration = float(dur.max()) if len(dur) else float("nan")
+    return HoldoutComparison(table, scores, str(scores["mae"].idxmin()), duration)

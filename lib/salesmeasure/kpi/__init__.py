@@ -9,6 +9,8 @@ facade re-exports them for notebooks.
 
 from __future__ import annotations
 
+from salesmeasure import format as fmt
+from salesmeasure.i18n import _
 from salesmeasure.kpi.chain import Chain, chain, latest_nps_group, repeat_purchase
 from salesmeasure.kpi.scorecard import (
     REPORT_OF,
@@ -49,7 +51,14 @@ from salesmeasure.plots import summary as _plots
 
 
 def plot_scorecard_changes(card, *, ax=None):
-    """:func:`salesmeasure.plots.summary.plot_scorecard_changes` with the KPI names."""
+    """:func:`salesmeasure.plots.summary.plot_scorecard_changes` with the KPI names; a
+    sentence instead of an empty chart when the same period last year has no data (it is
+    before the data begins)."""
+    if not getattr(card, "last_year_has_data", True):
+        return _(
+            "{period} is before the data begins, so no change against the same period last "
+            "year is shown."
+        ).format(period=fmt.period(card.last_year))
     return _plots.plot_scorecard_changes(card, labels=kpi_labels(card), ax=ax)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData, Missing
 from salesmeasure.i18n import _
@@ -94,6 +95,7 @@ def chain(
     clv_months: int = CLV_MONTHS,
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
+    holdout_weeks: int = 0,
 ) -> Chain:
     """How satisfaction carries through to retention, value and next period's target.
 
@@ -103,6 +105,12 @@ def chain(
         No customer in the view has answered the NPS question.
     """
     p = Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
+    if not has_table(dataset, "surveys"):  # absent, not "nobody answered"
+        raise InsufficientData(
+            absent_sentence("surveys")
+            + " "
+            + _("Without it, satisfaction cannot be linked to retention and value.")
+        )
     region = dataset.resolve_region(region)
     view = dataset.slice(p, region)
     end = min(p.end, view.as_of) if view.as_of is not None else p.end
@@ -119,7 +127,12 @@ def chain(
     if vm is None:
         try:
             vm = fit_value_model(
-                view.orders, end, months=clv_months, discount_rate=discount_rate, margin=margin
+                view.orders,
+                end,
+                months=clv_months,
+                discount_rate=discount_rate,
+                margin=margin,
+                holdout_weeks=holdout_weeks,
             )
         except InsufficientData as exc:
             vm, value_missing = None, Missing(str(exc))

@@ -29,6 +29,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 
+from salesmeasure.absent import has_table
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData
 from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN, clv_estimate, fit_value_model
@@ -128,6 +129,23 @@ def complaint_rate(view: Dataset, p: Period, *, confidence: float = 0.95) -> Est
 #: KPIs estimated from a sample of responses or customers: suppressed below MIN_N.
 SAMPLED = frozenset({"nps", "csat", "retention_rate"})
 
+#: The table each KPI needs besides orders: with that table absent from the data (no
+#: source at all, ``Dataset.absent``) the KPI has no data, which is not zero.
+NEEDS_TABLE = {
+    "attainment": "targets",
+    "p_attain": "targets",
+    "nps": "surveys",
+    "csat": "surveys",
+    "complaint_rate": "complaints",
+}
+
+
+def _data_start(dataset) -> pd.Timestamp | None:
+    """The first order date of the whole data (every region): periods ending before it
+    are before the data begins and have no data (not zero)."""
+    d = dataset.orders["order_date"]
+    return None if d.empty else pd.Timestamp(d.min())
+
 
 @dataclass(frozen=True)
 class Scorecard(FrameResult):
@@ -143,8 +161,14 @@ class Scorecard(FrameResult):
         significant_prev, last_year, change_ly, p_ly, significant_ly`` (``change_*`` are
         differences: points for NPS, shares for rates; ``significant_*`` is
         ``True``/``False`` where a test applies and ``NA`` where not), ``status``
-        (``good``/``watch``/``bad``/``n/a``), ``suppressed`` and ``report`` (the notebook
-        that details the KPI).
+        (``good``/``watch``/``bad``/``n/a``), ``suppressed``, ``no_data`` (why the KPI
+        has no value although it is not suppressed: ``"absent"`` = the table it needs is
+        not in the data, ``"no_orders"`` = no order in the period, so a rate of
+        customers is not applicable; ``""`` otherwise) and ``report`` (the notebook that
+        details the KPI).
+    previous_has_data, last_year_has_data : bool
+        False when that comparison period ends before the data begins: no change is
+        shown against it.
     period, previous, last_year : str
         Labels of the period and the two it is compared with.
     region : str
@@ -168,6 +192,8 @@ class Scorecard(FrameResult):
     confidence: float = 0.95
     alpha: float = 0.05
     clv_months: int = CLV_MONTHS
+    previous_has_data: bool = True
+    last_year_has_data: bool = True
 
     @property
     def frame(self) -> pd.DataFrame:  # FrameResult: card.loc["nps", "value"] reads naturally
@@ -291,6 +317,7 @@ def scorecard(
     clv_months: int = CLV_MONTHS,
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
+    holdout_weeks: int = 0,
 ) -> Scorecard:
     """The KPI scorecard of one period and region.
 
@@ -306,7 +333,7 @@ def scorecard(
         Significance level for the change flags.
     with_clv : bool
         Fit the CLV models (three fits: this period, the previous, last year).
-    clv_months, discount_rate, margin
+    clv_months, discount_rate, margin, holdout_weeks
         CLV settings, the same as the retention and CLV report's.
 
     Returns
@@ -337,7 +364,12 @@ def scorecard(
         elapsed = as_of - p.start
         prev_cut, ly_cut = prev_p.start + elapsed, ly_p.start + elapsed
         prev_view, ly_view = prev_view.until(prev_cut), ly_view.until(ly_cut)
-    clv = {"months": clv_months, "discount_rate": discount_rate, "margin": margin}
+    clv = {
+        "months": clv_months,
+        "discount_rate": discount_rate,
+        "margin": margin,
+        "holdout_weeks": holdout_weeks,
+    }
     kw = {"confidence": confidence, "with_clv": with_clv, "clv": clv}
     cur = _figures(view, p, **kw)
     prev = _figures(prev_view, prev_p, cutoff=prev_cut, **kw)
@@ -359,6 +391,12 @@ def scorecard(
                 "forecast conditioned on booked revenue",
             )
 
+    start = _data_start(dataset)
+    has_data = {
+        "prev": start is not None and prev_p.end >= start,
+        "ly": start is not None and ly_p.end >= start,
+    }
+    absent = {k for k, t in NEEDS_TABLE.items() if not has_table(dataset, t)}
     tests = {}
     for key, other in (("prev", prev), ("ly", ly)):
         st = _survey_tests(cur.surveys, other.surveys, confidence)
@@ -399,23 +437,34 @@ def scorecard(
             "n": e.n,
             "method": e.method,
         }
-        suppressed = sampled and e.n < MIN_N
+        no_data = ""
+        if kpi in absent:
+            no_data = "absent"
+        elif kpi == "retention_rate" and cur.revenue.n == 0:
+            no_data = "no_orders"  # nobody could buy again in a period without orders
+        if no_data:
+            row.update(value=math.nan, ci_low=math.nan, ci_high=math.nan)
+        suppressed = sampled and e.n < MIN_N and not no_data
         for key, other in (("prev", prev), ("ly", ly)):
             o = None if est_of is None else est_of(other)
             ov = math.nan if o is None else o.value
+            if not has_data[key] or no_data or (kpi == "retention_rate" and other.revenue.n == 0):
+                ov = math.nan  # before the data begins, or not applicable: no data
             pval = tests[key].get(kpi, math.nan)
             # suppressed means suppressed: no change is shown against, or from, an
             # estimate that rests on too few responses
-            if suppressed or (sampled and o is not None and o.n < MIN_N):
+            if suppressed or (sampled and o is not None and o.n < MIN_N) or not fmt_ok(ov):
                 pval, change = math.nan, math.nan
             else:
-                change = e.value - ov
+                change = row["value"] - ov
             row["previous" if key == "prev" else "last_year"] = ov
             row[f"change_{key}"] = change
             row[f"p_{key}"] = pval
             row[f"significant_{key}"] = pd.NA if not math.isfinite(pval) else bool(pval < alpha)
         lv = row["last_year"]
         rel_ly = (e.value - lv) / lv if lv and math.isfinite(lv) and lv != 0 else math.nan
+        if not has_data["ly"]:
+            rel_ly = math.nan
         if kpi == "revenue":
             status = "n/a"
             if complete and math.isfinite(cur.attainment.value):
@@ -428,10 +477,11 @@ def scorecard(
             status = "good" if e.value == 1.0 else ("bad" if e.value == 0.0 else "n/a")
         else:
             status = _status(kpi, e.value, rel_ly)
-        if suppressed:
+        if suppressed or no_data:
             status = "n/a"
         row["status"] = status
         row["suppressed"] = suppressed
+        row["no_data"] = no_data
         row["report"] = REPORT_OF[kpi]
         rows.append(row)
     return Scorecard(
@@ -446,7 +496,17 @@ def scorecard(
         confidence=confidence,
         alpha=alpha,
         clv_months=clv_months,
+        previous_has_data=has_data["prev"],
+        last_year_has_data=has_data["ly"],
     )
+
+
+def fmt_ok(v) -> bool:
+    """A finite number (a comparison value that can be subtracted)."""
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
 
 
 # ------------------------------------------------------------------ regions
@@ -459,6 +519,7 @@ def regions_scorecard(
     clv_months: int = CLV_MONTHS,
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
+    holdout_weeks: int = 0,
 ) -> pd.DataFrame:
     """One row per region with its scorecard values, ranked by attainment.
 
@@ -467,7 +528,12 @@ def regions_scorecard(
     attainment come last).
     """
     rows = {}
-    clv = {"clv_months": clv_months, "discount_rate": discount_rate, "margin": margin}
+    clv = {
+        "clv_months": clv_months,
+        "discount_rate": discount_rate,
+        "margin": margin,
+        "holdout_weeks": holdout_weeks,
+    }
     for region in dataset.regions:
         card = scorecard(dataset, period, region, confidence=confidence, with_clv=with_clv, **clv)
         row = card["value"].to_dict()

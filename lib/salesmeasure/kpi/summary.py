@@ -87,6 +87,7 @@ def build(
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
     confidence: float = 0.95,
+    holdout_weeks: int = 0,
 ) -> SummaryReport:
     """Compute the executive summary for a prepared report context.
 
@@ -97,11 +98,19 @@ def build(
     clv_months, discount_rate, margin
         CLV horizon, monthly discount rate and margin: pass the same values as the
         retention and CLV report so both show the same customer value.
+    holdout_weeks : int
+        Weeks held out to choose the purchase model (0: 26 weeks or a third of the
+        history, whichever is shorter), as in the retention and CLV report.
     confidence : float
         Confidence level of every interval.
     """
     data, period, region = ctx.data, ctx.period, ctx.region
-    clv = {"clv_months": clv_months, "discount_rate": discount_rate, "margin": margin}
+    clv = {
+        "clv_months": clv_months,
+        "discount_rate": discount_rate,
+        "margin": margin,
+        "holdout_weeks": holdout_weeks,
+    }
     return SummaryReport(
         scorecard=attempt(_scorecard, data, period, region, confidence=confidence, **clv),
         chain=attempt(chain, data, period, region, confidence=confidence, **clv),
@@ -109,5 +118,7 @@ def build(
         period=period.label,
         region=region,
         as_of=data.as_of,
-        **{"clv_months": clv_months, "discount_rate": discount_rate, "margin": margin},
+        clv_months=clv_months,
+        discount_rate=discount_rate,
+        margin=margin,
     )

@@ -14,8 +14,9 @@ import math
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence
 from salesmeasure.i18n import N_, _, ngettext
-from salesmeasure.kpi.scorecard import REPORT_OF, THRESHOLDS
+from salesmeasure.kpi.scorecard import NEEDS_TABLE, REPORT_OF, THRESHOLDS
 
 __all__ = [
     "LABELS",
@@ -102,9 +103,19 @@ def kpi_value(card, kpi: str) -> str:
     """A KPI's value as the scorecard shows it (without its interval): ``2.50M``,
     ``87.3%``, or "too few responses" where it is suppressed."""
     r = card.loc[kpi]
+    why = _no_data(r)
+    if why == "absent":
+        return _("no data")
+    if why == "no_orders":
+        return _("not applicable: no orders in the period")
     if r["suppressed"]:
         return _("too few responses")
     return _value(r["unit"], r["value"])
+
+
+def _no_data(r) -> str:
+    v = r.get("no_data", "") if hasattr(r, "get") else ""
+    return v if isinstance(v, str) else ""
 
 
 def _threshold_text(kpi: str, unit: str) -> str:
@@ -134,6 +145,8 @@ def _basis(card, kpi: str) -> str:
         return (
             _("target {amount}").format(amount=fmt.money(t)) if fmt.is_number(t) else _("no target")
         )
+    if _no_data(card.loc[kpi]) == "absent":
+        return absent_words(NEEDS_TABLE[kpi])
     if kpi == "attainment" and not card.complete:
         return _("period in progress: to date")
     if kpi == "p_attain" and card.complete:
@@ -141,7 +154,14 @@ def _basis(card, kpi: str) -> str:
     return _threshold_text(kpi, card.loc[kpi, "unit"])
 
 
+def absent_words(table: str) -> str:
+    """The scorecard's basis cell of a KPI whose table is absent: what it would add."""
+    return absent_sentence(table)
+
+
 def _status(r) -> str:
+    if _no_data(r):
+        return ""  # no data, no status
     if r["suppressed"]:
         return f"{fmt.STATUS_SYMBOLS['n/a']} {_('Too few responses')}"
     return fmt.status(r["status"])
@@ -166,12 +186,17 @@ def format_scorecard(card) -> pd.DataFrame:
             )
         sp = r["significant_prev"] if r["significant_prev"] is not pd.NA else None
         sl = r["significant_ly"] if r["significant_ly"] is not pd.NA else None
+        before = _("no data")  # a comparison period before the data begins
         out.append(
             {
                 _("KPI"): labels[kpi],
                 value_head: value,
-                prev_head: _change(unit, r["change_prev"], sp),
-                ly_head: _change(unit, r["change_ly"], sl),
+                prev_head: _change(unit, r["change_prev"], sp)
+                if getattr(card, "previous_has_data", True)
+                else before,
+                ly_head: _change(unit, r["change_ly"], sl)
+                if getattr(card, "last_year_has_data", True)
+                else before,
                 _("Status"): _status(r),
                 _("Basis"): _basis(card, kpi),
             }

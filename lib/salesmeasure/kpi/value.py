@@ -39,12 +39,18 @@ def fit_value_model(
     months: int = CLV_MONTHS,
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
+    holdout_weeks: int = 0,
 ) -> CustomerValue:
     """:func:`salesmeasure.clv.pipeline.value_base` of the orders up to
     ``observation_end`` (raises ``InsufficientData`` with a sentence when the view is too
-    thin to value)."""
+    thin to value); ``holdout_weeks`` 0 = the pipeline's data-driven default."""
     return value_base(
-        orders, observation_end, months=months, discount_rate=discount_rate, margin=margin
+        orders,
+        observation_end,
+        months=months,
+        discount_rate=discount_rate,
+        margin=margin,
+        holdout_weeks=holdout_weeks,
     )
 
 

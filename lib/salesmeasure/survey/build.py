@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.errors import InsufficientData, Missing, attempt
 from salesmeasure.i18n import _
 from salesmeasure.stats import Estimate
@@ -109,6 +110,9 @@ class SurveyReport:
     complaints: Complaints | Missing
     retention: RetentionByNPS | Missing
     responses: pd.DataFrame | Missing
+    #: Optional tables the data has no source for (``"surveys"``, ``"complaints"``): said
+    #: as absent, never as zero.
+    absent: frozenset = frozenset()
 
 
 def retention_end(period_end, as_of) -> pd.Timestamp:
@@ -228,6 +232,7 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
     period = ctx.period
     previous = period.previous()
     view = ctx.view
+    absent = frozenset(t for t in ("surveys", "complaints") if not has_table(ctx.data, t))
     current = view.in_period("surveys")
     before = ctx.data.slice(previous, ctx.region).in_period("surveys")
     active = view.in_period("orders")["customer_id"].unique()
@@ -241,6 +246,21 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
     freq = "M" if period.kind == "M" else "Q"
     end = retention_end(period.end, ctx.data.as_of)
 
+    complaints = attempt(
+        _complaints, view.in_period("complaints"), len(active), as_of=ctx.data.as_of,
+        confidence=confidence,
+    )  # fmt: skip
+    if "complaints" in absent:  # no complaints data is not "no complaints were opened"
+        complaints = Missing(absent_sentence("complaints"))
+    if "surveys" in absent:
+        # the scope line says it once with what the table would add; each section briefly
+        no_table = Missing(_("No survey data: the data has no surveys table."))
+        return SurveyReport(
+            title=ctx.title_suffix, period=label, previous=prev_label, as_of=ctx.data.as_of,
+            n_responses=0, n_previous=0, scores=no_table, trend=no_table, ratings=no_table,
+            reliability=no_table, drivers=no_table, regions=no_table, complaints=complaints,
+            retention=no_table, responses=no_table, absent=absent,
+        )  # fmt: skip
     return SurveyReport(
         title=ctx.title_suffix,
         period=label,
@@ -265,10 +285,8 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
             _regions, current, region=ctx.region, where=where, period=shown_period,
             confidence=confidence,
         ),
-        complaints=attempt(
-            _complaints, view.in_period("complaints"), len(active), as_of=ctx.data.as_of,
-            confidence=confidence,
-        ),
+        complaints=complaints,
         retention=attempt(_retention, view, end, confidence=confidence),
         responses=attempt(response_metrics, current, active, confidence=confidence),
+        absent=absent,
     )  # fmt: skip

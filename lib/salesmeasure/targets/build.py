@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.errors import InsufficientData, Missing, ParameterError, attempt
 from salesmeasure.i18n import _
 from salesmeasure.targets.allocation import equal_probability_targets, recorded_vs_proposed
@@ -123,6 +124,8 @@ class TargetReport:
     attainment: AttainmentSection | Missing
     pvm: PVMSection | Missing
     methods: MethodBacktest | Missing | None = None
+    #: Optional tables the data has no source for (``"reps"``, ``"targets"``).
+    absent: frozenset = frozenset()
 
 
 def _history(orders, period, history_end) -> pd.Series:
@@ -376,6 +379,8 @@ def build(
     pacing = attempt(_pacing, everything, ctx, fallback, region)
     att_period = period if ctx.period_complete else period.previous()
     attained = attempt(_attainment, everything, att_period)
+    if not has_table(ctx.data, "targets"):  # absent: no targets data, not "none recorded"
+        attained = Missing(absent_sentence("targets"))
     pvm = attempt(pvm_section, orders, period, as_of=as_of)
     return TargetReport(
         period.label,
@@ -393,4 +398,5 @@ def build(
         attained,
         pvm,
         methods,
+        absent=frozenset(t for t in ("reps", "targets") if not has_table(ctx.data, t)),
     )

@@ -39,7 +39,13 @@ class GammaGamma:
     """Gamma-Gamma model of the mean value of a customer's repeat transactions.
 
     Transaction values are Gamma(``p``, ``nu``) with ``nu ~ Gamma(q, v)`` across
-    customers. Fitted on customers with at least one repeat purchase. The model assumes
+    customers. Fitted on customers with at least one repeat purchase and a positive mean
+    repeat spend: a Gamma variable is never 0, so repeat buyers whose repeat purchases
+    were all free ($0.00, a valid order) carry no information on ``p, q, v`` and are left
+    out of the fit (counted in ``n_zero_spend_``). :meth:`expected_spend` still values
+    them by the model's own weighted average of the population mean and their observed
+    mean (0), i.e. the population mean shrunk by the weight of their repeat purchases.
+    The model assumes
     spend is independent of purchase frequency; :meth:`fit` warns when the data's
     Pearson correlation between the two exceeds ``corr_threshold`` in absolute value.
 
@@ -89,27 +95,33 @@ class GammaGamma:
         m = _as_float(monetary_value, "monetary_value")
         if len(x) != len(m):
             raise ValueError("frequency and monetary_value must have the same length")
-        rep = x > 0
-        bad = rep & (m <= 0)
+        bad = (x > 0) & (m < 0)
         if bad.any():
             raise ValueError(
-                f"monetary_value must be positive for repeat customers; {int(bad.sum())} are not"
+                f"monetary_value must not be negative for repeat customers; {int(bad.sum())} are"
             )
         return x, m
 
     def fit(self, frequency, monetary_value, *, tol: float = 1e-9):
-        """Fit ``p, q, v`` by maximum likelihood on the repeat customers.
+        """Fit ``p, q, v`` by maximum likelihood on the repeat customers with a positive
+        mean repeat spend (repeat buyers whose repeat purchases were all $0 are counted in
+        ``n_zero_spend_`` and left out: a Gamma density has no mass at 0).
 
         Raises
         ------
         FitError
-            When the maximum is not reached (e.g. fewer than 10 repeat customers).
+            When the maximum is not reached (e.g. fewer than 10 repeat customers with a
+            positive spend).
         """
         x, m = self._check(frequency, monetary_value)
         rep = x > 0
+        n_zero = int((rep & (m == 0)).sum())
+        rep &= m > 0
         x, m = x[rep], m[rep]
         if len(x) < 10:
-            raise FitError(f"GammaGamma needs at least 10 repeat customers, got {len(x)}")
+            raise FitError(
+                f"GammaGamma needs at least 10 repeat customers with a positive spend, got {len(x)}"
+            )
         corr = float(np.corrcoef(x, m)[0, 1]) if np.std(x) > 0 and np.std(m) > 0 else 0.0
         self.frequency_spend_corr_ = corr
         if abs(corr) > self.corr_threshold:
@@ -121,6 +133,7 @@ class GammaGamma:
             )
         memo_key = memo.key("GammaGamma", x, m, tol)
         if memo.recall(memo_key, self):  # the same fit, done before in this batch
+            self.n_zero_spend_ = n_zero  # not part of the fit: of these inputs
             return self
         scale = 1.0 / np.mean(m)
         ms = m * scale
@@ -171,6 +184,7 @@ class GammaGamma:
         self.params_ = {"p": float(pr[0]), "q": float(pr[1]), "v": float(pr[2])}
         self.log_likelihood_ = float(self._ll_grad(pr, x, m)[0].sum())
         self.n_customers_ = n
+        self.n_zero_spend_ = n_zero
         _set_uncertainty(self, pr, np.linalg.inv(H * n))
         memo.remember(memo_key, self)
         return self
@@ -192,7 +206,9 @@ class GammaGamma:
         """Expected value of a customer's future transactions (eq. 5 of [3]).
 
         A weighted average of the population mean and the customer's observed mean;
-        customers without repeat purchases get the population mean.
+        customers without repeat purchases get the population mean, repeat buyers whose
+        repeat purchases were all free (observed mean 0) the population mean times
+        ``1 - w``.
         """
         x, m = self._check(frequency, monetary_value)
         p, q, v = self._p()

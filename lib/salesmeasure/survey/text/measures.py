@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence
 from salesmeasure.i18n import _
 from salesmeasure.stats import MIN_N, Estimate
 from salesmeasure.survey.breakdown import by_group
@@ -44,7 +45,12 @@ __all__ = [
 
 
 def describe_scope(r: SurveyReport) -> str:
-    """The line under the report title: scope, data date and response counts."""
+    """The line under the report title: scope, data date and response counts (or, with
+    no surveys table in the data, that it is absent and what it would add)."""
+    if "surveys" in getattr(r, "absent", ()):
+        return _("**{title}** · data up to {as_of} · {absent}").format(
+            title=r.title, as_of=fmt.date(r.as_of), absent=absent_sentence("surveys")
+        )
     return _(
         "**{title}** · data up to {as_of} · {n} survey responses in {period}, "
         "{n_previous} in {previous}"

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure import format as fmt
+from salesmeasure.absent import absent_sentence
 from salesmeasure.i18n import N_, _, ngettext
 from salesmeasure.targets.backtest import Backtest
 from salesmeasure.targets.build import (
@@ -66,8 +67,9 @@ def _all(scope: str) -> bool:
 
 
 def describe_report(r: TargetReport) -> str:
-    """The line under the title: scope, data date and what the proposal is for."""
-    return _(
+    """The line under the title: scope, data date and what the proposal is for (and, for
+    each absent reps or targets table, what it would add)."""
+    text = _(
         "**{scope}, {period}** · data up to {as_of} · targets proposed for {next} at "
         "{attainability} attainability"
     ).format(
@@ -77,6 +79,11 @@ def describe_report(r: TargetReport) -> str:
         next=fmt.period(r.next_period),
         attainability=fmt.pct(r.attainability, decimals=0),
     )
+    absent = getattr(r, "absent", frozenset())
+    for table in ("reps", "targets"):
+        if table in absent:
+            text += "\n\n" + absent_sentence(table)
+    return text
 
 
 # ------------------------------------------------------------------------------ outcome
