@@ -267,3 +267,23 @@ def test_the_report_header_shows_parameters_by_their_translated_labels():
             (_("Allocation method"), "share"),
             ("X flag", "是"),
         ]
+
+
+def test_the_formula_and_currency_reasons_read_in_chinese():
+    """The two reasons data.coerce writes outside q.add literals (a constant and an
+    f-string) have words in both languages."""
+    from salesmeasure.data.coerce import FORMULA_REASON
+    from salesmeasure.i18n import set_language
+    from salesmeasure.report import reason_words
+
+    set_language("zh-CN")
+    try:
+        assert reason_words(FORMULA_REASON) == "公式单元格没有保存的计算结果（请在 Excel 中打开并保存该文件）"
+        assert reason_words("amount in another currency (the column is in USD)") == (
+            "金额为另一种货币（该列的货币为 USD）"
+        )
+    finally:
+        set_language("en")
+    assert reason_words("amount in another currency (the column is in EUR)") == (
+        "amount in another currency (the column is in EUR)"
+    )

@@ -302,6 +302,10 @@ QUALITY_REASONS = {
     "region with no customers": N_("region with no customers"),
     "date after today": N_("date after today"),
     "date after the data's as-of date": N_("date after the data's as-of date"),
+    # data.coerce.FORMULA_REASON (a workbook cell whose formula has no saved value)
+    "formula without a saved value (open and save the file in Excel)": N_(
+        "formula without a saved value (open and save the file in Excel)"
+    ),
 }
 #: Reasons that carry a number (the amount bound), as a pattern and their words.
 QUALITY_REASON_PATTERNS = (
@@ -309,6 +313,8 @@ QUALITY_REASON_PATTERNS = (
      N_("amount above the configured maximum order amount ({bound})")),
     (r"amount far above the data's range \(over (?P<bound>[\d,.]+)\)",
      N_("amount far above the data's range (over {bound})")),
+    (r"amount in another currency \(the column is in (?P<currency>[^)]+)\)",
+     N_("amount in another currency (the column is in {currency})")),
 )  # fmt: skip
 QUALITY_TABLES = {
     "customers": N_("customers"),
@@ -332,6 +338,8 @@ def reason_words(reason: str) -> str:
         return _(QUALITY_REASONS[reason])
     for pattern, words in QUALITY_REASON_PATTERNS:
         if m := re.fullmatch(pattern, reason):
+            if "currency" in m.groupdict():
+                return _(words).format(currency=m["currency"])
             bound = float(m["bound"].replace(",", ""))
             return _(words).format(bound=fmt.money_full(bound))
     return reason
