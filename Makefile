@@ -31,11 +31,13 @@ PERIOD ?= $(shell $(BIN)/python -c "from salesmeasure.report import default_data
 reports: venv
 	$(BIN)/salesmeasure render --period $(or $(PERIOD),latest) --out reports
 
+# --no-loadscope-reorder: files in the order tests/conftest.py gives (dearest first), not
+# pytest-xdist's most-tests-first, which left the few-test, long files for the end.
 test: venv
-	$(BIN)/pytest -n 2 --dist loadfile --nbval-lax tests notebooks
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks
 
 test-fast: venv
-	$(BIN)/pytest -n 2 -m "not slow" tests
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests
 
 lint: venv
 	$(BIN)/ruff check lib tests notebooks benchmarks

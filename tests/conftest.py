@@ -113,3 +113,91 @@ def run_notebook(tmp_path_factory):
         return NotebookRun(nbformat.read(out, as_version=4))
 
     return run
+
+
+# ------------------------------------------------------------------ a fresh machine (issue 23)
+
+#: Test files by their cost on the sample data, dearest first (each runs notebooks or
+#: renders through kernels; from the code: notebook executions per file x the notebooks'
+#: 5-15 s each). ``make test`` runs ``--dist loadfile --no-loadscope-reorder``: a worker
+#: takes the next file when it is free, so starting with the dear ones leaves the cheap
+#: unit-test files to fill the end and both workers finish together. pytest-xdist's own
+#: default order (most tests first) put these few-test, long files last: a long tail on
+#: one worker while the other idled.
+HEAVY_FIRST = (
+    "tests/contract/test_paths.py",
+    "tests/test_render.py",
+    "tests/contract/test_matrix_periods.py",
+    "tests/test_notebook_01.py",
+    "tests/test_notebook_03.py",
+    "tests/contract/test_matrix_shapes.py",
+    "tests/test_notebook_00.py",
+    "tests/test_tables.py",
+    "tests/test_i18n_charts.py",
+    "tests/test_cli.py",
+    "tests/test_notebook_02.py",
+    "tests/test_i18n_render.py",
+    "notebooks/01_target_setting.ipynb",
+    "notebooks/00_executive_summary.ipynb",
+    "notebooks/03_retention_clv.ipynb",
+    "notebooks/02_satisfaction_survey.ipynb",
+    "tests/test_pages.py",
+    "tests/test_notebook_lang.py",
+    "tests/test_sources_mysql.py",
+    "tests/test_sources.py",
+    "tests/contract/test_bad_data.py",
+    "tests/test_lab.py",
+    "tests/test_font_cache.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Dear files first, each file's tests kept together and in their order (the same
+    order on every xdist worker: it depends on the paths only)."""
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+
+    def key(item):
+        path = Path(str(item.fspath)).resolve()
+        try:
+            rel = path.relative_to(ROOT).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return rank.get(rel, len(rank))
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=lambda t: (key(t[1]), t[0]))]
+
+
+_FONT_WARMUP = "from salesmeasure.plots.theme import cjk_font; cjk_font()"
+
+
+def pytest_configure(config):
+    """Once, before the xdist workers and their kernels start: what every process would
+    otherwise race to build on a fresh machine. The library's bytecode (0.2 s), and, in
+    a background process while the workers collect, matplotlib's font cache with the CJK
+    font added (plots.theme.cjk_font: the CJK font may be installed after the cache)."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller did it
+        return
+    import compileall
+    import subprocess
+
+    compileall.compile_dir(str(ROOT / "lib"), quiet=2, workers=1)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    try:
+        config._salesmeasure_font_warmup = subprocess.Popen(
+            [sys.executable, "-c", _FONT_WARMUP],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+    except OSError:
+        pass
+
+
+def pytest_unconfigure(config):
+    proc = getattr(config, "_salesmeasure_font_warmup", None)
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()

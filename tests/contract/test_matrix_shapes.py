@@ -41,6 +41,7 @@ def test_an_absurd_order_amount_reaches_no_report(batch):
     assert reports(run.out) and not bad, run.log + "\n".join(bad)
 
 
+@pytest.mark.slow  # renders case odd-names (cases.FAST_CASES)
 def test_odd_region_names_are_shown_as_written(batch):
     from contract import shapes
     from contract.artifacts import read_index

@@ -13,7 +13,7 @@ from contract.cases import CASES
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(CASES[0], id="quarter-North")]
+    [pytest.param(CASES[0], id="quarter-North", marks=pytest.mark.slow)]  # 2 full renders
     + [pytest.param(c, id=c.id, marks=pytest.mark.slow) for c in CASES[1:7]],
 )
 def test_fresh_kernel_gives_the_same_reports(make_shape, tmp_path, case):

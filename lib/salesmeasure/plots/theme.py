@@ -8,6 +8,9 @@ wherever the library is imported before a notebook runs, and the charts would va
 
 from __future__ import annotations
 
+import os
+import re
+
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -18,6 +21,91 @@ STATUS_COLOURS = {"good": "#1b7837", "watch": "#e08214", "bad": "#b2182b", "n/a"
 #: CJK-capable font families, first for Chinese charts (Debian ``fonts-noto-cjk`` provides
 #: the first; the others are the Windows and macOS equivalents).
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC"]
+#: Font file names of those families, for systems without fontconfig's ``fc-list``.
+_CJK_FILES = re.compile(r"notosanscjk|notosanssc|msyh|pingfang", re.IGNORECASE)
+#: The fontManager already checked for a CJK family (id), and the family it found.
+_cjk_checked: tuple[int, str | None] | None = None
+
+
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` that matplotlib can draw with, or None.
+
+    matplotlib lists the system fonts once, in its cache (``fontlist-v*.json`` under
+    ``matplotlib.get_cachedir()``), and never looks again: a CJK font installed after
+    that (the README's order: ``make reports``, then ``apt-get install fonts-noto-cjk``)
+    is unknown to it and every Chinese chart draws empty boxes. So when none of the
+    families is known, the CJK font files the system has (``fc-list :lang=zh``, else
+    matplotlib's own file search) are added to the font manager, and the cache is
+    rewritten with them, so that the next process (a notebook kernel) reads them from
+    the cache. Checked once per process; a font already known costs a set lookup.
+    """
+    global _cjk_checked
+    from matplotlib import font_manager as fm
+
+    manager = fm.fontManager
+    if _cjk_checked is not None and _cjk_checked[0] == id(manager):
+        return _cjk_checked[1]
+    found = _known_cjk_family(manager)
+    if found is None:
+        added = False
+        for path in _cjk_font_files():
+            try:
+                manager.addfont(path)
+                added = True
+            except (OSError, RuntimeError, ValueError):  # unreadable or not a font
+                continue
+        found = _known_cjk_family(manager)
+        if added and found is not None:
+            _save_font_cache(manager)
+    _cjk_checked = (id(manager), found)
+    return found
+
+
+def _known_cjk_family(manager) -> str | None:
+    names = {f.name for f in manager.ttflist}
+    return next((name for name in CJK_FONTS if name in names), None)
+
+
+def _cjk_font_files() -> list[str]:
+    """The files of :data:`CJK_FONTS` on this system, without duplicates."""
+    import shutil
+    import subprocess
+
+    files: dict[str, None] = {}
+    if shutil.which("fc-list"):
+        try:
+            out = subprocess.run(
+                ["fc-list", "--format", "%{family}\t%{file}\n", ":lang=zh"],
+                capture_output=True, text=True, timeout=30, check=False,
+            ).stdout  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        for line in out.splitlines():
+            family, _, path = line.partition("\t")
+            if path and any(name in family.split(",") for name in CJK_FONTS):
+                files[path] = None
+    if not files:
+        from matplotlib import font_manager as fm
+
+        for path in fm.findSystemFonts():
+            if _CJK_FILES.search(os.path.basename(path)):
+                files[path] = None
+    return list(files)
+
+
+def _save_font_cache(manager) -> None:
+    """Rewrite matplotlib's font cache with ``manager`` (as a rebuild would)."""
+    import matplotlib
+    from matplotlib import font_manager as fm
+
+    path = os.path.join(matplotlib.get_cachedir(), f"fontlist-v{fm.FontManager.__version__}.json")
+    part = f"{path}.{os.getpid()}.part"  # written aside, then swapped in: a process reading
+    try:  # the cache meanwhile sees the old list or the new one, never half of one
+        fm.json_dump(manager, part)  # (it logs and skips an unwritable cache itself)
+        if os.path.exists(part):
+            os.replace(part, path)
+    except OSError:  # a read-only cache: this process still has the fonts
+        pass
 
 
 def set_theme() -> None:
@@ -26,6 +114,7 @@ def set_theme() -> None:
 
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
     if get_language() == "zh-CN":  # matplotlib falls back per glyph to the later families
+        cjk_font()  # a CJK font installed after matplotlib built its font cache
         plt.rcParams["font.sans-serif"] = [*CJK_FONTS, *plt.rcParams["font.sans-serif"]]
     plt.rcParams.update(
         {
@@ -56,8 +145,6 @@ def date_formatter(locator):
     :class:`~matplotlib.dates.ConciseDateFormatter` (``Sep``, ``2026``, ``2027-Jan``) in
     English; in Chinese the CLDR forms ``9月``, ``2026年``, ``2027年1月`` (matplotlib's
     month names are English whatever the locale)."""
-    import os
-
     import matplotlib.dates as mdates
 
     from salesmeasure.i18n import get_language
