@@ -21,11 +21,13 @@ from salesmeasure.data.schemas import (
     COLUMNS,
     DATE_COLUMN,
     ID_COLUMN,
+    OPTIONAL_COLUMNS,
     RANGE_REASON,
     RANGE_REASON_DEFAULT,
     REJECTED_COLUMNS,
     SCHEMAS,
     TABLE_NAMES,
+    target_metrics,
 )
 from salesmeasure.errors import DataError
 from salesmeasure.sources import RawTable, open_source
@@ -77,6 +79,9 @@ def map_columns(rt: RawTable, tc: TableConfig) -> pd.DataFrame:
         src = tc.source_name(col)
         if src in have:
             out[col] = df[src]
+        elif col in OPTIONAL_COLUMNS.get(rt.name, {}) and col not in tc.columns:
+            value = OPTIONAL_COLUMNS[rt.name][col]
+            out[col] = pd.Series([value] * len(df), index=df.index, dtype=object)
         else:
             missing.append((col, src))
     if missing:
@@ -260,6 +265,8 @@ def load(
         "rep_id",
         "unknown rep",
     )
+    tg["metric"], unknown_metric = target_metrics(tg["metric"])
+    qk["targets"].add(unknown_metric, "metric", "unknown metric")
     bad_period = tg["period"].map(
         lambda s: s is not None and _period_start(s, fsm) == pd.Timestamp.max
     )
