@@ -32,9 +32,12 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "reps": {"rep_id": "id", "name": "text", "region": "str", "hire_date": "date?"},
     "targets": {
-        "period": "str", "region": "str", "rep_id": "id?", "target_amount": "num",
+        "period": "str",
+        "region": "str",
+        "rep_id": "id?",
+        "target_amount": "num",
         "metric": "str?",  # empty or no such column: revenue (TARGET_METRICS below)
-    },  # fmt: skip
+    },
     "surveys": {
         "response_id": "id",
         "customer_id": "id",
