@@ -89,6 +89,9 @@ class ProposalSection:
     spread: float = float("nan")
     recorded: pd.DataFrame | Missing | None = None
     region: str = "all"
+    #: The joint owner simulations behind the equal-probability split ("region" -> the
+    #: regions', region name -> its reps'): the incentive simulation draws from them.
+    sims: dict | None = None
 
     @property
     def reps(self) -> pd.DataFrame:
@@ -196,6 +199,7 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         eq.spread,
         recorded,
         section.region,
+        sims=eq.sims,
     )
 
 
