@@ -291,6 +291,7 @@ QUALITY_REASONS = {
     "complaint before signup": N_("complaint before signup"),
     "resolved before opened": N_("resolved before opened"),
     "unreadable period": N_("unreadable period"),
+    "unknown metric": N_("unknown metric"),  # targets.metric none of TARGET_METRICS
     "date after today": N_("date after today"),
     "date after the data's as-of date": N_("date after the data's as-of date"),
 }

@@ -43,6 +43,7 @@ from salesmeasure.targets.inputs import (
 )
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
+from salesmeasure.targets.review import ReviewReport, assessment_for, build_review
 from salesmeasure.targets.setting import (
     TargetProposal,
     allocate,
@@ -84,6 +85,21 @@ from salesmeasure.targets.text import (
     recorded_table,
     scope_label,
 )
+from salesmeasure.targets.text.review import (
+    adjustments_table,
+    assessment_summary_table,
+    assessment_table,
+    describe_adjustments,
+    describe_assessment,
+    describe_assessment_brief,
+    describe_evaluation,
+    describe_incentives,
+    describe_kpi_targets,
+    evaluation_table,
+    incentives_table,
+    kpi_targets_table,
+    metric_label,
+)
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
     AttainingShare,
@@ -101,6 +117,22 @@ from salesmeasure.targets.tracking import (
 )
 
 __all__ = [
+    "ReviewReport",
+    "assessment_for",
+    "build_review",
+    "adjustments_table",
+    "assessment_summary_table",
+    "assessment_table",
+    "describe_adjustments",
+    "describe_assessment",
+    "describe_assessment_brief",
+    "describe_evaluation",
+    "describe_incentives",
+    "describe_kpi_targets",
+    "evaluation_table",
+    "incentives_table",
+    "kpi_targets_table",
+    "metric_label",
     "Forecast",
     "Backtest",
     "TargetProposal",

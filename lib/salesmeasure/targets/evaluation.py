@@ -183,7 +183,9 @@ class Evaluation(FrameResult):
     adjustments : DataFrame
         Each target changed for the last period: ``metric, period, old_target,
         new_target, before`` (value of the period before), ``after`` (value of the last
-        period), ``change_se, real`` (the change beyond 1.96 standard errors), ``met``.
+        period), ``before_charted, after_charted`` (on the chart's scale: attainment for
+        revenue), ``change_se, real`` (the charted change beyond 1.96 standard errors),
+        ``met``.
     region : str
     alpha : float
     """
@@ -311,12 +313,11 @@ def evaluate(
         )
         # did last period's adjustment work: a target changed for the last period
         if len(periods) >= 2 and np.isfinite(t[-1]) and np.isfinite(t[-2]) and t[-1] != t[-2]:
-            se_d = (
-                math.hypot(ses[-1], ses[-2])
-                if metric != "revenue"
-                else chart.table["sigma"].iloc[-1] * math.sqrt(2)
-            )
-            diff = v[-1] - v[-2]
+            # the change on the chart's scale (attainment for revenue) against two
+            # periods' sigma
+            cv = chart.table["value"].to_numpy(float)
+            se_d = math.hypot(se_cp[-1], se_cp[-2])
+            diff = cv[-1] - cv[-2]
             adjust.append(
                 {
                     "metric": metric,
@@ -326,21 +327,16 @@ def evaluate(
                     "before": v[-2],
                     "after": v[-1],
                     "change_se": se_d,
+                    "before_charted": cv[-2],
+                    "after_charted": cv[-1],
                     "real": bool(math.isfinite(se_d) and abs(diff) > 1.96 * se_d),
                     "met": bool(att[-1]) if np.isfinite(att[-1]) else False,
                 }
             )
     adj_cols = [
-        "metric",
-        "period",
-        "old_target",
-        "new_target",
-        "before",
-        "after",
-        "change_se",
-        "real",
-        "met",
-    ]
+        "metric", "period", "old_target", "new_target", "before", "after", "change_se",
+        "before_charted", "after_charted", "real", "met",
+    ]  # fmt: skip
     return Evaluation(
         pd.DataFrame(rows),
         pd.DataFrame(summary),
