@@ -149,11 +149,11 @@ def with_kpi_targets(tmp_path_factory, sample_dir):
     t["metric"] = ""
     extra = pd.DataFrame(
         {
-            "period": ["2026Q4", "2026Q4", "2026Q4"],
-            "region": ["North", "North", "North"],
-            "rep_id": ["", "", ""],
-            "target_amount": ["60", "0.70", "99"],
-            "metric": ["NPS", "retention", "happiness"],
+            "period": ["2026Q4", "2026Q4", "2026Q4", "2026Q4"],
+            "region": ["North", "North", "North", "North"],
+            "rep_id": ["", "", "", "R01"],
+            "target_amount": ["60", "0.70", "99", "0.9"],
+            "metric": ["NPS", "retention", "happiness", "retention"],
         }
     )
     pd.concat([t, extra]).to_csv(d / "targets.csv", index=False)
@@ -181,10 +181,16 @@ def test_missing_metric_column_means_revenue(sample):
 
 def test_kpi_targets_judge_the_recorded_targets(with_kpi_targets):
     r = kt.kpi_targets(with_kpi_targets, "2026Q4", region="North", draws=5000)
-    tab = r.table.set_index("metric")
+    tab = r.table[r.table["level"] == "region"].set_index("metric")
     assert tab.loc["nps", "target"] == 60.0
     # a jump from NPS about 23 to 60 on about 210 answers: far beyond the trend, unlikely
     assert tab.loc["nps", "p_attain"] < 0.05 and not tab.loc["nps", "attainable"]
     assert tab.loc["nps", "measurable"]
     assert math.isnan(tab.loc["csat", "target"]) and np.isfinite(tab.loc["csat", "proposed"])
     assert r.base == "2026Q3"
+    # a rep's target is measured on the rep's customers
+    rep = r.table[r.table["level"] == "rep"].set_index("metric")
+    assert rep.loc["retention", "owner"] == "R01" and rep.loc["retention", "target"] == 0.9
+    north_r01 = kt.period_stats(with_kpi_targets, "retention", Period.parse("2026Q3"), rep_id="R01")
+    assert rep.loc["retention", "n"] == north_r01["n"] < tab.loc["retention", "n"]
+    assert rep.loc["retention", "p_attain"] < 0.05  # 90% retention is far above the rep's level

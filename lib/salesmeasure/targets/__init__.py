@@ -17,6 +17,14 @@ The workflow a sales director follows each period, one module per step:
    :mod:`~salesmeasure.targets.pvm` explains the change in revenue (price, volume, mix).
 6. :mod:`~salesmeasure.targets.build` -- :func:`build` computes every section of the
    target report; :mod:`~salesmeasure.targets.text` words and tables for managers.
+7. The review (:mod:`~salesmeasure.targets.review`, :func:`build_review`):
+   :mod:`~salesmeasure.targets.kpi_targets` targets for every KPI (P(attain) from the
+   KPI's sampling distribution and trend, minimum detectable change, scorecard
+   thresholds); :mod:`~salesmeasure.targets.evaluation` each KPI over the last periods on
+   its control chart with a change-point test; :mod:`~salesmeasure.targets.assessment`
+   the rep assessment adjusted for each rep's customers;
+   :mod:`~salesmeasure.targets.incentives` a commission plan simulated on the reps'
+   joint outcomes.
 
 This package's ``__init__`` re-exports all of it for notebooks and callers; analytics
 code imports the submodule it needs.

@@ -387,7 +387,9 @@ class KPITargets(FrameResult):
     Attributes
     ----------
     table : DataFrame
-        One row per KPI: ``metric, owner, current`` (last period's value), ``n``,
+        One row per KPI of the region (``level`` "region"), then per recorded rep target
+        (``level`` "rep", owner the rep id, measured on the rep's customers):
+        ``metric, level, owner, current`` (last period's value), ``n``,
         ``n_next``, ``slope`` (per period), ``target`` (recorded; NaN when none),
         ``p_attain`` (of the recorded target), ``proposed`` (reached with probability
         ``p_propose``), ``p_proposed``, ``mde`` (minimum detectable change), ``change``
@@ -447,21 +449,28 @@ def kpi_targets(
     recorded = kpi_target_rows(dataset.targets, p, region)
     rec = dict(zip(recorded["metric"], recorded["target_amount"].astype(float), strict=True))
     rows, skipped = [], {}
-    for i, metric in enumerate(metrics):
-        if metric not in TARGET_METRICS or metric not in SAMPLED:
-            raise ValueError(f"metric {metric!r}: sampled metrics are {', '.join(SAMPLED)}")
-        st = period_stats(view, metric, base)
+    names = dict(
+        zip(
+            dataset.reps["rep_id"].astype(str),
+            dataset.reps["name"].astype("string").fillna(dataset.reps["rep_id"]).astype(str),
+            strict=True,
+        )
+    )
+
+    def judge(metric, target, owner, rep_id, seed_i):
+        st = period_stats(view, metric, base, rep_id=rep_id)
         if st["n"] <= 0 and metric != "new_customers":
-            skipped[metric] = _("no measurement in {period}").format(period=base.label)
-            continue
-        series = kpi_series(view, metric, base, n_periods=n_periods)
+            skipped[metric if rep_id is None else f"{metric} {rep_id}"] = _(
+                "no measurement in {period}"
+            ).format(period=base.label)
+            return
+        series = kpi_series(view, metric, base, n_periods=n_periods, rep_id=rep_id)
         slope, se = trend(series)
         recent = series["n"].tail(4)
         n_next = max(int(round(recent.mean())), 1) if len(recent) else st["n"]
         sims = simulate_next(
-            metric, st, n_next=n_next, slope=slope, slope_se=se, draws=draws, seed=seed + i
+            metric, st, n_next=n_next, slope=slope, slope_se=se, draws=draws, seed=seed_i
         )
-        target = rec.get(metric, math.nan)
         proposed = propose(sims, p_propose, metric)
         mde = minimum_detectable_change(metric, st, n_next)
         judged = target if math.isfinite(target) else proposed
@@ -471,7 +480,9 @@ def kpi_targets(
         rows.append(
             {
                 "metric": metric,
-                "owner": region,
+                "level": "region" if rep_id is None else "rep",
+                "owner": owner,
+                "owner_name": names.get(owner, owner),
                 "current": st["value"],
                 "n": st["n"],
                 "n_next": n_next,
@@ -489,8 +500,24 @@ def kpi_targets(
                 "time_bound": True,
             }
         )
+
+    for i, metric in enumerate(metrics):
+        if metric not in TARGET_METRICS or metric not in SAMPLED:
+            raise ValueError(f"metric {metric!r}: sampled metrics are {', '.join(SAMPLED)}")
+        judge(metric, rec.get(metric, math.nan), region, None, seed + i)
+    # recorded targets of reps (a rep's customers are measured)
+    t = dataset.targets
+    if "metric" in t.columns and not t.empty:
+        reps = t[(t["period"] == p.label) & t["metric"].isin(metrics) & ~is_blank(t["rep_id"])]
+        if region != "all":
+            reps = reps[reps["region"] == region]
+        reps = reps.drop_duplicates(["metric", "rep_id"], keep="last")
+        for j, (metric, rep, amount) in enumerate(
+            zip(reps["metric"], reps["rep_id"], reps["target_amount"].astype(float), strict=True)
+        ):
+            judge(metric, amount, str(rep), str(rep), seed + len(metrics) + j)
     cols = [
-        "metric", "owner", "current", "n", "n_next", "slope", "target", "p_attain", "proposed",
+        "metric", "level", "owner", "owner_name", "current", "n", "n_next", "slope", "target", "p_attain", "proposed",
         "p_proposed", "mde", "change", "specific", "measurable", "attainable", "relevant",
         "time_bound",
     ]  # fmt: skip

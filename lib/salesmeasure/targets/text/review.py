@@ -13,6 +13,7 @@ from salesmeasure.targets.assessment import Assessment
 from salesmeasure.targets.evaluation import Evaluation
 from salesmeasure.targets.incentives import IncentiveSimulation
 from salesmeasure.targets.kpi_targets import KPITargets
+from salesmeasure.targets.text.sections import scope_label
 
 __all__ = [
     "adjustments_table",
@@ -130,9 +131,18 @@ def describe_kpi_targets(k: KPITargets) -> str:
 def kpi_targets_table(k: KPITargets) -> pd.DataFrame:
     """One row per KPI: today's level, the trend, the targets with P(attain), SMART."""
     t = k.table
+    owner = {}
+    if (t["level"] == "rep").any():
+        owner = {
+            _("For"): [
+                n if lvl == "rep" else scope_label(o)
+                for lvl, o, n in zip(t["level"], t["owner"], t["owner_name"], strict=True)
+            ]
+        }
     return pd.DataFrame(
         {
             _("KPI"): [metric_label(m) for m in t["metric"]],
+            **owner,
             _("Last period"): [
                 _value(m, v) for m, v in zip(t["metric"], t["current"], strict=True)
             ],
