@@ -97,3 +97,12 @@ def test_a_period_in_progress_is_not_assessed(sample):
 
     with pytest.raises(InsufficientData, match="in progress"):
         am.assess(sample, "2026Q4", with_clv=False)
+
+
+def test_without_surveys_the_nps_part_is_left_out_and_the_rest_stands(sample):
+    no_surveys = replace(sample, surveys=sample.surveys.iloc[0:0])
+    a = am.assess(no_surveys, "2026Q3", with_clv=False)
+    t = a.table
+    assert (t["nps_n"] == 0).all() and t["nps_points"].isna().all() and (t["nps_flag"] == "").all()
+    assert t["retention_points"].notna().sum() > 20 and t["score"].notna().all()
+    assert math.isnan(a.company["nps"])

@@ -321,7 +321,7 @@ def assess(
     units = _units(data, p, strata, with_clv, dict(clv or {}))
     for comp in ("nps", "retention", "complaint_rate", "clv"):
         cols = ["n", "observed", "expected", "adjusted", "points", "low", "high", "se", "flag"]
-        if comp not in units:
+        if comp not in units or units[comp].empty:  # no data for it (e.g. no surveys)
             for c in cols:
                 table[f"{comp}_{c}"] = 0 if c == "n" else ("" if c == "flag" else math.nan)
             company[comp] = math.nan
