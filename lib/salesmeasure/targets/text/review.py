@@ -106,7 +106,7 @@ def describe_kpi_targets(k: KPITargets) -> str:
     )
     if rec.empty:
         body = _(
-            "No target is recorded yet for these KPIs (add rows with a metric column to the "
+            "No target is recorded yet for these KPIs (add rows with a `metric` column to the "
             "targets table)."
         )
     else:
@@ -304,7 +304,7 @@ def describe_assessment(a: Assessment) -> str:
         "holds (segment, size, tenure) by indirect standardisation: the rep's result "
         "against what the company's own rates give on the same customers. Every part is "
         "in points above or below that expectation; the score weighs them {weights} (set "
-        "in salesmeasure.toml)."
+        "in `salesmeasure.toml`)."
     ).format(period=fmt.period(a.period), weights=weights)
     up = t[t["score_flag"] == "above"]
     down = t[t["score_flag"] == "below"]
@@ -434,9 +434,9 @@ def describe_incentives(s: IncentiveSimulation) -> str:
         "The commission plan{source}: {rate} of revenue from {threshold} of target, "
         "{acc}, nothing more above {cap}."
     ).format(
-        source=_(" (from salesmeasure.toml)")
+        source=_(" (from `salesmeasure.toml`)")
         if p.configured
-        else _(" (the default; set yours under [incentives] in salesmeasure.toml)"),
+        else _(" (the default; set yours under `[incentives]` in `salesmeasure.toml`)"),
         rate=fmt.pct(p.rate, decimals=1),
         threshold=fmt.pct(p.threshold, decimals=0),
         acc=acc or _("no accelerator"),
@@ -460,7 +460,7 @@ def describe_incentives(s: IncentiveSimulation) -> str:
         )
     else:
         cost += " " + _(
-            "No budget is set (budget under [incentives]), so no overrun chance is shown."
+            "No budget is set (`budget` under `[incentives]`), so no overrun chance is shown."
         )
     if s.rewards_target:
         verdict = _(
