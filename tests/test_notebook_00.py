@@ -22,6 +22,10 @@ def test_notebook_00_runs_for_every_region_and_all(run_notebook, sample, region)
     assert f"{card.loc['attainment', 'value']:.0%}" in text  # the findings quote the scorecard
     # the notebook links the notebook (JupyterLab opens it); the rendered HTML links the HTML
     assert "target report" in text and "01_target_setting.ipynb" in text
+    # the rep assessment table, reps by name
+    assert "adjusted for the customers they hold" in text
+    rep = sample.reps[sample.reps["region"] == region] if region != "all" else sample.reps
+    assert rep["name"].iloc[0] in text
     if region == "all":
         assert "Ranked by target attainment" in text
     else:

@@ -22,6 +22,10 @@ SECTIONS = [
     "## Pacing of the period in progress",
     "## Rep attainment",
     "## Price, volume and mix",
+    "## Targets for the customer KPIs",
+    "## KPIs over time against their targets",
+    "## Rep assessment",
+    "## Incentive simulation",
 ]
 
 
@@ -64,6 +68,10 @@ def test_notebook_runs_for_region(run_notebook, region):
     assert "target of" in text and "P(attain)" in text
     assert "the effects add up exactly to the change" in text
     assert "reps" in text and "benchmark" in text
+    # the review: KPI targets, the control charts, the assessment, the commission plan
+    assert "minimum detectable change" in text and "p-chart" in r.text
+    assert "indirect standardisation" in text and "Ranks carry a 95% interval" in text
+    assert "The commission plan" in text and "expected to cost" in text
     # fan chart, backtest, proposals, pacing, attainment distribution, PVM waterfall
     assert r.images >= 6
 

@@ -75,7 +75,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "order_id", "customer_id", "order_date", "amount", "quantity", "product_line", "rep_id",
     ),
     "reps": ("rep_id", "name", "region", "hire_date"),
-    "targets": ("period", "region", "rep_id", "target_amount"),
+    "targets": ("period", "region", "rep_id", "target_amount", "metric"),
     "surveys": (
         "response_id", "customer_id", "survey_date", "nps", "csat", "ces",
         "q_product_quality", "q_service_level", "q_after_sales", "comment",
@@ -89,7 +89,12 @@ TABLE_NAMES = tuple(TABLE_COLUMNS)
 #: an order's region, used when customers are derived from orders.
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 
+#: Sections read by the analytics, not by the loader: [kpi.thresholds] (scorecard
+#: thresholds), [assessment.weights] (the rep assessment), [incentives] (the commission
+#: plan). Kept raw in :attr:`Config.settings`; each is checked by the module that reads it.
+ANALYSIS_SECTIONS = ("kpi", "assessment", "incentives")
 _TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables", "comments"}
+_TOP_KEYS |= set(ANALYSIS_SECTIONS)
 _LOCATION_KEYS = ("file", "sheet", "table", "query")
 
 
@@ -199,6 +204,8 @@ class Config:
         Every one of the six tables, defaults filled in.
     comment_themes : mapping
         ``[comments.themes]``: theme name -> tuple of words (survey comment themes).
+    settings : mapping
+        The analysis sections (:data:`ANALYSIS_SECTIONS`) as written, by section name.
     """
 
     path: Path | None = None
@@ -210,6 +217,7 @@ class Config:
         default_factory=lambda: MappingProxyType({n: TableConfig(n) for n in TABLE_NAMES})
     )
     comment_themes: Any = field(default_factory=lambda: MappingProxyType({}))
+    settings: Any = field(default_factory=lambda: MappingProxyType({}))
 
     def table(self, name: str) -> TableConfig:
         return self.tables[name]
@@ -472,6 +480,7 @@ def parse(raw: dict, path: Path | None = None) -> Config:
         source=source,
         format=base,
         tables=MappingProxyType(tables),
+        settings=MappingProxyType({k: raw[k] for k in ANALYSIS_SECTIONS if k in raw}),
     )
 
 

@@ -300,6 +300,7 @@ QUALITY_REASONS = {
     "unreadable period": N_("unreadable period"),
     "duplicate target": N_("duplicate target"),  # data.load.check_targets (issue 23)
     "region with no customers": N_("region with no customers"),
+    "unknown metric": N_("unknown metric"),  # targets.metric none of TARGET_METRICS
     "date after today": N_("date after today"),
     "date after the data's as-of date": N_("date after the data's as-of date"),
     # data.coerce.FORMULA_REASON (a workbook cell whose formula has no saved value)

@@ -21,11 +21,13 @@ from salesmeasure.data.schemas import (
     COLUMNS,
     DATE_COLUMN,
     ID_COLUMN,
+    OPTIONAL_COLUMNS,
     RANGE_REASON,
     RANGE_REASON_DEFAULT,
     REJECTED_COLUMNS,
     SCHEMAS,
     TABLE_NAMES,
+    target_metrics,
 )
 from salesmeasure.errors import DataError
 from salesmeasure.sources import RawTable, TablesMissing, open_source
@@ -117,6 +119,9 @@ def _map_columns(rt: RawTable, tc: TableConfig, *, extra: bool = False):
             continue
         elif col in optional and col not in tc.columns:
             out[col] = _fill(col, len(df), rt.row_base, df.index)
+        elif col in OPTIONAL_COLUMNS.get(rt.name, {}) and col not in tc.columns:
+            value = OPTIONAL_COLUMNS[rt.name][col]
+            out[col] = pd.Series([value] * len(df), index=df.index, dtype=object)
         else:
             missing.append((col, src))
     if missing:
@@ -387,6 +392,8 @@ def load(
     )
     tg = t["targets"]
     qk["targets"].add(unknown_rep(tg), "rep_id", "unknown rep")
+    tg["metric"], unknown_metric = target_metrics(tg["metric"])
+    qk["targets"].add(unknown_metric, "metric", "unknown metric")
     bad_period = tg["period"].map(
         lambda s: s is not None and _period_start(s, fsm) == pd.Timestamp.max
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pandera.pandas as pa
 
 TABLE_NAMES = ("customers", "reps", "orders", "targets", "surveys", "complaints")
@@ -29,7 +31,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "rep_id": "id?",  # empty: no rep credited (counts to the region total only)
     },
     "reps": {"rep_id": "id", "name": "text", "region": "str", "hire_date": "date?"},
-    "targets": {"period": "str", "region": "str", "rep_id": "id?", "target_amount": "num"},
+    "targets": {
+        "period": "str",
+        "region": "str",
+        "rep_id": "id?",
+        "target_amount": "num",
+        "metric": "str?",  # empty or no such column: revenue (TARGET_METRICS below)
+    },
     "surveys": {
         "response_id": "id",
         "customer_id": "id",
@@ -64,6 +72,8 @@ DATE_COLUMN = {
     "complaints": "opened_date",
     "customers": "signup_date",
 }
+#: Columns a source may lack: filled with this value (``targets.metric``: revenue targets).
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {"targets": {"metric": "revenue"}}
 REJECTED_COLUMNS = ["table", "file", "row", "column", "value", "reason", "record"]
 
 
@@ -121,3 +131,21 @@ RANGE_REASON = {
     ("targets", "target_amount"): "negative target",
 }
 RANGE_REASON_DEFAULT = {"surveys": "score out of range"}
+
+
+# ------------------------------------------------------------ target metrics
+#: The KPIs a target row may be set on (``targets.metric``; empty = revenue).
+TARGET_METRICS = (
+    "revenue", "nps", "csat", "ces", "retention", "complaint_rate", "new_customers", "clv",
+)  # fmt: skip
+
+
+def target_metrics(metric: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """``targets.metric`` in its canonical form, and where it names no known metric.
+
+    Returns the column lower-cased and trimmed with blanks read as ``"revenue"``, and a
+    boolean array true for rows whose metric is none of :data:`TARGET_METRICS` (the
+    loader quarantines them with the reason "unknown metric").
+    """
+    s = metric.astype("string").str.strip().str.lower().fillna("").replace("", "revenue")
+    return s.astype("str"), ~s.isin(TARGET_METRICS).to_numpy(dtype=bool)

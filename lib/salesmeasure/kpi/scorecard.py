@@ -41,22 +41,15 @@ from salesmeasure.survey.compare import compare_periods
 from salesmeasure.survey.complaints import complaint_metrics
 from salesmeasure.survey.scores import csat, nps
 from salesmeasure.targets.inputs import period_targets, selection_total
+from salesmeasure.targets.kpi_targets import DEFAULT_THRESHOLDS, resolve_thresholds
 from salesmeasure.targets.tracking import pace_period
 
 #: Status thresholds: (good at or beyond, watch at or beyond); direction "up" = higher is
-#: better. ``None`` for KPIs judged by their change against last year instead.
-THRESHOLDS: dict[str, dict] = {
-    "revenue": {"basis": "target"},
-    "attainment": {"good": 1.0, "watch": 0.9, "direction": "up"},
-    "p_attain": {"good": 0.6, "watch": 0.4, "direction": "up"},
-    "active_customers": {"basis": "last year", "good": 0.0, "watch": -0.05},
-    "new_customers": {"basis": "last year", "good": 0.0, "watch": -0.10},
-    "retention_rate": {"good": 0.60, "watch": 0.50, "direction": "up"},
-    "nps": {"good": 30.0, "watch": 0.0, "direction": "up"},
-    "csat": {"good": 0.80, "watch": 0.70, "direction": "up"},
-    "complaint_rate": {"good": 5.0, "watch": 10.0, "direction": "down"},
-    "avg_clv": {"basis": "last year", "good": 0.0, "watch": -0.05},
-}
+#: better. ``None`` for KPIs judged by their change against last year instead. The
+#: documented defaults; ``[kpi.thresholds]`` in salesmeasure.toml overrides them
+#: (:func:`salesmeasure.targets.kpi_targets.config_thresholds`) and a recorded target of
+#: the KPI for the period and region sets its "good" (``resolve_thresholds``).
+THRESHOLDS: dict[str, dict] = DEFAULT_THRESHOLDS
 
 #: Unit of each KPI (how its value and change are formatted); also the scorecard's order.
 UNITS = {
@@ -179,6 +172,8 @@ class Scorecard(FrameResult):
     target : float
         The period's revenue target (NaN when there is none).
     confidence, alpha : float
+    thresholds : dict
+        The status thresholds applied (defaults, configuration and KPI targets).
     """
 
     table: pd.DataFrame
@@ -194,6 +189,7 @@ class Scorecard(FrameResult):
     clv_months: int = CLV_MONTHS
     previous_has_data: bool = True
     last_year_has_data: bool = True
+    thresholds: dict | None = None
 
     @property
     def frame(self) -> pd.DataFrame:  # FrameResult: card.loc["nps", "value"] reads naturally
@@ -274,8 +270,8 @@ def _figures(
     )
 
 
-def _status(kpi: str, value: float, change_ly_rel: float) -> str:
-    th = THRESHOLDS.get(kpi, {})
+def _status(kpi: str, value: float, change_ly_rel: float, thresholds=None) -> str:
+    th = (THRESHOLDS if thresholds is None else thresholds).get(kpi, {})
     if th.get("basis") == "target":
         return "n/a"
     if th.get("basis") == "last year":
@@ -318,6 +314,7 @@ def scorecard(
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
     holdout_weeks: int = 0,
+    thresholds: dict | None = None,
 ) -> Scorecard:
     """The KPI scorecard of one period and region.
 
@@ -335,6 +332,10 @@ def scorecard(
         Fit the CLV models (three fits: this period, the previous, last year).
     clv_months, discount_rate, margin, holdout_weeks
         CLV settings, the same as the retention and CLV report's.
+    thresholds : dict, optional
+        Status thresholds (default :data:`THRESHOLDS`; from salesmeasure.toml with
+        :func:`~salesmeasure.targets.kpi_targets.config_thresholds`). A KPI target
+        recorded for the period and region sets that KPI's "good".
 
     Returns
     -------
@@ -354,6 +355,9 @@ def scorecard(
     p = Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
     region = dataset.resolve_region(region)
     view = dataset.slice(period=p, region=region)
+    th = resolve_thresholds(
+        THRESHOLDS if thresholds is None else thresholds, dataset.targets, p, region
+    )
     prev_p, ly_p = p.previous(), p.same_period_last_year()
     as_of = dataset.as_of
     complete = as_of is None or p.is_complete(as_of)
@@ -468,15 +472,15 @@ def scorecard(
         if kpi == "revenue":
             status = "n/a"
             if complete and math.isfinite(cur.attainment.value):
-                status = _status("attainment", cur.attainment.value, math.nan)
+                status = _status("attainment", cur.attainment.value, math.nan, th)
             elif math.isfinite(p_attain.value):
-                status = _status("p_attain", p_attain.value, math.nan)
+                status = _status("p_attain", p_attain.value, math.nan, th)
         elif kpi == "attainment" and not complete:
             status = "n/a"
         elif kpi == "p_attain" and complete:
             status = "good" if e.value == 1.0 else ("bad" if e.value == 0.0 else "n/a")
         else:
-            status = _status(kpi, e.value, rel_ly)
+            status = _status(kpi, e.value, rel_ly, th)
         if suppressed or no_data:
             status = "n/a"
         row["status"] = status
@@ -498,6 +502,7 @@ def scorecard(
         clv_months=clv_months,
         previous_has_data=has_data["prev"],
         last_year_has_data=has_data["ly"],
+        thresholds=th,
     )
 
 
@@ -520,6 +525,7 @@ def regions_scorecard(
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
     holdout_weeks: int = 0,
+    thresholds: dict | None = None,
 ) -> pd.DataFrame:
     """One row per region with its scorecard values, ranked by attainment.
 
@@ -535,7 +541,15 @@ def regions_scorecard(
         "holdout_weeks": holdout_weeks,
     }
     for region in dataset.regions:
-        card = scorecard(dataset, period, region, confidence=confidence, with_clv=with_clv, **clv)
+        card = scorecard(
+            dataset,
+            period,
+            region,
+            confidence=confidence,
+            with_clv=with_clv,
+            thresholds=thresholds,
+            **clv,
+        )
         row = card["value"].to_dict()
         row.update({f"{k}_status": v for k, v in card["status"].items()})
         row.update({f"{k}_suppressed": v for k, v in card["suppressed"].items()})

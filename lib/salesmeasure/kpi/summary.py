@@ -17,6 +17,7 @@ from salesmeasure.i18n import _
 from salesmeasure.kpi.chain import Chain, chain
 from salesmeasure.kpi.scorecard import Scorecard, regions_scorecard, scorecard
 from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN
+from salesmeasure.targets.kpi_targets import config_thresholds, settings_for
 
 __all__ = ["SummaryReport", "build"]
 
@@ -111,10 +112,15 @@ def build(
         "margin": margin,
         "holdout_weeks": holdout_weeks,
     }
+    th = config_thresholds(settings_for(ctx))
     return SummaryReport(
-        scorecard=attempt(_scorecard, data, period, region, confidence=confidence, **clv),
+        scorecard=attempt(
+            _scorecard, data, period, region, confidence=confidence, thresholds=th, **clv
+        ),
         chain=attempt(chain, data, period, region, confidence=confidence, **clv),
-        regions=attempt(_regions, data, period, region, confidence=confidence, **clv),
+        regions=attempt(
+            _regions, data, period, region, confidence=confidence, thresholds=th, **clv
+        ),
         period=period.label,
         region=region,
         as_of=data.as_of,

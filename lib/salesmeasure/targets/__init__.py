@@ -17,6 +17,14 @@ The workflow a sales director follows each period, one module per step:
    :mod:`~salesmeasure.targets.pvm` explains the change in revenue (price, volume, mix).
 6. :mod:`~salesmeasure.targets.build` -- :func:`build` computes every section of the
    target report; :mod:`~salesmeasure.targets.text` words and tables for managers.
+7. The review (:mod:`~salesmeasure.targets.review`, :func:`build_review`):
+   :mod:`~salesmeasure.targets.kpi_targets` targets for every KPI (P(attain) from the
+   KPI's sampling distribution and trend, minimum detectable change, scorecard
+   thresholds); :mod:`~salesmeasure.targets.evaluation` each KPI over the last periods on
+   its control chart with a change-point test; :mod:`~salesmeasure.targets.assessment`
+   the rep assessment adjusted for each rep's customers;
+   :mod:`~salesmeasure.targets.incentives` a commission plan simulated on the reps'
+   joint outcomes.
 
 This package's ``__init__`` re-exports all of it for notebooks and callers; analytics
 code imports the submodule it needs.
@@ -43,6 +51,7 @@ from salesmeasure.targets.inputs import (
 )
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
+from salesmeasure.targets.review import ReviewReport, assessment_for, build_review
 from salesmeasure.targets.setting import (
     TargetProposal,
     allocate,
@@ -84,6 +93,21 @@ from salesmeasure.targets.text import (
     recorded_table,
     scope_label,
 )
+from salesmeasure.targets.text.review import (
+    adjustments_table,
+    assessment_summary_table,
+    assessment_table,
+    describe_adjustments,
+    describe_assessment,
+    describe_assessment_brief,
+    describe_evaluation,
+    describe_incentives,
+    describe_kpi_targets,
+    evaluation_table,
+    incentives_table,
+    kpi_targets_table,
+    metric_label,
+)
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
     AttainingShare,
@@ -101,6 +125,22 @@ from salesmeasure.targets.tracking import (
 )
 
 __all__ = [
+    "ReviewReport",
+    "assessment_for",
+    "build_review",
+    "adjustments_table",
+    "assessment_summary_table",
+    "assessment_table",
+    "describe_adjustments",
+    "describe_assessment",
+    "describe_assessment_brief",
+    "describe_evaluation",
+    "describe_incentives",
+    "describe_kpi_targets",
+    "evaluation_table",
+    "incentives_table",
+    "kpi_targets_table",
+    "metric_label",
     "Forecast",
     "Backtest",
     "TargetProposal",

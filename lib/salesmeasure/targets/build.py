@@ -90,6 +90,9 @@ class ProposalSection:
     spread: float = float("nan")
     recorded: pd.DataFrame | Missing | None = None
     region: str = "all"
+    #: The joint owner simulations behind the equal-probability split ("region" -> the
+    #: regions', region name -> its reps'): the incentive simulation draws from them.
+    sims: dict | None = None
 
     @property
     def reps(self) -> pd.DataFrame:
@@ -199,6 +202,7 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         eq.spread,
         recorded,
         section.region,
+        sims=eq.sims,
     )
 
 

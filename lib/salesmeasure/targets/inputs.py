@@ -157,8 +157,21 @@ def seasonal_index(history: pd.Series, *, seasonal_periods: int | None = None) -
     return factors.rename("seasonal_index")
 
 
+def revenue_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The revenue rows of a targets table (``metric`` empty, absent or ``"revenue"``).
+
+    Targets of other KPIs (NPS, retention, ...) live in the same table; every revenue
+    consumer reads them through this filter (:mod:`salesmeasure.targets.kpi_targets`
+    reads the others).
+    """
+    if "metric" not in targets.columns:
+        return targets
+    m = targets["metric"].astype("string").str.strip().str.lower().fillna("")
+    return targets[m.isin(["", "revenue"]).to_numpy(dtype=bool)]
+
+
 def period_targets(targets: pd.DataFrame, period) -> pd.DataFrame:
-    """Target rows of ``period`` (a :class:`salesmeasure.periods.Period`).
+    """Revenue target rows of ``period`` (a :class:`salesmeasure.periods.Period`).
 
     Rows whose ``period`` label equals the period are returned as they are. For a half
     year or fiscal year recorded as quarters, the quarters inside it are summed per
@@ -168,6 +181,7 @@ def period_targets(targets: pd.DataFrame, period) -> pd.DataFrame:
     from salesmeasure.periods import Period
 
     require_columns(targets, ["period", "region", "rep_id", "target_amount"], "targets")
+    targets = revenue_targets(targets)
     exact = targets[targets["period"] == period.label]
     if not exact.empty or period.kind == "M":
         return exact.copy()
@@ -199,6 +213,7 @@ def _sub_quarters(period, Period):
 
 def selection_total(targets: pd.DataFrame) -> float:
     """Total target of a selection: the sum of its region-total rows (rep rows if none)."""
+    targets = revenue_targets(targets)
     if targets.empty:
         return math.nan
     blank = is_blank(targets["rep_id"])

@@ -16,6 +16,7 @@ from salesmeasure.targets.inputs import (
     is_blank,
     monthly_revenue,
     period_targets,
+    revenue_targets,
     seasonal_index,
     selection_total,
 )
@@ -51,7 +52,7 @@ def attainment(
     """
     require_columns(actuals, ["region", "rep_id", amount], "actuals")
     require_columns(targets, ["region", "rep_id", target], "targets")
-    t = targets.copy()
+    t = revenue_targets(targets).copy()
     t[target] = pd.to_numeric(t[target], errors="raise").astype(float)
     if t[target].isna().any() or (t[target] < 0).any():
         raise ValueError(f"targets.{target} has missing or negative values")

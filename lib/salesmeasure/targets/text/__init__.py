@@ -12,12 +12,15 @@ from salesmeasure.targets.text.allocation import (
 from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
+from salesmeasure.targets.text.review import *  # noqa: F403
+from salesmeasure.targets.text.review import __all__ as _review_all
 from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
 from salesmeasure.targets.text.sections import scope_label  # noqa: F401
 
 __all__ = [
     *_sections_all,
+    *_review_all,
     "describe_allocation",
     "describe_recorded",
     "recorded_table",
