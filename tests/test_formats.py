@@ -94,10 +94,11 @@ def test_cdnow_style_log_gets_whitespace_headerless_settings_and_guessed_columns
     toml = save_suggestion(d, r.stdout)
     for line in ('file = "CDNOW_master.txt"', 'delimiter = "whitespace"', "header = false",
                  'customer_id = "column_1"', 'order_date = "column_2"', 'quantity = "column_3"',
-                 'amount = "column_4"', 'product_line = "All products"'):  # fmt: skip
+                 'amount = "column_4"'):  # fmt: skip
         assert line in toml, toml
-    # the saved settings read the log as written (orders alone: the data-door work of
-    # issue 23 loads it whole; here the reader and the mapping are checked)
+    # the loader fills what a log lacks (one product line, ids from the row): no constant
+    assert "product_line" not in toml and "order_id" not in toml, toml
+    # the saved settings read the log as written, and the log loads whole (orders alone)
     cfg = sm_config.find(d)
     path = FolderSource(d).path("orders", cfg)
     frame = read_file(path, cfg.table("orders").format)
@@ -105,6 +106,11 @@ def test_cdnow_style_log_gets_whitespace_headerless_settings_and_guessed_columns
     assert frame["column_1"].tolist()[:3] == ["00001", "00002", "00002"]
     assert frame["column_2"].tolist()[0] == "19970101"
     assert frame["column_4"].tolist() == ["11.77", "12.00", "77.00", "20.76", "20.76", "19.54"]
+    ds = load(d)
+    assert ds.absent >= {"customers", "reps", "targets", "surveys", "complaints"}
+    assert ds.orders["amount"].sum() == pytest.approx(11.77 + 12 + 77 + 20.76 + 20.76 + 19.54)
+    assert ds.customers["customer_id"].nunique() == len(set(frame["column_1"]))
+    assert run("validate", d).returncode == 0
 
 
 def _aligned_orders(d: Path) -> None:

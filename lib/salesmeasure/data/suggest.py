@@ -328,9 +328,18 @@ def _fill_ins(table: str, df: pd.DataFrame, mapping: dict, tc) -> dict:
     """Constants for columns the source lacks and no mapping found: a neutral word for a
     descriptive column, empty for an optional one (a rep, a comment); none for an id, a
     date or an amount, which only the data can give."""
+    from salesmeasure.data.load import OPTIONAL_SOURCE_COLUMNS
+    from salesmeasure.data.schemas import OPTIONAL_COLUMNS
+
+    filled_by_the_loader = {
+        *OPTIONAL_SOURCE_COLUMNS.get(table, ()),
+        *OPTIONAL_COLUMNS.get(table, {}),
+    }
     out = {}
     for col, kind in COLUMNS[table].items():
         if col in tc.constants or mapping.get(col, col) in df.columns:
+            continue
+        if col in filled_by_the_loader:  # derived ids, one unit a line, revenue targets
             continue
         if col in FILL_INS:
             out[col] = FILL_INS[col]
