@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from salesmeasure import books
 from salesmeasure.clv.pipeline import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_MARGIN,
     DEFAULT_MONTHS,
     CustomerValue,
-    value_base,
 )
 from salesmeasure.clv.validation import HoldoutComparison
 from salesmeasure.clv.value import AtRiskList, CLVTiers, at_risk_customers, clv_tiers
@@ -192,9 +192,11 @@ def build(
     overview = Overview(
         p, ctx.region, ctx.data.as_of, len(in_period), float(in_period["amount"].sum())
     )
+    # the company's models, fitted once on every customer; a region sees its customers
     value = attempt(
-        value_base, orders, end, months=clv_months, discount_rate=discount_rate, margin=margin
-    )
+        books.region_value, ctx.data, ctx.region, end,
+        months=clv_months, discount_rate=discount_rate, margin=margin,
+    )  # fmt: skip
     return RetentionCLVReport(
         overview=overview,
         cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),
