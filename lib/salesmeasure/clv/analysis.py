@@ -19,6 +19,7 @@ from salesmeasure.clv.pipeline import (
     DEFAULT_MONTHS,
     CustomerValue,
 )
+from salesmeasure.clv.risk import LAPSED_BELOW, SECURE_FROM, risk_status
 from salesmeasure.clv.validation import HoldoutComparison
 from salesmeasure.clv.value import AtRiskList, CLVTiers, at_risk_customers, clv_tiers
 from salesmeasure.errors import InsufficientData, Missing, attempt
@@ -119,6 +120,8 @@ class RetentionCLVReport:
     months: int
     discount_rate: float
     margin: float
+    #: High-value customers who have probably lapsed: the win-back list.
+    winback: AtRiskList | Missing | None = None
 
 
 def _retention(orders, customers, end, by) -> RetentionSection:
@@ -153,12 +156,35 @@ def _worth(value: CustomerValue) -> ValueSection:
 
 
 def _at_risk(value: CustomerValue, customers) -> AtRiskList:
-    return at_risk_customers(value.values, value.summary, top=AT_RISK_TOP, customers=customers)
+    """The call list: high-value customers who are still recoverable
+    (:mod:`~salesmeasure.clv.risk`), most value at risk first."""
+    v = value.values[risk_status(value.values["prob_alive"]) == "recoverable"]
+    return at_risk_customers(
+        v, value.summary, top=AT_RISK_TOP, customers=customers, max_prob_alive=SECURE_FROM
+    )
+
+
+def _winback(value: CustomerValue, customers) -> AtRiskList:
+    """The win-back list: high-value customers who have probably lapsed already, most
+    past spend first."""
+    v = value.values[risk_status(value.values["prob_alive"]) == "lapsed"]
+    got = at_risk_customers(
+        v, value.summary, top=len(v), customers=customers, max_prob_alive=LAPSED_BELOW
+    )
+    frame = got.frame.sort_values("past_value", ascending=False).head(AT_RISK_TOP)
+    return AtRiskList(frame, got.value_cut, got.freq)
 
 
 def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
     groups = customers.drop_duplicates("customer_id").set_index("customer_id")[[by]]
-    table = value.values.join(groups).groupby(by)[["clv", "value_at_risk"]].sum()
+    v = value.values.assign(risk=risk_status(value.values["prob_alive"]))
+    v["recoverable_value"] = v["clv"].where(v["risk"] == "recoverable", 0.0)
+    v["recoverable_customers"] = (v["risk"] == "recoverable").astype(int)
+    v["lapsed_customers"] = (v["risk"] == "lapsed").astype(int)
+    v["customers"] = 1
+    cols = ["customers", "clv", "recoverable_customers", "recoverable_value",
+            "lapsed_customers", "value_at_risk"]  # fmt: skip
+    table = v.join(groups).groupby(by)[cols].sum()
     return RiskByGroup(table, by, value.total_clv, value.total_value_at_risk)
 
 
@@ -206,7 +232,9 @@ def build(
         holdout=attempt(_holdout, value),
         worth=attempt(_worth, value),
         at_risk=attempt(_at_risk, value, customers),
-        risk=attempt(_risk, value, customers, by),
+        # by region: a region's report shows its own row of the company's table
+        risk=attempt(_risk, value, customers, "region"),
+        winback=attempt(_winback, value, customers),
         by=by,
         months=clv_months,
         discount_rate=discount_rate,

@@ -32,6 +32,9 @@ __all__ = [
     "tier_table",
     "describe_at_risk",
     "call_list",
+    "describe_winback",
+    "winback_list",
+    "risk_table",
     "describe_value_at_risk",
     "group_label",
 ]
@@ -126,7 +129,9 @@ def describe_retention(section) -> str:
     year_ago = total[total["period_ordinal"] == last["period_ordinal"] - 4]
     latest = rates[rates["period_ordinal"] == last["period_ordinal"]].sort_values("retention_rate")
     rate = last["retention_rate"]
-    text = _(
+    from salesmeasure.kpi.text import retention_rule
+
+    text = retention_rule() + " " + _(
         "In {period}, {rate} (95% CI {low} to {high}) of the {n} customers active the "
         "quarter before ordered again: churn was {churn}"
     ).format(
@@ -165,9 +170,14 @@ def retention_table(section):
 
 def describe_survival(section) -> str:
     lapses, survival = section.lapses, section.by_nps
-    text = _("{share} of {n} customers have lapsed at least once. ").format(
-        share=fmt.pct(lapses["lapsed"].mean()), n=fmt.count(len(lapses))
-    )
+    text = _(
+        "Ever lapsed (a different measure from the retention rate: a gap of {days} days or "
+        "more without an order at any time in a customer's history): {share} of {n} "
+        "customers. "
+    ).format(
+        share=fmt.pct(lapses["lapsed"].mean()), n=fmt.count(len(lapses)),
+        days=fmt.count(section.lapse_days),
+    )  # fmt: skip
     med = survival.medians.set_index("group")["median_days"]
     known = med.drop("unknown", errors="ignore").dropna()
     if len(known) >= 2:
@@ -243,9 +253,11 @@ def holdout_table(comparison):
 def describe_prob_alive(value) -> str:
     risky = value.values["prob_alive"] < 0.5
     return _(
-        "{share} of the {n} customers are more likely gone than active (probability below "
-        "50%). Customers who bought often but not recently (bottom right of the map) are the "
-        "ones to call: they had a high rate and have gone quiet."
+        "Likely inactive now (a model estimate, a different measure from the retention "
+        "rate): {share} of the {n} customers are more likely inactive than active (a "
+        "probability of being active below 50%). Customers who bought often but not "
+        "recently (bottom right of the map) are the ones to call: they had a high rate and "
+        "have gone quiet."
     ).format(share=fmt.pct(risky.mean()), n=fmt.count(len(value.values)))
 
 
@@ -352,35 +364,91 @@ def call_list(at_risk) -> pd.DataFrame:
 
 
 def describe_at_risk(at_risk) -> str:
+    """The call list: recoverable high-value customers (the rule said in one sentence)."""
+    from salesmeasure.kpi.text import recoverable_rule
+
     t = at_risk.frame
     if not len(t):
-        return _("No high-value customer has a probability of being active below 50%.")
+        return recoverable_rule() + " " + _("No high-value customer is recoverable now.")
     first = t.iloc[0]
     weeks = int(first["periods_since_last"])
     listed = ngettext(
-        "{n} customer listed; {amount} of expected value is at risk if they have lapsed.",
-        "{n} customers listed; together {amount} of expected value is at risk if they have "
-        "lapsed.",
+        "{n} recoverable customer listed; the model expects {amount} from them over the "
+        "horizon, the value a call can still save.",
+        "{n} recoverable customers listed; the model expects {amount} from them over the "
+        "horizon, the value a call can still save.",
         len(t),
-    ).format(n=fmt.count(len(t)), amount=fmt.money(t["value_at_risk"].sum()))
+    ).format(n=fmt.count(len(t)), amount=fmt.money(t["clv"].sum()))
     first_one = ngettext(
         "The first, {name} ({rep}), last ordered {weeks} week ago.",
         "The first, {name} ({rep}), last ordered {weeks} weeks ago.",
         weeks,
     ).format(name=first["name"], rep=first["rep_id"], weeks=fmt.count(weeks))
-    return listed + " " + first_one
+    return recoverable_rule() + " " + listed + " " + first_one
+
+
+def describe_winback(winback) -> str:
+    """The win-back list: high-value customers who have probably lapsed already."""
+    t = winback.frame
+    if not len(t):
+        return _("No high-value customer has lapsed.")
+    return ngettext(
+        "**Win-back list.** {n} high-value customer has probably lapsed already (a chance "
+        "below 20% of still being active); past spend {past}. They are not counted as "
+        "value at risk: winning them back is a campaign, not a retention call.",
+        "**Win-back list.** {n} high-value customers have probably lapsed already (a chance "
+        "below 20% of still being active); past spend {past}. They are not counted as "
+        "value at risk: winning them back is a campaign, not a retention call.",
+        len(t),
+    ).format(n=fmt.count(len(t)), past=fmt.money(t["past_value"].sum()))
+
+
+def winback_list(winback) -> pd.DataFrame:
+    """The win-back list for account managers."""
+    t = winback.frame
+    return pd.DataFrame(
+        {
+            _("Customer"): t["name"],
+            _("Region"): t["region"],
+            _("Segment"): t["segment"],
+            _("Rep"): t["rep_id"],
+            _("Purchase weeks"): (t["frequency"] + 1).astype(int),
+            _("Weeks since last order"): t["periods_since_last"].astype(int),
+            _("Past spend"): t["past_value"].map(fmt.money_full),
+            _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)),
+        }
+    ).rename_axis(_("Customer ID"))
 
 
 def describe_value_at_risk(risk) -> str:
-    var, worth = risk.total_value_at_risk, risk.total_clv
-    worst = risk.table["value_at_risk"].idxmax()
+    """Recoverable value by region (never more than those customers' expected value)."""
+    t = risk.table
+    rec = float(t["recoverable_value"].sum())
+    worst = t["recoverable_value"].idxmax()
     return _(
-        "{risk} is at risk ({share} of the {whole} the base would be worth if every customer "
-        "were still active); {worst} accounts for {worst_share} of it."
+        "{recoverable} of the {whole} expected value is held by recoverable customers, the "
+        "value that can still be saved; {worst} holds {worst_share} of it."
     ).format(
-        risk=fmt.money(var),
-        share=fmt.pct(var / (var + worth)),
-        whole=fmt.money(var + worth),
+        recoverable=fmt.money(rec),
+        whole=fmt.money(risk.total_clv),
         worst=worst,
-        worst_share=fmt.pct(risk.table.loc[worst, "value_at_risk"] / var),
+        worst_share=fmt.pct(t.loc[worst, "recoverable_value"] / rec if rec else 0.0),
     )
+
+
+def risk_table(risk) -> pd.DataFrame:
+    """Customers, expected value and recoverable value per region, with the total: the
+    regions add up to it."""
+    t = risk.table
+    if len(t) > 1:
+        t = pd.concat([t, t.sum(numeric_only=True).to_frame(_("All regions")).T])
+    return pd.DataFrame(
+        {
+            _("Customers"): t["customers"].astype(int).map(fmt.count),
+            _("Expected value"): t["clv"].map(fmt.money_full),
+            _("Recoverable customers"): t["recoverable_customers"].astype(int).map(fmt.count),
+            _("Recoverable value"): t["recoverable_value"].map(fmt.money_full),
+            _("Lapsed customers"): t["lapsed_customers"].astype(int).map(fmt.count),
+        },
+        index=t.index,
+    ).rename_axis(_("Region"))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from salesmeasure import books
 from salesmeasure import format as fmt
+from salesmeasure.clv.risk import risk_split
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData, Missing
 from salesmeasure.i18n import _
@@ -161,6 +162,7 @@ def chain(
             "total_clv": total,
             "customers_unlikely_alive": int((v["prob_alive"] < 0.5).sum()),
             "customers": len(v),
+            **risk_split(v),
         }
         # next period: baseline forecast x shares of customer value
         months = len(p.next().months())
