@@ -29,7 +29,7 @@ RENDERED = ("all", "North", "South")
 
 def render(out: Path, lang: str) -> Path:
     cmd = [
-        sys.executable, "-m", "salesmeasure", "render", "--period", PERIOD,
+        str(Path(sys.executable).parent / "salesmeasure"), "render", "--period", PERIOD,
         "--regions", ",".join(RENDERED), "--formats", "html", "--out", str(out),
         "--data", str(ROOT / "data" / "sample"),
     ]  # fmt: skip

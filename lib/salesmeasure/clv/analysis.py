@@ -19,7 +19,7 @@ from salesmeasure.clv.pipeline import (
     DEFAULT_MONTHS,
     CustomerValue,
 )
-from salesmeasure.clv.risk import LAPSED_BELOW, SECURE_FROM, risk_status
+from salesmeasure.clv.risk import risk_split, risk_status
 from salesmeasure.clv.validation import HoldoutComparison
 from salesmeasure.clv.value import AtRiskList, CLVTiers, at_risk_customers, clv_tiers
 from salesmeasure.errors import InsufficientData, Missing, attempt
@@ -43,6 +43,7 @@ __all__ = [
     "SurvivalSection",
     "ValueSection",
     "RiskByGroup",
+    "Headline",
     "RetentionCLVReport",
     "build",
 ]
@@ -122,6 +123,48 @@ class RetentionCLVReport:
     margin: float
     #: High-value customers who have probably lapsed: the win-back list.
     winback: AtRiskList | Missing | None = None
+    #: The report's opening KPIs, before any model (issue 19).
+    headline: Headline | Missing | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Headline:
+    """What the retention report opens with: the leading retention rate, the revenue of
+    retained customers, the recoverable value and the first accounts to call."""
+
+    retention_rate: float
+    retained: int
+    active_previous: int
+    revenue: float
+    revenue_retained: float
+    recoverable_customers: int
+    recoverable_value: float
+    lapsed_customers: int
+    months: int
+    top: pd.DataFrame
+
+
+def _headline(view, period, retention, value, at_risk, months) -> Headline:
+    if isinstance(retention, Missing):
+        raise InsufficientData(retention.reason)
+    last = retention.total.iloc[-1]
+    now = view.in_period("orders")
+    before = view.in_period("orders", period.previous())
+    kept = now[now["customer_id"].isin(before["customer_id"].unique())]
+    split = risk_split(value.values) if not isinstance(value, Missing) else {}
+    top = at_risk.frame.head(3) if not isinstance(at_risk, Missing) else pd.DataFrame()
+    return Headline(
+        retention_rate=float(last["retention_rate"]),
+        retained=int(last["retained"]) if "retained" in last else 0,
+        active_previous=int(last["active_previous"]),
+        revenue=float(now["amount"].sum()),
+        revenue_retained=float(kept["amount"].sum()),
+        recoverable_customers=int(split.get("recoverable_customers", 0)),
+        recoverable_value=float(split.get("recoverable_value", float("nan"))),
+        lapsed_customers=int(split.get("lapsed_customers", 0)),
+        months=months,
+        top=top,
+    )
 
 
 def _retention(orders, customers, end, by) -> RetentionSection:
@@ -155,24 +198,29 @@ def _worth(value: CustomerValue) -> ValueSection:
     return ValueSection(value, clv_tiers(value.values))
 
 
+def _listed(value: CustomerValue, customers, status: str, sort: str) -> AtRiskList:
+    """High-value customers (past value in the top fifth of ALL customers) of one risk
+    status (:mod:`~salesmeasure.clv.risk`), ``sort`` highest first."""
+    every = at_risk_customers(
+        value.values, value.summary, top=len(value.values), customers=customers,
+        max_prob_alive=1.0,
+    )  # fmt: skip
+    frame = every.frame
+    frame = frame[risk_status(frame["prob_alive"]) == status]
+    frame = frame.sort_values(sort, ascending=False, kind="stable").head(AT_RISK_TOP)
+    return AtRiskList(frame, every.value_cut, every.freq)
+
+
 def _at_risk(value: CustomerValue, customers) -> AtRiskList:
-    """The call list: high-value customers who are still recoverable
-    (:mod:`~salesmeasure.clv.risk`), most value at risk first."""
-    v = value.values[risk_status(value.values["prob_alive"]) == "recoverable"]
-    return at_risk_customers(
-        v, value.summary, top=AT_RISK_TOP, customers=customers, max_prob_alive=SECURE_FROM
-    )
+    """The call list: high-value customers who are still recoverable, most expected value
+    (what a call protects) first."""
+    return _listed(value, customers, "recoverable", "clv")
 
 
 def _winback(value: CustomerValue, customers) -> AtRiskList:
     """The win-back list: high-value customers who have probably lapsed already, most
     past spend first."""
-    v = value.values[risk_status(value.values["prob_alive"]) == "lapsed"]
-    got = at_risk_customers(
-        v, value.summary, top=len(v), customers=customers, max_prob_alive=LAPSED_BELOW
-    )
-    frame = got.frame.sort_values("past_value", ascending=False).head(AT_RISK_TOP)
-    return AtRiskList(frame, got.value_cut, got.freq)
+    return _listed(value, customers, "lapsed", "past_value")
 
 
 def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
@@ -223,18 +271,21 @@ def build(
         books.region_value, ctx.data, ctx.region, end,
         months=clv_months, discount_rate=discount_rate, margin=margin,
     )  # fmt: skip
+    retention = attempt(_retention, orders, customers, p.end, by)
+    at_risk = attempt(_at_risk, value, customers)
     return RetentionCLVReport(
         overview=overview,
         cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),
-        retention=attempt(_retention, orders, customers, p.end, by),
+        retention=retention,
         survival=attempt(_survival, orders, customers, view.surveys, p.end),
         value=value,
         holdout=attempt(_holdout, value),
         worth=attempt(_worth, value),
-        at_risk=attempt(_at_risk, value, customers),
+        at_risk=at_risk,
         # by region: a region's report shows its own row of the company's table
         risk=attempt(_risk, value, customers, "region"),
         winback=attempt(_winback, value, customers),
+        headline=attempt(_headline, view, p, retention, value, at_risk, clv_months),
         by=by,
         months=clv_months,
         discount_rate=discount_rate,

@@ -32,6 +32,8 @@ __all__ = [
     "tier_table",
     "describe_at_risk",
     "call_list",
+    "describe_headline",
+    "headline_table",
     "describe_winback",
     "winback_list",
     "risk_table",
@@ -93,6 +95,48 @@ def describe_overview(overview) -> str:
         period=fmt.period(overview.period),
         region=label,
     )
+
+
+def describe_headline(h) -> str:
+    """The report's opening: the leading retention rate said in words with its
+    definition, the revenue it kept, the value that can still be saved and who to call
+    first (before any model is explained)."""
+    from salesmeasure.kpi.text import recoverable_rule, retention_rule
+
+    text = retention_rule() + " " + _(
+        "{rate} of the {n} customers of the quarter before ordered again; they brought "
+        "{kept} of the quarter's {revenue} ({share})."
+    ).format(
+        rate=fmt.pct(h.retention_rate), n=fmt.count(h.active_previous),
+        kept=fmt.money(h.revenue_retained), revenue=fmt.money(h.revenue),
+        share=fmt.pct(h.revenue_retained / h.revenue if h.revenue else 0.0, decimals=0),
+    )  # fmt: skip
+    if fmt.is_number(h.recoverable_value):
+        text += " " + _(
+            "Recoverable value: {value} expected over {months} months from {recoverable} "
+            "customers who can still be kept; {lapsed} more have probably lapsed (win-back "
+            "list below)."
+        ).format(
+            value=fmt.money(h.recoverable_value), months=h.months,
+            recoverable=fmt.count(h.recoverable_customers), lapsed=fmt.count(h.lapsed_customers),
+        ) + " " + recoverable_rule()  # fmt: skip
+    if len(h.top):
+        names = [f"{n} ({r})" for n, r in zip(h.top["name"], h.top["rep_id"], strict=True)]
+        text += " " + _("Call first: {accounts}.").format(accounts=", ".join(names))
+    return text
+
+
+def headline_table(h) -> pd.DataFrame:
+    """The opening KPIs as a two-column table."""
+    rows = [
+        (_("Retention rate (headline)"), fmt.pct(h.retention_rate)),
+        (_("Revenue from retained customers"), fmt.money(h.revenue_retained)),
+        (_("Recoverable value"), fmt.money(h.recoverable_value)
+         if fmt.is_number(h.recoverable_value) else fmt.missing()),
+        (_("Recoverable customers"), fmt.count(h.recoverable_customers)),
+        (_("Lapsed customers"), fmt.count(h.lapsed_customers)),
+    ]  # fmt: skip
+    return pd.DataFrame({_("Value"): [v for _k, v in rows]}, index=[k for k, _v in rows])
 
 
 # ------------------------------------------------------------------ retention
@@ -358,7 +402,7 @@ def call_list(at_risk) -> pd.DataFrame:
             _("Weeks since last order"): t["periods_since_last"].astype(int),
             _("Past spend"): t["past_value"].map(fmt.money_full),
             _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)),
-            _("Value at risk"): t["value_at_risk"].map(fmt.money_full),
+            _("Expected value"): t["clv"].map(fmt.money_full),
         }
     ).rename_axis(_("Customer ID"))
 
@@ -424,16 +468,16 @@ def describe_value_at_risk(risk) -> str:
     """Recoverable value by region (never more than those customers' expected value)."""
     t = risk.table
     rec = float(t["recoverable_value"].sum())
-    worst = t["recoverable_value"].idxmax()
-    return _(
+    text = _(
         "{recoverable} of the {whole} expected value is held by recoverable customers, the "
-        "value that can still be saved; {worst} holds {worst_share} of it."
-    ).format(
-        recoverable=fmt.money(rec),
-        whole=fmt.money(risk.total_clv),
-        worst=worst,
-        worst_share=fmt.pct(t.loc[worst, "recoverable_value"] / rec if rec else 0.0),
-    )
+        "value that can still be saved."
+    ).format(recoverable=fmt.money(rec), whole=fmt.money(float(t["clv"].sum())))
+    if len(t) > 1 and rec > 0:
+        worst = t["recoverable_value"].idxmax()
+        text += " " + _("{worst} holds {worst_share} of it.").format(
+            worst=worst, worst_share=fmt.pct(t.loc[worst, "recoverable_value"] / rec)
+        )
+    return text
 
 
 def risk_table(risk) -> pd.DataFrame:
