@@ -251,7 +251,18 @@ def test_the_parts_add_up_to_the_whole(pack):
     parts = [one(r, revenue, "all/00_executive_summary") for r in REGIONS]
     assert total and all(parts)
     assert abs(sum(p[0] for p in parts) - total[0]) <= total[1] / 2 + sum(p[1] for p in parts) / 2
-    assert w["all"]
+    # customers, expected value and recoverable value of the regions add up to the
+    # all-regions row of the retention report's table (counts exactly, amounts to the unit
+    # each row is printed at)
+    with language(lang):
+        risk = _("Lapsed customers")
+        columns = [_("Customers"), _("Expected value"), _("Recoverable customers"),
+                   _("Recoverable value"), risk]  # fmt: skip
+    for col in columns:
+        total = one("all", (risk, col), "all/03_retention_clv")
+        parts = [one(r, (risk, col), "all/03_retention_clv") for r in REGIONS]
+        assert total and all(parts), col
+        assert abs(sum(p[0] for p in parts) - total[0]) <= 0.5 * (len(parts) + 1), col
 
 
 def test_risk_split_by_hand():
