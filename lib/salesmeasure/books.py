@@ -82,11 +82,14 @@ def data_key(ds) -> tuple:
     """What identifies the data a result is computed on: its fingerprint (a digest of the
     orders when it has none), the region it is sliced to and its number of orders."""
     fp = getattr(ds, "fingerprint", "") or ""
-    if not fp:
-        o = ds.orders[["customer_id", "order_date", "amount"]]
-        fp = "h" + hashlib.sha256(
-            pd.util.hash_pandas_object(o, index=False).to_numpy().tobytes()
-        ).hexdigest()[:16]
+    if not fp:  # tables built in memory: a digest of their contents
+        h = hashlib.sha256()
+        for name in ("orders", "customers", "reps", "targets"):
+            df = getattr(ds, name, None)
+            if isinstance(df, pd.DataFrame):
+                h.update(f"{name}{list(df.columns)}".encode())
+                h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        fp = "h" + h.hexdigest()[:16]
     return (fp, str(getattr(ds, "region", "all") or "all"), len(ds.orders))
 
 

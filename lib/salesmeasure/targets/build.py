@@ -247,6 +247,8 @@ def _region_proposals(company: ProposalSection, region: str) -> ProposalSection:
         total=float(top["amount"]),
         no_reps=tuple(r for r in company.no_reps if r == region),
         p_total=float(top["p_attain"]),
+        p_star=float("nan"),  # no split between regions in one region's view
+        p_star_reps={k: v for k, v in (company.p_star_reps or {}).items() if k == region},
         spread=float("nan"),
         recorded=recorded,
         region=region,
