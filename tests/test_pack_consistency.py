@@ -10,7 +10,6 @@ all-regions figure.
 
 from __future__ import annotations
 
-import math
 import re
 import subprocess
 import sys
@@ -225,7 +224,6 @@ def test_every_shared_figure_is_the_same_everywhere(pack):
 
 def test_the_parts_add_up_to_the_whole(pack):
     base, lang = pack
-    w = words(lang)
     found = figures(base, lang)
 
     def one(owner, measure, where):
@@ -273,7 +271,12 @@ def test_risk_split_by_hand():
     v = pd.DataFrame({"prob_alive": [0.05, 0.2, 0.5, 0.79, 0.8, 0.95],
                       "clv": [1.0, 10.0, 20.0, 30.0, 40.0, 50.0]})  # fmt: skip
     assert list(risk_status(v["prob_alive"])) == [
-        "lapsed", "recoverable", "recoverable", "recoverable", "secure", "secure"
+        "lapsed",
+        "recoverable",
+        "recoverable",
+        "recoverable",
+        "secure",
+        "secure",
     ]
     s = risk_split(v)
     assert (s["recoverable_customers"], s["recoverable_value"]) == (3, 60.0)
