@@ -37,6 +37,7 @@ RULES: list[tuple[str, int]] = [
     ("salesmeasure.retention", ANALYTICS),
     ("salesmeasure.clv", ANALYTICS),
     ("salesmeasure.kpi", ANALYTICS),
+    ("salesmeasure.books", ANALYTICS),
     ("salesmeasure.sample", ANALYTICS),
     ("salesmeasure.stats", STATS),
     ("salesmeasure.format", STATS),

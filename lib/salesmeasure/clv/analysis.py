@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from salesmeasure import books
 from salesmeasure.clv.pipeline import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_MARGIN,
     DEFAULT_MONTHS,
     CustomerValue,
-    value_base,
 )
+from salesmeasure.clv.risk import risk_split, risk_status
 from salesmeasure.clv.validation import HoldoutComparison
 from salesmeasure.clv.value import AtRiskList, CLVTiers, at_risk_customers, clv_tiers
 from salesmeasure.errors import InsufficientData, Missing, attempt
@@ -43,6 +44,7 @@ __all__ = [
     "SurvivalSection",
     "ValueSection",
     "RiskByGroup",
+    "Headline",
     "RetentionCLVReport",
     "build",
 ]
@@ -120,6 +122,50 @@ class RetentionCLVReport:
     months: int
     discount_rate: float
     margin: float
+    #: High-value customers who have probably lapsed: the win-back list.
+    winback: AtRiskList | Missing | None = None
+    #: The report's opening KPIs, before any model (issue 19).
+    headline: Headline | Missing | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Headline:
+    """What the retention report opens with: the leading retention rate, the revenue of
+    retained customers, the recoverable value and the first accounts to call."""
+
+    retention_rate: float
+    retained: int
+    active_previous: int
+    revenue: float
+    revenue_retained: float
+    recoverable_customers: int
+    recoverable_value: float
+    lapsed_customers: int
+    months: int
+    top: pd.DataFrame
+
+
+def _headline(view, period, retention, value, at_risk, months) -> Headline:
+    if isinstance(retention, Missing):
+        raise InsufficientData(retention.reason)
+    last = retention.total.iloc[-1]
+    now = view.in_period("orders")
+    before = view.in_period("orders", period.previous())
+    kept = now[now["customer_id"].isin(before["customer_id"].unique())]
+    split = risk_split(value.values) if not isinstance(value, Missing) else {}
+    top = at_risk.frame.head(3) if not isinstance(at_risk, Missing) else pd.DataFrame()
+    return Headline(
+        retention_rate=float(last["retention_rate"]),
+        retained=int(last["retained"]) if "retained" in last else 0,
+        active_previous=int(last["active_previous"]),
+        revenue=float(now["amount"].sum()),
+        revenue_retained=float(kept["amount"].sum()),
+        recoverable_customers=int(split.get("recoverable_customers", 0)),
+        recoverable_value=float(split.get("recoverable_value", float("nan"))),
+        lapsed_customers=int(split.get("lapsed_customers", 0)),
+        months=months,
+        top=top,
+    )
 
 
 def _retention(orders, customers, end, by) -> RetentionSection:
@@ -153,15 +199,43 @@ def _worth(value: CustomerValue) -> ValueSection:
     return ValueSection(value, clv_tiers(value.values))
 
 
+def _listed(value: CustomerValue, customers, status: str, sort: str) -> AtRiskList:
+    """High-value customers (past value in the top fifth of ALL customers) of one risk
+    status (:mod:`~salesmeasure.clv.risk`), ``sort`` highest first."""
+    every = at_risk_customers(
+        value.values, value.summary, top=len(value.values), customers=customers,
+        max_prob_alive=1.0,
+    )  # fmt: skip
+    frame = every.frame
+    frame = frame[risk_status(frame["prob_alive"]) == status]
+    frame = frame.sort_values(sort, ascending=False, kind="stable").head(AT_RISK_TOP)
+    return AtRiskList(frame, every.value_cut, every.freq)
+
+
 def _at_risk(value: CustomerValue, customers) -> AtRiskList:
-    return at_risk_customers(value.values, value.summary, top=AT_RISK_TOP, customers=customers)
+    """The call list: high-value customers who are still recoverable, most expected value
+    (what a call protects) first."""
+    return _listed(value, customers, "recoverable", "clv")
+
+
+def _winback(value: CustomerValue, customers) -> AtRiskList:
+    """The win-back list: high-value customers who have probably lapsed already, most
+    past spend first."""
+    return _listed(value, customers, "lapsed", "past_value")
 
 
 def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
     groups = customers.drop_duplicates("customer_id").set_index("customer_id")[[by]]
-    joined = value.values.join(groups)
+    v = value.values.assign(risk=risk_status(value.values["prob_alive"]))
+    v["recoverable_value"] = v["clv"].where(v["risk"] == "recoverable", 0.0)
+    v["recoverable_customers"] = (v["risk"] == "recoverable").astype(int)
+    v["lapsed_customers"] = (v["risk"] == "lapsed").astype(int)
+    v["customers"] = 1
+    cols = ["customers", "clv", "recoverable_customers", "recoverable_value",
+            "lapsed_customers", "value_at_risk"]  # fmt: skip
+    joined = v.join(groups)
     joined[by] = joined[by].astype(object).where(joined[by].notna(), MISSING_GROUP)
-    table = joined.groupby(by)[["clv", "value_at_risk"]].sum()
+    table = joined.groupby(by)[cols].sum()
     return RiskByGroup(table, by, value.total_clv, value.total_value_at_risk)
 
 
@@ -199,25 +273,26 @@ def build(
     overview = Overview(
         p, ctx.region, ctx.data.as_of, len(in_period), float(in_period["amount"].sum())
     )
+    # the company's models, fitted once on every customer; a region sees its customers
     value = attempt(
-        value_base,
-        orders,
-        end,
-        months=clv_months,
-        discount_rate=discount_rate,
-        margin=margin,
-        holdout_weeks=holdout_weeks,
-    )
+        books.region_value, ctx.data, ctx.region, end,
+        months=clv_months, discount_rate=discount_rate, margin=margin, holdout_weeks=holdout_weeks,
+    )  # fmt: skip
+    retention = attempt(_retention, orders, customers, p.end, by)
+    at_risk = attempt(_at_risk, value, customers)
     return RetentionCLVReport(
         overview=overview,
         cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),
-        retention=attempt(_retention, orders, customers, p.end, by),
+        retention=retention,
         survival=attempt(_survival, orders, customers, view.surveys, p.end),
         value=value,
         holdout=attempt(_holdout, value),
         worth=attempt(_worth, value),
-        at_risk=attempt(_at_risk, value, customers),
-        risk=attempt(_risk, value, customers, by),
+        at_risk=at_risk,
+        # by region: a region's report shows its own row of the company's table
+        risk=attempt(_risk, value, customers, "region"),
+        winback=attempt(_winback, value, customers),
+        headline=attempt(_headline, view, p, retention, value, at_risk, clv_months),
         by=by,
         months=clv_months,
         discount_rate=discount_rate,

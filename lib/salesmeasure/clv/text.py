@@ -32,6 +32,11 @@ __all__ = [
     "tier_table",
     "describe_at_risk",
     "call_list",
+    "describe_headline",
+    "headline_table",
+    "describe_winback",
+    "winback_list",
+    "risk_table",
     "describe_value_at_risk",
     "group_label",
     "customer_name",
@@ -95,6 +100,48 @@ def describe_overview(overview) -> str:
     )
 
 
+def describe_headline(h) -> str:
+    """The report's opening: the leading retention rate said in words with its
+    definition, the revenue it kept, the value that can still be saved and who to call
+    first (before any model is explained)."""
+    from salesmeasure.kpi.text import recoverable_rule, retention_rule
+
+    text = retention_rule() + " " + _(
+        "{rate} of the {n} customers of the quarter before ordered again; they brought "
+        "{kept} of the quarter's {revenue} ({share})."
+    ).format(
+        rate=fmt.pct(h.retention_rate), n=fmt.count(h.active_previous),
+        kept=fmt.money(h.revenue_retained), revenue=fmt.money(h.revenue),
+        share=fmt.pct(h.revenue_retained / h.revenue if h.revenue else 0.0, decimals=0),
+    )  # fmt: skip
+    if fmt.is_number(h.recoverable_value):
+        text += " " + _(
+            "Recoverable value: {value} expected over {months} months from {recoverable} "
+            "customers who can still be kept; {lapsed} more have probably lapsed (win-back "
+            "list below)."
+        ).format(
+            value=fmt.money(h.recoverable_value), months=h.months,
+            recoverable=fmt.count(h.recoverable_customers), lapsed=fmt.count(h.lapsed_customers),
+        ) + " " + recoverable_rule()  # fmt: skip
+    if len(h.top):
+        names = [f"{n} ({r})" for n, r in zip(h.top["name"], h.top["rep_id"], strict=True)]
+        text += " " + _("Call first: {accounts}.").format(accounts=", ".join(names))
+    return text
+
+
+def headline_table(h) -> pd.DataFrame:
+    """The opening KPIs as a two-column table."""
+    rows = [
+        (_("Retention rate (headline)"), fmt.pct(h.retention_rate)),
+        (_("Revenue from retained customers"), fmt.money(h.revenue_retained)),
+        (_("Recoverable value"), fmt.money(h.recoverable_value)
+         if fmt.is_number(h.recoverable_value) else fmt.missing()),
+        (_("Recoverable customers"), fmt.count(h.recoverable_customers)),
+        (_("Lapsed customers"), fmt.count(h.lapsed_customers)),
+    ]  # fmt: skip
+    return pd.DataFrame({_("Value"): [v for _k, v in rows]}, index=[k for k, _v in rows])
+
+
 # ------------------------------------------------------------------ retention
 def describe_cohorts(cohorts) -> str:
     shares = cohorts.shares
@@ -129,16 +176,22 @@ def describe_retention(section) -> str:
     year_ago = total[total["period_ordinal"] == last["period_ordinal"] - 4]
     latest = rates[rates["period_ordinal"] == last["period_ordinal"]].sort_values("retention_rate")
     rate = last["retention_rate"]
-    text = _(
-        "In {period}, {rate} (95% CI {low} to {high}) of the {n} customers active the "
-        "quarter before ordered again: churn was {churn}"
-    ).format(
-        period=fmt.period(str(last["period"])),
-        rate=fmt.pct(rate),
-        low=fmt.pct(last["ci_low"]),
-        high=fmt.pct(last["ci_high"]),
-        n=fmt.count(last["active_previous"]),
-        churn=fmt.pct(1 - rate),
+    from salesmeasure.kpi.text import retention_rule
+
+    text = (
+        retention_rule()
+        + " "
+        + _(
+            "In {period}, {rate} (95% CI {low} to {high}) of the {n} customers active the "
+            "quarter before ordered again: churn was {churn}"
+        ).format(
+            period=fmt.period(str(last["period"])),
+            rate=fmt.pct(rate),
+            low=fmt.pct(last["ci_low"]),
+            high=fmt.pct(last["ci_high"]),
+            n=fmt.count(last["active_previous"]),
+            churn=fmt.pct(1 - rate),
+        )
     )
     if len(year_ago):
         text += _(" against {churn} a year earlier").format(
@@ -168,9 +221,14 @@ def retention_table(section):
 
 def describe_survival(section) -> str:
     lapses, survival = section.lapses, section.by_nps
-    text = _("{share} of {n} customers have lapsed at least once. ").format(
-        share=fmt.pct(lapses["lapsed"].mean()), n=fmt.count(len(lapses))
-    )
+    text = _(
+        "Ever lapsed (a different measure from the retention rate: a gap of {days} days or "
+        "more without an order at any time in a customer's history): {share} of {n} "
+        "customers. "
+    ).format(
+        share=fmt.pct(lapses["lapsed"].mean()), n=fmt.count(len(lapses)),
+        days=fmt.count(section.lapse_days),
+    )  # fmt: skip
     med = survival.medians.set_index("group")["median_days"]
     known = med.drop("unknown", errors="ignore").dropna()
     if len(known) >= 2:
@@ -276,9 +334,11 @@ def holdout_table(comparison):
 def describe_prob_alive(value) -> str:
     risky = value.values["prob_alive"] < 0.5
     return _(
-        "{share} of the {n} customers are more likely gone than active (probability below "
-        "50%). Customers who bought often but not recently (bottom right of the map) are the "
-        "ones to call: they had a high rate and have gone quiet."
+        "Likely inactive now (a model estimate, a different measure from the retention "
+        "rate): {share} of the {n} customers are more likely inactive than active (a "
+        "probability of being active below 50%). Customers who bought often but not "
+        "recently (bottom right of the map) are the ones to call: they had a high rate and "
+        "have gone quiet."
     ).format(share=fmt.pct(risky.mean()), n=fmt.count(len(value.values)))
 
 
@@ -437,23 +497,28 @@ def call_list(at_risk) -> pd.DataFrame:
             _("Weeks since last order"): t["periods_since_last"].astype(int).to_numpy(),
             _("Past spend"): t["past_value"].map(fmt.money_full).to_numpy(),
             _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)).to_numpy(),
-            _("Value at risk"): t["value_at_risk"].map(fmt.money_full).to_numpy(),
+            _("Expected value"): t["clv"].map(fmt.money_full).to_numpy(),
         },
         index=t.index,
     ).rename_axis(_("Customer ID"))
 
 
 def describe_at_risk(at_risk) -> str:
+    """The call list: recoverable high-value customers (the rule said in one sentence)."""
+    from salesmeasure.kpi.text import recoverable_rule
+
     t = at_risk.frame
     if not len(t):
-        return _("No high-value customer has a probability of being active below 50%.")
+        return recoverable_rule() + " " + _("No high-value customer is recoverable now.")
     first = t.iloc[0]
     weeks = int(first["periods_since_last"])
     listed = ngettext(
-        "{n} customer listed; {amount} of expected value is at risk if they have lapsed.",
-        "{n} customers listed; together {amount} of expected value is at risk if they have lapsed.",
+        "{n} recoverable customer listed; the model expects {amount} from them over the "
+        "horizon, the value a call can still save.",
+        "{n} recoverable customers listed; the model expects {amount} from them over the "
+        "horizon, the value a call can still save.",
         len(t),
-    ).format(n=fmt.count(len(t)), amount=fmt.money(t["value_at_risk"].sum()))
+    ).format(n=fmt.count(len(t)), amount=fmt.money(t["clv"].sum()))
     first_one = ngettext(
         "The first, {name} ({rep}), last ordered {weeks} week ago.",
         "The first, {name} ({rep}), last ordered {weeks} weeks ago.",
@@ -463,19 +528,74 @@ def describe_at_risk(at_risk) -> str:
         rep=rep_label(first.get("rep_id")),
         weeks=fmt.count(weeks),
     )
-    return listed + " " + first_one
+    return recoverable_rule() + " " + listed + " " + first_one
+
+
+def describe_winback(winback) -> str:
+    """The win-back list: high-value customers who have probably lapsed already."""
+    t = winback.frame
+    if not len(t):
+        return _("No high-value customer has lapsed.")
+    return ngettext(
+        "**Win-back list.** {n} high-value customer has probably lapsed already (a chance "
+        "below 20% of still being active); past spend {past}. They are not counted as "
+        "value at risk: winning them back is a campaign, not a retention call.",
+        "**Win-back list.** {n} high-value customers have probably lapsed already (a chance "
+        "below 20% of still being active); past spend {past}. They are not counted as "
+        "value at risk: winning them back is a campaign, not a retention call.",
+        len(t),
+    ).format(n=fmt.count(len(t)), past=fmt.money(t["past_value"].sum()))
+
+
+def winback_list(winback) -> pd.DataFrame:
+    """The win-back list for account managers."""
+    t = winback.frame
+    return pd.DataFrame(
+        {
+            _("Customer"): [
+                customer_name(n, c) for n, c in zip(_col(t, "name"), t.index, strict=True)
+            ],
+            _("Region"): _col(t, "region").map(group_value).to_numpy(),
+            _("Segment"): _col(t, "segment").map(group_value).to_numpy(),
+            _("Rep"): _col(t, "rep_id").map(rep_label).to_numpy(),
+            _("Purchase weeks"): (t["frequency"] + 1).astype(int).to_numpy(),
+            _("Weeks since last order"): t["periods_since_last"].astype(int).to_numpy(),
+            _("Past spend"): t["past_value"].map(fmt.money_full).to_numpy(),
+            _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)).to_numpy(),
+        },
+        index=t.index,
+    ).rename_axis(_("Customer ID"))
 
 
 def describe_value_at_risk(risk) -> str:
-    var, worth = risk.total_value_at_risk, risk.total_clv
-    worst = risk.table["value_at_risk"].idxmax()
-    return _(
-        "{risk} is at risk ({share} of the {whole} the base would be worth if every customer "
-        "were still active); {worst} accounts for {worst_share} of it."
-    ).format(
-        risk=fmt.money(var),
-        share=fmt.pct(var / (var + worth)),
-        whole=fmt.money(var + worth),
-        worst=group_label(worst),
-        worst_share=fmt.pct(risk.table.loc[worst, "value_at_risk"] / var),
-    )
+    """Recoverable value by region (never more than those customers' expected value)."""
+    t = risk.table
+    rec = float(t["recoverable_value"].sum())
+    text = _(
+        "{recoverable} of the {whole} expected value is held by recoverable customers, the "
+        "value that can still be saved."
+    ).format(recoverable=fmt.money(rec), whole=fmt.money(float(t["clv"].sum())))
+    if len(t) > 1 and rec > 0:
+        worst = t["recoverable_value"].idxmax()
+        text += " " + _("{worst} holds {worst_share} of it.").format(
+            worst=group_label(worst), worst_share=fmt.pct(t.loc[worst, "recoverable_value"] / rec)
+        )
+    return text
+
+
+def risk_table(risk) -> pd.DataFrame:
+    """Customers, expected value and recoverable value per region, with the total: the
+    regions add up to it."""
+    t = risk.table
+    if len(t) > 1:
+        t = pd.concat([t, t.sum(numeric_only=True).to_frame(_("All regions")).T])
+    return pd.DataFrame(
+        {
+            _("Customers"): t["customers"].astype(int).map(fmt.count),
+            _("Expected value"): t["clv"].map(fmt.money_full),
+            _("Recoverable customers"): t["recoverable_customers"].astype(int).map(fmt.count),
+            _("Recoverable value"): t["recoverable_value"].map(fmt.money_full),
+            _("Lapsed customers"): t["lapsed_customers"].astype(int).map(fmt.count),
+        },
+        index=t.index,
+    ).rename_axis(_("Region"))

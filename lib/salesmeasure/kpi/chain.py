@@ -4,8 +4,8 @@ Every figure here is the detailed reports' own: repeat purchase by NPS group is
 :func:`salesmeasure.survey.loyalty.retention_by_nps` called exactly as the survey report
 calls it (:func:`repeat_purchase`), each customer's NPS group is
 :func:`salesmeasure.survey.scores.latest_nps_group`, and customer value is the CLV
-pipeline's (:func:`salesmeasure.kpi.value.fit_value_model`, i.e. ``clv.value_base``) with
-the retention and CLV report's settings.
+pipeline's with the retention and CLV report's settings, fitted once on every customer of
+the company and sliced to the view (:func:`salesmeasure.books.region_value`).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from salesmeasure import books
 from salesmeasure import format as fmt
 from salesmeasure.absent import absent_sentence, has_table
+from salesmeasure.clv.risk import risk_split
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData, Missing
 from salesmeasure.i18n import _
-from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN, fit_value_model
+from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN
 from salesmeasure.periods import Period
 from salesmeasure.stats import Estimate, mean_t
 from salesmeasure.survey.build import retention_end
@@ -126,14 +128,11 @@ def chain(
     vm, value_missing = value_model, None
     if vm is None:
         try:
-            vm = fit_value_model(
-                view.orders,
-                end,
-                months=clv_months,
-                discount_rate=discount_rate,
-                margin=margin,
-                holdout_weeks=holdout_weeks,
-            )
+            # the company's models, fitted once on every customer, sliced to the view
+            vm = books.region_value(
+                dataset, region, end, months=clv_months, discount_rate=discount_rate,
+                margin=margin, holdout_weeks=holdout_weeks,
+            )  # fmt: skip
         except InsufficientData as exc:
             vm, value_missing = None, Missing(str(exc))
     rows = []
@@ -171,6 +170,7 @@ def chain(
             "total_clv": total,
             "customers_unlikely_alive": int((v["prob_alive"] < 0.5).sum()),
             "customers": len(v),
+            **risk_split(v),
         }
         # next period: baseline forecast x shares of customer value
         months = len(p.next().months())

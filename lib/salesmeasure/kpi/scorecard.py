@@ -29,10 +29,11 @@ import pandas as pd
 from statsmodels.stats.proportion import proportions_ztest
 from statsmodels.stats.rates import test_poisson_2indep
 
+from salesmeasure import books
 from salesmeasure.absent import has_table
 from salesmeasure.data import Dataset
 from salesmeasure.errors import InsufficientData
-from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN, clv_estimate, fit_value_model
+from salesmeasure.kpi.value import CLV_MONTHS, DISCOUNT_RATE, MARGIN, clv_estimate
 from salesmeasure.periods import Period
 from salesmeasure.results import FrameResult
 from salesmeasure.retention import PeriodRetention, period_retention
@@ -220,9 +221,9 @@ class _PeriodFigures:
     value_model: object
 
 
-def _value_model(orders, end, clv: dict):
-    try:
-        return fit_value_model(orders, end, **clv)
+def _value_model(dataset, region, end, clv: dict):
+    try:  # the company's models, fitted once on every customer, sliced to the region
+        return books.region_value(dataset, region, end, **clv)
     except InsufficientData:  # shown as n/a in the scorecard; the chain says why
         return None
 
@@ -232,7 +233,15 @@ def _census(value: float, n: int, method: str) -> Estimate:
 
 
 def _figures(
-    view: Dataset, p: Period, *, confidence: float, with_clv: bool, cutoff=None, clv: dict
+    view: Dataset,
+    p: Period,
+    *,
+    confidence: float,
+    with_clv: bool,
+    cutoff=None,
+    clv: dict,
+    dataset: Dataset | None = None,
+    region: str = "all",
 ) -> _PeriodFigures:
     orders = view.in_period("orders", p)
     revenue = float(orders["amount"].sum())
@@ -248,7 +257,7 @@ def _figures(
     end = min(p.end, view.as_of) if view.as_of is not None else p.end
     if cutoff is not None:
         end = min(end, pd.Timestamp(cutoff))
-    vm = _value_model(view.orders, end, clv) if with_clv else None
+    vm = _value_model(view if dataset is None else dataset, region, end, clv) if with_clv else None
     return _PeriodFigures(
         period=p,
         revenue=_census(revenue, len(orders), "sum of orders"),
@@ -374,7 +383,8 @@ def scorecard(
         "margin": margin,
         "holdout_weeks": holdout_weeks,
     }
-    kw = {"confidence": confidence, "with_clv": with_clv, "clv": clv}
+    kw = {"confidence": confidence, "with_clv": with_clv, "clv": clv, "dataset": dataset,
+          "region": region}  # fmt: skip
     cur = _figures(view, p, **kw)
     prev = _figures(prev_view, prev_p, cutoff=prev_cut, **kw)
     ly = _figures(ly_view, ly_p, cutoff=ly_cut, **kw)

@@ -243,15 +243,19 @@ def describe_scorecard(card) -> str:
             last_year=fmt.period(card.last_year),
         )
     good, watch, bad = (int(counts.get(k, 0)) for k in ("good", "watch", "bad"))
-    return lead + _(
-        "Of {n} KPIs, {good}, {watch} and {bad}. "
-        "Intervals are 95%; a change is called significant only when a test says so "
-        "(revenue, customer counts and CLV are not sampled, so they are shown as they are)."
-    ).format(
-        n=len(card),
-        good=ngettext("{k} is on track", "{k} are on track", good).format(k=good),
-        watch=ngettext("{k} needs watching", "{k} need watching", watch).format(k=watch),
-        bad=ngettext("{k} needs action", "{k} need action", bad).format(k=bad),
+    return (
+        lead
+        + _(
+            "Of {n} KPIs, {good}, {watch} and {bad}. "
+            "Intervals are 95%; a change is called significant only when a test says so "
+            "(revenue, customer counts and CLV are not sampled, so they are shown as they are)."
+        ).format(
+            n=len(card),
+            good=ngettext("{k} is on track", "{k} are on track", good).format(k=good),
+            watch=ngettext("{k} needs watching", "{k} need watching", watch).format(k=watch),
+            bad=ngettext("{k} needs action", "{k} need action", bad).format(k=bad),
+        )
+        + (" " + retention_rule() if "retention_rate" in card else "")
     )
 
 
@@ -387,14 +391,17 @@ def findings(card, chain_result=None, regions: pd.DataFrame | None = None, *, li
             out.append({
                 "priority": 2,
                 "report": "03_retention_clv",
-                "text": _(
-                    "{customers} customers have probably stopped buying; {at_risk} of "
-                    "{months}-month value is at risk. Detractors hold {share} of expected "
-                    "customer value, about {detractor_revenue} of the {forecast} baseline "
-                    "for {next}: a target for {next} assumes they stay."
+                "text": recoverable_rule() + " " + _(
+                    "{recoverable} customers are recoverable and expected to bring "
+                    "{value} over {months} months: the value a retention call can still "
+                    "save. {lapsed} have probably lapsed already and belong on the win-back "
+                    "list. Detractors hold {share} of expected customer value, about "
+                    "{detractor_revenue} of the {forecast} baseline for {next}: a target for "
+                    "{next} assumes they stay."
                 ).format(
-                    customers=fmt.count(ar["customers_unlikely_alive"]),
-                    at_risk=fmt.money(ar["value_at_risk"]), months=chain_result.clv_months,
+                    recoverable=fmt.count(ar["recoverable_customers"]),
+                    value=fmt.money(ar["recoverable_value"]), months=chain_result.clv_months,
+                    lapsed=fmt.count(ar["lapsed_customers"]),
                     share=fmt.pct(nx["detractor_share"], decimals=0),
                     detractor_revenue=fmt.money(nx["detractor_revenue"]),
                     forecast=fmt.money(nx["forecast"]), next=fmt.period(nx["period"]),
@@ -510,6 +517,26 @@ def describe_chain(chain_result) -> str:
     )
 
 
+def retention_rule() -> str:
+    """The pack's leading retention measure in one sentence: every report that shows it
+    says what it is (the other measures are named as the different measures they are)."""
+    return _(
+        "Retention rate (the headline measure): the share of the customers who ordered in "
+        "the previous quarter who ordered again in this one; churn is the rest."
+    )
+
+
+def recoverable_rule() -> str:
+    """The rule of the recoverable/lapsed split in one sentence (every report that shows
+    recoverable value says it)."""
+    from salesmeasure.clv.risk import LAPSED_BELOW, SECURE_FROM
+
+    return _(
+        "Recoverable means a customer whose chance of still being active is between {low} "
+        "and {high}; below {low} the customer counts as lapsed."
+    ).format(low=fmt.pct(LAPSED_BELOW, decimals=0), high=fmt.pct(SECURE_FROM, decimals=0))
+
+
 def describe_at_risk(chain_result) -> str:
     """Value at risk and what next period's target assumes about detractors."""
     ar, nx = chain_result.at_risk, chain_result.next_period
@@ -522,13 +549,20 @@ def describe_at_risk(chain_result) -> str:
         )
     months = chain_result.clv_months
     text = _(
-        "**Revenue at risk.** {gone} of {customers} customers are more likely gone than "
-        "active; if they are, {at_risk} of {months}-month value is lost. Detractors hold "
-        "{detractor_clv} ({share}) of the customers' expected {months}-month value."
+        "**Recoverable value.** {recoverable} of {customers} customers are recoverable; "
+        "they are expected to bring {value} over the next {months} months, the value a "
+        "retention call can still save. {lapsed} customers have probably lapsed already "
+        "(expected {lapsed_value}): a win-back list, not a call list."
     ).format(
-        gone=fmt.count(ar["customers_unlikely_alive"]), customers=fmt.count(ar["customers"]),
-        at_risk=fmt.money(ar["value_at_risk"]), months=months,
-        detractor_clv=fmt.money(ar["detractor_clv"]),
+        recoverable=fmt.count(ar["recoverable_customers"]),
+        customers=fmt.count(ar["customers"]), value=fmt.money(ar["recoverable_value"]),
+        months=months, lapsed=fmt.count(ar["lapsed_customers"]),
+        lapsed_value=fmt.money(ar["lapsed_value"]),
+    ) + " " + recoverable_rule() + " " + _(
+        "Detractors hold {detractor_clv} ({share}) of the customers' expected {months}-month "
+        "value."
+    ).format(
+        detractor_clv=fmt.money(ar["detractor_clv"]), months=months,
         share=fmt.pct(nx.get("detractor_share"), decimals=0),
     )  # fmt: skip
     if fmt.is_number(nx.get("forecast")):

@@ -8,10 +8,11 @@ missing, and the other sections still compute. The notebook then shows each sect
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from salesmeasure import books
 from salesmeasure import format as fmt
 from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.errors import InsufficientData, Missing, ParameterError, attempt
@@ -67,6 +68,10 @@ class ForecastSection:
     history_end: pd.Period
     phased: pd.Series
     region: str
+    #: True in a region's report: ``proposal`` is the region's share of the company
+    #: target (the company allocation); ``forecast``/``next`` are fitted on the region
+    #: alone, a second opinion.
+    allocated: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,6 +208,77 @@ def _proposals_equal(section: ForecastSection, view, everything, next_period):
         recorded,
         section.region,
         sims=eq.sims,
+    )
+
+
+def _company(ctx, period, attainability, uplift):
+    """The company's forecast of the next period and its equal-probability allocation
+    to regions and reps, computed once per data, period and parameters
+    (:mod:`salesmeasure.books`): every region's report shows its slice."""
+    data = ctx.data
+    as_of = data.as_of
+    history_end = last_complete_month(period.end, as_of)
+    next_period = period.next()
+    months_next = [pd.Period(m.label, "M") for m in next_period.months()]
+
+    def compute():
+        view = data.slice(period=period, region="all")
+        everything = data.slice(region="all")
+        history = attempt(_history, view.orders, period, history_end)
+        forecast = attempt(
+            _forecast, history, months_next, attainability, uplift, next_period.label,
+            history_end, "all",
+        )  # fmt: skip
+        proposals = attempt(_proposals_equal, forecast, view, everything, next_period)
+        return forecast, proposals
+
+    parts = (books.data_key(data), period.label, float(attainability), float(uplift), str(as_of))
+    return books.remembered("company_targets", parts, compute)
+
+
+def _region_proposals(company: ProposalSection, region: str) -> ProposalSection:
+    """The region's rows of the company allocation (its target and its reps')."""
+    smart = company.smart[company.smart["region"] == region].reset_index(drop=True)
+    if smart.empty:
+        raise InsufficientData(
+            _("The company's targets are not split to {region}: it has no revenue or rep.").format(
+                region=region
+            )
+        )
+    top = smart[smart["level"] == "region"].iloc[0]
+    recorded = company.recorded
+    if isinstance(recorded, pd.DataFrame):
+        recorded = recorded[recorded["region"] == region].reset_index(drop=True)
+    return replace(
+        company,
+        smart=smart,
+        total=float(top["amount"]),
+        no_reps=tuple(r for r in company.no_reps if r == region),
+        p_total=float(top["p_attain"]),
+        p_star=float("nan"),  # no split between regions in one region's view
+        p_star_reps={k: v for k, v in (company.p_star_reps or {}).items() if k == region},
+        spread=float("nan"),
+        recorded=recorded,
+        region=region,
+    )
+
+
+def _region_forecast(own: ForecastSection, proposals: ProposalSection) -> ForecastSection:
+    """The region's own forecast (a second opinion, fitted on the region alone) with the
+    region's share of the company target as its proposal."""
+    top = proposals.smart[proposals.smart["level"] == "region"].iloc[0]
+    prop = own.proposal
+    allocated = replace(
+        prop,
+        target=float(top["amount"]),
+        p_attain=float(top["p_attain"]),
+        base_target=float(top["amount"]),
+        p_attain_base=float(top["p_attain"]),
+        expected=float(top["expected"]),
+        model=str(top["model"]),
+    )
+    return replace(
+        own, proposal=allocated, phased=phase(allocated.target, own.next.mean), allocated=True
     )
 
 
@@ -361,23 +437,29 @@ def build(
 
     history = attempt(_history, orders, period, history_end)
     outcome = attempt(_outcome, history, orders, ctx.view.targets, period, as_of, region)
-    forecast = attempt(
-        _forecast,
-        history,
-        months_next,
-        attainability,
-        uplift,
-        next_period.label,
-        history_end,
-        region,
-    )
-    backtest = attempt(_backtest, forecast)
+    if method not in ("equal", "share"):
+        raise ParameterError(f"parameter 'method' must be 'equal' or 'share', got {method!r}")
+    company_fc = company = None
     if method == "equal":
-        proposals = attempt(_proposals_equal, forecast, ctx.view, everything, next_period)
+        company_fc, company = _company(ctx, period, attainability, uplift)
+    if method == "equal" and region == "all":
+        forecast, proposals = company_fc, company  # the company's own books
+    else:
+        forecast = attempt(
+            _forecast, history, months_next, attainability, uplift, next_period.label,
+            history_end, region,
+        )  # fmt: skip
+    backtest = attempt(_backtest, forecast)
+    if method == "equal" and region != "all":
+        # one set of books: the region's slice of the company allocation, never a split
+        # of a target taken from the region's own forecast
+        proposals = (
+            company if isinstance(company, Missing) else attempt(_region_proposals, company, region)
+        )
+        if forecast and proposals:
+            forecast = _region_forecast(forecast, proposals)
     elif method == "share":
         proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
-    else:
-        raise ParameterError(f"parameter 'method' must be 'equal' or 'share', got {method!r}")
     methods = attempt(_methods, forecast, ctx.view, period, history_weight)
     fallback = (next_period.label, forecast.proposal.target) if forecast else None
     pacing = attempt(_pacing, everything, ctx, fallback, region)

@@ -197,6 +197,8 @@ def describe_forecast(
 ) -> str:
     """The forecast and proposed target of the next period in words."""
     if isinstance(fc, ForecastSection):
+        if fc.allocated:
+            return _describe_allocated(fc)
         fc, proposal, period, history_end = fc.next, fc.proposal, fc.period, fc.history_end
     money = fmt.money
     lo, hi = fc.interval(0.8, total=True)
@@ -231,6 +233,30 @@ def describe_forecast(
     if fc.notes:
         text += " " + forecast_notes(fc.notes)
     return text
+
+
+def _describe_allocated(s: ForecastSection) -> str:
+    """A region's proposal as its share of the company target, with the forecast fitted on
+    the region alone named as the second opinion it is."""
+    money = fmt.money
+    lo, hi = s.next.interval(0.8, total=True)
+    return _(
+        "{region}'s target for {period} is its share of the company target, which is split "
+        "to the regions at one common chance of being met: {target}, attained with "
+        "probability {p} against an expected {expected}. Second opinion, fitted on "
+        "{region} alone: the {model} baseline expects {own} (80% range {low} to {high}); "
+        "the options below come from that fit."
+    ).format(
+        region=s.region,
+        period=fmt.period(s.period),
+        target=money(s.proposal.target),
+        p=fmt.pct(s.proposal.p_attain, decimals=0),
+        expected=money(s.proposal.expected),
+        model=s.next.model,
+        own=money(s.next.total_mean),
+        low=money(lo),
+        high=money(hi),
+    )
 
 
 def options_table(
