@@ -956,6 +956,7 @@ def test_call_list_shows_the_id_for_a_nameless_customer_and_no_rep(lang, no_rep)
             "past_value": [500.0, 80.0],
             "prob_alive": [0.2, 0.4],
             "value_at_risk": [300.0, 20.0],
+            "clv": [150.0, 60.0],
         },
         index=pd.Index(["C001", "C002"], name="customer_id"),
     )
