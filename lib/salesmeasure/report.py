@@ -171,6 +171,7 @@ def prepare(
     """
     from salesmeasure.i18n import set_language
     from salesmeasure.plots.theme import set_theme
+    from salesmeasure.plots.palette import set_regions
 
     set_language(lang)  # first: the report's words, numbers and charts follow it
     try:
@@ -197,6 +198,7 @@ def prepare(
         raise ParameterError(f"parameter 'region': {exc}") from None
     view = data.slice(period=p, region=reg)
     set_theme()
+    set_regions(data.regions)  # a region's colour is the same in every chart of the pack
     return ReportContext(data=data, view=view, period=p, region=reg, data_path=path)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from salesmeasure.i18n import N_, _
+from salesmeasure.plots import palette
 from salesmeasure.plots.theme import PALETTE, get_ax
 
 __all__ = [
@@ -78,8 +79,9 @@ def plot_retention_trend(
     """
     ax = get_ax(ax)
     groups = [(None, rates)] if by is None else list(rates.groupby(by, sort=True))
-    for i, (name, g) in enumerate(groups):
-        colour = PALETTE[i % len(PALETTE)]
+    codes = [str(n) for n, _g in groups]
+    for name, g in groups:
+        colour = PALETTE[0] if by is None else palette.group_colour(by, name, codes)
         ax.plot(
             g["period"],
             g[value] * 100,
@@ -148,9 +150,10 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
                 x = o["period"].astype(str).map(pos)
                 ax.plot(x, o[value] * 100, color="#b8b8b8", linewidth=0.9)
         x = g["period"].astype(str).map(pos)
-        ax.fill_between(x, g["ci_low"] * 100, g["ci_high"] * 100, color=PALETTE[0], alpha=0.2,
+        colour = palette.group_colour(by, name, [str(n) for n, _g in groups])
+        ax.fill_between(x, g["ci_low"] * 100, g["ci_high"] * 100, color=colour, alpha=0.2,
                         linewidth=0)  # fmt: skip
-        ax.plot(x, g[value] * 100, color=PALETTE[0], marker="o", markersize=3, linewidth=1.8)
+        ax.plot(x, g[value] * 100, color=colour, marker="o", markersize=3, linewidth=1.8)
         ax.set_title(str(name), fontsize=11)
         ax.set_xticks(range(0, len(periods), step), periods[::step])
         ax.tick_params(axis="x", rotation=45, labelsize=8)
@@ -176,16 +179,28 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
 
 
 def plot_survival_curves(
-    survival, *, ax=None, title: str | None = None, start: float | None = None
+    survival,
+    *,
+    ax=None,
+    title: str | None = None,
+    start: float | None = None,
+    by: str | None = None,
+    labels=None,
 ):
     """Kaplan-Meier curves of time to lapse with pointwise 95 % bands.
 
-    ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`.
+    ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`; its ``group``
+    column holds codes, coloured by :func:`salesmeasure.plots.palette.group_colour` for
+    the split ``by`` (``"nps_group"``, ``"region"``, ...) and named by ``labels`` (a
+    callable code -> label; the code itself without one).
     """
     ax = get_ax(ax)
-    for i, (name, g) in enumerate(survival.curves.groupby("group", sort=True)):
-        colour = PALETTE[i % len(PALETTE)]
-        ax.step(g["time"], g["survival"] * 100, where="post", color=colour, label=str(name))
+    groups = list(survival.curves.groupby("group", sort=True))
+    codes = [str(n) for n, _g in groups]
+    for name, g in groups:
+        colour = palette.group_colour(by, name, codes)
+        label = labels(name) if labels is not None else str(name)
+        ax.step(g["time"], g["survival"] * 100, where="post", color=colour, label=label)
         ax.fill_between(
             g["time"],
             g["ci_low"] * 100,
@@ -304,10 +319,10 @@ def plot_clv_distribution(
     ax.hist(kept, bins=bins, color=PALETTE[0], edgecolor="white")
     ax.set_xscale("log")
     if tiers is not None:
-        for i, (name, row) in enumerate(tiers.iloc[:-1].iterrows()):
+        for name, row in tiers.iloc[:-1].iterrows():
             ax.axvline(
                 row["min_clv"],
-                color=PALETTE[(i + 1) % len(PALETTE)],
+                color=palette.tier_colour(name, list(getattr(tiers, "frame", tiers).index)[::-1]),
                 linestyle="--",
                 label=_("{tier} from {amount}").format(
                     tier=_(name), amount=fmt.money_full(row["min_clv"])
@@ -383,16 +398,15 @@ def plot_retention_section(section, *, ax=None):
 
 def plot_survival_section(section, *, ax=None):
     """Time to lapse by latest NPS group (a ``SurvivalSection``), groups as shown."""
-    from dataclasses import replace
-
     from salesmeasure.clv.text import group_label
 
-    curves = section.by_nps.curves.assign(group=lambda d: d["group"].map(group_label))
     return plot_survival_curves(
-        replace(section.by_nps, curves=curves),
+        section.by_nps,
         ax=ax,
         title=_("Time to lapse by latest NPS group"),
         start=section.lapse_days,
+        by="nps_group",
+        labels=group_label,
     )
 
 

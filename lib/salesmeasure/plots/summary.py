@@ -10,7 +10,8 @@ import pandas as pd
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
 from salesmeasure.plots.labels import marker_boxes, place_labels
-from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+from salesmeasure.plots import palette
+from salesmeasure.plots.theme import STATUS_COLOURS, get_ax
 
 __all__ = [
     "STATUS_HATCH",
@@ -90,7 +91,7 @@ def _group_bars(ax, by_nps, value, low, high, *, show, ylabel, title):
     x = np.arange(len(groups))
     vals = d[value].to_numpy(float)
     err = np.vstack([vals - d[low].to_numpy(float), d[high].to_numpy(float) - vals])
-    colours = [PALETTE[2], PALETTE[7], PALETTE[3]][: len(groups)]
+    colours = [palette.nps_colour(g) for g in groups]
     ax.bar(x, vals, color=colours, edgecolor="black", linewidth=0.6)
     ax.errorbar(x, vals, yerr=err, fmt="none", ecolor="black", capsize=5, linewidth=1)
     for i, v in enumerate(vals):
