@@ -170,8 +170,8 @@ def prepare(
         A parameter is not usable; the message names it and says what is expected.
     """
     from salesmeasure.i18n import set_language
-    from salesmeasure.plots.theme import set_theme
     from salesmeasure.plots.palette import set_regions
+    from salesmeasure.plots.theme import set_theme
 
     set_language(lang)  # first: the report's words, numbers and charts follow it
     try:

@@ -9,8 +9,8 @@ import pandas as pd
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
-from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots import palette
+from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import STATUS_COLOURS, get_ax
 
 __all__ = [

@@ -16,8 +16,8 @@ import seaborn as sns
 
 from salesmeasure import format as fmt_
 from salesmeasure.i18n import N_, _
-from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots import palette
+from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import PALETTE, get_ax
 from salesmeasure.stats import MIN_N
 from salesmeasure.survey.build import Complaints, Regions, Trend
