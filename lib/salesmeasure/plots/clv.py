@@ -255,6 +255,26 @@ def plot_holdout_by_frequency(comparison, *, ax=None):
     return ax
 
 
+#: Orientation of the probability-alive map: frequency rises upwards, recency to the
+#: right. The sentence under the map takes its corner from these (see
+#: :func:`prob_alive_corner`), and a test reads them back off the drawn chart.
+PROB_ALIVE_FREQUENCY_UP = True
+PROB_ALIVE_RECENCY_RIGHT = True
+
+
+def prob_alive_corner(*, frequency_high: bool, recency_high: bool) -> str:
+    """Where on :func:`plot_prob_alive_map` the customers with high (or low) frequency and
+    recency are, in the report's language (``"top left"``, 左上方)."""
+    from salesmeasure.plots.directions import corner
+
+    return corner(
+        recency_high,
+        frequency_high,
+        x_rises=PROB_ALIVE_RECENCY_RIGHT,
+        y_rises=PROB_ALIVE_FREQUENCY_UP,
+    )
+
+
 def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, unit: str = "weeks"):
     """Probability alive for every (frequency, recency) at customer age ``T``.
 
@@ -267,9 +287,11 @@ def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, un
     valid = (f > 0) | (r == 0)
     p = np.full(len(f), np.nan)
     p[valid] = model.prob_alive(f[valid], r[valid], np.full(valid.sum(), float(T)))
-    grid = pd.DataFrame(
-        p.reshape(max_frequency + 1, n_rec)[::-1] * 100, index=np.arange(max_frequency, -1, -1)
-    )
+    grid = pd.DataFrame(p.reshape(max_frequency + 1, n_rec) * 100, index=np.arange(max_frequency + 1))
+    if PROB_ALIVE_FREQUENCY_UP:  # heatmap rows run downwards: reverse for frequency upwards
+        grid = grid.iloc[::-1]
+    if not PROB_ALIVE_RECENCY_RIGHT:
+        grid = grid.iloc[:, ::-1]
     sns.heatmap(
         grid,
         ax=ax,
