@@ -287,7 +287,9 @@ def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, un
     valid = (f > 0) | (r == 0)
     p = np.full(len(f), np.nan)
     p[valid] = model.prob_alive(f[valid], r[valid], np.full(valid.sum(), float(T)))
-    grid = pd.DataFrame(p.reshape(max_frequency + 1, n_rec) * 100, index=np.arange(max_frequency + 1))
+    grid = pd.DataFrame(
+        p.reshape(max_frequency + 1, n_rec) * 100, index=np.arange(max_frequency + 1)
+    )
     if PROB_ALIVE_FREQUENCY_UP:  # heatmap rows run downwards: reverse for frequency upwards
         grid = grid.iloc[::-1]
     if not PROB_ALIVE_RECENCY_RIGHT:

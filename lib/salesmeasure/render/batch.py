@@ -22,7 +22,7 @@ from salesmeasure.report import data_location, data_name
 from . import guard
 from . import index as _index
 from . import pool as _pool
-from .export import export_html, library_hash, template_dir, template_hash, title_of
+from .export import export_html, library_hash, navigation, template_dir, template_hash, title_of
 from .index import write_period_index, write_root_index
 from .options import (
     _declared_parameters,
@@ -33,7 +33,7 @@ from .options import (
     select_regions,
 )
 from .pdf import PdfPrinter
-from .planner import ALL, Report, period_slug, plan
+from .planner import ALL, Report, period_slug, plan, region_slugs
 from .store import ReportFailure, ReportRecord, atomic_write, read_record
 
 __all__ = [
@@ -123,6 +123,29 @@ def language_links(root_out: Path, lang: str, languages=(), period: str | None =
     return links if len(links) > 1 else []
 
 
+def report_navigation(
+    report: Report, *, regions, root_out: Path, lang: str, languages=(), period: str
+) -> dict:
+    """The navigation bar of ``report``: the period's index, the same notebook for each
+    region of the batch (``regions``, ``all`` first) and in each language rendered by the
+    same command or already on disk under ``root_out``; links relative to the report."""
+    slugs = region_slugs([r for r in regions if r != ALL])
+    here = Path(report.path("html"))
+    period_dir = lang_root(root_out, lang) / period_slug(period)
+    name = here.name
+    region_links = [
+        (_("All regions") if r == ALL else str(r), period_dir / slugs[r] / name) for r in regions
+    ]
+    language_pages = []
+    for code, lang_name in LANGUAGE_NAMES.items():
+        page = lang_root(root_out, code) / period_slug(period) / report.region_slug / name
+        if code == lang or code in set(languages or ()) or page.exists():
+            language_pages.append((lang_name, here if code == lang else page))
+    return navigation(
+        here, index=period_dir / "index.html", regions=region_links, languages=language_pages
+    )
+
+
 def _with_language(params: dict, nb_paths, lang: str) -> dict:
     """Give ``lang`` to each notebook whose parameters cell declares it."""
     for p in nb_paths:
@@ -143,9 +166,11 @@ class _Writer:
     """Export and write one executed report: ipynb, HTML, PDF and its record."""
 
     def __init__(
-        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source=""
-    ):
+        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source="",
+        nav=None,
+    ):  # fmt: skip
         self.data_source = data_source
+        self.nav = nav  # report -> navigation bar (see report_navigation), or None
         self.formats = formats
         self.printer = printer
         self.fingerprint = fingerprint
@@ -162,6 +187,7 @@ class _Writer:
         region = _("All regions (consolidated)") if report.region == ALL else report.region
         return {
             "lang": get_language(),
+            "nav": self.nav(report) if self.nav is not None else None,
             "title": title,
             "period": sm_format.period(report.period),
             "region": region,
@@ -474,6 +500,14 @@ def render(
             version=version,
             kernel_mode=kernel_mode,
             data_source=ds.source,
+            nav=functools.partial(
+                report_navigation,
+                regions=region_list,
+                root_out=root_out,
+                lang=lang,
+                languages=languages,
+                period=label,
+            ),
         )
         for r, rec in refresh:
             try:
