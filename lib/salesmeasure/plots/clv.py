@@ -15,6 +15,13 @@ from salesmeasure.i18n import N_, _
 from salesmeasure.plots import palette
 from salesmeasure.plots.theme import PALETTE, get_ax
 
+
+def _fmt_unit() -> str:
+    from salesmeasure import format as fmt
+
+    return fmt.currency_unit()
+
+
 __all__ = [
     "plot_cohort_retention",
     "plot_retention_trend",
@@ -354,7 +361,7 @@ def plot_clv_distribution(
             )
         ax.set_ylim(top=ax.get_ylim()[1] * 1.25)  # room for the legend above the bars
         ax.legend(fontsize=8, loc="upper right")
-    unit = currency or _("currency units")
+    unit = currency or _fmt_unit()
     ax.set_xlabel(
         _("Customer lifetime value over {months} months ({unit}, log scale)").format(
             months=months, unit=unit
@@ -401,7 +408,7 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
 
     ax.set_xticks(x, [_(v) if group == "tier" else v for v in t[group].astype(str)])
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(fmt.money_tick))
-    ax.set_ylabel(_("Value ({unit})").format(unit=currency or _("currency units")))
+    ax.set_ylabel(_("Value ({unit})").format(unit=currency or _fmt_unit()))
     ax.set_xlabel(_group_label(group))
     ax.set_title(
         _("Customer value and value at risk by {group}").format(

@@ -13,6 +13,13 @@ from salesmeasure.plots import palette
 from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import STATUS_COLOURS, get_ax
 
+
+def _fmt_unit() -> str:
+    from salesmeasure import format as fmt
+
+    return fmt.currency_unit()
+
+
 __all__ = [
     "STATUS_HATCH",
     "plot_scorecard_changes",
@@ -125,7 +132,7 @@ def plot_clv_by_nps_group(
     _group_bars(
         ax, by_nps, "clv", "clv_low", "clv_high", show=lambda v: currency + fmt.money(v),
         ylabel=_("Average {months}-month CLV ({currency})").format(
-            months=clv_months, currency=currency or _("currency units")
+            months=clv_months, currency=currency or _fmt_unit()
         ),
         title=_("Customer value by NPS group"),
     )  # fmt: skip
