@@ -70,3 +70,26 @@ def test_pvalues_and_not_applicable():
     with language("zh-CN"):
         assert fmt.pvalue(0.0) == "p < 0.001"
         assert fmt.not_applicable() == "—"
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("en", "CNY"), ("zh-CN", "人民币")])
+def test_a_charts_amount_axis_is_named_with_the_currency(lang, unit):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from salesmeasure import plots
+
+    fmt.set_currency("CNY")
+    with language(lang):
+        ax = plots.plot_clv_distribution(pd.DataFrame({"clv": [5.0, 50.0, 500.0, 5000.0]}))
+        assert unit in ax.get_xlabel()
+        assert "currency units" not in ax.get_xlabel() and "货币单位" not in ax.get_xlabel()
+        ax = plots.plot_value_at_risk(
+            pd.DataFrame({"region": ["North"], "clv": [1e6], "value_at_risk": [2e5]}),
+            group="region",
+        )
+        assert unit in ax.get_ylabel()
+    plt.close("all")
