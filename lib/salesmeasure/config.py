@@ -93,7 +93,8 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 #: thresholds), [assessment.weights] (the rep assessment), [incentives] (the commission
 #: plan). Kept raw in :attr:`Config.settings`; each is checked by the module that reads it.
 ANALYSIS_SECTIONS = ("kpi", "assessment", "incentives")
-_TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "format", "tables", "comments"}
+_TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "currency", "format",
+             "tables", "comments"}  # fmt: skip
 _TOP_KEYS |= set(ANALYSIS_SECTIONS)
 _LOCATION_KEYS = ("file", "sheet", "table", "query")
 
@@ -212,6 +213,7 @@ class Config:
     fiscal_start_month: int = 1
     max_order_amount: float | None = None
     source: str | None = None
+    currency: str | None = None  #: ISO 4217 code of the amounts (issue 20), None: unstated
     format: TextFormat = field(default_factory=TextFormat)
     tables: Any = field(
         default_factory=lambda: MappingProxyType({n: TableConfig(n) for n in TABLE_NAMES})
@@ -240,6 +242,8 @@ class Config:
         payload = {
             "fiscal_start_month": self.fiscal_start_month,
             "max_order_amount": self.max_order_amount,
+            # only when set, so the fingerprints of existing files stay as they were
+            **({"currency": self.currency} if self.currency else {}),
             "tables": {
                 n: {
                     **{k: getattr(t, k) for k in _LOCATION_KEYS},
@@ -449,6 +453,17 @@ def parse(raw: dict, path: Path | None = None) -> Config:
     if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int | float) or cap <= 0):
         raise DataError(f"{_where(path, 'max_order_amount')} must be a positive number")
     source = _str(path, "source", raw.get("source"), allow_none=True)
+    currency = _str(path, "currency", raw.get("currency"), allow_none=True)
+    if currency is not None:
+        from babel.numbers import is_currency
+
+        currency = currency.strip().upper()
+        if not is_currency(currency):
+            raise DataError(
+                f"{_where(path, 'currency')} must be an ISO 4217 currency code (e.g. CNY, "
+                f"USD, EUR), got {raw.get('currency')!r}",
+                file=str(path) if path else None,
+            )
     fmt_raw = raw.get("format", {})
     if not isinstance(fmt_raw, dict):
         raise DataError(f"{_where(path, '[format]')} must be a table")
@@ -478,6 +493,7 @@ def parse(raw: dict, path: Path | None = None) -> Config:
         fiscal_start_month=fsm,
         max_order_amount=float(cap) if cap is not None else None,
         source=source,
+        currency=currency,
         format=base,
         tables=MappingProxyType(tables),
         settings=MappingProxyType({k: raw[k] for k in ANALYSIS_SECTIONS if k in raw}),

@@ -23,6 +23,11 @@ __all__ = [
     "PERIOD_NAMES",
     "change",
     "count",
+    "currency_unit",
+    "get_currency",
+    "not_applicable",
+    "pvalue",
+    "set_currency",
     "date",
     "is_number",
     "join",
@@ -60,8 +65,74 @@ def is_number(x) -> bool:
 
 
 def missing() -> str:
-    """The word shown where a value is missing or cannot be computed."""
+    """The word shown where a value is missing or cannot be computed: ``n/a`` in English,
+    ``—`` in Chinese (not 无数据, "no data", which is wrong where a figure does not apply)."""
     return _("n/a")
+
+
+def not_applicable() -> str:
+    """The mark shown where a figure does not apply (a rate with no basis, a change with
+    no earlier period): ``—`` in every language (not 无数据, which says "no data")."""
+    return "\u2014"
+
+
+def pvalue(p) -> str:
+    """A p-value as read in a report: ``p = 0.032``, ``p < 0.001`` (never ``p=0.000``)."""
+    if not is_number(p):
+        return not_applicable()
+    p = float(p)
+    if p < 0.001:
+        return "p < " + number(0.001, decimals=3)
+    return "p = " + number(p, decimals=3)
+
+
+# ------------------------------------------------------------------ currency
+#: The reports' currency: an ISO 4217 code, or None (amounts without a symbol; axes in
+#: "currency units"). Set by :func:`salesmeasure.report.prepare` from the ``currency``
+#: parameter or ``currency = "CNY"`` in ``salesmeasure.toml``.
+_currency: list[str | None] = [None]
+
+
+def set_currency(code: str | None) -> str | None:
+    """Set the currency of amounts (an ISO 4217 code such as ``"CNY"``, ``"usd"``; empty
+    or None: none). Returns the canonical code.
+
+    Raises
+    ------
+    ValueError
+        Naming the code when it is not an ISO 4217 currency.
+    """
+    from babel.numbers import is_currency
+
+    code = (str(code).strip().upper() or None) if code is not None else None
+    if code is not None and not is_currency(code):
+        raise ValueError(f"currency {code!r} is not an ISO 4217 currency code (e.g. CNY, USD, EUR)")
+    _currency[0] = code
+    return code
+
+
+def get_currency() -> str | None:
+    """The current currency code (None when none is set)."""
+    return _currency[0]
+
+
+def currency_unit() -> str:
+    """The unit an amount axis is named with: the currency code in English (``CNY``),
+    its name in other languages (人民币), ``currency units`` without a currency."""
+    code = get_currency()
+    if code is None:
+        return _("currency units")
+    if _en():
+        return code
+    from babel.numbers import get_currency_name
+
+    return get_currency_name(code, locale=babel_locale())
+
+
+def _symbol() -> str:
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(get_currency(), locale=babel_locale())
 
 
 def _en() -> bool:
@@ -117,8 +188,24 @@ def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
             s = f"{a / 1e3:.{dk}f}k"
         else:
             s = f"{a:,.{0 if decimals is None else decimals}f}"
+        if get_currency() is not None:
+            s = _symbol() + s
         return _no_negative_zero(sign + s)
-    from babel.numbers import format_compact_decimal, format_decimal
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_decimal
+
+    if get_currency() is not None:
+        # 万 with one decimal (¥215.5万), like the English M with two
+        if round(a, decimals or 0) >= 1e4:
+            s = format_compact_currency(
+                a,
+                get_currency(),
+                format_type="short",
+                fraction_digits=1 if decimals is None else decimals,
+                locale=babel_locale(),
+            )
+        else:
+            s = _symbol() + format_decimal(round(a, decimals or 0), locale=babel_locale())
+        return _no_negative_zero(sign + s)
 
     if round(a, decimals or 0) >= 1e4:
         s = format_compact_decimal(
@@ -133,8 +220,12 @@ def money(x, *, decimals: int | None = None, signed: bool = False) -> str:
 
 
 def money_full(x, *, decimals: int = 0) -> str:
-    """An exact amount with grouping, for tables of targets: ``2,501,031``."""
-    return number(x, decimals=decimals)
+    """An exact amount with grouping, for tables of targets: ``2,501,031`` (``¥2,501,031``
+    with a currency)."""
+    s = number(x, decimals=decimals)
+    if get_currency() is None or not is_number(x):
+        return s
+    return ("-" + _symbol() + s[1:]) if s.startswith("-") else _symbol() + s
 
 
 def money_tick(x, _pos=None) -> str:

@@ -154,6 +154,7 @@ def prepare(
     data_path: str | os.PathLike | None = "",
     fiscal_start_month: int | None = None,
     lang: str = "en",
+    currency: str = "",
     **extra,
 ) -> ReportContext:
     """Validate report parameters, load the data and slice it.
@@ -171,6 +172,7 @@ def prepare(
         A parameter is not usable; the message names it and says what is expected.
     """
     from salesmeasure.i18n import set_language
+    from salesmeasure.plots.palette import set_regions
     from salesmeasure.plots.theme import set_theme
 
     set_language(lang)  # first: the report's words, numbers and charts follow it
@@ -197,8 +199,28 @@ def prepare(
     except ValueError as exc:
         raise ParameterError(f"parameter 'region': {exc}") from None
     view = data.slice(period=p, region=reg)
+    _set_currency(currency, path)
     set_theme()
+    set_regions(data.regions)  # a region's colour is the same in every chart of the pack
     return ReportContext(data=data, view=view, period=p, region=reg, data_path=path)
+
+
+def _set_currency(currency: str, path) -> None:
+    """The reports' currency: the ``currency`` parameter, else ``currency`` in the data's
+    ``salesmeasure.toml``, else none (amounts without a symbol, axes in currency units)."""
+    from salesmeasure import format as fmt
+    from salesmeasure.config import find
+
+    code = currency
+    if not code:
+        try:
+            code = find(path).currency or ""
+        except Exception:  # the data loaded with this config already; never fails here
+            code = ""
+    try:
+        fmt.set_currency(code or None)
+    except ValueError as exc:
+        raise ParameterError(f"parameter 'currency': {exc}") from None
 
 
 def _check_extra(name: str, value) -> None:

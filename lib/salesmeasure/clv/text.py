@@ -332,14 +332,20 @@ def holdout_table(comparison):
 
 
 def describe_prob_alive(value) -> str:
+    from salesmeasure.plots.clv import prob_alive_corner
+
     risky = value.values["prob_alive"] < 0.5
     return _(
         "Likely inactive now (a model estimate, a different measure from the retention "
         "rate): {share} of the {n} customers are more likely inactive than active (a "
         "probability of being active below 50%). Customers who bought often but not "
-        "recently (bottom right of the map) are the ones to call: they had a high rate and "
+        "recently ({corner} of the map) are the ones to call: they had a high rate and "
         "have gone quiet."
-    ).format(share=fmt.pct(risky.mean()), n=fmt.count(len(value.values)))
+    ).format(
+        share=fmt.pct(risky.mean()),
+        n=fmt.count(len(value.values)),
+        corner=prob_alive_corner(frequency_high=True, recency_high=False),
+    )
 
 
 # ------------------------------------------------------------------ value

@@ -12,7 +12,15 @@ import pandas as pd
 import seaborn as sns
 
 from salesmeasure.i18n import N_, _
+from salesmeasure.plots import palette
 from salesmeasure.plots.theme import PALETTE, get_ax
+
+
+def _fmt_unit() -> str:
+    from salesmeasure import format as fmt
+
+    return fmt.currency_unit()
+
 
 __all__ = [
     "plot_cohort_retention",
@@ -78,8 +86,9 @@ def plot_retention_trend(
     """
     ax = get_ax(ax)
     groups = [(None, rates)] if by is None else list(rates.groupby(by, sort=True))
-    for i, (name, g) in enumerate(groups):
-        colour = PALETTE[i % len(PALETTE)]
+    codes = [str(n) for n, _g in groups]
+    for name, g in groups:
+        colour = PALETTE[0] if by is None else palette.group_colour(by, name, codes)
         ax.plot(
             g["period"],
             g[value] * 100,
@@ -148,9 +157,10 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
                 x = o["period"].astype(str).map(pos)
                 ax.plot(x, o[value] * 100, color="#b8b8b8", linewidth=0.9)
         x = g["period"].astype(str).map(pos)
-        ax.fill_between(x, g["ci_low"] * 100, g["ci_high"] * 100, color=PALETTE[0], alpha=0.2,
+        colour = palette.group_colour(by, name, [str(n) for n, _g in groups])
+        ax.fill_between(x, g["ci_low"] * 100, g["ci_high"] * 100, color=colour, alpha=0.2,
                         linewidth=0)  # fmt: skip
-        ax.plot(x, g[value] * 100, color=PALETTE[0], marker="o", markersize=3, linewidth=1.8)
+        ax.plot(x, g[value] * 100, color=colour, marker="o", markersize=3, linewidth=1.8)
         ax.set_title(str(name), fontsize=11)
         ax.set_xticks(range(0, len(periods), step), periods[::step])
         ax.tick_params(axis="x", rotation=45, labelsize=8)
@@ -176,16 +186,28 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
 
 
 def plot_survival_curves(
-    survival, *, ax=None, title: str | None = None, start: float | None = None
+    survival,
+    *,
+    ax=None,
+    title: str | None = None,
+    start: float | None = None,
+    by: str | None = None,
+    labels=None,
 ):
     """Kaplan-Meier curves of time to lapse with pointwise 95 % bands.
 
-    ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`.
+    ``survival`` is a :class:`salesmeasure.retention.SurvivalCurves`; its ``group``
+    column holds codes, coloured by :func:`salesmeasure.plots.palette.group_colour` for
+    the split ``by`` (``"nps_group"``, ``"region"``, ...) and named by ``labels`` (a
+    callable code -> label; the code itself without one).
     """
     ax = get_ax(ax)
-    for i, (name, g) in enumerate(survival.curves.groupby("group", sort=True)):
-        colour = PALETTE[i % len(PALETTE)]
-        ax.step(g["time"], g["survival"] * 100, where="post", color=colour, label=str(name))
+    groups = list(survival.curves.groupby("group", sort=True))
+    codes = [str(n) for n, _g in groups]
+    for name, g in groups:
+        colour = palette.group_colour(by, name, codes)
+        label = labels(name) if labels is not None else str(name)
+        ax.step(g["time"], g["survival"] * 100, where="post", color=colour, label=label)
         ax.fill_between(
             g["time"],
             g["ci_low"] * 100,
@@ -240,6 +262,26 @@ def plot_holdout_by_frequency(comparison, *, ax=None):
     return ax
 
 
+#: Orientation of the probability-alive map: frequency rises upwards, recency to the
+#: right. The sentence under the map takes its corner from these (see
+#: :func:`prob_alive_corner`), and a test reads them back off the drawn chart.
+PROB_ALIVE_FREQUENCY_UP = True
+PROB_ALIVE_RECENCY_RIGHT = True
+
+
+def prob_alive_corner(*, frequency_high: bool, recency_high: bool) -> str:
+    """Where on :func:`plot_prob_alive_map` the customers with high (or low) frequency and
+    recency are, in the report's language (``"top left"``, 左上方)."""
+    from salesmeasure.plots.directions import corner
+
+    return corner(
+        recency_high,
+        frequency_high,
+        x_rises=PROB_ALIVE_RECENCY_RIGHT,
+        y_rises=PROB_ALIVE_FREQUENCY_UP,
+    )
+
+
 def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, unit: str = "weeks"):
     """Probability alive for every (frequency, recency) at customer age ``T``.
 
@@ -253,8 +295,12 @@ def plot_prob_alive_map(model, *, T: float, max_frequency: int = 20, ax=None, un
     p = np.full(len(f), np.nan)
     p[valid] = model.prob_alive(f[valid], r[valid], np.full(valid.sum(), float(T)))
     grid = pd.DataFrame(
-        p.reshape(max_frequency + 1, n_rec)[::-1] * 100, index=np.arange(max_frequency, -1, -1)
+        p.reshape(max_frequency + 1, n_rec) * 100, index=np.arange(max_frequency + 1)
     )
+    if PROB_ALIVE_FREQUENCY_UP:  # heatmap rows run downwards: reverse for frequency upwards
+        grid = grid.iloc[::-1]
+    if not PROB_ALIVE_RECENCY_RIGHT:
+        grid = grid.iloc[:, ::-1]
     sns.heatmap(
         grid,
         ax=ax,
@@ -304,10 +350,10 @@ def plot_clv_distribution(
     ax.hist(kept, bins=bins, color=PALETTE[0], edgecolor="white")
     ax.set_xscale("log")
     if tiers is not None:
-        for i, (name, row) in enumerate(tiers.iloc[:-1].iterrows()):
+        for name, row in tiers.iloc[:-1].iterrows():
             ax.axvline(
                 row["min_clv"],
-                color=PALETTE[(i + 1) % len(PALETTE)],
+                color=palette.tier_colour(name, list(getattr(tiers, "frame", tiers).index)[::-1]),
                 linestyle="--",
                 label=_("{tier} from {amount}").format(
                     tier=_(name), amount=fmt.money_full(row["min_clv"])
@@ -315,7 +361,7 @@ def plot_clv_distribution(
             )
         ax.set_ylim(top=ax.get_ylim()[1] * 1.25)  # room for the legend above the bars
         ax.legend(fontsize=8, loc="upper right")
-    unit = currency or _("currency units")
+    unit = currency or _fmt_unit()
     ax.set_xlabel(
         _("Customer lifetime value over {months} months ({unit}, log scale)").format(
             months=months, unit=unit
@@ -362,7 +408,7 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
 
     ax.set_xticks(x, [_(v) if group == "tier" else v for v in t[group].astype(str)])
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(fmt.money_tick))
-    ax.set_ylabel(_("Value ({unit})").format(unit=currency or _("currency units")))
+    ax.set_ylabel(_("Value ({unit})").format(unit=currency or _fmt_unit()))
     ax.set_xlabel(_group_label(group))
     ax.set_title(
         _("Customer value and value at risk by {group}").format(
@@ -383,16 +429,15 @@ def plot_retention_section(section, *, ax=None):
 
 def plot_survival_section(section, *, ax=None):
     """Time to lapse by latest NPS group (a ``SurvivalSection``), groups as shown."""
-    from dataclasses import replace
-
     from salesmeasure.clv.text import group_label
 
-    curves = section.by_nps.curves.assign(group=lambda d: d["group"].map(group_label))
     return plot_survival_curves(
-        replace(section.by_nps, curves=curves),
+        section.by_nps,
         ax=ax,
         title=_("Time to lapse by latest NPS group"),
         start=section.lapse_days,
+        by="nps_group",
+        labels=group_label,
     )
 
 

@@ -9,8 +9,16 @@ import pandas as pd
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
+from salesmeasure.plots import palette
 from salesmeasure.plots.labels import marker_boxes, place_labels
-from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax
+from salesmeasure.plots.theme import STATUS_COLOURS, get_ax
+
+
+def _fmt_unit() -> str:
+    from salesmeasure import format as fmt
+
+    return fmt.currency_unit()
+
 
 __all__ = [
     "STATUS_HATCH",
@@ -90,7 +98,7 @@ def _group_bars(ax, by_nps, value, low, high, *, show, ylabel, title):
     x = np.arange(len(groups))
     vals = d[value].to_numpy(float)
     err = np.vstack([vals - d[low].to_numpy(float), d[high].to_numpy(float) - vals])
-    colours = [PALETTE[2], PALETTE[7], PALETTE[3]][: len(groups)]
+    colours = [palette.nps_colour(g) for g in groups]
     ax.bar(x, vals, color=colours, edgecolor="black", linewidth=0.6)
     ax.errorbar(x, vals, yerr=err, fmt="none", ecolor="black", capsize=5, linewidth=1)
     for i, v in enumerate(vals):
@@ -124,7 +132,7 @@ def plot_clv_by_nps_group(
     _group_bars(
         ax, by_nps, "clv", "clv_low", "clv_high", show=lambda v: currency + fmt.money(v),
         ylabel=_("Average {months}-month CLV ({currency})").format(
-            months=clv_months, currency=currency or _("currency units")
+            months=clv_months, currency=currency or _fmt_unit()
         ),
         title=_("Customer value by NPS group"),
     )  # fmt: skip

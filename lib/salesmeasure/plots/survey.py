@@ -16,6 +16,7 @@ import seaborn as sns
 
 from salesmeasure import format as fmt_
 from salesmeasure.i18n import N_, _
+from salesmeasure.plots import palette
 from salesmeasure.plots.labels import marker_boxes, place_labels
 from salesmeasure.plots.theme import PALETTE, get_ax
 from salesmeasure.stats import MIN_N
@@ -68,7 +69,6 @@ _DRIVER_TITLES = {
     "csat": N_("What drives satisfaction, and how we perform"),
 }
 
-_GROUP_COLOURS = {"promoter": "#1b7837", "passive": "#9e9e9e", "detractor": "#b2182b"}
 _GROUP_NAMES = {
     "promoter": N_("Promoters"),
     "passive": N_("Passives"),
@@ -473,7 +473,7 @@ def plot_retention_by_nps(result, *, ax=None, title: str | None = None):
                     fontsize=8, color="dimgrey", rotation=90)  # fmt: skip
             continue
         v, lo, hi = 100 * r["rate"], 100 * r["ci_low"], 100 * r["ci_high"]
-        ax.bar(xi, v, color=_GROUP_COLOURS.get(str(g), PALETTE[0]), width=0.6)
+        ax.bar(xi, v, color=palette.nps_colour(g), width=0.6)
         ax.errorbar(xi, v, yerr=[[v - lo], [hi - v]], fmt="none", ecolor="black", capsize=4)
         ax.annotate(fmt_.pct(v / 100, decimals=0), (xi, hi), xytext=(0, 4), textcoords="offset points",
                     ha="center", fontsize=9)  # fmt: skip

@@ -35,6 +35,14 @@ __all__ = [
 DEFAULT_CURRENCY = N_("currency units")
 
 
+def _unit(currency: str) -> str:
+    """The axis unit: the report currency (:func:`salesmeasure.format.currency_unit`)
+    unless a chart was given one of its own."""
+    from salesmeasure import format as fmt
+
+    return fmt.currency_unit() if currency in ("", DEFAULT_CURRENCY) else _(currency)
+
+
 def _money_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(fmt.money_tick))
 
@@ -133,7 +141,7 @@ def plot_forecast_fan(
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(date_formatter(locator))
     ax.set_xlabel(_("Month"))
-    ax.set_ylabel(_("Revenue per month ({currency})").format(currency=_(currency)))
+    ax.set_ylabel(_("Revenue per month ({currency})").format(currency=_unit(currency)))
     _money_axis(ax.yaxis)
     ax.set_ylim(bottom=0)
     ax.set_title(title or _("Revenue history and forecast ({model})").format(model=forecast.model))
@@ -189,7 +197,9 @@ def plot_backtest(backtest, *, ax=None, currency: str = DEFAULT_CURRENCY, title:
     ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=9)
     ax.set_xlabel(_("Forecast origin (last month of data used)"))
     ax.set_ylabel(
-        _("Revenue over {n} months ({currency})").format(n=backtest.horizon, currency=_(currency))
+        _("Revenue over {n} months ({currency})").format(
+            n=backtest.horizon, currency=_unit(currency)
+        )
     )
     _money_axis(ax.yaxis)
     s = backtest.summary().loc["horizon total"]
@@ -223,7 +233,7 @@ def plot_attainability_curve(
             textcoords="offset points",
             fontsize=9,
         )
-    ax.set_xlabel(_("Target for the period ({currency})").format(currency=_(currency)))
+    ax.set_xlabel(_("Target for the period ({currency})").format(currency=_unit(currency)))
     ax.set_ylabel(_("Probability of attaining"))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     _money_axis(ax.xaxis)
@@ -290,7 +300,7 @@ def plot_pacing(
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(date_formatter(locator))
     ax.set_xlabel(_("Date"))
-    ax.set_ylabel(_("Cumulative revenue ({currency})").format(currency=_(currency)))
+    ax.set_ylabel(_("Cumulative revenue ({currency})").format(currency=_unit(currency)))
     _money_axis(ax.yaxis)
     ax.set_ylim(bottom=0)
     ax.set_title(title or _("Pacing: booked revenue against the target path"))
@@ -404,7 +414,7 @@ def plot_pvm_waterfall(
             fontsize=9,
         )
     ax.set_xticks(range(len(xt)), xt)
-    ax.set_ylabel(_("Revenue ({currency})").format(currency=_(currency)))
+    ax.set_ylabel(_("Revenue ({currency})").format(currency=_unit(currency)))
     ax.set_xlabel(_("Revenue of each period and the effects between them"))
     _money_axis(ax.yaxis)
     lo = max(0.0, min(e["base"], e["current"], running) * 0.8)
@@ -461,7 +471,7 @@ def plot_proposed_targets(
         )
     ax.set_xlim(right=float(max(df["amount"].max(), df["expected"].max())) * 1.12)
     ax.set_yticks(y, _owner_labels(df), fontsize=8)
-    ax.set_xlabel(_("Revenue for the period ({currency})").format(currency=_(currency)))
+    ax.set_xlabel(_("Revenue for the period ({currency})").format(currency=_unit(currency)))
     ax.set_ylabel(_("Owner"))
     _money_axis(ax.xaxis)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)

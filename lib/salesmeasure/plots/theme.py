@@ -14,10 +14,11 @@ import re
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-#: Colour-blind-safe qualitative palette used by every chart.
-PALETTE = sns.color_palette("colorblind")
-#: Status colours, always paired with text or a hatch so they survive greyscale print.
-STATUS_COLOURS = {"good": "#1b7837", "watch": "#e08214", "bad": "#b2182b", "n/a": "#7f7f7f"}
+from salesmeasure.plots.palette import QUALITATIVE, STATUS_COLOURS  # noqa: F401 (re-export)
+
+#: Colour-blind-safe qualitative palette used by every chart (:mod:`.palette` is the
+#: single source of colours; category colours are looked up there by code).
+PALETTE = sns.color_palette(QUALITATIVE)
 #: CJK-capable font families, first for Chinese charts (Debian ``fonts-noto-cjk`` provides
 #: the first; the others are the Windows and macOS equivalents).
 CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC"]

@@ -15,12 +15,12 @@ from pathlib import Path
 from salesmeasure.data import snapshot as _snapshot
 from salesmeasure.errors import ParameterError, PeriodError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
-from salesmeasure.i18n import LANGUAGE_NAMES, language
+from salesmeasure.i18n import LANGUAGE_NAMES, _, language
 
 from . import guard
 from . import index as _index
 from . import pool as _pool
-from .export import library_hash, template_dir, template_hash
+from .export import library_hash, navigation, template_dir, template_hash
 from .index import write_period_index, write_root_index
 from .options import (
     _declared_parameters,
@@ -31,7 +31,7 @@ from .options import (
     select_regions,
 )
 from .pdf import PdfPrinter
-from .planner import Report, period_slug, plan
+from .planner import ALL, Report, period_slug, plan, region_slugs
 from .store import ReportRecord, WriteFailed, read_record
 from .writer import Writer, mask_log, write_failure
 
@@ -133,6 +133,29 @@ def language_links(root_out: Path, lang: str, languages=(), period: str | None =
         if code == lang or code in set(languages or ()) or page.exists():
             links.append((name, Path(os.path.relpath(page, here)).as_posix(), code == lang))
     return links if len(links) > 1 else []
+
+
+def report_navigation(
+    report: Report, *, regions, root_out: Path, lang: str, languages=(), period: str
+) -> dict:
+    """The navigation bar of ``report``: the period's index, the same notebook for each
+    region of the batch (``regions``, ``all`` first) and in each language rendered by the
+    same command or already on disk under ``root_out``; links relative to the report."""
+    slugs = region_slugs([r for r in regions if r != ALL])
+    here = Path(report.path("html"))
+    period_dir = lang_root(root_out, lang) / period_slug(period)
+    name = here.name
+    region_links = [
+        (_("All regions") if r == ALL else str(r), period_dir / slugs[r] / name) for r in regions
+    ]
+    language_pages = []
+    for code, lang_name in LANGUAGE_NAMES.items():
+        page = lang_root(root_out, code) / period_slug(period) / report.region_slug / name
+        if code == lang or code in set(languages or ()) or page.exists():
+            language_pages.append((lang_name, here if code == lang else page))
+    return navigation(
+        here, index=period_dir / "index.html", regions=region_links, languages=language_pages
+    )
 
 
 def _with_language(params: dict, nb_paths, lang: str) -> dict:
@@ -396,6 +419,14 @@ def _render(
             version=version,
             kernel_mode=kernel_mode,
             data_source=ds.source,
+            nav=functools.partial(
+                report_navigation,
+                regions=region_list,
+                root_out=root_out,
+                lang=lang,
+                languages=languages,
+                period=label,
+            ),
         )
         for r, rec in refresh:
             try:

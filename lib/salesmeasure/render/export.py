@@ -23,7 +23,16 @@ from pathlib import Path
 
 from salesmeasure.i18n import translate_markdown
 
-__all__ = ["HEADLINE_MIME", "template_dir", "template_hash", "prepare", "export_html", "title_of"]
+__all__ = [
+    "HEADLINE_MIME",
+    "template_dir",
+    "template_hash",
+    "prepare",
+    "export_html",
+    "title_of",
+    "navigation",
+    "finish_page",
+]
 
 #: Mime type of the small headline JSON a notebook may display for the index page.
 HEADLINE_MIME = "application/vnd.salesmeasure.headline+json"
@@ -351,4 +360,51 @@ def export_html(nb, header: dict, *, templates: Path | None = None) -> tuple[str
     meta["toc"] = [{"level": lvl, "anchor": a, "text": t} for lvl, a, t in toc]
     resources = {"metadata": {"name": header.get("title", "Report")}, "salesmeasure": meta}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body, headline, toc
+    return finish_page(body, header), headline, toc
+
+
+def page_title(header: dict) -> str:
+    """The browser tab's title: report, region and period (``Executive summary · North ·
+    2026 Q3``)."""
+    parts = [header.get("title") or "Report", header.get("region"), header.get("period")]
+    return " · ".join(str(p) for p in parts if p)
+
+
+def finish_page(body: str, header: dict) -> str:
+    """Set the page's ``<title>`` (report, region, period) and ``<html lang>`` (the
+    report's language, e.g. ``zh-CN``; nbconvert only knows ISO 639-1 codes)."""
+    title = html.escape(page_title(header), quote=False)
+    body = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{title}</title>", body,
+                  count=1, flags=re.S)  # fmt: skip
+    lang = header.get("lang")
+    if lang:
+        body = re.sub(r"<html(\s[^>]*)?>", lambda _m: f'<html lang="{html.escape(lang)}">',
+                      body, count=1)  # fmt: skip
+    return body
+
+
+def navigation(
+    here: Path,
+    *,
+    index: Path,
+    regions: list[tuple[str, Path]],
+    languages: list[tuple[str, Path]],
+) -> dict:
+    """The navigation bar of a report at ``here`` (its HTML file), links relative to its
+    folder: the index page, the same report for each region (``(name, path)``, the
+    report's own included: it is shown as current) and the same report in each language.
+
+    Returns ``{"index": href, "regions": [(name, href, current)], "languages": [...]}``
+    for the template.
+    """
+    here = Path(here)
+    folder = here.parent
+
+    def rel(p: Path) -> str:
+        return Path(os.path.relpath(Path(p), folder)).as_posix()
+
+    return {
+        "index": rel(index),
+        "regions": [(name, rel(p), Path(p) == here) for name, p in regions],
+        "languages": [(name, rel(p), Path(p) == here) for name, p in languages],
+    }

@@ -35,9 +35,11 @@ class Writer:
     """Export and write one executed report: ipynb, HTML, PDF and its record."""
 
     def __init__(
-        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source=""
-    ):
+        self, *, formats, printer, fingerprint, as_of, version, kernel_mode, data_source="",
+        nav=None,
+    ):  # fmt: skip
         self.data_source = data_source
+        self.nav = nav  # report -> navigation bar (see batch.report_navigation), or None
         self.formats = formats
         self.printer = printer
         self.fingerprint = fingerprint
@@ -56,6 +58,7 @@ class Writer:
         region = _("All regions (consolidated)") if report.region == ALL else report.region
         return {
             "lang": get_language(),
+            "nav": self.nav(report) if self.nav is not None else None,
             "title": title,
             "period": sm_format.period(report.period),
             "region": region,

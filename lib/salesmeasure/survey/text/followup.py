@@ -149,21 +149,21 @@ def describe_retention(res: RetentionByNPS) -> str:
         gap=fmt.number(100 * d.value, **pts),
         gap_range=_range(fmt.number(100 * d.ci_low, **pts), fmt.number(100 * d.ci_high, **pts)),
     )
-    p = fmt.number(res.p_value, decimals=3)
+    p = fmt.pvalue(res.p_value)
     if res.p_value < 0.05 and d.ci_low > 0:
         text += _(
             "The link between NPS group and repeat purchase is statistically significant "
-            "(chi-square p={p})."
+            "(chi-square {p})."
         ).format(p=p)
     elif res.p_value < 0.05:
         text += _(
             "NPS group and repeat purchase are related (chi-square), though the "
-            "promoter-detractor gap is uncertain (chi-square p={p})."
+            "promoter-detractor gap is uncertain (chi-square {p})."
         ).format(p=p)
     else:
         text += _(
             "The data do not show a significant link between NPS group and repeat purchase "
-            "(chi-square p={p})."
+            "(chi-square {p})."
         ).format(p=p)
     if res.p_value < 0.05:
         text += " " + _("It is an association, not proof that raising NPS causes repeat purchase.")

@@ -96,9 +96,9 @@ def scores_table(head, change: Comparison | None = None) -> pd.DataFrame:
                 row[_("Previous period")] = _value(m, c["value_b"])
                 row[_("Change")] = _change(m, c["difference"])
                 row[_("Significant?")] = (
-                    _("yes (p={p})").format(p=fmt.number(c["p_adjusted"], decimals=3))
+                    _("yes ({p})").format(p=fmt.pvalue(c["p_adjusted"]))
                     if c["significant"]
-                    else _("no (p={p})").format(p=fmt.number(c["p_adjusted"], decimals=2))
+                    else _("no ({p})").format(p=fmt.pvalue(c["p_adjusted"]))
                 )
         rows.append(row)
     return pd.DataFrame(rows).set_index(_("Measure"))
