@@ -23,7 +23,7 @@ def test_notebook_02_is_stored_without_outputs_and_has_papermill_parameters(note
     from papermill.translators import PythonTranslator
 
     found = {p.name: p for p in PythonTranslator.inspect(params[0])}
-    assert set(found) == {"period", "region", "data_path", "lang", "confidence"}
+    assert set(found) == {"period", "region", "data_path", "lang", "currency", "confidence"}
     assert all(p.help for p in found.values())  # every parameter documents itself
     headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
     for section in (

@@ -32,6 +32,7 @@ def test_notebook_03_parameters_and_sections():
         "region",
         "data_path",
         "lang",
+        "currency",
         "clv_months",
         "discount_rate",
         "margin",

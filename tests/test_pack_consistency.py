@@ -95,6 +95,7 @@ def words(lang):
                 (_("Time-bound"), _("P(attain)")): "proposed P(attain)",
             },
             "kpi": _("KPI"),
+            "status": _("Status"),
             "rank": _("Rank"),
         }
 
@@ -162,12 +163,25 @@ def figures(base: Path, lang: str):
         for labels, rows in read_tables(path)[0]:
             if not labels:
                 continue
-            if labels[0] == w["kpi"]:  # the scorecard: the report's own region
+            if labels[0] == w["kpi"]:
+                # the scorecard (the one KPI table with a status): the report's own region;
+                # other KPI tables (targets per KPI, control charts) hold other periods
+                if w["status"] not in labels:
+                    continue
                 for row in rows:
                     if len(row) > 1 and (n := number(row[1])):
                         found[(report_owner, row[0])].append((n, where))
                 continue
             last = labels[-1]
+            owners = [
+                [entity(row[j], w) for j in range(min(2, len(row))) if entity(row[j], w)]
+                for row in rows
+            ]
+            firsts = [o[0] for o in owners if o]
+            if len(firsts) != len(set(firsts)) and all(len(o) < 2 for o in owners):
+                # an owner on several rows (reps by name under their region): the rows are
+                # not keyed by that owner, so its figures are not one fact each
+                continue
             for row in rows:
                 keys = [j for j in range(min(2, len(row))) if entity(row[j], w)]
                 if not keys:

@@ -124,7 +124,11 @@ def describe_headline(h) -> str:
             recoverable=fmt.count(h.recoverable_customers), lapsed=fmt.count(h.lapsed_customers),
         ) + " " + recoverable_rule()  # fmt: skip
     if len(h.top):
-        names = [f"{n} ({r})" for n, r in zip(h.top["name"], h.top["rep_id"], strict=True)]
+        top = h.top
+        names = [
+            f"{customer_name(n, c)} ({rep_label(r)})"
+            for n, r, c in zip(_col(top, "name"), _col(top, "rep_id"), top.index, strict=True)
+        ]
         text += " " + _("Call first: {accounts}.").format(accounts=", ".join(names))
     return text
 
