@@ -15,10 +15,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_i18n_render import _data_names, english_left
 
 from salesmeasure.i18n import set_language
-
-from test_i18n_render import _data_names, english_left
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [

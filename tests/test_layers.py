@@ -78,7 +78,9 @@ def layer(name: str) -> int:
         return WORDS
     for prefix, lvl in RULES:
         pp = prefix.split(".")
-        if len(parts) >= len(pp) and all(a == "*" or a == b for a, b in zip(pp, parts)):
+        if len(parts) >= len(pp) and all(
+            a == "*" or a == b for a, b in zip(pp, parts[: len(pp)], strict=True)
+        ):
             return lvl
     raise AssertionError(f"module {name} has no layer in tests/test_layers.py RULES")
 
