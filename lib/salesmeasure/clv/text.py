@@ -492,14 +492,14 @@ def _col(t: pd.DataFrame, name: str) -> pd.Series:
     return t[name] if name in t.columns else pd.Series(pd.NA, index=t.index, dtype=object)
 
 
-def call_list(at_risk) -> pd.DataFrame:
-    """The at-risk call list for account managers (a customer without a name is shown by
-    id, one without a rep as "no rep": both are allowed in the data)."""
-    t = at_risk.frame
-    names = [customer_name(n, c) for n, c in zip(_col(t, "name"), t.index, strict=True)]
+def _customer_list(t: pd.DataFrame, extra: dict | None = None) -> pd.DataFrame:
+    """A list of customers for account managers, one row each (a customer without a name
+    is shown by id, one without a rep as "no rep": both are allowed in the data)."""
     return pd.DataFrame(
         {
-            _("Customer"): names,
+            _("Customer"): [
+                customer_name(n, c) for n, c in zip(_col(t, "name"), t.index, strict=True)
+            ],
             _("Region"): _col(t, "region").map(group_value).to_numpy(),
             _("Segment"): _col(t, "segment").map(group_value).to_numpy(),
             _("Rep"): _col(t, "rep_id").map(rep_label).to_numpy(),
@@ -507,10 +507,16 @@ def call_list(at_risk) -> pd.DataFrame:
             _("Weeks since last order"): t["periods_since_last"].astype(int).to_numpy(),
             _("Past spend"): t["past_value"].map(fmt.money_full).to_numpy(),
             _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)).to_numpy(),
-            _("Expected value"): t["clv"].map(fmt.money_full).to_numpy(),
+            **(extra or {}),
         },
         index=t.index,
     ).rename_axis(_("Customer ID"))
+
+
+def call_list(at_risk) -> pd.DataFrame:
+    """The call list: recoverable customers with the value a call can still save."""
+    t = at_risk.frame
+    return _customer_list(t, {_("Expected value"): t["clv"].map(fmt.money_full).to_numpy()})
 
 
 def describe_at_risk(at_risk) -> str:
@@ -558,23 +564,8 @@ def describe_winback(winback) -> str:
 
 
 def winback_list(winback) -> pd.DataFrame:
-    """The win-back list for account managers."""
-    t = winback.frame
-    return pd.DataFrame(
-        {
-            _("Customer"): [
-                customer_name(n, c) for n, c in zip(_col(t, "name"), t.index, strict=True)
-            ],
-            _("Region"): _col(t, "region").map(group_value).to_numpy(),
-            _("Segment"): _col(t, "segment").map(group_value).to_numpy(),
-            _("Rep"): _col(t, "rep_id").map(rep_label).to_numpy(),
-            _("Purchase weeks"): (t["frequency"] + 1).astype(int).to_numpy(),
-            _("Weeks since last order"): t["periods_since_last"].astype(int).to_numpy(),
-            _("Past spend"): t["past_value"].map(fmt.money_full).to_numpy(),
-            _("P(active)"): t["prob_alive"].map(lambda v: fmt.pct(v, decimals=0)).to_numpy(),
-        },
-        index=t.index,
-    ).rename_axis(_("Customer ID"))
+    """The win-back list for account managers (customers who have probably lapsed)."""
+    return _customer_list(winback.frame)
 
 
 def describe_value_at_risk(risk) -> str:
