@@ -104,7 +104,8 @@ def section(report: str) -> str:
     terms = terms_for(report)
     if not terms:
         return ""
-    lines = [f"### {_('Glossary')}", ""]
+    heading = _("Glossary")
+    lines = [f"### {heading}", ""]
     for t in terms:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
