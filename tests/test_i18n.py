@@ -157,7 +157,7 @@ def test_notebook_markdown_is_translated_paragraph_by_paragraph():
     with language("zh-CN"):
         assert i18n.translate_markdown("# Executive summary") == "# 管理层摘要"
         out = i18n.translate_markdown("## Scorecard\n\nunknown paragraph\n\n```\ncode\n```")
-        assert out == "## 计分卡\n\nunknown paragraph\n\n```\ncode\n```"
+        assert out == "## 关键指标一览\n\nunknown paragraph\n\n```\ncode\n```"
 
 
 # ----------------------------------------------------------------- words shown at display
