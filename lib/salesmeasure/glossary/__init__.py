@@ -6,23 +6,23 @@ report's language. Where the report's main text names a method (BG/NBD, Holm, Ka
 ...) it links the name to its glossary entry with :func:`link`, so a manager who meets the
 word can read what it means without leaving the page.
 
-Terms are registered per report area in the modules of this package (``summary``,
-``targets``, ``survey``, ``clv``: one file each, so that each area's terms are edited in
-one place)::
+Terms are registered per report area, one module of this package per area (``summary``,
+``targets``, ``survey``, ``clv``; none is written yet), each imported at the end of this
+file so that its terms are registered whenever the glossary is used::
 
     from salesmeasure.glossary import Term, register
     register(Term("bgnbd", N_("BG/NBD model"), N_("A model of ..."), reports=("clv",),
                   patterns=(r"BG/NBD",)))
 
 ``patterns`` are the regular expressions by which the term is recognised in a rendered
-report (English and Chinese spellings); a test checks that none appears before the methods
-section without a link.
+report (English and Chinese spellings), for a check over the rendered pack that no method
+name appears before the methods section without a link (issue 19; not written yet).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from salesmeasure.i18n import N_, _
 
@@ -38,10 +38,8 @@ __all__ = [
     "terms_for",
 ]
 
-#: The heading of every report's closing section (its anchor is ``how-these-numbers-are-made``
-#: in English; use :data:`METHODS_ANCHOR` to link to it).
+#: The heading of every report's closing section (translated where it is shown).
 METHODS_HEADING = N_("How these numbers are made")
-METHODS_ANCHOR = "methods"
 #: Report areas, by notebook.
 REPORTS = {
     "00_executive_summary": "summary",
@@ -61,7 +59,7 @@ class Term:
     term: str
     explanation: str
     reports: tuple[str, ...] = ()
-    patterns: tuple[str, ...] = field(default=())
+    patterns: tuple[str, ...] = ()
 
 
 #: Every registered term by key.
@@ -110,19 +108,3 @@ def section(report: str) -> str:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
     return "\n".join(lines)
-
-
-def _load_areas() -> None:
-    # The areas' terms register on import; a missing area module is not an error (each
-    # area adds its file when it has terms).
-    import importlib
-
-    for area in ("summary", "targets", "survey", "clv"):
-        try:
-            importlib.import_module(f"{__name__}.{area}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{area}":
-                raise
-
-
-_load_areas()
