@@ -35,6 +35,17 @@ def truth(sample_dir) -> dict:
 
 
 @pytest.fixture(scope="session")
+def default_pack(tmp_path_factory) -> Path:
+    """The default pack (2026Q3, all + North, en + zh-CN, HTML + PDF) rendered by the real
+    ``salesmeasure render`` once per test run for all workers (see tests/packs.py)."""
+    from packs import shared_pack
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return shared_pack(shared)
+
+
+@pytest.fixture(scope="session")
 def notebook_dir() -> Path:
     return NOTEBOOK_DIR
 
