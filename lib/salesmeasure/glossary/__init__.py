@@ -108,3 +108,5 @@ def section(report: str) -> str:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
     return "\n".join(lines)
+
+from salesmeasure.glossary import survey as _survey  # noqa: E402,F401

@@ -31,6 +31,8 @@ __all__ = [
     "plot_trend",
     "plot_complaints",
     "plot_retention_by_nps",
+    "plot_nps_distribution",
+    "plot_driver_priority",
 ]
 
 _ITEM_LABELS = {
@@ -493,4 +495,77 @@ def plot_retention_by_nps(result, *, ax=None, title: str | None = None):
     )
     ax.set_title(title or _("Do promoters come back more often?"))
     ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_nps_distribution(dist, *, ax=None, title: str | None = None):
+    """Bars of the share of NPS answers at each score 0..10, coloured by NPS group
+    (detractor red, passive grey, promoter green; :mod:`salesmeasure.plots.palette`),
+    each labelled with its share; the previous period's shares as black ticks when
+    ``dist`` has them (output of :func:`salesmeasure.survey.nps_distribution`)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ax = get_ax(ax, figsize=(9, 4.2))
+    x = dist.index.to_numpy(int)
+    share = 100 * dist["share"].to_numpy(float)
+    colours = [palette.nps_colour(g) for g in dist["group"]]
+    ax.bar(x, share, color=colours, width=0.75, zorder=2)
+    has_before = "share_before" in dist and dist["share_before"].notna().any()
+    before = 100 * dist["share_before"].to_numpy(float) if has_before else np.full(len(x), np.nan)
+    for xi, v, b in zip(x, share, before, strict=True):
+        if np.isfinite(v):  # above the bar and the previous period's tick
+            ax.annotate(fmt_.pct(v / 100, decimals=0), (xi, np.nanmax([v, b])), xytext=(0, 4),
+                        textcoords="offset points", ha="center", fontsize=8)  # fmt: skip
+    handles = []
+    for g in ("detractor", "passive", "promoter"):
+        part = dist[dist["group"] == g]
+        total = float(part["share"].sum()) if len(part) else math.nan
+        handles.append(Patch(color=palette.nps_colour(g),
+                             label=f"{_(_GROUP_NAMES[g])} {fmt_.pct(total, decimals=0)}"))  # fmt: skip
+    top = np.nanmax(share) if np.isfinite(share).any() else 10.0
+    if has_before:
+        ax.scatter(x, before, marker="_", s=420, color="black", linewidths=2, zorder=3)
+        handles.append(Line2D([], [], marker="_", linestyle="none", color="black",
+                              markersize=14, markeredgewidth=2, label=_("previous period")))  # fmt: skip
+        top = max(top, float(np.nanmax(before)))
+    ax.set_ylim(0, top * 1.18)
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.set_xlabel(_("Answer to \"How likely are you to recommend us?\" (0 = not at all, 10 = extremely)"))
+    ax.set_ylabel(_("Share of answers (%)"))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+    n = int(dist["count"].sum())
+    ax.set_title(title or _("How customers score us, 0 to 10 ({n} answers)").format(n=fmt_.count(n)))
+    ax.legend(handles=handles, loc="upper left", fontsize=8)
+    ax.grid(axis="x", visible=False)
+    return ax
+
+
+def plot_driver_priority(drivers, *, ax=None, title: str | None = None):
+    """How much each area matters for NPS (share of what the areas explain, with its
+    bootstrap interval) as horizontal bars, each labelled with the area's mean score;
+    the priority area (:func:`salesmeasure.survey.driver_priority`) drawn in the action
+    colour, the others grey. No quadrant labels: the verdict is said in words."""
+    from salesmeasure.survey.page import driver_priority
+
+    p = driver_priority(drivers)
+    t = drivers.table.sort_values("weight")
+    r2 = float(drivers.r_squared.value)
+    ax = get_ax(ax, figsize=(8, 0.9 + 0.7 * len(t)))
+    y = np.arange(len(t))
+    v = 100 * t["weight"].to_numpy(float) / r2
+    lo = 100 * t["ci_low"].to_numpy(float) / r2
+    hi = 100 * t["ci_high"].to_numpy(float) / r2
+    colours = [palette.status_colour("bad") if d == p.driver else PALETTE[0] for d in t.index]
+    ax.barh(y, v, color=colours, height=0.6, alpha=0.85)
+    ax.errorbar(v, y, xerr=[v - lo, hi - v], fmt="none", ecolor="black", capsize=4)
+    for yi, (h, m) in enumerate(zip(hi, t["mean"], strict=True)):
+        ax.annotate(_("rated {score} of 5").format(score=fmt_.number(m, decimals=1)), (h, yi),
+                    xytext=(6, 0), textcoords="offset points", va="center", fontsize=9)  # fmt: skip
+    ax.set_yticks(y, [item_label(d) for d in t.index])
+    ax.set_xlim(0, float(np.nanmax(hi)) * 1.45)
+    ax.set_xlabel(_("How much the area matters for NPS (% of what the areas explain)"))
+    ax.set_ylabel(_("Rated area"))
+    ax.set_title(title or _("What matters for loyalty (NPS), with its range"))
+    ax.grid(axis="y", visible=False)
     return ax

@@ -12,6 +12,8 @@
 * :mod:`~salesmeasure.survey.build` -- every section of the report, thin data explained;
 * :mod:`~salesmeasure.survey.comments` -- what the comments say (themes, sentiment;
   ``voice(ctx)`` builds the report section);
+* :mod:`~salesmeasure.survey.page` -- the page's NPS distribution, responses per period,
+  detractor follow-up by customer value, driver priority;
 * :mod:`~salesmeasure.survey.text` -- the sentences and tables a manager reads.
 
 This package re-exports all of them for notebooks (``from salesmeasure import survey``).
@@ -28,6 +30,7 @@ from salesmeasure.survey.drivers import *  # noqa: F403
 # private helpers the tests check against an independent implementation
 from salesmeasure.survey.drivers import _batch_relative_weights, _corr_from_moments  # noqa: F401,E402
 from salesmeasure.survey.loyalty import *  # noqa: F403
+from salesmeasure.survey.page import *  # noqa: F403
 from salesmeasure.survey.reliability import *  # noqa: F403
 from salesmeasure.survey.scores import *  # noqa: F403
 from salesmeasure.survey.text import *  # noqa: F403

@@ -22,6 +22,7 @@ from salesmeasure.survey.compare import Comparison, compare_many, compare_period
 from salesmeasure.survey.complaints import complaint_metrics, response_metrics
 from salesmeasure.survey.drivers import DRIVERS_MIN_N, KeyDrivers, key_drivers
 from salesmeasure.survey.loyalty import RetentionByNPS, retention_by_nps
+from salesmeasure.survey.page import nps_distribution, response_history
 from salesmeasure.survey.reliability import cronbach_alpha
 from salesmeasure.survey.scores import ITEMS, TOO_FEW, nps_shares
 
@@ -113,6 +114,20 @@ class SurveyReport:
     #: Optional tables the data has no source for (``"surveys"``, ``"complaints"``): said
     #: as absent, never as zero.
     absent: frozenset = frozenset()
+    #: Answers per NPS score 0..10, this period and the previous one
+    #: (:func:`~salesmeasure.survey.page.nps_distribution`).
+    distribution: pd.DataFrame | Missing | None = None
+    #: Responses and response rate per period, the last eight periods
+    #: (:func:`~salesmeasure.survey.page.response_history`).
+    history: pd.DataFrame | Missing | None = None
+
+    @property
+    def priority(self):
+        """The area to fix first (:func:`~salesmeasure.survey.page.driver_priority` of the
+        key drivers), or the drivers' ``Missing``."""
+        from salesmeasure.survey.page import driver_priority
+
+        return self.drivers if isinstance(self.drivers, Missing) else driver_priority(self.drivers)
 
 
 def retention_end(period_end, as_of) -> pd.Timestamp:
@@ -196,6 +211,12 @@ def _regions(current, *, region, where, period, confidence) -> Regions:
     return Regions(current, comparison, nps_by_region, reference, confidence)
 
 
+def _distribution(current, before, *, where, period) -> pd.DataFrame:
+    if current["nps"].notna().sum() == 0:
+        raise _no_answers(where, period)
+    return nps_distribution(current, before)
+
+
 def _complaints(complaints, n_active, *, as_of, confidence) -> Complaints:
     return Complaints(
         complaint_metrics(complaints, n_active, as_of=as_of, confidence=confidence), n_active
@@ -260,6 +281,7 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
             n_responses=0, n_previous=0, scores=no_table, trend=no_table, ratings=no_table,
             reliability=no_table, drivers=no_table, regions=no_table, complaints=complaints,
             retention=no_table, responses=no_table, absent=absent,
+            distribution=no_table, history=no_table,
         )  # fmt: skip
     return SurveyReport(
         title=ctx.title_suffix,
@@ -289,4 +311,6 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
         retention=attempt(_retention, view, end, confidence=confidence),
         responses=attempt(response_metrics, current, active, confidence=confidence),
         absent=absent,
+        distribution=attempt(_distribution, current, before, where=where, period=shown_period),
+        history=attempt(response_history, ctx, confidence=confidence),
     )  # fmt: skip

@@ -22,6 +22,7 @@ import pandas as pd
 
 from salesmeasure.absent import has_table
 from salesmeasure.errors import InsufficientData, Missing, attempt
+from salesmeasure.i18n import _
 from salesmeasure.periods import Period
 from salesmeasure.stats import proportion
 from salesmeasure.survey.drivers import KeyDrivers
@@ -80,7 +81,9 @@ def response_history(ctx, *, periods: int = HISTORY_PERIODS, confidence: float =
     view = ctx.view
     surveys, orders = view.surveys, view.orders
     if surveys.empty:
-        raise InsufficientData("no survey answers")
+        raise InsufficientData(
+            _("No survey answers yet, so there are no response counts to show.")
+        )
     first = pd.Timestamp(surveys["survey_date"].min())
     rows = []
     for k in range(periods - 1, -1, -1):

@@ -10,10 +10,13 @@ is everything built on it: its change, its significance and any sentence about t
 * :mod:`~salesmeasure.survey.text.measures` -- scores, items, reliability, drivers,
   regions;
 * :mod:`~salesmeasure.survey.text.followup` -- complaints, retention, responses;
-* :mod:`~salesmeasure.survey.text.comments` -- what customers say (comment themes).
+* :mod:`~salesmeasure.survey.text.comments` -- what customers say (comment themes);
+* :mod:`~salesmeasure.survey.text.page` -- takeaways, responses per period, detractor
+  follow-up, driver priority, glossary links.
 """
 
 from salesmeasure.survey.text.comments import *  # noqa: F403
 from salesmeasure.survey.text.common import *  # noqa: F403
 from salesmeasure.survey.text.followup import *  # noqa: F403
 from salesmeasure.survey.text.measures import *  # noqa: F403
+from salesmeasure.survey.text.page import *  # noqa: F403
