@@ -33,6 +33,7 @@ __all__ = [
     "link_terms",
     "priority_table",
     "takeaways",
+    "takeaways_with",
 ]
 
 #: Anchors of the page's lists (the executive summary's actions link to them).
@@ -378,3 +379,13 @@ def priority_table(kd: KeyDrivers) -> pd.DataFrame:
         },
         index=pd.Index([_cap(metric_name(d)) for d in t.index], name=_("Area")),
     )
+
+
+def takeaways_with(fu: FollowUp | Missing):
+    """A renderer for :func:`salesmeasure.report.show` of a ``SurveyReport``: its
+    :func:`takeaways` with the follow-up list ``fu``, method names linked."""
+
+    def render(r: SurveyReport) -> str:
+        return link_terms(takeaways(r, fu))
+
+    return render
