@@ -17,7 +17,7 @@ from salesmeasure.stats import MIN_N
 from salesmeasure.survey.build import SurveyReport
 from salesmeasure.survey.drivers import KeyDrivers
 from salesmeasure.survey.page import FollowUp, Priority, driver_priority
-from salesmeasure.survey.text.comments import _escaped, shorten
+from salesmeasure.survey.text.comments import quoted, shorten
 from salesmeasure.survey.text.common import _cap, _change, _range, _untested, _value, metric_name
 
 __all__ = [
@@ -308,7 +308,9 @@ def detractors_table(fu: FollowUp, *, limit: int = FOLLOW_UP_SHOWN):
             _("Customer"): t["name"].astype(str).to_numpy(),
             _("Date"): [fmt.date(d) for d in t["survey_date"]],
             _("Score (0-10)"): [fmt.number(x, decimals=0) for x in t["nps"]],
-            _("Comment"): [shorten(c) or fmt.not_applicable() for c in t["comment"]],
+            _("Comment"): [
+                quoted(shorten(c)) if shorten(c) else fmt.not_applicable() for c in t["comment"]
+            ],
             _("Open complaints"): opened,
             _("Rep"): [r if r else _("house account") for r in t["rep"]],
             _("Expected value"): [
@@ -316,7 +318,9 @@ def detractors_table(fu: FollowUp, *, limit: int = FOLLOW_UP_SHOWN):
             ],
         }
     )
-    return _escaped(df, quote=[_("Comment")])
+    # the comment is already escaped inside <q>; every other cell is escaped here
+    others = [c for c in df.columns if c != _("Comment")]
+    return df.style.format(escape="html", subset=others).hide(axis="index")
 
 
 # --------------------------------------------------------------------------- drivers
@@ -327,6 +331,18 @@ def describe_priority(kd: KeyDrivers) -> str:
     p = driver_priority(kd)
     t = kd.table
     r2 = kd.r_squared.value
+    return _verdict(p, t, r2) + " " + _(
+        "Together the three areas explain {r2} of the variation in customers' NPS answers "
+        "({low} to {high}; {n} complete answers)."
+    ).format(
+        r2=fmt.pct(r2, decimals=0),
+        low=fmt.pct(kd.r_squared.ci_low, decimals=0),
+        high=fmt.pct(kd.r_squared.ci_high, decimals=0),
+        n=fmt.count(kd.n),
+    )
+
+
+def _verdict(p: Priority, t: pd.DataFrame, r2: float) -> str:
     if p.reason == "overlap":
         return _(
             "No clear priority: how much each area matters for NPS cannot be told apart "
