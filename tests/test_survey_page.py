@@ -195,7 +195,7 @@ def test_driver_priority_names_the_lowest_rated_area_that_clearly_matters():
     kd = _kd([0.05, 0.12, 0.20], [0.10, 0.25, 0.30], [3.9, 3.5, 3.2])
     p = survey.driver_priority(kd)
     assert (p.driver, p.reason, p.important) == ("q_after_sales", "priority", ("q_service_level", "q_after_sales"))
-    assert survey.describe_priority(kd).startswith("**Priority: after-sales support.**")
+    assert survey.describe_priority(kd).startswith("**Priority: after-sales support**.")
     assert list(survey.priority_table(kd)[_("Verdict")]) == ["priority", "matters more", "\u2014"]
 
 

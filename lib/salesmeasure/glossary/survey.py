@@ -26,7 +26,7 @@ register(
     ),
     Term(
         "survey-holm",
-        N_("Holm correction"),
+        N_("Holm's correction"),
         N_(
             "When several changes or differences are tested at once, some look significant "
             "by chance. The Holm correction raises the bar for each test so that the chance "

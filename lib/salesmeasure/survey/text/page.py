@@ -356,7 +356,7 @@ def _verdict(p: Priority, t: pd.DataFrame, r2: float) -> str:
         ).format(areas=fmt.join((metric_name(d) for d in p.important), kind="and"))
     d = p.driver
     return _(
-        "**Priority: {area}.** It is among the areas that matter most for NPS ({share} of "
+        "**Priority: {area}**. It is among the areas that matter most for NPS ({share} of "
         "what the areas explain) and it is rated lowest of them ({score} of 5): improving it "
         "should lift NPS most."
     ).format(
