@@ -348,3 +348,53 @@ def test_follow_up_list_in_chinese(default_pack):
     en = _follow_up_rows(_page(default_pack, "en", "all"))
     assert [r[0] for r in rows[1:]] == [r[0] for r in en[1:]]  # same customers, same order
     assert np.all([r[2] for r in rows[1:]] == np.array([r[2] for r in en[1:]]))
+
+
+def _scores(diff, significant):
+    from salesmeasure.survey.build import Scores
+
+    head = pd.DataFrame(
+        {"value": [30.0], "ci_low": [22.0], "ci_high": [38.0], "n": [400], "suppressed": [False]},
+        index=["nps"],
+    )
+    change = pd.DataFrame(
+        {"difference": [diff], "significant": [significant], "suppressed": [False],
+         "value_b": [30.0 - diff], "n_b": [380], "p_adjusted": [0.01 if significant else 0.4]},
+        index=["nps"],
+    )  # fmt: skip
+    shares = pd.Series({"promoter": 0.5, "passive": 0.3, "detractor": 0.2})
+    return Scores(head, change, shares, "2026Q3", "2026Q2")
+
+
+def test_nps_takeaway_says_whether_the_change_is_real():
+    from types import SimpleNamespace
+
+    from salesmeasure.errors import Missing
+
+    def first(diff, sig):
+        r = SimpleNamespace(scores=_scores(diff, sig), ratings=Missing("x"), drivers=Missing("x"))
+        return survey.takeaways(r, Missing("no list")).splitlines()[0]
+
+    real = first(8.0, True)
+    assert real.startswith("1. **NPS is +30** in 2026Q3 (+22 to +38): 50% promoters minus 20%")
+    assert "It is up 8 points on 2026Q2, a real change" in real
+    noise = first(-3.0, False)
+    assert "It is down 3 points on 2026Q2, within what chance alone produces" in noise
+    with language("zh-CN"):
+        zh = first(8.0, True)
+    assert "较2026年第二季度上升 8 分" in zh and "真实的变化" in zh
+
+
+def test_survey_report_keeps_its_attributes_and_adds_the_page_ones(tiny):
+    import dataclasses
+
+    from salesmeasure.survey.build import SurveyReport
+
+    names = {f.name for f in dataclasses.fields(SurveyReport)}
+    assert {
+        "title", "period", "previous", "as_of", "n_responses", "n_previous", "scores", "trend",
+        "ratings", "reliability", "drivers", "regions", "complaints", "retention", "responses",
+        "absent", "distribution", "history",
+    } <= names  # fmt: skip
+    r = survey.build(_ctx(tiny))
+    assert r.priority is r.drivers  # too few answers for key drivers: the same Missing
