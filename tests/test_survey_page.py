@@ -194,7 +194,11 @@ def test_driver_priority_names_the_lowest_rated_area_that_clearly_matters():
     # more; service (0.12-0.25) overlaps both. Lowest-rated of those that matter: after-sales
     kd = _kd([0.05, 0.12, 0.20], [0.10, 0.25, 0.30], [3.9, 3.5, 3.2])
     p = survey.driver_priority(kd)
-    assert (p.driver, p.reason, p.important) == ("q_after_sales", "priority", ("q_service_level", "q_after_sales"))
+    assert (p.driver, p.reason, p.important) == (
+        "q_after_sales",
+        "priority",
+        ("q_service_level", "q_after_sales"),
+    )
     assert survey.describe_priority(kd).startswith("**Priority: after-sales support**.")
     assert list(survey.priority_table(kd)[_("Verdict")]) == ["priority", "matters more", "\u2014"]
 
@@ -310,7 +314,9 @@ def _follow_up_rows(html: str) -> list[list[str]]:
     start = html.find('id="detractor-follow-up"')
     table = html[html.find("<table", start) : html.find("</table>", start)]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, flags=re.S)
-    cells = [[_text(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)] for r in rows]
+    cells = [
+        [_text(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)] for r in rows
+    ]
     return cells
 
 

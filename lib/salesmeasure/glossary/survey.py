@@ -18,8 +18,8 @@ register(
         "survey-nps",
         N_("NPS (Net Promoter Score)"),
         N_(
-            "The share of customers answering 9 or 10 to \"How likely are you to recommend "
-            "us?\" (promoters) minus the share answering 0 to 6 (detractors), in points from "
+            'The share of customers answering 9 or 10 to "How likely are you to recommend '
+            'us?" (promoters) minus the share answering 0 to 6 (detractors), in points from '
             "-100 to +100. Those answering 7 or 8 are passives."
         ),
         _S,

@@ -531,11 +531,15 @@ def plot_nps_distribution(dist, *, ax=None, title: str | None = None):
         top = max(top, float(np.nanmax(before)))
     ax.set_ylim(0, top * 1.18)
     ax.set_xticks(x, [str(v) for v in x])
-    ax.set_xlabel(_("Answer to \"How likely are you to recommend us?\" (0 = not at all, 10 = extremely)"))
+    ax.set_xlabel(
+        _('Answer to "How likely are you to recommend us?" (0 = not at all, 10 = extremely)')
+    )
     ax.set_ylabel(_("Share of answers (%)"))
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
     n = int(dist["count"].sum())
-    ax.set_title(title or _("How customers score us, 0 to 10 ({n} answers)").format(n=fmt_.count(n)))
+    ax.set_title(
+        title or _("How customers score us, 0 to 10 ({n} answers)").format(n=fmt_.count(n))
+    )
     ax.legend(handles=handles, loc="upper left", fontsize=8)
     ax.grid(axis="x", visible=False)
     return ax

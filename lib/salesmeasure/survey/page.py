@@ -81,9 +81,7 @@ def response_history(ctx, *, periods: int = HISTORY_PERIODS, confidence: float =
     view = ctx.view
     surveys, orders = view.surveys, view.orders
     if surveys.empty:
-        raise InsufficientData(
-            _("No survey answers yet, so there are no response counts to show.")
-        )
+        raise InsufficientData(_("No survey answers yet, so there are no response counts to show."))
     first = pd.Timestamp(surveys["survey_date"].min())
     rows = []
     for k in range(periods - 1, -1, -1):
@@ -236,9 +234,7 @@ def follow_up(
             "open_complaints": open_n,
             "rep_id": rep_ids,
             "rep": [rep_word(r) for r in rep_ids],
-            "value": pd.to_numeric(values.reindex(ids.to_numpy()), errors="coerce").to_numpy(
-                float
-            ),
+            "value": pd.to_numeric(values.reindex(ids.to_numpy()), errors="coerce").to_numpy(float),
         }
     )
     out = out.sort_values(
@@ -278,9 +274,7 @@ def driver_priority(kd: KeyDrivers) -> Priority:
     below the average of the areas' mean scores."""
     t = kd.table
     lo, hi = t["ci_low"], t["ci_high"]
-    important = tuple(
-        d for d in t.index if any(lo[d] > hi[o] for o in t.index if o != d)
-    )
+    important = tuple(d for d in t.index if any(lo[d] > hi[o] for o in t.index if o != d))
     lowest = str(t["mean"].idxmin())
     if not important:
         return Priority(None, "overlap", (), lowest, t)

@@ -106,9 +106,7 @@ def _nps_takeaway(r: SurveyReport) -> str:
     change = s.change
     previous = fmt.period(s.previous)
     if "nps" not in change.index or bool(_untested(s.head, change)["nps"]):
-        return text + " " + _("Too few answers in {previous} to compare.").format(
-            previous=previous
-        )
+        return text + " " + _("Too few answers in {previous} to compare.").format(previous=previous)
     c = change.loc["nps"]
     d = float(c["difference"])
     if abs(d) < 0.5:
@@ -265,9 +263,7 @@ def describe_detractors(fu: FollowUp, *, limit: int = FOLLOW_UP_SHOWN) -> str:
     """How many detractors, how the list is ordered and what it leaves out."""
     period = fmt.period(fu.period)
     if fu.n == 0:
-        return _("No customer answered as a detractor (0 to 6) in {period}.").format(
-            period=period
-        )
+        return _("No customer answered as a detractor (0 to 6) in {period}.").format(period=period)
     text = ngettext(
         "{n} customer answered as a detractor (0 to 6) in {period}.",
         "{n} customers answered as detractors (0 to 6) in {period}.",
@@ -331,14 +327,18 @@ def describe_priority(kd: KeyDrivers) -> str:
     p = driver_priority(kd)
     t = kd.table
     r2 = kd.r_squared.value
-    return _verdict(p, t, r2) + " " + _(
-        "Together the three areas explain {r2} of the variation in customers' NPS answers "
-        "({low} to {high}; {n} complete answers)."
-    ).format(
-        r2=fmt.pct(r2, decimals=0),
-        low=fmt.pct(kd.r_squared.ci_low, decimals=0),
-        high=fmt.pct(kd.r_squared.ci_high, decimals=0),
-        n=fmt.count(kd.n),
+    return (
+        _verdict(p, t, r2)
+        + " "
+        + _(
+            "Together the three areas explain {r2} of the variation in customers' NPS answers "
+            "({low} to {high}; {n} complete answers)."
+        ).format(
+            r2=fmt.pct(r2, decimals=0),
+            low=fmt.pct(kd.r_squared.ci_low, decimals=0),
+            high=fmt.pct(kd.r_squared.ci_high, decimals=0),
+            n=fmt.count(kd.n),
+        )
     )
 
 
@@ -348,7 +348,9 @@ def _verdict(p: Priority, t: pd.DataFrame, r2: float) -> str:
             "No clear priority: how much each area matters for NPS cannot be told apart "
             "(their intervals overlap). {area} is rated lowest ({score} of 5), so improving "
             "it is still worth doing, but the survey does not single it out."
-        ).format(area=_cap(metric_name(p.lowest)), score=fmt.number(t.loc[p.lowest, "mean"], decimals=1))
+        ).format(
+            area=_cap(metric_name(p.lowest)), score=fmt.number(t.loc[p.lowest, "mean"], decimals=1)
+        )
     if p.reason == "well rated":
         return _(
             "No area is a clear priority to fix: the areas that matter most for NPS "
