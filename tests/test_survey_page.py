@@ -121,6 +121,17 @@ def test_follow_up_unvalued_customers_go_last_and_without_complaints_table_say_u
     assert "no complaints table" in text and "3 customers answered as detractors" in text
 
 
+def test_without_a_surveys_table_the_list_and_takeaways_say_so(tiny):
+    from salesmeasure.errors import Missing
+
+    (tiny / "surveys.csv").unlink()
+    ctx = _ctx(tiny)
+    fu = survey.follow_up(ctx, values=VALUES)
+    assert isinstance(fu, Missing) and "no surveys table" in fu.reason
+    text = survey.takeaways(survey.build(ctx), fu)
+    assert text.count("no surveys table") >= 2 and "Call back" not in text
+
+
 def test_follow_up_takes_the_retention_reports_customer_values(tiny, monkeypatch):
     from types import SimpleNamespace
 

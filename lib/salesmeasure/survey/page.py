@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from salesmeasure.absent import has_table
+from salesmeasure.absent import absent_sentence, has_table
 from salesmeasure.errors import InsufficientData, Missing, attempt
 from salesmeasure.i18n import _
 from salesmeasure.periods import Period
@@ -167,7 +167,7 @@ def follow_up(
     margin: float | None = None,
     holdout_weeks: int = 0,
     values: pd.Series | None = None,
-) -> FollowUp:
+) -> FollowUp | Missing:
     """The period's detractors (NPS 0-6) in the report's region, one row per customer
     (their latest detractor answer), ordered by the customer's expected value (highest first; unvalued customers last, then lowest score, earliest
     answer).
@@ -175,10 +175,13 @@ def follow_up(
     The values are the company's customer values sliced to the region
     (:func:`salesmeasure.books.region_value` at the retention report's defaults and its
     valuation date), so a customer has the same value here as in the retention report.
-    ``values`` (customer id -> value) replaces them (tests)."""
+    ``values`` (customer id -> value) replaces them (tests). Without a surveys table in
+    the data: a :class:`~salesmeasure.errors.Missing` saying so."""
     from salesmeasure import books
     from salesmeasure.clv import DEFAULT_DISCOUNT_RATE, DEFAULT_MARGIN, DEFAULT_MONTHS
 
+    if not has_table(ctx.data, "surveys"):  # no survey data is not "no detractors"
+        return Missing(absent_sentence("surveys"))
     view, p = ctx.view, ctx.period
     end = p.end if view.as_of is None else min(p.end, pd.Timestamp(view.as_of))
     current = view.in_period("surveys")
