@@ -415,3 +415,26 @@ def test_survey_report_keeps_its_attributes_and_adds_the_page_ones(tiny):
     } <= names  # fmt: skip
     r = survey.build(_ctx(tiny))
     assert r.priority is r.drivers  # too few answers for key drivers: the same Missing
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_pdf_page_one_shows_the_three_takeaways(default_pack, lang):
+    import shutil
+    import subprocess
+
+    from packs import report as path
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    pdf = path(default_pack, NAME, "all", lang, "pdf")
+    one = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    one = re.sub(r"\s+", "", one)
+    starts = (
+        ("NPSis", "istheweakestarea", "Callback")
+        if lang == "en"
+        else ("NPS为", "是最薄弱的方面", "位贬损者")
+    )
+    for s in starts:
+        assert s in one, s
