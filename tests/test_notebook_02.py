@@ -70,8 +70,9 @@ def test_notebook_02_runs_for_every_region_on_sample_data(run_notebook, region):
     text, images, nb = r.text, r.images, r.nb
     assert not r.errors
     assert "Traceback" not in text
-    # NPS 0-10, trend, Likert, drivers, complaints, retention, and regions for "all"
-    assert images == (7 if region == "all" else 6)
+    # NPS 0-10, trend, response rate, Likert, drivers, complaints, retention, and
+    # regions compared for "all"
+    assert images == (8 if region == "all" else 7)
     # narrative is generated from the numbers: the headline sentence carries the NPS
     assert re.search(r"In 2026Q3: NPS [+-]\d+ \([+-]\d+ to [+-]\d+\)", text)
     assert "Compared with 2026Q2" in text or "differences from 2026Q2" in text

@@ -33,6 +33,7 @@ __all__ = [
     "plot_retention_by_nps",
     "plot_nps_distribution",
     "plot_driver_priority",
+    "plot_response_history",
 ]
 
 _ITEM_LABELS = {
@@ -572,4 +573,32 @@ def plot_driver_priority(drivers, *, ax=None, title: str | None = None):
     ax.set_ylabel(_("Rated area"))
     ax.set_title(title or _("What matters for loyalty (NPS), with its range"))
     ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_response_history(history, *, ax=None, title: str | None = None):
+    """The share of active customers who answered, per period, with its Wilson band;
+    each point labelled with the period's number of responses, n (output of
+    :func:`salesmeasure.survey.response_history`)."""
+    h = history
+    ax = get_ax(ax, figsize=(9, 3.6))
+    x = np.arange(len(h))
+    v = 100 * h["rate"].to_numpy(float)
+    lo = 100 * h["ci_low"].to_numpy(float)
+    hi = 100 * h["ci_high"].to_numpy(float)
+    ax.fill_between(x, lo, hi, color=PALETTE[0], alpha=0.2, linewidth=0)
+    ax.plot(x, v, marker="o", color=PALETTE[0])
+    for xi, top, n in zip(x, hi, h["responses"], strict=True):
+        if np.isfinite(top):
+            ax.annotate(
+                f"n={fmt_.count(n)}", (xi, top), xytext=(0, 4),
+                textcoords="offset points", ha="center", fontsize=8,
+            )  # fmt: skip
+    finite = hi[np.isfinite(hi)]
+    ax.set_ylim(0, max(100.0, float(finite.max()) * 1.15) if finite.size else 100.0)
+    ax.set_xticks(x, [fmt_.period(p) for p in h["period"]], rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: f"{v:.0f}%"))
+    ax.set_xlabel(_("Period"))
+    ax.set_ylabel(_("Active customers who answered (%)"))
+    ax.set_title(title or _("Response rate per period (n = responses)"))
     return ax
