@@ -8,7 +8,8 @@ backend's display, ``savefig(..., format="svg")``) goes through it. Text stays t
 A chart with thousands of marks (a scatter of every customer) would be a large SVG, one
 element per mark; such an artist is drawn as an embedded image inside the SVG instead
 (matplotlib's ``rasterized``), while its axes, labels and legend stay vector. The
-threshold is :data:`DENSE_POINTS` marks per artist.
+threshold is :data:`DENSE_POINTS` marks per artist. Hatched areas are drawn so too
+(see :func:`dense_artists`).
 """
 
 from __future__ import annotations
@@ -38,12 +39,17 @@ def _marks(artist) -> int:
 
 
 def dense_artists(figure) -> list:
-    """The artists of ``figure`` with more than :data:`DENSE_POINTS` marks, not already
-    rasterized."""
+    """The artists of ``figure`` drawn as images inside its SVG: those with more than
+    :data:`DENSE_POINTS` marks, and hatched areas (a ``watch`` bar): Chromium prints an
+    SVG hatch pattern as a bitmap of the whole bar, 30-60 KB each, where matplotlib's own
+    image of it is a few KB. Artists already rasterized are left alone."""
     out = []
     for ax in figure.get_axes():
         for artist in [*ax.collections, *ax.lines]:
             if not artist.get_rasterized() and _marks(artist) > DENSE_POINTS:
+                out.append(artist)
+        for artist in [*ax.patches, *ax.collections]:
+            if artist.get_hatch() and not artist.get_rasterized() and artist not in out:
                 out.append(artist)
     return out
 
