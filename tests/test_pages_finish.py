@@ -17,8 +17,6 @@ from bs4 import BeautifulSoup
 
 from packs import LANGS, REGIONS, report
 
-pytestmark = pytest.mark.slow
-
 NOTEBOOKS = ("00_executive_summary", "01_target_setting", "02_satisfaction_survey",
              "03_retention_clv")  # fmt: skip
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +62,7 @@ def hrefs(html: str) -> list[str]:
     return [a.get("href", "") for a in BeautifulSoup(html, "html.parser").find_all("a")]
 
 
+@pytest.mark.slow
 def test_html_links_are_relative_and_reports_link_their_html_siblings(default_pack):
     for path in [*(p for *_k, p in every(default_pack, "html")),
                  default_pack / "2026Q3" / "index.html"]:  # fmt: skip
@@ -75,6 +74,7 @@ def test_html_links_are_relative_and_reports_link_their_html_siblings(default_pa
     assert siblings and all(".html" in h for h in siblings), siblings
 
 
+@pytest.mark.slow
 def test_pdf_links_are_relative_and_point_at_the_sibling_pdf(default_pack):
     cross = 0
     for lang, region, nb, path in every(default_pack, "pdf"):
@@ -88,6 +88,7 @@ def test_pdf_links_are_relative_and_point_at_the_sibling_pdf(default_pack):
     assert cross >= 4  # the director's page links the other reports, in each language
 
 
+@pytest.mark.slow
 def test_provenance_is_collapsed_and_no_page_shows_a_local_path(default_pack):
     local = [str(default_pack), str(default_pack.resolve()), str(ROOT), "/tmp/", "/home/"]
     internals = ("reused, reset", "fresh kernel", "Cache key", "papermill", "nbconvert",
@@ -111,6 +112,7 @@ def test_provenance_is_collapsed_and_no_page_shows_a_local_path(default_pack):
         assert not re.search(r"\d+\.\d s\b", html)  # no render seconds
 
 
+@pytest.mark.slow
 @needs_pdftools
 def test_pdf_ends_with_the_provenance(default_pack):
     for lang in LANGS:
@@ -123,6 +125,7 @@ def test_pdf_ends_with_the_provenance(default_pack):
         assert "Data fingerprint" in last or "数据指纹" in last, last[-400:]
 
 
+@pytest.mark.slow
 def test_no_notebook_link_on_a_managers_page(default_pack):
     pages = [p for *_k, p in every(default_pack, "html")]
     pages += [default_pack / "2026Q3" / "index.html", default_pack / "zh-CN/2026Q3/index.html"]
@@ -132,6 +135,7 @@ def test_no_notebook_link_on_a_managers_page(default_pack):
     assert report(default_pack, "00_executive_summary", "North", "zh-CN", "ipynb").exists()
 
 
+@pytest.mark.slow
 def test_html_is_at_most_half_its_size_before(default_pack):
     for lang, region, nb, path in every(default_pack, "html"):
         before = HTML_BEFORE[(lang, region)][NOTEBOOKS.index(nb)]
@@ -139,6 +143,7 @@ def test_html_is_at_most_half_its_size_before(default_pack):
         assert size <= before / 2, f"{path}: {size:,} B, before {before:,} B"
 
 
+@pytest.mark.slow
 def test_only_the_css_the_reports_use(default_pack):
     for lang, region, nb, path in every(default_pack, "html"):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -147,6 +152,7 @@ def test_only_the_css_the_reports_use(default_pack):
         assert "--jp-layout-color0" not in head_css  # no JupyterLab theme
 
 
+@pytest.mark.slow
 def test_charts_are_svg_with_their_words_as_text(default_pack):
     for lang, region, nb, path in every(default_pack, "html"):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -161,6 +167,7 @@ def test_charts_are_svg_with_their_words_as_text(default_pack):
             assert len(CJK.findall(words)) > 20, (path, words[:200])
 
 
+@pytest.mark.slow
 @needs_pdftools
 def test_pdf_charts_are_vector(default_pack):
     """Chart words are text in the PDF: the printed report's text includes a chart's
@@ -174,6 +181,7 @@ def test_pdf_charts_are_vector(default_pack):
     assert len(found) >= max(3, len(svg_words) // 2), (len(found), len(svg_words))
 
 
+@pytest.mark.slow
 def test_chinese_pdf_at_most_one_and_a_half_times_english(default_pack):
     for region in REGIONS:
         for nb in NOTEBOOKS:
@@ -182,6 +190,7 @@ def test_chinese_pdf_at_most_one_and_a_half_times_english(default_pack):
             assert zh <= 1.5 * en, f"{nb} {region}: zh {zh:,} B, en {en:,} B ({zh / en:.2f}x)"
 
 
+@pytest.mark.slow
 @needs_pdftools
 def test_printed_chinese_table_cells_keep_short_words_whole(default_pack):
     """Every short Chinese cell (two to four characters: 需行动, 是否达成) of a report's
@@ -199,6 +208,7 @@ def test_printed_chinese_table_cells_keep_short_words_whole(default_pack):
             assert not broken, (pdf, broken)
 
 
+@pytest.mark.slow
 @needs_pdftools
 def test_executive_summary_first_page_is_full(default_pack, tmp_path):
     """Printed content reaches the bottom of page 1 (before: the last third was empty)."""
@@ -238,3 +248,130 @@ def test_index_shows_amounts_in_the_currency(sample_dir):
     finally:
         fmt.set_currency(None)
         set_language("en")
+
+
+# ---------------------------------------------------------------- the pieces, without a pack
+
+
+def test_clean_svg_is_ready_to_sit_inline_and_says_its_fonts_once():
+    from salesmeasure.render.export import _svg_is_tall, clean_svg
+
+    svg = (
+        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        '<svg width="400pt" height="300pt" viewBox="0 0 400 300" xmlns="http://www.w3.org/2000/svg">\n'
+        " <metadata><rdf:RDF><dc:date>2026-12-03</dc:date></rdf:RDF></metadata>\n"
+        "<text style=\"font-size: 10px; font-family: 'Noto Sans CJK SC', 'DejaVu Sans', sans-serif; "
+        'text-anchor: middle">收入</text>\n'
+        "<text style=\"font-size: 12px; font-family: 'Noto Sans CJK SC', 'DejaVu Sans', sans-serif\">"
+        "区域</text>\n"
+        "<text style=\"font-family: 'DejaVu Sans Mono', monospace\">R01</text></svg>"
+    )
+    out = clean_svg(svg)
+    assert out.startswith("<svg ") and "<!DOCTYPE" not in out and "<metadata>" not in out
+    assert out.count("Noto Sans CJK SC") == 1  # on the root, inherited by the texts
+    root = out[: out.index(">") + 1]
+    assert "style=\"font-family: 'Noto Sans CJK SC', 'DejaVu Sans', sans-serif\"" in root
+    assert '<text style="font-size: 10px; text-anchor: middle">收入</text>' in out
+    assert '<text style="font-size: 12px">区域</text>' in out
+    assert "'DejaVu Sans Mono', monospace" in out  # a different font stays where it is
+    assert not _svg_is_tall(out)
+    assert _svg_is_tall(out.replace('height="300pt"', 'height="320pt"'))  # 0.8 of 400
+
+
+def test_short_cells_stay_on_one_line():
+    from salesmeasure.render.export import SHORT_CELL, nowrap_short_cells
+
+    html = (
+        '<td class="data row0 col1" >需行动</td><th>是否达成</th>'
+        "<td>" + "长" * (SHORT_CELL + 1) + "</td><td><b>x</b></td><td></td>"
+    )
+    out = nowrap_short_cells(html)
+    assert '<td class="sm-nw data row0 col1" >需行动</td>' in out
+    assert '<th class="sm-nw">是否达成</th>' in out
+    assert "<td>" + "长" * (SHORT_CELL + 1) + "</td>" in out  # a sentence may wrap
+    assert "<td><b>x</b></td><td></td>" in out
+
+
+def test_pdf_links_relative_to_the_pdfs_folder(tmp_path):
+    from salesmeasure.render.pdfpost import relative_link
+
+    here = tmp_path / "2026Q3" / "all"
+    base = here.as_uri()
+    assert relative_link(f"{base}/01_target_setting.html#targets-to-reset", here) == (
+        "01_target_setting.pdf#targets-to-reset"
+    )
+    assert relative_link(f"{tmp_path.as_uri()}/2026Q3/north/02_x.html", here) == "../north/02_x.pdf"
+    assert relative_link(f"{tmp_path.as_uri()}/2026Q3/index.html", here) == "../index.html"
+    assert relative_link("https://example.org/a.html", here) is None
+
+
+def test_finish_pdf_rewrites_links_and_packs_objects(tmp_path):
+    """A PDF written as Chromium writes them (classic xref), finished: the link is
+    relative, the small objects are in a compressed object stream, the file still reads
+    (pdftotext when poppler is there)."""
+    from salesmeasure.render.pdfpost import finish_pdf
+
+    here = tmp_path / "all"
+    here.mkdir()
+    uri = f"{here.as_uri()}/01_target_setting.html".encode()
+    objs = [
+        b"<</Type /Catalog /Pages 2 0 R>>",
+        b"<</Type /Pages /Kids [3 0 R] /Count 1>>",
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R"
+        b" /Resources <</Font <</F1 5 0 R>>>> /Annots [6 0 R]>>",
+        None,  # the content stream
+        b"<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>",
+        b"<</Type /Annot /Subtype /Link /Rect [0 0 100 100] /A <</S /URI /URI (" + uri + b")>>>>",
+    ]
+    content = b"BT /F1 12 Tf 20 100 Td (Hello) Tj ET"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        if body is None:
+            body = b"<</Length %d>> stream\n" % len(content) + content + b"\nendstream"
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF" % (len(objs) + 1, xref)
+    pdf = tmp_path / "all" / "00.pdf"
+    done = finish_pdf(bytes(out), pdf)
+    assert done.startswith(b"%PDF-1.5") and b"/Type /ObjStm" in done and b"/Type /XRef" in done
+    assert uri not in done
+    pdf.write_bytes(done)
+    assert pdf_uris(pdf) == ["01_target_setting.pdf"]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
+        assert "Hello" in text.stdout and "Error" not in text.stderr, text.stderr
+    assert finish_pdf(b"not a pdf", pdf) == b"not a pdf"
+
+
+def test_dense_and_hatched_artists_are_images_inside_the_svg():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from salesmeasure.plots import svg_canvas
+    from salesmeasure.plots.theme import set_theme
+
+    set_theme()
+    fig, (a, b) = plt.subplots(1, 2)
+    rng = np.random.default_rng(1)
+    a.scatter(rng.random(svg_canvas.DENSE_POINTS + 1), rng.random(svg_canvas.DENSE_POINTS + 1))
+    a.scatter([0.5], [0.5])  # one mark: vector
+    bars = b.bar([1, 2], [3, 4])
+    bars[1].set_hatch("//")
+    assert len(svg_canvas.dense_artists(fig)) == 2
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    svg = buf.getvalue()
+    plt.close(fig)
+    assert svg.count("<image") == 2 and "<pattern" not in svg
+    assert "<text" in svg and "<dc:date>" not in svg  # words are text; no date in the file
+    assert svg.count("<use") < 10  # not one element per mark

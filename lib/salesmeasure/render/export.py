@@ -306,7 +306,7 @@ def clean_svg(svg: str) -> str:
         return svg
     common = max(set(fonts), key=fonts.count)
     svg = _SVG_FONT.sub(lambda m: "" if m.group(1) == common else m.group(0), svg)
-    svg = svg.replace(' style=""', "")
+    svg = re.sub(r'( style="[^"]*?);\s*"', r'\1"', svg).replace(' style=""', "")
     family = html.escape(common, quote=False)
     return _SVG_ROOT.sub(
         lambda m: m.group(0)[:-1] + f' style="font-family: {family}">', svg, count=1
