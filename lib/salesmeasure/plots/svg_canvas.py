@@ -79,4 +79,3 @@ class FigureCanvas(FigureCanvasSVG):
             return super().print_svg(
                 filename, bbox_inches_restore=bbox_inches_restore, metadata=meta
             )
-

@@ -55,8 +55,11 @@ def _unescape(s: bytes) -> str:
 
 
 def _escape(s: str) -> bytes:
-    return s.encode("latin-1", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(
-        b")", b"\\)"
+    return (
+        s.encode("latin-1", "replace")
+        .replace(b"\\", b"\\\\")
+        .replace(b"(", b"\\(")
+        .replace(b")", b"\\)")
     )
 
 
@@ -130,9 +133,11 @@ def finish_pdf(data: bytes, pdf_path: str | os.PathLike) -> bytes:
         del bodies[n]
 
     def reref(b: bytes) -> bytes:
-        return _REF.sub(
-            lambda m: b"%d 0 R" % alias.get(int(m.group(1)), int(m.group(1))), b
-        ) if alias else b
+        return (
+            _REF.sub(lambda m: b"%d 0 R" % alias.get(int(m.group(1)), int(m.group(1))), b)
+            if alias
+            else b
+        )
 
     root = re.search(rb"/Root (\d+) 0 R", trailer)
     info = re.search(rb"/Info (\d+) 0 R", trailer)
