@@ -400,3 +400,28 @@ def test_dense_and_hatched_artists_are_images_inside_the_svg():
     assert svg.count("<image") == 2 and "<pattern" not in svg
     assert "<text" in svg and "<dc:date>" not in svg  # words are text; no date in the file
     assert svg.count("<use") < 10  # not one element per mark
+
+
+def _page_lines(pdf: Path, page: int, header: str) -> list[str]:
+    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True).stdout  # fmt: skip
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return [ln for ln in lines if ln != header and not re.fullmatch(r"\d+ ?/ ?\d+", ln)]
+
+
+@pytest.mark.slow
+@needs_pdftools
+def test_no_printed_page_ends_with_a_heading(default_pack):
+    """A section heading never ends a printed page (its chart or table on the next): no
+    heading of the report among the last three lines of any page but the last (before:
+    区域比较 and its one-line intro closed page 2 of the Chinese summary, its chart on 3)."""
+    for lang, region, nb, pdf in every(default_pack, "pdf"):
+        html = pdf.with_suffix(".html").read_text(encoding="utf-8")
+        soup = BeautifulSoup(html, "html.parser")
+        headings = {h.get_text(strip=True) for h in soup.select("main h1, main h2, main h3")}
+        header = soup.select_one("[data-print-header]")["data-print-header"]
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        for page in range(1, pages):
+            lines = _page_lines(pdf, page, header)
+            assert lines and not headings & set(lines[-3:]), (pdf, page, lines[-3:])
