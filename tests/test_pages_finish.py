@@ -415,7 +415,7 @@ def test_no_printed_page_ends_with_a_heading(default_pack):
     """A section heading never ends a printed page (its chart or table on the next): no
     heading of the report among the last three lines of any page but the last (before:
     区域比较 and its one-line intro closed page 2 of the Chinese summary, its chart on 3)."""
-    for lang, region, nb, pdf in every(default_pack, "pdf"):
+    for *_key, pdf in every(default_pack, "pdf"):
         html = pdf.with_suffix(".html").read_text(encoding="utf-8")
         soup = BeautifulSoup(html, "html.parser")
         headings = {h.get_text(strip=True) for h in soup.select("main h1, main h2, main h3")}
