@@ -84,7 +84,14 @@ class NotebookRun:
 
     @property
     def images(self) -> int:
-        return len(self.outputs("image/png"))
+        """Charts shown, whatever their format (SVG since issue 20; PNG before): one per
+        output that holds an image."""
+        return sum(
+            1
+            for c in self.nb.cells
+            for o in c.get("outputs", [])
+            if {"image/png", "image/svg+xml"} & set(o.get("data", {}))
+        )
 
     @property
     def errors(self) -> list[str]:

@@ -421,7 +421,8 @@ def quality_sentence(ds: Dataset) -> str:
 
 
 def provenance(ctx: ReportContext) -> dict:
-    """Parameters and data identity, for the report footer and the batch index."""
+    """Parameters and data identity, for the batch's records (an analyst's: ``data_path``
+    is the full location; pages show :func:`data_name`)."""
     return {
         "period": ctx.period.label,
         "region": ctx.region,
@@ -471,7 +472,8 @@ def provenance_table(ctx: ReportContext) -> pd.DataFrame:
     rows = [
         (_("Period"), fmt.period(ctx.period)),
         (_("Region"), _("All regions") if ctx.region == "all" else ctx.region),
-        (_("Data"), data_location(ctx.data.source or p["data_path"])),
+        # the data set's name, not its location on the machine that rendered it (issue 20)
+        (_("Data"), data_name(ctx.data.source or p["data_path"])),
         (_("Data fingerprint"), p["data_fingerprint"]),
         (
             _("Data as of"),

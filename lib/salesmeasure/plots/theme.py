@@ -128,8 +128,47 @@ def set_theme() -> None:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "legend.frameon": False,
+            # charts are SVG (issue 20): text stays text, drawn by the browser in the
+            # fonts above (Chromium has them through fontconfig); no random ids
+            "svg.fonttype": "none",
+            "svg.hashsalt": "salesmeasure",
         }
     )
+    use_svg()
+
+
+#: The figure format a report's charts are shown in (the inline backend's
+#: ``figure_formats``): vector, sharp when zoomed or printed.
+FIGURE_FORMATS = {"svg"}
+
+
+def use_svg() -> None:
+    """Show charts as SVG in a notebook kernel: the inline backend's figure format (also
+    for a backend that loads later) and the display formatter of the running shell; every
+    SVG goes through :mod:`salesmeasure.plots.svg_canvas` (dense artists rasterized). A
+    no-op outside IPython."""
+    from matplotlib.backend_bases import register_backend
+
+    register_backend("svg", "salesmeasure.plots.svg_canvas", "Scalable Vector Graphics")
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    try:
+        from matplotlib_inline.config import InlineBackend
+
+        cfg = InlineBackend.instance()
+        if set(cfg.figure_formats) != FIGURE_FORMATS:
+            cfg.figure_formats = set(FIGURE_FORMATS)
+        kwargs = cfg.print_figure_kwargs
+    except ImportError:
+        kwargs = {"bbox_inches": "tight"}
+    from IPython.core.pylabtools import select_figure_formats
+
+    select_figure_formats(shell, FIGURE_FORMATS, **kwargs)
 
 
 def get_ax(ax=None, *, figsize=None):

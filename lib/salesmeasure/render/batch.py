@@ -109,8 +109,14 @@ class RenderSummary:
         return guard.mask_secrets("\n".join(lines))
 
 
-def _scorecards(ds, period: str, regions: list[str]) -> dict:
-    """Headline KPIs per region for the index (:func:`.index.scorecards`)."""
+def _scorecards(ds, period: str, regions: list[str], currency: str = "", data=None) -> dict:
+    """Headline KPIs per region for the index (:func:`.index.scorecards`), amounts in the
+    reports' currency: the ``currency`` parameter, else the data's ``salesmeasure.toml``
+    (what :func:`salesmeasure.report.prepare` gives the notebooks; the batch never calls
+    it, so without this the index showed amounts without their currency)."""
+    from salesmeasure.report import _set_currency
+
+    _set_currency(str(currency or ""), data if data is not None else ds.source)
     return _index.scorecards(ds, period, regions)
 
 
@@ -407,7 +413,8 @@ def _render(
         _snapshot.trim()
     card_pool = guard.Background()  # a daemon thread: Ctrl-C need not wait for it
     ctx = contextvars.copy_context()  # the thread words the scorecards in this language
-    cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list)
+    currency = (parameters or {}).get("currency", "")
+    cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list, currency, data)
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:

@@ -275,11 +275,50 @@ def prepare(nb):
                     toc += _headings(data["text/html"])
                 if not data:
                     continue
-                if _is_tall(data.get("image/png")):
+                if "image/svg+xml" in data:
+                    data["image/svg+xml"] = clean_svg(_join(data["image/svg+xml"]))
+                    data.pop("image/png", None)  # one chart, one form
+                    if _svg_is_tall(data["image/svg+xml"]):
+                        meta = out.setdefault("metadata", {}).setdefault("image/svg+xml", {})
+                        meta["sm_tall"] = True
+                elif _is_tall(data.get("image/png")):
                     out.setdefault("metadata", {}).setdefault("image/png", {})["sm_tall"] = True
             kept.append(out)
         cell.outputs = kept
     return nb, headline, toc
+
+
+_SVG_PROLOG = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?")
+_SVG_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_SVG_FONT = re.compile(r"font-family: ?([^;\"]+?)(?:; ?|(?=\"))")
+_SVG_SIZE = re.compile(r'\bwidth="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def clean_svg(svg: str) -> str:
+    """A matplotlib SVG ready to sit inline in the page: no XML prolog or DOCTYPE (not
+    allowed inside HTML), no metadata block, and the font list that every text element
+    repeats (``svg.fonttype = "none"``: text stays text) said once on the root element,
+    whence the texts inherit it."""
+    svg = _SVG_METADATA.sub("", _SVG_PROLOG.sub("", svg, count=1), count=1)
+    fonts = _SVG_FONT.findall(svg)
+    if not fonts:
+        return svg
+    common = max(set(fonts), key=fonts.count)
+    svg = _SVG_FONT.sub(lambda m: "" if m.group(1) == common else m.group(0), svg)
+    svg = re.sub(r'( style="[^"]*?);\s*"', r'\1"', svg).replace(' style=""', "")
+    family = html.escape(common, quote=False)
+    return _SVG_ROOT.sub(
+        lambda m: m.group(0)[:-1] + f' style="font-family: {family}">', svg, count=1
+    )
+
+
+def _svg_is_tall(svg: str) -> bool:
+    m = _SVG_SIZE.search(svg[:600])
+    if not m:
+        return False
+    width, height = float(m.group(1)), float(m.group(2))
+    return width > 0 and height >= TALL_RATIO * width
 
 
 #: A chart at least this tall for its width (a bar per rep) gets more of a printed page.
@@ -370,9 +409,35 @@ def page_title(header: dict) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+#: A table cell of at most this many characters is kept on one line (class ``sm-nw``).
+SHORT_CELL = 12
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>([^<]{1,80})</\1>")
+
+
+def nowrap_short_cells(body: str) -> str:
+    """Mark every table cell with a short text (at most :data:`SHORT_CELL` characters:
+    a status word, a number, 需行动, 是否达成) ``sm-nw``, kept on one line: a narrow
+    printed column breaks a Chinese word anywhere, one character a line (issue 20)."""
+
+    def sub(m):
+        text = html.unescape(m.group(3)).strip()
+        if not text or len(text) > SHORT_CELL:
+            return m.group(0)
+        attrs = m.group(2)
+        if 'class="' in attrs:
+            attrs = attrs.replace('class="', 'class="sm-nw ', 1)
+        else:
+            attrs += ' class="sm-nw"'
+        return f"<{m.group(1)}{attrs}>{m.group(3)}</{m.group(1)}>"
+
+    return _CELL.sub(sub, body)
+
+
 def finish_page(body: str, header: dict) -> str:
     """Set the page's ``<title>`` (report, region, period) and ``<html lang>`` (the
-    report's language, e.g. ``zh-CN``; nbconvert only knows ISO 639-1 codes)."""
+    report's language, e.g. ``zh-CN``; nbconvert only knows ISO 639-1 codes); keep short
+    table cells on one line (:func:`nowrap_short_cells`)."""
+    body = nowrap_short_cells(body)
     title = html.escape(page_title(header), quote=False)
     body = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{title}</title>", body,
                   count=1, flags=re.S)  # fmt: skip

@@ -206,16 +206,10 @@ def write_period_index(
             status = rec.status if rec else "missing"
             counts["ok" if status == "skipped" else status] += 1
             links = []
-            if rec:
-                for fmt in ("html", "pdf", "ipynb"):
+            if rec:  # the .ipynb stays beside them for analysts, unlinked (issue 20)
+                for fmt in ("html", "pdf"):
                     if fmt in rec.outputs and (period_dir / slug / rec.outputs[fmt]).exists():
-                        links.append(
-                            (
-                                fmt.upper() if fmt != "ipynb" else _("notebook"),
-                                _href(slug, rec.outputs[fmt]),
-                            )
-                        )
-            secs = sum(rec.durations.values()) if rec and rec.durations else 0
+                        links.append((fmt.upper(), _href(slug, rec.outputs[fmt])))
             cells.append(
                 {
                     "status": status,
@@ -226,7 +220,6 @@ def write_period_index(
                         for k, v in list((rec.headline if rec else {}).items())[:4]
                     ],
                     "error": mask_secrets(rec.error.describe()) if rec and rec.error else "",
-                    "seconds": f"{secs:.1f} s" if secs else "",
                 }
             )
         card = (scorecards or {}).get(region) or {}

@@ -160,12 +160,19 @@ class PdfPrinter:
                 raise  # a problem of this report (e.g. a timeout), not of the browser
             self.restart()
             data = self._print_bytes(html_path)
-        atomic_write(pdf_path, data)
+        from .pdfpost import finish_pdf
+
+        atomic_write(pdf_path, finish_pdf(data, pdf_path))  # relative links, packed
         return pdf_path
 
     def _print_bytes(self, html_path) -> bytes:
         self._page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
         self._page.emulate_media(media="print")
+        # the provenance, collapsed on screen, closes the printed report (its last page)
+        self._page.evaluate(
+            "() => document.querySelectorAll('details.sm-provenance')"
+            ".forEach(d => { d.open = true; })"
+        )
         header = self._page.evaluate(
             "() => (document.querySelector('[data-print-header]') || {dataset: {}})"
             ".dataset.printHeader || ''"

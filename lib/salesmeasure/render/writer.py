@@ -5,14 +5,13 @@ batch can stop cleanly instead of ending in a traceback."""
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from salesmeasure import format as sm_format
 from salesmeasure.i18n import N_, _, get_language
-from salesmeasure.report import data_location, data_name
+from salesmeasure.report import data_name
 
 from . import guard
 from .export import export_html, title_of
@@ -52,8 +51,6 @@ class Writer:
     def header(self, report: Report, nb, exec_seconds: float, title: str) -> dict:
         pm_meta = nb.metadata.get("papermill", {})
         params = pm_meta.get("parameters") or report.parameters
-        import nbconvert
-        import papermill
 
         region = _("All regions (consolidated)") if report.region == ALL else report.region
         return {
@@ -70,31 +67,19 @@ class Writer:
             if self.data_source
             else "",
             "parameters": parameter_rows(nb, params),
+            # the collapsed footer: what identifies the numbers, never where they were
+            # computed (no local path, cache key, kernel, timings or tool versions: those
+            # stay in the report's .json record and the period's manifest for analysts)
             "provenance": [
-                (_("Data"), data_location(self.data_source)),
+                (_("Data"), data_name(self.data_source) if self.data_source else ""),
                 (_("Data fingerprint"), self.fingerprint),
-                (_("Data as of"), self.as_of),
+                (_("Data as of"), sm_format.date(self.as_of) if self.as_of else ""),
                 ("salesmeasure", self.version),
                 (
                     _("Notebook"),
                     _("{file}, version {version}").format(
-                        file=f"{report.notebook}.ipynb", version=report.notebook_version
+                        file=report.notebook, version=report.notebook_version
                     ),
-                ),
-                (
-                    _("Executed"),
-                    _("{start} UTC, {seconds} s ({kernel})").format(
-                        start=pm_meta.get("start_time", "")[:19].replace("T", " "),
-                        seconds=f"{exec_seconds:.1f}",
-                        kernel=_(KERNEL_MODES.get(self.kernel_mode, self.kernel_mode)),
-                    ),
-                ),
-                (_("Cache key"), report.key),
-                (
-                    _("Rendered by"),
-                    f"salesmeasure render (papermill {papermill.__version__}, "
-                    f"nbconvert {nbconvert.__version__}, Python "
-                    f"{sys.version.split()[0]})",
                 ),
             ],
         }
