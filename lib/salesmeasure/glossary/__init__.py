@@ -108,3 +108,6 @@ def section(report: str) -> str:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
     return "\n".join(lines)
+
+
+from salesmeasure.glossary import clv as _clv  # noqa: E402, F401  (retention terms)
