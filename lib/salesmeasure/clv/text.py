@@ -844,7 +844,7 @@ def headline_table(h) -> pd.DataFrame:
     ]  # fmt: skip
     return pd.DataFrame(
         {_("Value"): [r[1] for r in rows], _("Measured on"): [r[2] for r in rows]},
-        index=pd.Index([r[0] for r in rows], name=_("Headline")),
+        index=pd.Index([r[0] for r in rows]),
     )
 
 
