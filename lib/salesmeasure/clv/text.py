@@ -798,10 +798,13 @@ def takeaways(h, call=None, winback=None, risk=None) -> list[str]:
     return [_retention_takeaway(h), _value_takeaway(h, risk), _action_takeaway(h, call, winback)]
 
 
-def describe_takeaways(r) -> str:
+def describe_takeaways(r) -> str | None:
     """The three takeaways of a :class:`~salesmeasure.clv.analysis.RetentionCLVReport` as a
     numbered Markdown list."""
-    items = takeaways(r.headline, r.at_risk, r.winback, r.risk)
+    h = r.headline
+    if h is None or _is_missing(h):
+        return None  # the headline's cell right after says why
+    items = takeaways(h, r.at_risk, r.winback, r.risk)
     return "\n".join(f"{i}. {t}" for i, t in enumerate(items, start=1))
 
 
@@ -840,7 +843,7 @@ def headline_table(h) -> pd.DataFrame:
          ngettext("{n} customer", "{n} customers", h.lapsed_customers)
          .format(n=fmt.count(h.lapsed_customers)),
          _("expected only {value} more").format(value=fmt.money(h.lapsed_value))
-         if fmt.is_number(h.lapsed_value) else ""),
+         if fmt.is_number(h.lapsed_value) and h.lapsed_customers else ""),
     ]  # fmt: skip
     return pd.DataFrame(
         {_("Value"): [r[1] for r in rows], _("Measured on"): [r[2] for r in rows]},
