@@ -470,3 +470,32 @@ def test_rep_label_prefers_the_name_then_the_id_then_no_rep():
     assert rep_label("R01", "Anna Adler") == "Anna Adler"
     assert rep_label("R01", None) == "R01"
     assert rep_label(None, np.nan) == "no rep"
+
+
+def test_recoverable_chart_draws_each_regions_value_split_by_status_by_hand():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from salesmeasure.plots.clv import plot_recoverable_value
+
+    table = pd.DataFrame(
+        {"clv": [100.0, 60.0], "secure_value": [70.0, 20.0],
+         "recoverable_value": [25.0, 30.0], "lapsed_value": [5.0, 10.0]},
+        index=pd.Index(["North", "South"], name="region"),
+    )  # fmt: skip
+    ax = plot_recoverable_value(table, group="region")
+    try:
+        bars = [p for p in ax.patches if p.get_width() > 0]
+        # sorted by expected value: South (60) first, North (100) on top; three parts each
+        by_row = {}
+        for p in bars:
+            by_row.setdefault(round(p.get_y() + p.get_height() / 2), []).append(p.get_width())
+        assert sorted(sum(w) for w in by_row.values()) == [60.0, 100.0]
+        assert sorted(by_row[0]) == [10.0, 20.0, 30.0] and sorted(by_row[1]) == [5.0, 25.0, 70.0]
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["South", "North"]
+        assert [t.get_text() for t in ax.texts] == ["30 recoverable", "25 recoverable"]
+        assert "(" in ax.get_xlabel() and ax.get_legend() is not None
+    finally:
+        plt.close(ax.figure)
