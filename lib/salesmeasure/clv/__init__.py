@@ -20,14 +20,15 @@ One topic per module:
 - :mod:`~salesmeasure.clv.pipeline`: :func:`value_base` (fit, choose, value) and the
   default settings of every CLV figure (:data:`DEFAULT_MONTHS`, ...)
 - :mod:`~salesmeasure.clv.analysis`: :func:`build`, every section of the retention and
-  CLV report (notebook 03)
+  CLV report (notebook 03): the headline, the call list and the win-back list
+  (:class:`CustomerList`: the listed customers and the population they are drawn from)
 - :mod:`~salesmeasure.clv.text`: that report's sentences and manager tables
 
 This package's ``__init__`` is the facade for notebooks; analytics elsewhere import the
 submodules.
 """
 
-from salesmeasure.clv.analysis import RetentionCLVReport, build
+from salesmeasure.clv.analysis import CustomerList, RetentionCLVReport, build, tier_risk
 from salesmeasure.clv.models import BetaGeo, GammaGamma, ParetoNBD
 from salesmeasure.clv.pipeline import (
     DEFAULT_DISCOUNT_RATE,
@@ -80,6 +81,7 @@ __all__ = [
     "BetaGeo",
     "CLVTiers",
     "CalibrationHoldout",
+    "CustomerList",
     "CustomerValue",
     "FitError",
     "GammaGamma",
@@ -97,6 +99,7 @@ __all__ = [
     "default_holdout_weeks",
     "fit_purchase_models",
     "rfm_summary",
+    "tier_risk",
     "value_base",
     *_text_names,
 ]

@@ -45,6 +45,10 @@ __all__ = [
     "ValueSection",
     "RiskByGroup",
     "Headline",
+    "CustomerList",
+    "TIER_RISK_COLUMNS",
+    "tier_risk",
+    "rep_names",
     "RetentionCLVReport",
     "build",
 ]
@@ -89,10 +93,44 @@ class SurvivalSection:
 
 @dataclass(frozen=True, eq=False)
 class ValueSection:
-    """The valued customer base and its CLV tiers."""
+    """The valued customer base and its CLV tiers; ``risk`` splits each tier's customers
+    and expected value into secure, recoverable and lapsed (:mod:`~salesmeasure.clv.risk`)."""
 
     value: CustomerValue
     tiers: CLVTiers
+    risk: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class CustomerList(AtRiskList):
+    """A list of customers to act on (the call list or the win-back list) and the whole
+    population it is drawn from.
+
+    ``frame`` holds the listed customers (at most :data:`AT_RISK_TOP`, highest first, with
+    ``rep_name`` from the reps table); ``status`` is the risk status of the population
+    (``"recoverable"`` or ``"lapsed"``), ``population`` its number of customers,
+    ``population_value`` their expected value (sum of ``clv``) and ``population_past``
+    their past spend (sum of ``past_value``)."""
+
+    status: str = ""
+    population: int = 0
+    population_value: float = 0.0
+    population_past: float = 0.0
+
+    @property
+    def listed_value(self) -> float:
+        """Expected value of the listed customers."""
+        return float(self.frame["clv"].sum()) if len(self.frame) else 0.0
+
+    @property
+    def listed_past(self) -> float:
+        """Past spend of the listed customers."""
+        return float(self.frame["past_value"].sum()) if len(self.frame) else 0.0
+
+
+#: Columns of :attr:`ValueSection.risk`, one row per tier.
+TIER_RISK_COLUMNS = ("customers", "clv", "secure_value", "recoverable_customers", "recoverable_value",
+            "lapsed_customers", "lapsed_value")  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,6 +181,15 @@ class Headline:
     lapsed_customers: int
     months: int
     top: pd.DataFrame
+    #: The same quarter a year earlier and the quarter before (None when not measured).
+    retention_year_ago: float | None = None
+    retention_previous: float | None = None
+    #: Expected value (sum of CLV) of every customer of the report, and of the lapsed.
+    total_value: float = float("nan")
+    lapsed_value: float = float("nan")
+    customers: int = 0
+    #: The quarter the retention rate is measured in (the last complete one).
+    retention_period: str = ""
 
 
 def _headline(view, period, retention, value, at_risk, months) -> Headline:
@@ -154,6 +201,13 @@ def _headline(view, period, retention, value, at_risk, months) -> Headline:
     kept = now[now["customer_id"].isin(before["customer_id"].unique())]
     split = risk_split(value.values) if not isinstance(value, Missing) else {}
     top = at_risk.frame.head(3) if not isinstance(at_risk, Missing) else pd.DataFrame()
+    total = retention.total
+    ordinal = last["period_ordinal"]
+
+    def rate_at(k):
+        row = total[total["period_ordinal"] == ordinal - k]
+        return float(row["retention_rate"].iloc[0]) if len(row) else None
+
     return Headline(
         retention_rate=float(last["retention_rate"]),
         retained=int(last["retained"]) if "retained" in last else 0,
@@ -165,6 +219,12 @@ def _headline(view, period, retention, value, at_risk, months) -> Headline:
         lapsed_customers=int(split.get("lapsed_customers", 0)),
         months=months,
         top=top,
+        retention_year_ago=rate_at(4),
+        retention_previous=rate_at(1),
+        total_value=float(value.values["clv"].sum()) if split else float("nan"),
+        lapsed_value=float(split.get("lapsed_value", float("nan"))),
+        customers=int(len(value.values)) if split else 0,
+        retention_period=str(last["period"]),
     )
 
 
@@ -195,33 +255,81 @@ def _holdout(value: CustomerValue) -> HoldoutComparison:
     return value.comparison
 
 
+def tier_risk(values: pd.DataFrame, tier: pd.Series) -> pd.DataFrame:
+    """Per tier: customers, expected value and its split into secure, recoverable and
+    lapsed (:data:`TIER_RISK_COLUMNS` columns); tiers in the order of ``tier``'s categories."""
+    status = risk_status(values["prob_alive"])
+    v = pd.DataFrame({"clv": values["clv"], "tier": tier.reindex(values.index)})
+    out = pd.DataFrame(index=pd.Index(tier.cat.categories, name="tier"))
+    g = v.groupby("tier", observed=False)
+    out["customers"] = g.size().reindex(out.index).fillna(0).astype(int)
+    out["clv"] = g["clv"].sum().reindex(out.index).fillna(0.0)
+    for s in ("secure", "recoverable", "lapsed"):
+        m = v[status == s].groupby("tier", observed=False)["clv"]
+        out[f"{s}_value"] = m.sum().reindex(out.index).fillna(0.0)
+        if s != "secure":
+            out[f"{s}_customers"] = m.size().reindex(out.index).fillna(0).astype(int)
+    return out[list(TIER_RISK_COLUMNS)]
+
+
 def _worth(value: CustomerValue) -> ValueSection:
-    return ValueSection(value, clv_tiers(value.values))
+    tiers = clv_tiers(value.values)
+    return ValueSection(value, tiers, tier_risk(value.values, tiers.tier))
 
 
-def _listed(value: CustomerValue, customers, status: str, sort: str) -> AtRiskList:
-    """High-value customers (past value in the top fifth of ALL customers) of one risk
-    status (:mod:`~salesmeasure.clv.risk`), ``sort`` highest first."""
+def rep_names(reps) -> pd.Series:
+    """Rep id -> the rep's name (from the reps table; empty without one)."""
+    if not isinstance(reps, pd.DataFrame) or not {"rep_id", "name"} <= set(reps.columns):
+        return pd.Series(dtype=object)
+    r = reps.dropna(subset=["rep_id"]).drop_duplicates("rep_id")
+    return r.set_index("rep_id")["name"]
+
+
+def _listed(
+    value: CustomerValue, customers, status: str, sort: str, reps=None,
+    high_value_only: bool = False,
+) -> CustomerList:  # fmt: skip
+    """The customers of one risk status (:mod:`~salesmeasure.clv.risk`), ``sort`` highest
+    first, the first :data:`AT_RISK_TOP` listed with their rep's name; with
+    ``high_value_only`` only those whose past spend is in the top fifth of ALL customers
+    (of the view). The population figures count every customer of the status, as
+    :func:`~salesmeasure.clv.risk.risk_split` does (the headline's numbers)."""
+    values = value.values
+    in_status = risk_status(values["prob_alive"]) == status
+    s = value.summary.frame
+    past = (s["frequency"] + 1) * s["monetary_value"]
+    cut = float(past.quantile(0.8)) if len(past) else 0.0
     every = at_risk_customers(
-        value.values, value.summary, top=len(value.values), customers=customers,
-        max_prob_alive=1.0,
+        values[in_status], value.summary, top=int(in_status.sum()), customers=customers,
+        max_prob_alive=1.0, value_quantile=0.0,
     )  # fmt: skip
-    frame = every.frame
-    frame = frame[risk_status(frame["prob_alive"]) == status]
-    frame = frame.sort_values(sort, ascending=False, kind="stable").head(AT_RISK_TOP)
-    return AtRiskList(frame, every.value_cut, every.freq)
+    listed = every.frame
+    if high_value_only:
+        listed = listed[listed["past_value"] >= cut]
+    listed = listed.sort_values(sort, ascending=False, kind="stable").head(AT_RISK_TOP).copy()
+    names = rep_names(reps)
+    rep = listed["rep_id"] if "rep_id" in listed.columns else pd.Series(pd.NA, index=listed.index)
+    named = rep.map(names)
+    listed["rep_name"] = named.astype(object).where(named.notna(), None)
+    pop = values[in_status].join(past.rename("past_value"), how="left")
+    return CustomerList(
+        listed, cut, every.freq, status=status, population=int(in_status.sum()),
+        population_value=float(pop["clv"].sum()),
+        population_past=float(pop["past_value"].sum()),
+    )  # fmt: skip
 
 
-def _at_risk(value: CustomerValue, customers) -> AtRiskList:
-    """The call list: high-value customers who are still recoverable, most expected value
-    (what a call protects) first."""
-    return _listed(value, customers, "recoverable", "clv")
+def _at_risk(value: CustomerValue, customers, reps=None) -> CustomerList:
+    """The call list: the recoverable customers, most expected value (what a call can
+    still save) first; its population is every recoverable customer (the headline's
+    recoverable value)."""
+    return _listed(value, customers, "recoverable", "clv", reps)
 
 
-def _winback(value: CustomerValue, customers) -> AtRiskList:
-    """The win-back list: high-value customers who have probably lapsed already, most
-    past spend first."""
-    return _listed(value, customers, "lapsed", "past_value")
+def _winback(value: CustomerValue, customers, reps=None) -> CustomerList:
+    """The win-back list: high-value customers (past spend in the top fifth) who have
+    probably lapsed already, most past spend first."""
+    return _listed(value, customers, "lapsed", "past_value", reps, high_value_only=True)
 
 
 def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
@@ -230,9 +338,11 @@ def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
     v["recoverable_value"] = v["clv"].where(v["risk"] == "recoverable", 0.0)
     v["recoverable_customers"] = (v["risk"] == "recoverable").astype(int)
     v["lapsed_customers"] = (v["risk"] == "lapsed").astype(int)
+    v["secure_value"] = v["clv"].where(v["risk"] == "secure", 0.0)
+    v["lapsed_value"] = v["clv"].where(v["risk"] == "lapsed", 0.0)
     v["customers"] = 1
     cols = ["customers", "clv", "recoverable_customers", "recoverable_value",
-            "lapsed_customers", "value_at_risk"]  # fmt: skip
+            "lapsed_customers", "value_at_risk", "secure_value", "lapsed_value"]  # fmt: skip
     joined = v.join(groups)
     joined[by] = joined[by].astype(object).where(joined[by].notna(), MISSING_GROUP)
     table = joined.groupby(by)[cols].sum()
@@ -279,7 +389,8 @@ def build(
         months=clv_months, discount_rate=discount_rate, margin=margin, holdout_weeks=holdout_weeks,
     )  # fmt: skip
     retention = attempt(_retention, orders, customers, p.end, by)
-    at_risk = attempt(_at_risk, value, customers)
+    reps = getattr(ctx.data, "reps", None)
+    at_risk = attempt(_at_risk, value, customers, reps)
     return RetentionCLVReport(
         overview=overview,
         cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),
@@ -291,7 +402,7 @@ def build(
         at_risk=at_risk,
         # by region: a region's report shows its own row of the company's table
         risk=attempt(_risk, value, customers, "region"),
-        winback=attempt(_winback, value, customers),
+        winback=attempt(_winback, value, customers, reps),
         headline=attempt(_headline, view, p, retention, value, at_risk, clv_months),
         by=by,
         months=clv_months,

@@ -109,4 +109,5 @@ def section(report: str) -> str:
         lines.append("")
     return "\n".join(lines)
 
-from salesmeasure.glossary import survey as _survey  # noqa: E402,F401
+from salesmeasure.glossary import clv as _clv  # noqa: E402, F401  (retention terms)
+from salesmeasure.glossary import survey as _survey  # noqa: E402, F401  (survey terms)

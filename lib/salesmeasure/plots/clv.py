@@ -30,6 +30,7 @@ __all__ = [
     "plot_prob_alive_map",
     "plot_clv_distribution",
     "plot_value_at_risk",
+    "plot_recoverable_value",
     "plot_retention_section",
     "plot_survival_section",
     "plot_prob_alive_section",
@@ -419,6 +420,55 @@ def plot_value_at_risk(table: pd.DataFrame, *, group: str, ax=None, currency: st
     return ax
 
 
+#: The risk statuses as drawn: (column, label, status colour code, hatch).
+_STATUS_BARS = (
+    ("secure_value", N_("Likely still buying (80% or more)"), "good", ""),
+    ("recoverable_value", N_("Recoverable: can still be saved"), "watch", ""),
+    ("lapsed_value", N_("Already lapsed (below 20%)"), "n/a", "//"),
+)
+
+
+def plot_recoverable_value(table: pd.DataFrame, *, group: str, ax=None, currency: str = ""):
+    """Horizontal stacked bars per group of the expected value (``clv``) split into the
+    customers likely still buying, the recoverable and the already lapsed (columns
+    ``secure_value``, ``recoverable_value``, ``lapsed_value``; the three add up to
+    ``clv``), the recoverable amount written beside each bar."""
+    from salesmeasure import format as fmt
+    from salesmeasure.clv.text import group_value
+
+    table = getattr(table, "table", table)
+    t = table.sort_values("clv")
+    y = np.arange(len(t))
+    height = 0.6 if len(t) > 1 else 0.4
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(8, max(2.2, 0.6 * len(t) + 1.4)))
+    left = np.zeros(len(t))
+    for col, label, status, hatch in _STATUS_BARS:
+        vals = t[col].to_numpy(float) if col in t.columns else np.zeros(len(t))
+        ax.barh(
+            y, vals, left=left, height=height, color=palette.status_colour(status),
+            hatch=hatch, edgecolor="white", label=_(label),
+        )  # fmt: skip
+        left += vals
+    top = float(left.max()) if len(left) else 0.0
+    for yi, (rec, total) in enumerate(zip(t["recoverable_value"], left, strict=True)):
+        ax.text(
+            total + top * 0.01, yi,
+            _("{amount} recoverable").format(amount=fmt.money(rec)), va="center", fontsize=8,
+        )  # fmt: skip
+    ax.set_xlim(0, top * 1.25 if top > 0 else 1)
+    ax.set_yticks(y, [group_value(v) for v in t.index])
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(fmt.money_tick))
+    ax.set_xlabel(_("Expected value over the horizon ({unit})").format(
+        unit=currency or _fmt_unit()))  # fmt: skip
+    ax.set_title(_("Expected value by customers' chance of still being active"))
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3,
+              frameon=False)  # fmt: skip
+    return ax
+
+
 # ------------------------------------------------ one chart per section of notebook 03
 def plot_retention_section(section, *, ax=None):
     """Retention trend of a :class:`salesmeasure.clv.analysis.RetentionSection`."""
@@ -458,5 +508,6 @@ def plot_value_section(section, *, ax=None):
 
 
 def plot_risk_section(risk, *, ax=None):
-    """Expected value and value at risk per group of a ``RiskByGroup``."""
-    return plot_value_at_risk(risk.table, group=risk.by, ax=ax)
+    """Expected value per group of a ``RiskByGroup`` split into likely still buying,
+    recoverable and already lapsed (the recoverable amount named per bar)."""
+    return plot_recoverable_value(risk.table, group=risk.by, ax=ax)
