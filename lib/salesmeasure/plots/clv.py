@@ -88,17 +88,19 @@ def plot_retention_trend(
     ax = get_ax(ax)
     groups = [(None, rates)] if by is None else list(rates.groupby(by, sort=True))
     codes = [str(n) for n, _g in groups]
+    from salesmeasure import format as fmt
+
     for name, g in groups:
         colour = PALETTE[0] if by is None else palette.group_colour(by, name, codes)
         ax.plot(
-            g["period"],
+            g["period"].astype(str).map(fmt.period),
             g[value] * 100,
             marker="o",
             color=colour,
             label=str(name) if name is not None else _("All customers"),
         )
         ax.fill_between(
-            g["period"],
+            g["period"].astype(str).map(fmt.period),
             g["ci_low"] * 100,
             g["ci_high"] * 100,
             color=colour,
@@ -138,6 +140,7 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
 
     import matplotlib.pyplot as plt
 
+    from salesmeasure import format as fmt
     from salesmeasure.plots.theme import set_theme
 
     set_theme()
@@ -163,7 +166,7 @@ def plot_retention_small_multiples(rates: pd.DataFrame, *, by: str, value: str =
                         linewidth=0)  # fmt: skip
         ax.plot(x, g[value] * 100, color=colour, marker="o", markersize=3, linewidth=1.8)
         ax.set_title(str(name), fontsize=11)
-        ax.set_xticks(range(0, len(periods), step), periods[::step])
+        ax.set_xticks(range(0, len(periods), step), [fmt.period(p) for p in periods[::step]])
         ax.tick_params(axis="x", rotation=45, labelsize=8)
         ax.yaxis.set_major_formatter(mticker.PercentFormatter(decimals=0))
     for ax in axes.flat[len(groups) :]:

@@ -406,7 +406,7 @@ def plot_trend(
             ax.annotate(fmt(v[i]), (i, hi[i]), xytext=(0, 4), textcoords="offset points",
                         ha="center", fontsize=9)  # fmt: skip
     ax.margins(y=0.12)
-    ax.set_xticks(x, list(table.index), rotation=45 if len(x) > 8 else 0,
+    ax.set_xticks(x, [fmt_.period(p) for p in table.index], rotation=45 if len(x) > 8 else 0,
                   ha="right" if len(x) > 8 else "center")  # fmt: skip
     ax.set_xlabel(_("Period"))
     ax.set_ylabel(label)
