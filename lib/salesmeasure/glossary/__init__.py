@@ -108,3 +108,7 @@ def section(report: str) -> str:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
     return "\n".join(lines)
+
+
+# Per-area term modules register their terms on import (each helper adds only its line).
+from salesmeasure.glossary import summary as _summary  # noqa: E402,F401  (director)

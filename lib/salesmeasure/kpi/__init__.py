@@ -23,7 +23,10 @@ from salesmeasure.kpi.scorecard import (
     retention,
     scorecard,
 )
-from salesmeasure.kpi.summary import SummaryReport, build
+from salesmeasure.kpi import actions
+from salesmeasure.kpi.actions import Action, Note, rank
+from salesmeasure.kpi.cards import KPICard, history, kpi_cards
+from salesmeasure.kpi.summary import FirstScreen, Progress, SummaryReport, build, first_screen
 from salesmeasure.kpi.text import (
     LABELS,
     STATUS_TEXT,
@@ -32,8 +35,11 @@ from salesmeasure.kpi.text import (
     describe_findings,
     describe_regions,
     describe_scorecard,
+    describe_takeaways,
     describe_view,
     findings,
+    first_screen_html,
+    takeaways,
     format_scorecard,
     kpi_labels,
     kpi_value,
@@ -84,6 +90,19 @@ def describe_summary_findings(r: SummaryReport) -> str:
 
 
 __all__ = [
+    "Action",
+    "FirstScreen",
+    "KPICard",
+    "Note",
+    "Progress",
+    "actions",
+    "describe_takeaways",
+    "first_screen",
+    "first_screen_html",
+    "history",
+    "kpi_cards",
+    "rank",
+    "takeaways",
     "CLV_MONTHS",
     "DISCOUNT_RATE",
     "LABELS",
