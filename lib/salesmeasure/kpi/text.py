@@ -751,11 +751,14 @@ def _compare_value(c, period: str) -> str:
 
 
 def _compare_text(c, period: str) -> str:
-    """The change from the comparison period in the KPI's unit, or "no data"."""
+    """The change from the comparison period in the KPI's unit, or "no data" (complaints
+    without "per 100": the card's name says it)."""
     v = c.previous if period == "prev" else c.last_year
     d = c.change_prev if period == "prev" else c.change_ly
     if not fmt.is_number(v) or not fmt.is_number(d):
         return _("no data")
+    if c.kpi == "complaint_rate":
+        return fmt.number(d, decimals=1, signed=True)
     return card_change(c, d)
 
 
@@ -825,7 +828,7 @@ def _card_html(c, card) -> str:
             previous=prev, prev_value=_compare_value(c, "prev"), last_year=ly,
             ly_value=_compare_value(c, "ly"),
         )  # fmt: skip
-        cmp = _("vs {previous} {prev_change} · vs {last_year} {ly_change}").format(
+        cmp = _("{previous} {prev_change} · {last_year} {ly_change}").format(
             previous=prev, prev_change=_compare_text(c, "prev"), last_year=ly,
             ly_change=_compare_text(c, "ly"),
         )  # fmt: skip
@@ -911,74 +914,71 @@ def _driver_name(code: str) -> str:
 
 def action_text(a) -> tuple[str, str]:
     """An action as ``(headline, detail)`` HTML: what to do with its size, then the figure
-    that triggered it and who acts."""
+    that triggered it, who acts and the link to its list."""
     f = a.figures
     months = 12
     if a.key == "reset_targets":
-        head = ngettext(
-            "Reset {n} of {total} rep target for {period}",
-            "Reset {n} of {total} rep targets for {period}", f["flagged"],
-        ).format(n=f["flagged"], total=f["total"], period=fmt.period(f.get("period", "")))
+        period = fmt.period(f.get("period", ""))
         if f.get("level") == "region":
             head = _("Reset {n} of {total} region targets for {period}").format(
-                n=f["flagged"], total=f["total"], period=fmt.period(f.get("period", "")))
-        detail = _e(_(
-            "{high} out of reach and {low} too easy: their chance of being met is outside the "
-        ).format(high=f["too_high"], low=f["too_low"])) + _gl(
-            "summary-band", _("attainable band")
-        ) + _e(_(" of {lo} to {hi}; the proposed values move {amount} of target.").format(
-            lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0),
-            amount=fmt.money(a.amount)))
-        who = _("Owners: {names}.").format(names=_names(a.owners, 5))
+                n=f["flagged"], total=f["total"], period=period)
+        else:
+            head = _("Reset {n} of {total} rep targets for {period}").format(
+                n=f["flagged"], total=f["total"], period=period)
+        detail = _e(_("{high} out of reach, {low} too easy for the ").format(
+            high=f["too_high"], low=f["too_low"])) + _gl(
+            "summary-band", _("attainable band")) + _e(
+            _(" ({lo} to {hi}); the proposed values move {amount}.").format(
+                lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0),
+                amount=fmt.money(a.amount)))
+        owners = _names(a.owners, 5)
         link = _("targets to reset")
     elif a.key == "call_at_risk":
-        head = _("Call the {n} most valuable recoverable customers, worth {amount}").format(
+        head = _("Call {n} recoverable customers worth {amount}").format(
             n=a.customers, amount=fmt.money(a.amount))
-        detail = _e(_("Top {n} of the {listed} on the call list by expected value over the next "
-                      "{months} months; they are ").format(
-            n=a.customers, listed=f["listed"], months=months)) + _gl(
-            "summary-recoverable", _("recoverable")) + _e(_("."))
-        who = _("Owners: {names}.").format(names=_names(a.owners))
+        detail = _e(_("The top {n} of the call list of ").format(n=a.customers)) + _gl(
+            "summary-recoverable", _("recoverable")) + _e(
+            _(" customers, by expected value over the next {months} months.").format(
+                months=months))
+        owners = _names(a.owners)
         link = _("call list")
     elif a.key == "follow_up_detractors":
-        head = _("Follow up {responses} detractor answers from {customers} customers").format(
-            responses=f["responses"], customers=f["customers"])
-        worth = (
-            _(", worth {amount} over the next {months} months").format(
-                amount=fmt.money(a.amount), months=months)
-            if fmt.is_number(a.amount) else ""
-        )
+        if fmt.is_number(a.amount):
+            head = _("Follow up {customers} detractors ({responses} answers), worth {amount}"
+                     ).format(customers=f["customers"], responses=f["responses"],
+                              amount=fmt.money(a.amount))  # fmt: skip
+        else:
+            head = _("Follow up {customers} detractors ({responses} answers)").format(
+                customers=f["customers"], responses=f["responses"])
         detail = _gl("summary-detractor", _("Detractors")) + _e(
-            _(" (NPS 0 to 6) this period{worth}.").format(worth=worth))
-        who = _("Owners: {names}.").format(names=_names(a.owners)) if a.owners else ""
-        link = _("detractor follow-up list")
+            _(" answered 0 to 6 this period; worth = expected value over the next {months} "
+              "months.").format(months=months))
+        owners = _names(a.owners)
+        link = _("follow-up list")
     elif a.key == "fix_driver":
-        head = _("Fix {driver}: rated lowest and clearly important").format(
-            driver=_driver_name(f["driver"]))
-        detail = _e(_("Average {mean} of 5 ({good} good, {poor} poor); its ").format(
-            mean=fmt.number(f["mean"], decimals=1), good=fmt.pct(f["share_good"], decimals=0),
-            poor=fmt.pct(f["share_poor"], decimals=0))) + _gl(
+        head = _("Fix {driver}").format(driver=_driver_name(f["driver"]))
+        detail = _e(_("Rated lowest ({mean} of 5, {poor} poor) and clearly important to NPS ("
+                      ).format(mean=fmt.number(f["mean"], decimals=1),
+                               poor=fmt.pct(f["share_poor"], decimals=0))) + _gl(
             "summary-driver", _("driver importance")) + _e(
-            _(" {w} ({lo} to {hi}) is above another area's.").format(
+            _(" {w}, {lo} to {hi}).").format(
                 w=fmt.number(f["weight"], decimals=2), lo=fmt.number(f["ci_low"], decimals=2),
-                hi=fmt.number(f["ci_high"], decimals=2)))
-        who = ""
+                hi=fmt.number(f["ci_high"], decimals=2)))  # fmt: skip
+        owners = ""
         link = _("drivers of NPS")
     else:  # rebalance_reps
-        head = ngettext(
-            "Support or rebalance {n} rep behind pace, {amount} short",
-            "Support or rebalance {n} reps behind pace, {amount} short", f["reps"],
-        ).format(n=f["reps"], amount=fmt.money(a.amount))
+        head = _("Support {n} reps behind pace, {amount} short").format(
+            n=f["reps"], amount=fmt.money(a.amount))
         reps = list(a.items["name"].astype(str))
-        detail = _e(_(
-            "Chance of making target below {p} or booked under {r} of the pace: {names}."
-        ).format(p=fmt.pct(f["p_low"], decimals=0), r=fmt.pct(f["pace_ratio"], decimals=0),
-                 names=_names(reps, 4)))
-        who = _("Owners: {names}.").format(names=_names(a.owners, 5)) if a.owners else ""
+        detail = _e(_("Chance of making target below {p} or booked under {r} of pace: {names}."
+                      ).format(p=fmt.pct(f["p_low"], decimals=0),
+                               r=fmt.pct(f["pace_ratio"], decimals=0),
+                               names=_names(reps, 4)))  # fmt: skip
+        owners = _names(a.owners, 5)
         link = _("rep leaderboard")
     href = report_href(a.report, a.anchor)
-    tail = (" " + _e(who) if who else "") + f' <a href="{href}">{_e(link)} →</a>'
-    return f"<b>{_e(head)}</b>", detail + tail
+    who = " " + _e(_("Owners: {names}.").format(names=owners)) if owners else ""
+    return f"<b>{_e(head)}</b>", detail + who + f' <a href="{href}">{_e(link)} →</a>'
 
 
 def note_text(n) -> str:
@@ -1008,7 +1008,7 @@ def actions_html(fs) -> str:
         items = []
         for a in fs.actions:
             head, detail = action_text(a)
-            items.append(f"<li>{head} · {detail}</li>")
+            items.append(f"<li>{head}. {detail}</li>")
         body = '<ol class="sm-actions">' + "".join(items) + "</ol>"
     notes = "".join(
         f'<p class="sm-muted">{note_text(n)}</p>' for n in fs.notes if note_text(n)
