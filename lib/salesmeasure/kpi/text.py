@@ -763,7 +763,7 @@ def _compare_text(c, period: str) -> str:
 
 
 _CARD_CSS = """
-.sm-fs{font-size:13px;line-height:1.3;margin:0 0 4px 0}
+.sm-fs{font-size:13px;line-height:1.28;margin:0 0 4px 0}
 .sm-fs .sm-cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:6px;margin:4px 0 8px 0}
 .sm-fs .sm-card{border:1px solid #d0d0d0;border-left:6px solid #bdbdbd;border-radius:3px;
   padding:4px 7px;background:#fff;break-inside:avoid}
@@ -779,7 +779,7 @@ _CARD_CSS = """
 .sm-fs .sm-box h4{margin:0 0 3px 0;font-size:14px}
 .sm-fs .sm-box p{margin:2px 0}
 .sm-fs ol.sm-actions{margin:2px 0 2px 0;padding-left:20px}
-.sm-fs ol.sm-actions li{margin:0 0 3px 0}
+.sm-fs ol.sm-actions li{margin:0 0 2px 0}
 .sm-fs .sm-big{font-size:17px;font-weight:700}
 @media print{.sm-fs{font-size:10.5px}.sm-fs .sm-card-value{font-size:15px}
   .sm-fs .sm-card-line,.sm-fs .sm-card-head{font-size:9.5px}
@@ -920,27 +920,25 @@ def action_text(a) -> tuple[str, str]:
     if a.key == "reset_targets":
         period = fmt.period(f.get("period", ""))
         if f.get("level") == "region":
-            head = _("Reset {n} of {total} region targets for {period}").format(
-                n=f["flagged"], total=f["total"], period=period)
+            head = _("Reset {n} of {total} region targets for {period} ({amount} to move)")
         else:
-            head = _("Reset {n} of {total} rep targets for {period}").format(
-                n=f["flagged"], total=f["total"], period=period)
+            head = _("Reset {n} of {total} rep targets for {period} ({amount} to move)")
+        head = head.format(n=f["flagged"], total=f["total"], period=period,
+                           amount=fmt.money(a.amount))  # fmt: skip
         detail = _e(_("{high} out of reach, {low} too easy for the ").format(
             high=f["too_high"], low=f["too_low"])) + _gl(
             "summary-band", _("attainable band")) + _e(
-            _(" ({lo} to {hi}); the proposed values move {amount}.").format(
-                lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0),
-                amount=fmt.money(a.amount)))
+            _(" ({lo} to {hi}).").format(
+                lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0)))
         owners = _names(a.owners, 5)
         link = _("targets to reset")
     elif a.key == "call_at_risk":
         head = _("Call {n} recoverable customers worth {amount}").format(
             n=a.customers, amount=fmt.money(a.amount))
-        detail = _e(_("The top {n} of the call list of ").format(n=a.customers)) + _gl(
+        detail = _e(_("The top of the call list of ")) + _gl(
             "summary-recoverable", _("recoverable")) + _e(
-            _(" customers, by expected value over the next {months} months.").format(
-                months=months))
-        owners = _names(a.owners)
+            _(" customers by {months}-month value.").format(months=months))
+        owners = _names(a.owners, 2)
         link = _("call list")
     elif a.key == "follow_up_detractors":
         if fmt.is_number(a.amount):
@@ -950,10 +948,10 @@ def action_text(a) -> tuple[str, str]:
         else:
             head = _("Follow up {customers} detractors ({responses} answers)").format(
                 customers=f["customers"], responses=f["responses"])
-        detail = _gl("summary-detractor", _("Detractors")) + _e(
-            _(" answered 0 to 6 this period; worth = expected value over the next {months} "
-              "months.").format(months=months))
-        owners = _names(a.owners)
+        detail = _e(_("Scored 0 to 6 this period (")) + _gl(
+            "summary-detractor", _("detractors")) + _e(
+            _("); worth = their {months}-month value.").format(months=months))
+        owners = _names(a.owners, 2)
         link = _("follow-up list")
     elif a.key == "fix_driver":
         head = _("Fix {driver}").format(driver=_driver_name(f["driver"]))
@@ -970,11 +968,10 @@ def action_text(a) -> tuple[str, str]:
         head = _("Support {n} reps behind pace, {amount} short").format(
             n=f["reps"], amount=fmt.money(a.amount))
         reps = list(a.items["name"].astype(str))
-        detail = _e(_("Chance of making target below {p} or booked under {r} of pace: {names}."
-                      ).format(p=fmt.pct(f["p_low"], decimals=0),
-                               r=fmt.pct(f["pace_ratio"], decimals=0),
-                               names=_names(reps, 4)))  # fmt: skip
-        owners = _names(a.owners, 5)
+        detail = _e(_("Chance below {p} or under {r} of pace: {names}.").format(
+            p=fmt.pct(f["p_low"], decimals=0), r=fmt.pct(f["pace_ratio"], decimals=0),
+            names=_names(reps, 3)))
+        owners = ""
         link = _("rep leaderboard")
     href = report_href(a.report, a.anchor)
     who = " " + _e(_("Owners: {names}.").format(names=owners)) if owners else ""
@@ -1008,7 +1005,9 @@ def actions_html(fs) -> str:
         items = []
         for a in fs.actions:
             head, detail = action_text(a)
-            items.append(f"<li>{head}. {detail}</li>")
+            # TRANSLATORS: between an action's headline and its detail ("Call 10 ... 113k. The top ...")
+            sep = _(". ")
+            items.append(f"<li>{head}{_e(sep)}{detail}</li>")
         body = '<ol class="sm-actions">' + "".join(items) + "</ol>"
     notes = "".join(
         f'<p class="sm-muted">{note_text(n)}</p>' for n in fs.notes if note_text(n)
