@@ -40,6 +40,7 @@ from salesmeasure.targets.build import (
     build,
 )
 from salesmeasure.targets.forecast import FAST_MODELS, Forecast, _dof_sigma, baseline_forecast
+from salesmeasure.targets.inprogress import InProgress, in_progress
 from salesmeasure.targets.inputs import (
     check_history,
     check_parameters,
@@ -125,6 +126,8 @@ from salesmeasure.targets.tracking import (
 )
 
 __all__ = [
+    "InProgress",
+    "in_progress",
     "ReviewReport",
     "assessment_for",
     "build_review",

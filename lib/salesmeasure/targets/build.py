@@ -20,6 +20,7 @@ from salesmeasure.i18n import _
 from salesmeasure.targets.allocation import equal_probability_targets, recorded_vs_proposed
 from salesmeasure.targets.backtest import Backtest, backtest_forecast
 from salesmeasure.targets.forecast import Forecast, baseline_forecast
+from salesmeasure.targets.inprogress import InProgress, in_progress
 from salesmeasure.targets.inputs import (
     check_history,
     check_parameters,
@@ -42,7 +43,6 @@ from salesmeasure.targets.tracking import (
     PacingView,
     PeriodOutcome,
     attainment,
-    current_period_pacing,
     period_outcome,
     share_attaining,
 )
@@ -132,6 +132,8 @@ class TargetReport:
     attainment: AttainmentSection | Missing
     pvm: PVMSection | Missing
     methods: MethodBacktest | Missing | None = None
+    #: The period in progress per owner (:func:`~salesmeasure.targets.inprogress.in_progress`).
+    progress: InProgress | Missing | None = None
     #: Optional tables the data has no source for (``"reps"``, ``"targets"``).
     absent: frozenset = frozenset()
 
@@ -356,19 +358,14 @@ def _attainment(everything, period) -> AttainmentSection:
     return AttainmentSection(att, share_attaining(att), period.label)
 
 
-def _pacing(everything, ctx, fallback, region) -> PacingView:
-    as_of = ctx.data.as_of
-    view = current_period_pacing(
-        everything.orders,
-        everything.targets,
-        as_of=as_of,
-        kind=ctx.period.kind,
-        fiscal_start_month=ctx.period.fiscal_start_month,
-        fallback=fallback,
-        region=region,
-    )
+def _pacing(progress: InProgress, ctx) -> PacingView:
+    """The report's own pacing: the company's or region's row of :func:`in_progress`
+    (so the target report and the executive summary show the same numbers)."""
+    if progress.reason is not None:
+        raise InsufficientData(progress.reason)
+    view = progress.view()
     if view is None:
-        raise InsufficientData(no_pacing_sentence(ctx.period.kind, as_of))
+        raise InsufficientData(no_pacing_sentence(ctx.period.kind, ctx.data.as_of))
     return view
 
 
@@ -461,8 +458,8 @@ def build(
     elif method == "share":
         proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
     methods = attempt(_methods, forecast, ctx.view, period, history_weight)
-    fallback = (next_period.label, forecast.proposal.target) if forecast else None
-    pacing = attempt(_pacing, everything, ctx, fallback, region)
+    progress = attempt(in_progress, ctx, attainability=attainability, uplift=uplift)
+    pacing = progress if isinstance(progress, Missing) else attempt(_pacing, progress, ctx)
     att_period = period if ctx.period_complete else period.previous()
     attained = attempt(_attainment, everything, att_period)
     if not has_table(ctx.data, "targets"):  # absent: no targets data, not "none recorded"
@@ -484,5 +481,6 @@ def build(
         attained,
         pvm,
         methods,
+        progress=progress,
         absent=frozenset(t for t in ("reps", "targets") if not has_table(ctx.data, t)),
     )
