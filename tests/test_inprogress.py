@@ -191,9 +191,9 @@ def test_sample_q4_numbers_the_report_printed(sample_progress):
     assert ip.row("R01")["name"] == "Anna Adler"
 
 
-def test_sample_booked_independently_and_regions_sum(sample_progress, sample_dir):
+def test_sample_booked_independently_and_regions_sum(sample_progress, sample):
     ctx, ip = sample_progress
-    o = pd.read_csv(sample_dir / "orders.csv", parse_dates=["order_date"])
+    o = sample.orders  # validated rows (the CSV has planted bad rows the load rejects)
     q4 = o[(o["order_date"] >= "2026-10-01") & (o["order_date"] <= "2026-11-15")]
     assert ip.top["booked"] == pytest.approx(q4["amount"].sum(), abs=0.005)
     reps = ip.reps.set_index("owner")

@@ -45,11 +45,12 @@ from salesmeasure.targets.inputs import (
     check_history,
     check_parameters,
     last_complete_month,
-    monthly_revenue,
     period_targets,
     seasonal_index,
     selection_total,
 )
+from salesmeasure.targets.monthly import MonthlyRevenue, monthly_revenue_view
+from salesmeasure.targets.monthly import monthly_revenue_for as monthly_revenue
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
 from salesmeasure.targets.review import ReviewReport, assessment_for, build_review
@@ -74,6 +75,7 @@ from salesmeasure.targets.text import (
     describe_current_pacing,
     describe_forecast,
     describe_methods,
+    describe_monthly,
     describe_outcome,
     describe_pacing,
     describe_proposals,
@@ -85,6 +87,7 @@ from salesmeasure.targets.text import (
     method_name,
     methods_table,
     model_name,
+    monthly_table,
     options_table,
     outcome_table,
     pacing_table,
@@ -128,6 +131,10 @@ from salesmeasure.targets.tracking import (
 __all__ = [
     "InProgress",
     "in_progress",
+    "MonthlyRevenue",
+    "describe_monthly",
+    "monthly_table",
+    "monthly_revenue_view",
     "ReviewReport",
     "assessment_for",
     "build_review",

@@ -99,6 +99,9 @@ class InProgress:
     pacings: dict = field(default_factory=dict)
     curves: dict = field(default_factory=dict)
     kind: str = "Q"
+    #: Owner code -> the monthly :class:`~salesmeasure.targets.forecast.Forecast` behind
+    #: the landing (company and regions): the monthly chart's band for the months ahead.
+    forecasts: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:  # a period with something to pace
         return self.reason is None
@@ -162,14 +165,14 @@ def _pace(orders, target, start, end, as_of, models):
         ].sum()
     )
     if not (target > 0):
-        return None, booked, math.nan, math.nan, math.nan, math.nan, math.nan, None
+        return None, booked, math.nan, math.nan, math.nan, math.nan, math.nan, None, None
     try:
         p, fc, weights = pace_period(
             orders, target=target, start=start, end=end, as_of=as_of, models=models
         )
     except (InsufficientData, ValueError):
         share = expected_share(start, end, as_of)
-        return None, booked, target * share, math.nan, math.nan, math.nan, math.nan, None
+        return None, booked, target * share, math.nan, math.nan, math.nan, math.nan, None, None
     draws = _landing_draws(p, fc)
     return (
         p,
@@ -180,6 +183,7 @@ def _pace(orders, target, start, end, as_of, models):
         p.projection_high,
         p.p_attain,
         weights,
+        fc,
     )
 
 
@@ -267,15 +271,16 @@ def _company_progress(ctx, attainability: float, uplift: float) -> InProgress:
             start=start, end=end, kind=kind,
         )  # fmt: skip
     company_src = "recorded" if all(region_src[r] == "recorded" for r in regions) else "proposed"
-    rows, pacings, curves = [], {}, {}
+    rows, pacings, curves, forecasts = [], {}, {}, {}
 
     def add(level, owner, name, region, orders, target, source, models, curve):
-        p, booked, exp, land, lo, hi, pa, weights = _pace(orders, target, start, end, as_of, models)
+        p, booked, exp, land, lo, hi, pa, weights, fc = _pace(orders, target, start, end, as_of, models)
         rows.append((level, owner, name, region, booked, target, source, exp, land, lo, hi, pa))
         if p is not None:
             pacings[owner] = p
             if curve:
                 curves[owner] = pacing_curve(orders, p, month_weights=weights)
+                forecasts[owner] = fc
 
     add("company", "all", "", "all", data.orders, company_t, company_src,
         "auto", True)  # fmt: skip
@@ -296,7 +301,7 @@ def _company_progress(ctx, attainability: float, uplift: float) -> InProgress:
     table = pd.DataFrame(rows, columns=COLUMNS)
     return InProgress(
         cur.label, as_of, days_elapsed, days_total, None, table, "all", start, end,
-        pacings, curves, kind,
+        pacings, curves, kind, forecasts,
     )  # fmt: skip
 
 
@@ -326,6 +331,7 @@ def slice_progress(company: InProgress, region: str) -> InProgress:
         reason=reason,
         pacings={k: v for k, v in company.pacings.items() if k in owners},
         curves={k: v for k, v in company.curves.items() if k in owners},
+        forecasts={k: v for k, v in company.forecasts.items() if k in owners},
     )
 
 

@@ -10,6 +10,7 @@ from salesmeasure.targets.text.allocation import (
     recorded_table,
 )
 from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
+from salesmeasure.targets.text.monthly import describe_monthly, monthly_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.review import *  # noqa: F403
@@ -25,6 +26,8 @@ __all__ = [
     "describe_recorded",
     "recorded_table",
     "describe_pvm",
+    "describe_monthly",
+    "monthly_table",
     "describe_methods",
     "method_name",
     "methods_table",
