@@ -49,9 +49,9 @@ from salesmeasure.targets.inputs import (
     seasonal_index,
     selection_total,
 )
+from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.monthly import MonthlyRevenue, monthly_revenue_view
 from salesmeasure.targets.monthly import monthly_revenue_for as monthly_revenue
-from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
 from salesmeasure.targets.review import ReviewReport, assessment_for, build_review
 from salesmeasure.targets.setting import (
