@@ -49,6 +49,7 @@ from salesmeasure.targets.inputs import (
     seasonal_index,
     selection_total,
 )
+from salesmeasure.targets.leaderboard import Leaderboard, leaderboard
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
 from salesmeasure.targets.monthly import MonthlyRevenue, monthly_revenue_view
 from salesmeasure.targets.monthly import monthly_revenue_for as monthly_revenue
@@ -74,6 +75,7 @@ from salesmeasure.targets.text import (
     describe_backtest,
     describe_current_pacing,
     describe_forecast,
+    describe_leaderboard,
     describe_methods,
     describe_monthly,
     describe_outcome,
@@ -84,6 +86,7 @@ from salesmeasure.targets.text import (
     describe_report,
     forecast_note,
     forecast_notes,
+    leaderboard_table,
     method_name,
     methods_table,
     model_name,
@@ -132,6 +135,10 @@ __all__ = [
     "InProgress",
     "in_progress",
     "MonthlyRevenue",
+    "Leaderboard",
+    "leaderboard",
+    "describe_leaderboard",
+    "leaderboard_table",
     "describe_monthly",
     "monthly_table",
     "monthly_revenue_view",

@@ -13,7 +13,9 @@ The company's table is computed once per data and parameters
 report shows the region's row and its reps' rows, so the numbers never differ between
 reports. The company and the regions are paced with the report's full forecast model
 search (the same numbers as the target report's pacing section); reps with the fast
-model set, which keeps 25 rep forecasts within a few seconds.
+model set, which keeps 25 rep forecasts within a few seconds, and a rep's expected amount
+by now follows the seasonal pattern of the rep's region (one rep's history is too thin
+to tell its own season).
 """
 
 from __future__ import annotations
@@ -271,10 +273,18 @@ def _company_progress(ctx, attainability: float, uplift: float) -> InProgress:
             start=start, end=end, kind=kind,
         )  # fmt: skip
     company_src = "recorded" if all(region_src[r] == "recorded" for r in regions) else "proposed"
-    rows, pacings, curves, forecasts = [], {}, {}, {}
+    rows, pacings, curves, forecasts, season = [], {}, {}, {}, {}
 
     def add(level, owner, name, region, orders, target, source, models, curve):
-        p, booked, exp, land, lo, hi, pa, weights, fc = _pace(orders, target, start, end, as_of, models)
+        p, booked, exp, land, lo, hi, pa, weights, fc = _pace(
+            orders, target, start, end, as_of, models
+        )
+        if level == "rep" and region in season and target > 0:
+            # a rep's expected amount follows the region's seasonal pattern: one rep's
+            # history is too thin (a few large orders) to tell its own season
+            exp = target * expected_share(start, end, as_of, season[region])
+        if level == "region" and p is not None:
+            season[owner] = weights
         rows.append((level, owner, name, region, booked, target, source, exp, land, lo, hi, pa))
         if p is not None:
             pacings[owner] = p

@@ -10,6 +10,11 @@ from salesmeasure.targets.text.allocation import (
     recorded_table,
 )
 from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
+from salesmeasure.targets.text.leaderboard import (
+    describe_leaderboard,
+    leaderboard_table,
+    rep_status,
+)
 from salesmeasure.targets.text.monthly import describe_monthly, monthly_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
@@ -27,6 +32,9 @@ __all__ = [
     "recorded_table",
     "describe_pvm",
     "describe_monthly",
+    "describe_leaderboard",
+    "leaderboard_table",
+    "rep_status",
     "monthly_table",
     "describe_methods",
     "method_name",
