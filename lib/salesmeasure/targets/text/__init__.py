@@ -9,12 +9,12 @@ from salesmeasure.targets.text.allocation import (
     describe_recorded,
     recorded_table,
 )
-from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
 from salesmeasure.targets.text.leaderboard import (
     describe_leaderboard,
     leaderboard_table,
     rep_status,
 )
+from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
 from salesmeasure.targets.text.monthly import describe_monthly, monthly_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
