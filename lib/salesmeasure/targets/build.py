@@ -345,6 +345,35 @@ def _proposals(section: ForecastSection, view, next_period, history_weight, regi
     return ProposalSection(smart, next_period.label, prop.target, P_BAND, no_reps)
 
 
+def rep_names(data) -> dict:
+    """Rep id -> display name from the reps table (the id where no name is recorded)."""
+    reps = getattr(data, "reps", None)
+    if reps is None or reps.empty or "name" not in reps.columns:
+        return {}
+    names = reps["name"].astype("string")
+    ids = reps["rep_id"].astype(str)
+    return {i: (str(n) if pd.notna(n) and str(n).strip() else i) for i, n in zip(ids, names)}
+
+
+def _named(df: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """``df`` with a ``name`` column: a rep row's name, a region row's region."""
+    if "name" in df.columns or "owner" not in df.columns:
+        return df
+    own = df["owner"].astype(str)
+    return df.assign(
+        name=[names.get(o, o) if lvl == "rep" else o for lvl, o in zip(df["level"], own)]
+    )
+
+
+def _with_names(proposals, names: dict):
+    if not isinstance(proposals, ProposalSection):
+        return proposals
+    rec = proposals.recorded
+    if isinstance(rec, pd.DataFrame):
+        rec = _named(rec, names)
+    return replace(proposals, smart=_named(proposals.smart, names), recorded=rec)
+
+
 def _attainment(everything, period) -> AttainmentSection:
     recorded = period_targets(everything.targets, period)
     if recorded.empty:
@@ -355,6 +384,8 @@ def _attainment(everything, period) -> AttainmentSection:
             ).format(period=period.label)
         )
     att = attainment(everything.in_period("orders", period), recorded)
+    names = rep_names(everything)
+    att["name"] = [names.get(str(r), r) if isinstance(r, str) else r for r in att["rep_id"]]
     return AttainmentSection(att, share_attaining(att), period.label)
 
 
@@ -457,6 +488,7 @@ def build(
             forecast = _region_forecast(forecast, proposals)
     elif method == "share":
         proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
+    proposals = _with_names(proposals, rep_names(ctx.data))
     methods = attempt(_methods, forecast, ctx.view, period, history_weight)
     progress = attempt(in_progress, ctx, attainability=attainability, uplift=uplift)
     pacing = progress if isinstance(progress, Missing) else attempt(_pacing, progress, ctx)

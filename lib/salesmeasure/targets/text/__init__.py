@@ -7,7 +7,10 @@ proposal (p*, the portfolio effect, recorded targets beside the proposal).
 from salesmeasure.targets.text.allocation import (
     describe_allocation,
     describe_recorded,
+    describe_reset,
     recorded_table,
+    reset_table,
+    targets_to_reset,
 )
 from salesmeasure.targets.text.leaderboard import (
     describe_leaderboard,
@@ -30,6 +33,9 @@ __all__ = [
     "describe_allocation",
     "describe_recorded",
     "recorded_table",
+    "describe_reset",
+    "reset_table",
+    "targets_to_reset",
     "describe_pvm",
     "describe_monthly",
     "describe_leaderboard",
