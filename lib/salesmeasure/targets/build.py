@@ -352,7 +352,10 @@ def rep_names(data) -> dict:
         return {}
     names = reps["name"].astype("string")
     ids = reps["rep_id"].astype(str)
-    return {i: (str(n) if pd.notna(n) and str(n).strip() else i) for i, n in zip(ids, names)}
+    return {
+        i: (str(n) if pd.notna(n) and str(n).strip() else i)
+        for i, n in zip(ids, names, strict=True)
+    }
 
 
 def _named(df: pd.DataFrame, names: dict) -> pd.DataFrame:
@@ -361,7 +364,9 @@ def _named(df: pd.DataFrame, names: dict) -> pd.DataFrame:
         return df
     own = df["owner"].astype(str)
     return df.assign(
-        name=[names.get(o, o) if lvl == "rep" else o for lvl, o in zip(df["level"], own)]
+        name=[
+            names.get(o, o) if lvl == "rep" else o for lvl, o in zip(df["level"], own, strict=True)
+        ]
     )
 
 

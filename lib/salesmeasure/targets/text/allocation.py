@@ -155,7 +155,9 @@ def reset_table(s) -> pd.DataFrame | None:
             _("Reset to"): out["proposed"].map(fmt.money_full).to_numpy(),
             _("P(attain), proposed"): out["p_proposed"].map(pct0).to_numpy(),
             _("Change"): out["change"].map(lambda v: fmt.money(v, signed=True)).to_numpy(),
-            _("Code"): [o if lvl == "rep" else "" for lvl, o in zip(out["level"], out["owner"])],
+            _("Code"): [
+                o if lvl == "rep" else "" for lvl, o in zip(out["level"], out["owner"], strict=True)
+            ],
         }
     )
 
