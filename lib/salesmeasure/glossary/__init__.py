@@ -108,3 +108,6 @@ def section(report: str) -> str:
         lines.append(f'<a id="{anchor(t.key)}"></a>**{_(t.term)}**: {_(t.explanation)}')
         lines.append("")
     return "\n".join(lines)
+
+# Per-area term modules (each helper adds only its own line).
+from salesmeasure.glossary import targets as _targets_terms  # noqa: E402,F401

@@ -29,6 +29,7 @@ from salesmeasure.targets.inputs import (
     period_targets,
 )
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
+from salesmeasure.targets.monthly import monthly_revenue_view
 from salesmeasure.targets.pvm import PVMSection, pvm_section
 from salesmeasure.targets.setting import (
     TargetProposal,
@@ -134,6 +135,8 @@ class TargetReport:
     methods: MethodBacktest | Missing | None = None
     #: The period in progress per owner (:func:`~salesmeasure.targets.inprogress.in_progress`).
     progress: InProgress | Missing | None = None
+    #: Revenue month by month (:func:`~salesmeasure.targets.monthly.monthly_revenue_view`).
+    monthly: object = None
     #: Optional tables the data has no source for (``"reps"``, ``"targets"``).
     absent: frozenset = frozenset()
 
@@ -405,6 +408,21 @@ def _pacing(progress: InProgress, ctx) -> PacingView:
     return view
 
 
+def leaderboard_for(ctx, r: TargetReport, review=None):
+    """The report's rep leaderboard from its own period in progress and the review's rep
+    assessment (so nothing is computed twice), or a ``Missing`` saying why there is none."""
+    from salesmeasure.targets.leaderboard import build_leaderboard
+
+    if isinstance(r.progress, Missing) or r.progress is None:
+        return (
+            r.progress
+            if isinstance(r.progress, Missing)
+            else Missing(no_pacing_sentence(ctx.period.kind, ctx.data.as_of))
+        )
+    assessment = getattr(review, "assessment", None)
+    return attempt(build_leaderboard, ctx, r.progress, assessment)
+
+
 def no_pacing_sentence(kind: str, as_of) -> str:
     """Why there is no pacing section: nothing with a target is in progress."""
     kinds = {
@@ -497,6 +515,9 @@ def build(
     methods = attempt(_methods, forecast, ctx.view, period, history_weight)
     progress = attempt(in_progress, ctx, attainability=attainability, uplift=uplift)
     pacing = progress if isinstance(progress, Missing) else attempt(_pacing, progress, ctx)
+    monthly = (
+        progress if isinstance(progress, Missing) else attempt(monthly_revenue_view, ctx, progress)
+    )
     att_period = period if ctx.period_complete else period.previous()
     attained = attempt(_attainment, everything, att_period)
     if not has_table(ctx.data, "targets"):  # absent: no targets data, not "none recorded"
@@ -519,5 +540,6 @@ def build(
         pvm,
         methods,
         progress=progress,
+        monthly=monthly,
         absent=frozenset(t for t in ("reps", "targets") if not has_table(ctx.data, t)),
     )

@@ -20,12 +20,14 @@ from salesmeasure.targets.text.leaderboard import (
 from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
 from salesmeasure.targets.text.monthly import describe_monthly, monthly_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
+from salesmeasure.targets.text.progress import describe_progress, progress_table
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.review import *  # noqa: F403
 from salesmeasure.targets.text.review import __all__ as _review_all
 from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
 from salesmeasure.targets.text.sections import scope_label  # noqa: F401
+from salesmeasure.targets.text.takeaways import describe_takeaways, takeaways
 
 __all__ = [
     *_sections_all,
@@ -38,6 +40,10 @@ __all__ = [
     "targets_to_reset",
     "describe_pvm",
     "describe_monthly",
+    "describe_takeaways",
+    "describe_progress",
+    "progress_table",
+    "takeaways",
     "describe_leaderboard",
     "leaderboard_table",
     "rep_status",
