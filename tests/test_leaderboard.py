@@ -41,8 +41,8 @@ def test_tiny_gap_attainment_and_change_by_hand():
     assert lb.previous == "2026Q3" and lb.assessed is None
     shown = targets.leaderboard_table(lb)
     assert list(shown["Rep"]) == ["Sam South", "Nora North"]
-    assert list(shown["Gap to seasonal pace"]) == ["+300", "+100"]
-    assert shown["Attainment so far"].iloc[1] == "51%"  # 4,600 / 9,000
+    assert list(shown["Gap to pace"]) == ["+300", "+100"]
+    assert shown["Booked (share of target)"].iloc[1] == "4,600 (51%)"  # 4,600 / 9,000
 
 
 @pytest.fixture(scope="module")

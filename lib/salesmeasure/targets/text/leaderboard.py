@@ -66,7 +66,7 @@ def describe_leaderboard(lb: Leaderboard) -> str:
 
 
 def leaderboard_table(lb: Leaderboard) -> pd.DataFrame:
-    """One row per rep, best pace first: names, not codes (the code is the last column)."""
+    """One row per rep, best pace first, by name."""
     t = lb.table
 
     def pct0(v):
@@ -77,6 +77,10 @@ def leaderboard_table(lb: Leaderboard) -> pd.DataFrame:
             return fmt.missing()
         return _("{value} ({n})").format(value=fmt.number(v, decimals=0), n=fmt.count(n))
 
+    booked = [
+        _("{booked} ({share})").format(booked=fmt.money(b), share=pct0(a))
+        for b, a in zip(t["booked"], t["attainment"], strict=True)
+    ]
     return pd.DataFrame(
         {
             _("Rank"): t["rank"].map(fmt.count).to_numpy(),
@@ -84,20 +88,16 @@ def leaderboard_table(lb: Leaderboard) -> pd.DataFrame:
             _("Region"): t["region"].astype(str).to_numpy(),
             _("Status"): [fmt.status(rep_status(p)) for p in t["p_attain"]],
             _("Target"): t["target"].map(fmt.money).to_numpy(),
-            _("Booked"): t["booked"].map(fmt.money).to_numpy(),
-            _("Attainment so far"): t["attainment"].map(pct0).to_numpy(),
-            _("Gap to seasonal pace"): t["gap"].map(lambda v: fmt.money(v, signed=True)).to_numpy(),
+            _("Booked (share of target)"): booked,
+            _("Gap to pace"): t["gap"].map(lambda v: fmt.money(v, signed=True)).to_numpy(),
             _("P(attain)"): t["p_attain"].map(pct0).to_numpy(),
-            _("Change on last period"): t["change"]
+            _("Booked vs last period"): t["change"]
             .map(lambda v: fmt.change(v, decimals=0) if _fin(v) else fmt.missing())
             .to_numpy(),
             _("Last period attainment"): t["last_attainment"].map(pct0).to_numpy(),
-            _("Customers' NPS (answers)"): [
-                kpi(v, n) for v, n in zip(t["nps"], t["nps_n"], strict=True)
-            ],
-            _("Customers' retention, % (customers)"): [
+            _("NPS (answers)"): [kpi(v, n) for v, n in zip(t["nps"], t["nps_n"], strict=True)],
+            _("Retention % (customers)"): [
                 kpi(v, n) for v, n in zip(t["retention"], t["retention_n"], strict=True)
             ],
-            _("Code"): t["owner"].astype(str).to_numpy(),
         }
     )

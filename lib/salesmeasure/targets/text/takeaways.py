@@ -85,8 +85,8 @@ def _gap(r) -> str | None:
     name = worst["name"] if level == "rep" else _("{region} region").format(region=worst["owner"])
     return (
         _(
-            "The biggest gap: {name}, {booked} booked of {target}, forecast to land {short} "
-            "short (a {p} chance)."
+            "The biggest gap: {name}, {booked} booked of {target}, is forecast to land "
+            "{short} short; its chance of making the target is {p}."
         ).format(
             name=name,
             booked=fmt.money(worst["booked"]),
