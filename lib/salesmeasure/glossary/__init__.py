@@ -109,6 +109,6 @@ def section(report: str) -> str:
         lines.append("")
     return "\n".join(lines)
 
-
 # Per-area term modules register their terms on import (each helper adds only its line).
 from salesmeasure.glossary import summary as _summary  # noqa: E402,F401  (director)
+from salesmeasure.glossary import targets as _targets_terms  # noqa: E402,F401

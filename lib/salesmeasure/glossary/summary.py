@@ -52,7 +52,7 @@ register(
             "below that it is out of reach, above it is too easy."
         ),
         _R,
-        (r"attainable band", "可达区间"),
+        (r"attainable band", "可达成区间"),
     ),
     Term(
         "summary-nps",
