@@ -229,7 +229,9 @@ def test_every_first_screen_link_lands(default_pack, region, lang):
         elif anchor and anchor not in there:
             missing.append(href)
     if missing:
-        warnings.warn(f"anchors not yet in the linked reports: {sorted(set(missing))}", stacklevel=1)
+        warnings.warn(
+            f"anchors not yet in the linked reports: {sorted(set(missing))}", stacklevel=1
+        )
 
 
 @pytest.mark.parametrize(("region", "lang"), CASES)

@@ -58,7 +58,7 @@ register(
         "summary-nps",
         N_("NPS (Net Promoter Score)"),
         N_(
-            "The share of customers who answer 9 or 10 to \"would you recommend us\" "
+            'The share of customers who answer 9 or 10 to "would you recommend us" '
             "(promoters) minus the share who answer 0 to 6 (detractors), in points from "
             "-100 to +100."
         ),

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import _
+from salesmeasure.kpi import actions
+from salesmeasure.kpi.actions import Action, Note, rank
+from salesmeasure.kpi.cards import KPICard, history, kpi_cards
 from salesmeasure.kpi.chain import Chain, chain, latest_nps_group, repeat_purchase
 from salesmeasure.kpi.scorecard import (
     REPORT_OF,
@@ -23,9 +26,6 @@ from salesmeasure.kpi.scorecard import (
     retention,
     scorecard,
 )
-from salesmeasure.kpi import actions
-from salesmeasure.kpi.actions import Action, Note, rank
-from salesmeasure.kpi.cards import KPICard, history, kpi_cards
 from salesmeasure.kpi.summary import FirstScreen, Progress, SummaryReport, build, first_screen
 from salesmeasure.kpi.text import (
     LABELS,
@@ -39,12 +39,12 @@ from salesmeasure.kpi.text import (
     describe_view,
     findings,
     first_screen_html,
-    takeaways,
     format_scorecard,
     kpi_labels,
     kpi_value,
     regions_table,
     style_scorecard,
+    takeaways,
 )
 from salesmeasure.kpi.value import (
     CLV_MONTHS,

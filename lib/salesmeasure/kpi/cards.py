@@ -89,8 +89,10 @@ def history(dataset, period, region: str = "all", *, n: int = HISTORY_PERIODS) -
     """Each card KPI over the ``n`` periods ending with ``period`` (before the data begins
     left out): ``{kpi: DataFrame(period, value)}``. Average CLV has no history (a model's
     valuation per period would mean refitting eight models)."""
-    p = period if isinstance(period, Period) else Period.parse(
-        period, fiscal_start_month=dataset.fiscal_start_month
+    p = (
+        period
+        if isinstance(period, Period)
+        else Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
     )
     view = dataset.until(p.end) if region == "all" else dataset.slice(period=p, region=region)
     out: dict[str, pd.DataFrame] = {}

@@ -185,70 +185,29 @@ def _rep_names(data) -> dict:
 
 
 def progress(ctx) -> Progress:
-    """The period in progress for the report's region: ``targets.in_progress(ctx)``
-    (the target report's numbers), else the target report's own pacing
-    (:func:`salesmeasure.targets.tracking.current_period_pacing`)."""
-    from salesmeasure import targets as _targets
+    """The period in progress for the report's region, from
+    :func:`salesmeasure.targets.in_progress` (the target report's numbers: the company
+    computed once, the region's slice; the data's as-of date decides the period)."""
+    from salesmeasure.targets import in_progress
 
-    names = _rep_names(ctx.data)
-    if hasattr(_targets, "in_progress"):
-        ip = _targets.in_progress(ctx)
-        if ip.reason or ip.table is None or ip.table.empty:
-            return Progress(period=ip.period or "", as_of=ip.as_of, reason=ip.reason or "")
-        t = ip.table
-        top_level = "company" if ctx.region == "all" else "region"
-        top = t[t["level"] == top_level]
-        if top.empty:
-            return Progress(period=ip.period, as_of=ip.as_of, reason=ip.reason or "")
-        row = top.iloc[0]
-        reps = t[t["level"] == "rep"].copy()
-        if ctx.region != "all":
-            reps = reps[reps["region"] == ctx.region]
-        return Progress(
-            period=ip.period, as_of=ip.as_of, days_elapsed=int(ip.days_elapsed),
-            days_total=int(ip.days_total), booked=float(row["booked"]),
-            target=float(row["target"]), target_source=str(row["target_source"]),
-            expected_to_date=float(row["expected_to_date"]), landing=float(row["landing"]),
-            landing_low=float(row["landing_low"]), landing_high=float(row["landing_high"]),
-            p_attain=float(row["p_attain"]), reps=reps.reset_index(drop=True),
-        )  # fmt: skip
-    from salesmeasure.periods import Period
-    from salesmeasure.targets.build import no_pacing_sentence
-    from salesmeasure.targets.inputs import is_blank, period_targets
-    from salesmeasure.targets.tracking import current_period_pacing
-
-    as_of = ctx.data.as_of
-    everything = ctx.data.slice(region=ctx.region)
-    view = current_period_pacing(
-        everything.orders, everything.targets, as_of=as_of, kind=ctx.period.kind,
-        fiscal_start_month=ctx.period.fiscal_start_month, region=ctx.region,
-    )  # fmt: skip
-    if view is None:
-        return Progress(as_of=as_of, reason=no_pacing_sentence(ctx.period.kind, as_of))
-    p = view.pacing
-    cur = Period.parse(view.period, fiscal_start_month=ctx.period.fiscal_start_month)
-    rec = period_targets(everything.targets, cur)
-    rec = rec[~is_blank(rec["rep_id"])] if len(rec) else rec
-    o = everything.orders
-    o = o[(o["order_date"] >= p.start) & (o["order_date"] <= p.as_of)]
-    booked = o.groupby(o["rep_id"].astype("string"))["amount"].sum()
-    reps = pd.DataFrame(
-        {
-            "owner": rec["rep_id"].astype(str).to_numpy(),
-            "region": rec["region"].astype(str).to_numpy(),
-            "target": rec["target_amount"].astype(float).to_numpy(),
-        }
-    )
-    reps["name"] = [names.get(r, r) for r in reps["owner"]]
-    reps["booked"] = [float(booked.get(r, 0.0)) for r in reps["owner"]]
-    reps["expected_to_date"] = reps["target"] * p.expected_share
+    ip = in_progress(ctx)
+    t = ip.table
+    if ip.reason or t is None or t.empty:
+        return Progress(period=ip.period or "", as_of=ip.as_of, reason=ip.reason or "")
+    top = t[t["level"] == ("company" if ctx.region == "all" else "region")]
+    if top.empty:
+        return Progress(period=ip.period, as_of=ip.as_of, reason=ip.reason or "")
+    row = top.iloc[0]
+    reps = t[t["level"] == "rep"]
+    if ctx.region != "all":
+        reps = reps[reps["region"] == ctx.region]
     return Progress(
-        period=view.period, as_of=p.as_of, days_elapsed=p.days_elapsed, days_total=p.days_total,
-        booked=p.achieved, target=p.target,
-        target_source="recorded" if view.target_source.startswith("recorded") else "proposed",
-        expected_to_date=p.target * p.expected_share, landing=p.seasonal_projection,
-        landing_low=p.projection_low, landing_high=p.projection_high, p_attain=p.p_attain,
-        reps=reps,
+        period=ip.period, as_of=ip.as_of, days_elapsed=int(ip.days_elapsed),
+        days_total=int(ip.days_total), booked=float(row["booked"]),
+        target=float(row["target"]), target_source=str(row["target_source"]),
+        expected_to_date=float(row["expected_to_date"]), landing=float(row["landing"]),
+        landing_low=float(row["landing_low"]), landing_high=float(row["landing_high"]),
+        p_attain=float(row["p_attain"]), reps=reps.reset_index(drop=True),
     )  # fmt: skip
 
 

@@ -836,9 +836,7 @@ def _card_html(c, card) -> str:
             f'<div class="sm-card-line">{_e(_plan_text(c))}</div>'
             f'<div class="sm-card-line" title="{_e(tip)}">{_e(cmp)}</div>'
         )
-    return (
-        f'<div class="sm-card" style="border-left-color:{colour}">{head}{body}{lines}</div>'
-    )
+    return f'<div class="sm-card" style="border-left-color:{colour}">{head}{body}{lines}</div>'
 
 
 def cards_html(fs) -> str:
@@ -859,9 +857,7 @@ def progress_html(pr) -> str:
     share = pr.booked / pr.target if pr.target else float("nan")
     pace = pr.booked / pr.expected_to_date if pr.expected_to_date else float("nan")
     shown = round(pace * 100) if fmt.is_number(pace) else float("nan")
-    where = (
-        _("on pace") if shown == 100 else _("ahead of pace") if pace >= 1 else _("behind pace")
-    )
+    where = _("on pace") if shown == 100 else _("ahead of pace") if pace >= 1 else _("behind pace")
     src = _("recorded target") if pr.target_source == "recorded" else _("proposed target")
     link = report_href("01_target_setting", "period-in-progress")
     heading = _("{period} in progress · day {elapsed} of {total}").format(
@@ -925,19 +921,30 @@ def action_text(a) -> tuple[str, str]:
             head = _("Reset {n} of {total} rep targets for {period} ({amount} to move)")
         head = head.format(n=f["flagged"], total=f["total"], period=period,
                            amount=fmt.money(a.amount))  # fmt: skip
-        detail = _e(_("{high} out of reach, {low} too easy for the ").format(
-            high=f["too_high"], low=f["too_low"])) + _gl(
-            "summary-band", _("attainable band")) + _e(
-            _(" ({lo} to {hi}).").format(
-                lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0)))
+        detail = (
+            _e(
+                _("{high} out of reach, {low} too easy for the ").format(
+                    high=f["too_high"], low=f["too_low"]
+                )
+            )
+            + _gl("summary-band", _("attainable band"))
+            + _e(
+                _(" ({lo} to {hi}).").format(
+                    lo=fmt.pct(f["band"][0], decimals=0), hi=fmt.pct(f["band"][1], decimals=0)
+                )
+            )
+        )
         owners = _names(a.owners, 5)
         link = _("targets to reset")
     elif a.key == "call_at_risk":
         head = _("Call {n} recoverable customers worth {amount}").format(
-            n=a.customers, amount=fmt.money(a.amount))
-        detail = _e(_("The top of the call list of ")) + _gl(
-            "summary-recoverable", _("recoverable")) + _e(
-            _(" customers by {months}-month value.").format(months=months))
+            n=a.customers, amount=fmt.money(a.amount)
+        )
+        detail = (
+            _e(_("The top of the call list of "))
+            + _gl("summary-recoverable", _("recoverable"))
+            + _e(_(" customers by {months}-month value.").format(months=months))
+        )
         owners = _names(a.owners, 2)
         link = _("call list")
     elif a.key == "follow_up_detractors":
@@ -947,10 +954,13 @@ def action_text(a) -> tuple[str, str]:
                               amount=fmt.money(a.amount))  # fmt: skip
         else:
             head = _("Follow up {customers} detractors ({responses} answers)").format(
-                customers=f["customers"], responses=f["responses"])
-        detail = _e(_("Scored 0 to 6 this period (")) + _gl(
-            "summary-detractor", _("detractors")) + _e(
-            _("); worth = their {months}-month value.").format(months=months))
+                customers=f["customers"], responses=f["responses"]
+            )
+        detail = (
+            _e(_("Scored 0 to 6 this period ("))
+            + _gl("summary-detractor", _("detractors"))
+            + _e(_("); worth = their {months}-month value.").format(months=months))
+        )
         owners = _names(a.owners, 2)
         link = _("follow-up list")
     elif a.key == "fix_driver":
@@ -966,11 +976,16 @@ def action_text(a) -> tuple[str, str]:
         link = _("drivers of NPS")
     else:  # rebalance_reps
         head = _("Support {n} reps behind pace, {amount} short").format(
-            n=f["reps"], amount=fmt.money(a.amount))
+            n=f["reps"], amount=fmt.money(a.amount)
+        )
         reps = list(a.items["name"].astype(str))
-        detail = _e(_("Chance below {p} or under {r} of pace: {names}.").format(
-            p=fmt.pct(f["p_low"], decimals=0), r=fmt.pct(f["pace_ratio"], decimals=0),
-            names=_names(reps, 3)))
+        detail = _e(
+            _("Chance below {p} or under {r} of pace: {names}.").format(
+                p=fmt.pct(f["p_low"], decimals=0),
+                r=fmt.pct(f["pace_ratio"], decimals=0),
+                names=_names(reps, 3),
+            )
+        )
         owners = ""
         link = _("rep leaderboard")
     href = report_href(a.report, a.anchor)
@@ -982,14 +997,26 @@ def note_text(n) -> str:
     """A rule that found nothing to do, in words (e.g. no clear priority among drivers)."""
     f = n.figures
     if n.key == "no_clear_priority":
-        return _e(_("No clear priority among the drivers of NPS: {driver} is rated lowest "
-                    "({good} good, {poor} poor), but the ").format(
-            driver=_driver_name(f["driver"]), good=fmt.pct(f["share_good"], decimals=0),
-            poor=fmt.pct(f["share_poor"], decimals=0))) + _gl(
-            "summary-driver", _("importances")) + _e(_(" of all areas overlap."))
+        return (
+            _e(
+                _(
+                    "No clear priority among the drivers of NPS: {driver} is rated lowest "
+                    "({good} good, {poor} poor), but the "
+                ).format(
+                    driver=_driver_name(f["driver"]),
+                    good=fmt.pct(f["share_good"], decimals=0),
+                    poor=fmt.pct(f["share_poor"], decimals=0),
+                )
+            )
+            + _gl("summary-driver", _("importances"))
+            + _e(_(" of all areas overlap."))
+        )
     if n.key == "lowest_not_important":
-        return _e(_("{driver} is rated lowest but matters less to NPS than {other}.").format(
-            driver=_driver_name(f["driver"]), other=_driver_name(f["above"])))
+        return _e(
+            _("{driver} is rated lowest but matters less to NPS than {other}.").format(
+                driver=_driver_name(f["driver"]), other=_driver_name(f["above"])
+            )
+        )
     return ""
 
 
@@ -1009,9 +1036,7 @@ def actions_html(fs) -> str:
             sep = _(". ")
             items.append(f"<li>{head}{_e(sep)}{detail}</li>")
         body = '<ol class="sm-actions">' + "".join(items) + "</ol>"
-    notes = "".join(
-        f'<p class="sm-muted">{note_text(n)}</p>' for n in fs.notes if note_text(n)
-    )
+    notes = "".join(f'<p class="sm-muted">{note_text(n)}</p>' for n in fs.notes if note_text(n))
     return f'<div class="sm-box"><h4>{_e(title)}</h4>{body}{notes}</div>'
 
 
@@ -1051,9 +1076,14 @@ def takeaways(fs) -> list[str]:
                 att=fmt.pct(rev / card.target, decimals=0), good=good, n=judged,
             ))  # fmt: skip
         else:
-            out.append(_("**{period}**: revenue {revenue}, no target recorded; {good} of {n} "
-                         "KPIs are on track.").format(
-                period=fmt.period(card.period), revenue=fmt.money(rev), good=good, n=judged))
+            out.append(
+                _(
+                    "**{period}**: revenue {revenue}, no target recorded; {good} of {n} "
+                    "KPIs are on track."
+                ).format(
+                    period=fmt.period(card.period), revenue=fmt.money(rev), good=good, n=judged
+                )
+            )
     pr = fs.progress
     if pr.reason is None and fmt.is_number(pr.target):
         out.append(_(
@@ -1066,8 +1096,11 @@ def takeaways(fs) -> list[str]:
             p=fmt.pct(pr.p_attain, decimals=0),
         ))  # fmt: skip
     else:
-        out.append(_("**No period is in progress**: {why}").format(
-            why=pr.reason or _("no period with a target runs on the data's as-of date.")))
+        out.append(
+            _("**No period is in progress**: {why}").format(
+                why=pr.reason or _("no period with a target runs on the data's as-of date.")
+            )
+        )
     if fs.actions:
         import re
 
@@ -1075,8 +1108,9 @@ def takeaways(fs) -> list[str]:
         plain = re.sub(r"<[^>]+>", "", head)
         import html as _html
 
-        out.append(_("**First action**: {action} (see below).").format(
-            action=_html.unescape(plain)))
+        out.append(
+            _("**First action**: {action} (see below).").format(action=_html.unescape(plain))
+        )
     else:
         out.append(_("**No action** is triggered by this period's numbers."))
     return out[:3]

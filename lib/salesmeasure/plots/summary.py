@@ -122,7 +122,7 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
         a = axes[i // ncols][i % ncols]
         unit = str(r["unit"])
         ys, xs, cols, hatches, texts = [], [], [], [], []
-        for j, (key, period) in enumerate(comps):
+        for j, (key, _period) in enumerate(comps):
             d = r[f"change_{key}"]
             if not fmt.is_number(d):
                 continue
