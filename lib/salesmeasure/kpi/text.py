@@ -776,7 +776,7 @@ _CARD_CSS = """
 .sm-fs .sm-muted{color:#666}
 .sm-fs .sm-row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:8px}
 .sm-fs .sm-box{border:1px solid #d0d0d0;border-radius:3px;padding:5px 9px;break-inside:avoid}
-.sm-fs .sm-box h4{margin:0 0 3px 0;font-size:14px}
+.sm-fs .sm-box h4{margin:0 0 3px 0;font-size:14px;font-weight:700}
 .sm-fs .sm-box p{margin:2px 0}
 .sm-fs ol.sm-actions{margin:2px 0 2px 0;padding-left:20px}
 .sm-fs ol.sm-actions li{margin:0 0 2px 0}
@@ -1013,11 +1013,18 @@ def note_text(n) -> str:
         )
     if n.key == "lowest_not_important":
         return _e(
-            _("{driver} is rated lowest but matters less to NPS than {other}.").format(
-                driver=_driver_name(f["driver"]), other=_driver_name(f["above"])
+            _capital(
+                _("{driver} is rated lowest but matters less to NPS than {other}.").format(
+                    driver=_driver_name(f["driver"]), other=_driver_name(f["above"])
+                )
             )
         )
     return ""
+
+
+def _capital(text: str) -> str:
+    """A sentence that starts with a lowercase name starts with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def actions_html(fs) -> str:

@@ -117,7 +117,7 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
     n = max(len(rows), 1)
     ncols = 3 if n > 4 else max(n, 1)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 1.9 * nrows + 0.8), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.2 * nrows + 0.9), squeeze=False)
     for i, (kpi, r) in enumerate(rows):
         a = axes[i // ncols][i % ncols]
         unit = str(r["unit"])
@@ -138,19 +138,19 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
             a.barh(y, x, color=c, alpha=0.45 if h else 1.0, hatch=h, edgecolor="black",
                    linewidth=0.6, height=0.6)  # fmt: skip
             a.annotate(t, (x, y), xytext=(4 if x >= 0 else -4, 0), textcoords="offset points",
-                       ha="left" if x >= 0 else "right", va="center", fontsize=8)  # fmt: skip
+                       ha="left" if x >= 0 else "right", va="center", fontsize=10)  # fmt: skip
         lim = max([abs(x) for x in xs] + [1e-9]) * 1.9
         a.set_xlim(-lim, lim)
         a.axvline(0, color="black", linewidth=0.8)
         a.set_yticks(range(len(comps)), [_("vs {period}").format(period=fmt.period(p))
-                                         for _k, p in comps], fontsize=8)  # fmt: skip
+                                         for _k, p in comps], fontsize=9.5)  # fmt: skip
         a.set_ylim(len(comps) - 0.4, -0.6)
-        a.tick_params(axis="x", labelsize=7)
+        a.tick_params(axis="x", labelsize=8.5)
         a.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
         if unit == "currency":
             a.xaxis.set_major_formatter(lambda v, _p: fmt.money(v))
-        a.set_xlabel(_unit_axis(unit, kpi), fontsize=8)
-        a.set_title(labels.get(kpi, kpi), fontsize=9, loc="left")
+        a.set_xlabel(_unit_axis(unit, kpi), fontsize=9.5)
+        a.set_title(labels.get(kpi, kpi), fontsize=11, loc="left", fontweight="bold")
     for k in range(len(rows), nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
     handles = [
@@ -160,10 +160,10 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
               label=_("worse for the KPI")),
         Patch(facecolor="white", hatch="//", edgecolor="black", label=_("not significant")),
     ]  # fmt: skip
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=10, frameon=False)
     fig.suptitle(
         _("Change of each KPI in its own unit, {period}").format(period=fmt.period(card.period)),
-        fontsize=11,
+        fontsize=13,
     )
     fig.tight_layout(rect=(0, 0.06, 1, 0.96))
     return fig
