@@ -788,6 +788,7 @@ _CARD_CSS = """
 
 
 def _card_html(c, card) -> str:
+    from salesmeasure import glossary
     from salesmeasure.plots import palette
     from salesmeasure.plots.summary import sparkline_svg
 
@@ -798,7 +799,9 @@ def _card_html(c, card) -> str:
         if c.has_status
         else ""
     )
-    head = f'<div class="sm-card-head"><span class="sm-card-name">{_e(name)}</span>{status}</div>'
+    term = {"nps": "summary-nps", "avg_clv": "summary-clv"}.get(c.kpi)
+    shown = _gl(term, name) if term else _e(name)  # a method's name links to its glossary entry
+    head = f'<div class="sm-card-head"><span class="sm-card-name">{shown}</span>{status}</div>'
     spark = ""
     values = [v for _p, v in c.history]
     uri = sparkline_svg(values, colour="#333333", width=96, height=26) if c.has_status or (
@@ -808,7 +811,10 @@ def _card_html(c, card) -> str:
         title = _("Trend line, {first} to {last}").format(
             first=fmt.period(first), last=fmt.period(last)
         )
-        spark = f'<img src="{uri}" width="96" height="26" alt="{_e(title)}" title="{_e(title)}">'
+        spark = (
+            f'<a href="#{glossary.anchor("summary-trend")}"><img src="{uri}" width="96" height="26" '
+            f'alt="{_e(title)}" title="{_e(title)}"></a>'
+        )
     body = (
         f'<div class="sm-card-body"><span class="sm-card-value">{_e(card_value(c))}</span>'
         f"{spark}</div>"
