@@ -115,7 +115,9 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
             continue
         rows.append((kpi, r))
     n = max(len(rows), 1)
-    ncols = 3 if n > 4 else max(n, 1)
+    ticks = [_("vs {period}").format(period=fmt.period(p)) for _k, p in comps]
+    # three panels a row; two where the comparison labels are long (Chinese period names)
+    ncols = min(3 if max(len(t) for t in ticks) <= 10 else 2, n)
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.2 * nrows + 0.9), squeeze=False)
     for i, (kpi, r) in enumerate(rows):
@@ -139,11 +141,10 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
                    linewidth=0.6, height=0.6)  # fmt: skip
             a.annotate(t, (x, y), xytext=(4 if x >= 0 else -4, 0), textcoords="offset points",
                        ha="left" if x >= 0 else "right", va="center", fontsize=10)  # fmt: skip
-        lim = max([abs(x) for x in xs] + [1e-9]) * 1.9
+        lim = max([abs(x) for x in xs] + [1e-9]) * 2.4
         a.set_xlim(-lim, lim)
         a.axvline(0, color="black", linewidth=0.8)
-        a.set_yticks(range(len(comps)), [_("vs {period}").format(period=fmt.period(p))
-                                         for _k, p in comps], fontsize=9.5)  # fmt: skip
+        a.set_yticks(range(len(comps)), ticks, fontsize=9.5)
         a.set_ylim(len(comps) - 0.4, -0.6)
         a.tick_params(axis="x", labelsize=8.5)
         a.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
