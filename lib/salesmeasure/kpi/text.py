@@ -763,20 +763,20 @@ def _compare_text(c, period: str) -> str:
 
 
 _CARD_CSS = """
-.sm-fs{font-size:13px;line-height:1.28;margin:0 0 4px 0}
-.sm-fs .sm-cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:6px;margin:4px 0 8px 0}
+.sm-fs{font-size:12.5px;line-height:1.25;margin:0 0 4px 0}
+.sm-fs .sm-cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:5px;margin:2px 0 6px 0}
 .sm-fs .sm-card{border:1px solid #d0d0d0;border-left:6px solid #bdbdbd;border-radius:3px;
-  padding:4px 7px;background:#fff;break-inside:avoid}
+  padding:3px 7px;background:#fff;break-inside:avoid}
 .sm-fs .sm-card-head{display:flex;justify-content:space-between;gap:4px;font-size:12px;color:#333}
 .sm-fs .sm-card-name{font-weight:600}
 .sm-fs .sm-status{font-weight:700;white-space:nowrap}
 .sm-fs .sm-card-body{display:flex;justify-content:space-between;align-items:center;gap:4px}
-.sm-fs .sm-card-value{font-size:19px;font-weight:700;white-space:nowrap;line-height:1.15}
-.sm-fs .sm-card-line{font-size:11.5px;color:#333}
+.sm-fs .sm-card-value{font-size:18px;font-weight:700;white-space:nowrap;line-height:1.1}
+.sm-fs .sm-card-line{font-size:11px;color:#333;line-height:1.2}
 .sm-fs .sm-muted{color:#666}
 .sm-fs .sm-row{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,2fr);gap:8px}
 .sm-fs .sm-box{border:1px solid #d0d0d0;border-radius:3px;padding:5px 9px;break-inside:avoid}
-.sm-fs .sm-box h4{margin:0 0 3px 0;font-size:14px;font-weight:700}
+.sm-fs .sm-box h4{margin:0 0 2px 0;font-size:13.5px;font-weight:700}
 .sm-fs .sm-box p{margin:2px 0}
 .sm-fs ol.sm-actions{margin:2px 0 2px 0;padding-left:20px}
 .sm-fs ol.sm-actions li{margin:0 0 2px 0}
