@@ -15,11 +15,11 @@ REGIONS = json.loads((ROOT / "data" / "sample" / "generator.json").read_text(enc
 ]
 SECTIONS = [
     "## Headline",
-    "## History and forecast",
+    "## Next period: forecast and proposed target",
     "## Forecast calibration",
     "## Proposed targets by region and rep",
     "## Which allocation method was right",
-    "## Pacing of the period in progress",
+    "## Period in progress",
     "## Rep attainment",
     "## Price, volume and mix",
     "## Targets for the customer KPIs",

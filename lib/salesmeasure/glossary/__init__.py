@@ -109,5 +109,8 @@ def section(report: str) -> str:
         lines.append("")
     return "\n".join(lines)
 
-from salesmeasure.glossary import clv as _clv  # noqa: E402, F401  (retention terms)
-from salesmeasure.glossary import survey as _survey  # noqa: E402, F401  (survey terms)
+# Per-area term modules register their terms on import.
+from salesmeasure.glossary import clv as _clv  # noqa: E402, F401  (retention report)
+from salesmeasure.glossary import summary as _summary  # noqa: E402, F401  (executive summary)
+from salesmeasure.glossary import survey as _survey  # noqa: E402, F401  (survey report)
+from salesmeasure.glossary import targets as _targets  # noqa: E402, F401  (target report)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from salesmeasure import format as fmt
 from salesmeasure.i18n import _
+from salesmeasure.kpi import actions
+from salesmeasure.kpi.actions import Action, Note, rank
+from salesmeasure.kpi.cards import KPICard, history, kpi_cards
 from salesmeasure.kpi.chain import Chain, chain, latest_nps_group, repeat_purchase
 from salesmeasure.kpi.scorecard import (
     REPORT_OF,
@@ -23,7 +26,7 @@ from salesmeasure.kpi.scorecard import (
     retention,
     scorecard,
 )
-from salesmeasure.kpi.summary import SummaryReport, build
+from salesmeasure.kpi.summary import FirstScreen, Progress, SummaryReport, build, first_screen
 from salesmeasure.kpi.text import (
     LABELS,
     STATUS_TEXT,
@@ -32,13 +35,16 @@ from salesmeasure.kpi.text import (
     describe_findings,
     describe_regions,
     describe_scorecard,
+    describe_takeaways,
     describe_view,
     findings,
+    first_screen_html,
     format_scorecard,
     kpi_labels,
     kpi_value,
     regions_table,
     style_scorecard,
+    takeaways,
 )
 from salesmeasure.kpi.value import (
     CLV_MONTHS,
@@ -84,6 +90,19 @@ def describe_summary_findings(r: SummaryReport) -> str:
 
 
 __all__ = [
+    "Action",
+    "FirstScreen",
+    "KPICard",
+    "Note",
+    "Progress",
+    "actions",
+    "describe_takeaways",
+    "first_screen",
+    "first_screen_html",
+    "history",
+    "kpi_cards",
+    "rank",
+    "takeaways",
     "CLV_MONTHS",
     "DISCOUNT_RATE",
     "LABELS",

@@ -11,7 +11,7 @@ from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
 from salesmeasure.plots import palette
 from salesmeasure.plots.labels import marker_boxes, place_labels
-from salesmeasure.plots.theme import STATUS_COLOURS, get_ax
+from salesmeasure.plots.theme import get_ax
 
 
 def _fmt_unit() -> str:
@@ -23,6 +23,8 @@ def _fmt_unit() -> str:
 __all__ = [
     "STATUS_HATCH",
     "plot_scorecard_changes",
+    "sparkline_svg",
+    "change_is_good",
     "plot_retention_by_nps_group",
     "plot_clv_by_nps_group",
     "plot_regions_chain",
@@ -39,50 +41,163 @@ _STATUS_WORD = {
 }
 
 
+#: The KPIs of the change chart, in order, and whether lower is better.
+CHANGE_KPIS = (
+    "revenue", "attainment", "nps", "csat", "retention_rate", "complaint_rate",
+    "active_customers", "new_customers", "avg_clv",
+)  # fmt: skip
+LOWER_IS_BETTER = frozenset({"complaint_rate"})
+
+
+def _unit_axis(unit: str, kpi: str) -> str:
+    """The x-axis name of a change in ``unit`` (the KPI's own unit)."""
+    if kpi == "complaint_rate":
+        return _("Change (complaints per 100 active customers)")
+    return {
+        "currency": _("Change ({currency})").format(currency=fmt.currency_unit()),
+        "share": _("Change (percentage points)"),
+        "points": _("Change (NPS points)"),
+        "count": _("Change (customers)"),
+    }.get(unit, _("Change"))
+
+
+def _scaled(unit: str, d: float) -> float:
+    return d * 100 if unit == "share" else d
+
+
+def _change_label(unit: str, d: float) -> str:
+    if unit == "currency":
+        return fmt.money(d, signed=True)
+    if unit == "share":
+        return fmt.points(d * 100)
+    if unit == "count":
+        return fmt.number(d, signed=True)
+    if unit == "points":
+        return fmt.points(d)
+    return fmt.number(d, decimals=1, signed=True)
+
+
+def change_is_good(kpi: str, d: float) -> bool:
+    """Whether a change ``d`` of ``kpi`` is good for it (complaints down = good)."""
+    return (d < 0) if kpi in LOWER_IS_BETTER else (d > 0)
+
+
 def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
-    """Relative change of each KPI against the same period last year.
+    """Each KPI's change against the previous period and the same period last year, in
+    the KPI's own unit: one small panel per KPI (an amount for money, NPS points,
+    percentage points for shares, complaints per 100 active customers, customers),
+    its bars green when the change is good for that KPI and red when it is bad
+    (complaints down is good); a hatched, lighter bar where a test says the change is
+    not significant. KPIs without a comparable value, or suppressed, are left out.
 
     ``card`` is a :class:`salesmeasure.kpi.scorecard.Scorecard`; ``labels`` maps its KPI
-    keys to the names shown (``kpi.text.kpi_labels``). Bars are coloured *and* hatched by
-    status (readable in greyscale) and labelled with the change; KPIs without a
-    comparable value last year, or suppressed, are left out.
+    keys to the names shown (``kpi.text.kpi_labels``). Returns the Figure (``ax`` is
+    accepted for the interface and ignored: the chart needs one panel per KPI).
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
+    from salesmeasure.plots.theme import set_theme
+
+    set_theme()
     labels = labels or {}
-    ax = get_ax(ax, figsize=(8, 4.8))
-    rows = card[(card["last_year"].abs() > 0) & card["value"].notna() & ~card["suppressed"]]
-    rows = rows[rows.index != "p_attain"]
-    rel = (rows["value"] - rows["last_year"]) / rows["last_year"].abs() * 100
-    rel = rel.replace([np.inf, -np.inf], np.nan).dropna()
-    y = np.arange(len(rel))
-    for i, (kpi, v) in enumerate(rel.items()):
-        st = card.loc[kpi, "status"]
-        ax.barh(
-            i, v, color=STATUS_COLOURS[st], hatch=STATUS_HATCH[st], edgecolor="black", linewidth=0.6
-        )
-        ax.annotate(
-            _("{change}  ({status})").format(
-                change=fmt.pct(v / 100, signed=True), status=_(_STATUS_WORD[st])
-            ),
-            (v, i),
-            xytext=(4 if v >= 0 else -4, 0),
-            textcoords="offset points",
-            ha="left" if v >= 0 else "right",
-            va="center",
-            fontsize=9,
-        )
-    ax.set_yticks(y, [labels.get(k, k) for k in rel.index])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.invert_yaxis()
-    lim = max(5.0, float(np.nanmax(np.abs(rel.to_numpy()))) * 1.6) if len(rel) else 5.0
-    ax.set_xlim(-lim, lim)
-    ax.set_xlabel(_("Change against {period} (%)").format(period=fmt.period(card.last_year)))
-    ax.set_ylabel(_("KPI"))
-    ax.set_title(
-        _("KPIs against the same period last year ({period})").format(
-            period=fmt.period(card.period)
-        )
+    comps = [("prev", card.previous), ("ly", card.last_year)]
+    rows = []
+    for kpi in CHANGE_KPIS:
+        if kpi not in card.table.index:
+            continue
+        r = card.table.loc[kpi]
+        if bool(r["suppressed"]) or not fmt.is_number(r["value"]):
+            continue
+        vals = [r[f"change_{k}"] for k, _p in comps]
+        if not any(fmt.is_number(v) for v in vals):
+            continue
+        rows.append((kpi, r))
+    n = max(len(rows), 1)
+    ticks = [_("vs {period}").format(period=fmt.period(p)) for _k, p in comps]
+    # three panels a row; two where the comparison labels are long (Chinese period names)
+    ncols = min(3 if max(len(t) for t in ticks) <= 10 else 2, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.2 * nrows + 0.9), squeeze=False)
+    for i, (kpi, r) in enumerate(rows):
+        a = axes[i // ncols][i % ncols]
+        unit = str(r["unit"])
+        ys, xs, cols, hatches, texts = [], [], [], [], []
+        for j, (key, _period) in enumerate(comps):
+            d = r[f"change_{key}"]
+            if not fmt.is_number(d):
+                continue
+            sig = r[f"significant_{key}"]
+            good = change_is_good(kpi, float(d)) if float(d) != 0 else None
+            colour = palette.status_colour("n/a" if good is None else "good" if good else "bad")
+            ys.append(j)
+            xs.append(_scaled(unit, float(d)))
+            cols.append(colour)
+            hatches.append("//" if sig is False else "")
+            texts.append(_change_label(unit, float(d)))
+        for y, x, c, h, t in zip(ys, xs, cols, hatches, texts, strict=True):
+            a.barh(y, x, color=c, alpha=0.45 if h else 1.0, hatch=h, edgecolor="black",
+                   linewidth=0.6, height=0.6)  # fmt: skip
+            a.annotate(t, (x, y), xytext=(4 if x >= 0 else -4, 0), textcoords="offset points",
+                       ha="left" if x >= 0 else "right", va="center", fontsize=10)  # fmt: skip
+        lim = max([abs(x) for x in xs] + [1e-9]) * 2.4
+        a.set_xlim(-lim, lim)
+        a.axvline(0, color="black", linewidth=0.8)
+        a.set_yticks(range(len(comps)), ticks, fontsize=9.5)
+        a.set_ylim(len(comps) - 0.4, -0.6)
+        a.tick_params(axis="x", labelsize=8.5)
+        a.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
+        if unit == "currency":
+            a.xaxis.set_major_formatter(lambda v, _p: fmt.money(v))
+        a.set_xlabel(_unit_axis(unit, kpi), fontsize=9.5)
+        a.set_title(labels.get(kpi, kpi), fontsize=11, loc="left", fontweight="bold")
+    for k in range(len(rows), nrows * ncols):
+        axes[k // ncols][k % ncols].set_visible(False)
+    handles = [
+        Patch(facecolor=palette.status_colour("good"), edgecolor="black",
+              label=_("better for the KPI")),
+        Patch(facecolor=palette.status_colour("bad"), edgecolor="black",
+              label=_("worse for the KPI")),
+        Patch(facecolor="white", hatch="//", edgecolor="black", label=_("not significant")),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=10, frameon=False)
+    fig.suptitle(
+        _("Change of each KPI in its own unit, {period}").format(period=fmt.period(card.period)),
+        fontsize=13,
     )
-    return ax
+    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    return fig
+
+
+def sparkline_svg(values, *, colour: str = "#333333", width: int = 120, height: int = 28) -> str:
+    """A small trend line of ``values`` (oldest first; NaN gaps skipped) as an SVG data URI
+    for an ``<img>``: the line, and a dot on the latest value. Empty string with fewer
+    than two finite values."""
+    import base64
+
+    pts = [(i, float(v)) for i, v in enumerate(values) if fmt.is_number(v)]
+    if len(pts) < 2:
+        return ""
+    n = max(len(values) - 1, 1)
+    lo, hi = min(v for _i, v in pts), max(v for _i, v in pts)
+    span = hi - lo or 1.0
+    pad = 3
+
+    def xy(i, v):
+        x = pad + (width - 2 * pad) * i / n
+        y = pad + (height - 2 * pad) * (1 - (v - lo) / span)
+        return f"{x:.1f},{y:.1f}"
+
+    line = " ".join(xy(i, v) for i, v in pts)
+    lx, ly = xy(*pts[-1]).split(",")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><polyline fill="none" stroke="{colour}" '
+        f'stroke-width="1.6" stroke-linejoin="round" points="{line}"/>'
+        f'<circle cx="{lx}" cy="{ly}" r="2.4" fill="{colour}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 _NPS_GROUP_WORDS = {

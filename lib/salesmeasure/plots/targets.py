@@ -335,7 +335,8 @@ def plot_attainment_distribution(
         return ax
     colours = [STATUS_COLOURS["good"] if a else STATUS_COLOURS["bad"] for a in reps["attained"]]
     hatches = ["" if a else "//" for a in reps["attained"]]
-    bars = ax.barh(reps["rep_id"].astype(str), reps["attainment"], color=colours)
+    label = reps["name"] if "name" in reps.columns else reps["rep_id"]
+    bars = ax.barh(label.astype(str), reps["attainment"], color=colours)
     for b, h in zip(bars, hatches, strict=True):
         b.set_hatch(h)
     ax.axvline(1.0, color="black", lw=1)
@@ -431,7 +432,7 @@ def plot_pvm_waterfall(
 def _owner_labels(df) -> list[str]:
     """Owner names, with their region when the chart shows reps of several regions (the
     rows come grouped by region, and rep ids alone do not say which group is which)."""
-    owners = df["owner"].astype(str).tolist()
+    owners = (df["name"] if "name" in df.columns else df["owner"]).astype(str).tolist()
     if "region" not in df or df["region"].nunique() < 2:
         return owners
     return [

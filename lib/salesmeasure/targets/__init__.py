@@ -38,18 +38,22 @@ from salesmeasure.targets.build import (
     ProposalSection,
     TargetReport,
     build,
+    leaderboard_for,
 )
 from salesmeasure.targets.forecast import FAST_MODELS, Forecast, _dof_sigma, baseline_forecast
+from salesmeasure.targets.inprogress import InProgress, in_progress
 from salesmeasure.targets.inputs import (
     check_history,
     check_parameters,
     last_complete_month,
-    monthly_revenue,
     period_targets,
     seasonal_index,
     selection_total,
 )
+from salesmeasure.targets.leaderboard import Leaderboard, leaderboard
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
+from salesmeasure.targets.monthly import MonthlyRevenue, monthly_revenue_view
+from salesmeasure.targets.monthly import monthly_revenue_for as monthly_revenue
 from salesmeasure.targets.pvm import PVMBridge, PVMSection, price_volume_mix, pvm_section
 from salesmeasure.targets.review import ReviewReport, assessment_for, build_review
 from salesmeasure.targets.setting import (
@@ -72,26 +76,37 @@ from salesmeasure.targets.text import (
     describe_backtest,
     describe_current_pacing,
     describe_forecast,
+    describe_leaderboard,
     describe_methods,
+    describe_monthly,
     describe_outcome,
     describe_pacing,
+    describe_progress,
     describe_proposals,
     describe_pvm,
     describe_recorded,
     describe_report,
+    describe_reset,
+    describe_takeaways,
     forecast_note,
     forecast_notes,
+    leaderboard_table,
     method_name,
     methods_table,
     model_name,
+    monthly_table,
     options_table,
     outcome_table,
     pacing_table,
+    progress_table,
     proposals_table,
     pvm_for_period,
     pvm_table,
     recorded_table,
+    reset_table,
     scope_label,
+    takeaways,
+    targets_to_reset,
 )
 from salesmeasure.targets.text.review import (
     adjustments_table,
@@ -125,6 +140,24 @@ from salesmeasure.targets.tracking import (
 )
 
 __all__ = [
+    "InProgress",
+    "in_progress",
+    "MonthlyRevenue",
+    "leaderboard_for",
+    "describe_progress",
+    "progress_table",
+    "describe_reset",
+    "describe_takeaways",
+    "reset_table",
+    "takeaways",
+    "targets_to_reset",
+    "Leaderboard",
+    "leaderboard",
+    "describe_leaderboard",
+    "leaderboard_table",
+    "describe_monthly",
+    "monthly_table",
+    "monthly_revenue_view",
     "ReviewReport",
     "assessment_for",
     "build_review",

@@ -20,6 +20,7 @@ from salesmeasure.i18n import _
 from salesmeasure.targets.allocation import equal_probability_targets, recorded_vs_proposed
 from salesmeasure.targets.backtest import Backtest, backtest_forecast
 from salesmeasure.targets.forecast import Forecast, baseline_forecast
+from salesmeasure.targets.inprogress import InProgress, in_progress
 from salesmeasure.targets.inputs import (
     check_history,
     check_parameters,
@@ -28,6 +29,7 @@ from salesmeasure.targets.inputs import (
     period_targets,
 )
 from salesmeasure.targets.methods import MethodBacktest, backtest_methods
+from salesmeasure.targets.monthly import monthly_revenue_view
 from salesmeasure.targets.pvm import PVMSection, pvm_section
 from salesmeasure.targets.setting import (
     TargetProposal,
@@ -42,7 +44,6 @@ from salesmeasure.targets.tracking import (
     PacingView,
     PeriodOutcome,
     attainment,
-    current_period_pacing,
     period_outcome,
     share_attaining,
 )
@@ -132,6 +133,10 @@ class TargetReport:
     attainment: AttainmentSection | Missing
     pvm: PVMSection | Missing
     methods: MethodBacktest | Missing | None = None
+    #: The period in progress per owner (:func:`~salesmeasure.targets.inprogress.in_progress`).
+    progress: InProgress | Missing | None = None
+    #: Revenue month by month (:func:`~salesmeasure.targets.monthly.monthly_revenue_view`).
+    monthly: object = None
     #: Optional tables the data has no source for (``"reps"``, ``"targets"``).
     absent: frozenset = frozenset()
 
@@ -343,6 +348,40 @@ def _proposals(section: ForecastSection, view, next_period, history_weight, regi
     return ProposalSection(smart, next_period.label, prop.target, P_BAND, no_reps)
 
 
+def rep_names(data) -> dict:
+    """Rep id -> display name from the reps table (the id where no name is recorded)."""
+    reps = getattr(data, "reps", None)
+    if reps is None or reps.empty or "name" not in reps.columns:
+        return {}
+    names = reps["name"].astype("string")
+    ids = reps["rep_id"].astype(str)
+    return {
+        i: (str(n) if pd.notna(n) and str(n).strip() else i)
+        for i, n in zip(ids, names, strict=True)
+    }
+
+
+def _named(df: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """``df`` with a ``name`` column: a rep row's name, a region row's region."""
+    if "name" in df.columns or "owner" not in df.columns:
+        return df
+    own = df["owner"].astype(str)
+    return df.assign(
+        name=[
+            names.get(o, o) if lvl == "rep" else o for lvl, o in zip(df["level"], own, strict=True)
+        ]
+    )
+
+
+def _with_names(proposals, names: dict):
+    if not isinstance(proposals, ProposalSection):
+        return proposals
+    rec = proposals.recorded
+    if isinstance(rec, pd.DataFrame):
+        rec = _named(rec, names)
+    return replace(proposals, smart=_named(proposals.smart, names), recorded=rec)
+
+
 def _attainment(everything, period) -> AttainmentSection:
     recorded = period_targets(everything.targets, period)
     if recorded.empty:
@@ -353,23 +392,35 @@ def _attainment(everything, period) -> AttainmentSection:
             ).format(period=period.label)
         )
     att = attainment(everything.in_period("orders", period), recorded)
+    names = rep_names(everything)
+    att["name"] = [names.get(str(r), r) if isinstance(r, str) else r for r in att["rep_id"]]
     return AttainmentSection(att, share_attaining(att), period.label)
 
 
-def _pacing(everything, ctx, fallback, region) -> PacingView:
-    as_of = ctx.data.as_of
-    view = current_period_pacing(
-        everything.orders,
-        everything.targets,
-        as_of=as_of,
-        kind=ctx.period.kind,
-        fiscal_start_month=ctx.period.fiscal_start_month,
-        fallback=fallback,
-        region=region,
-    )
+def _pacing(progress: InProgress, ctx) -> PacingView:
+    """The report's own pacing: the company's or region's row of :func:`in_progress`
+    (so the target report and the executive summary show the same numbers)."""
+    if progress.reason is not None:
+        raise InsufficientData(progress.reason)
+    view = progress.view()
     if view is None:
-        raise InsufficientData(no_pacing_sentence(ctx.period.kind, as_of))
+        raise InsufficientData(no_pacing_sentence(ctx.period.kind, ctx.data.as_of))
     return view
+
+
+def leaderboard_for(ctx, r: TargetReport, review=None):
+    """The report's rep leaderboard from its own period in progress and the review's rep
+    assessment (so nothing is computed twice), or a ``Missing`` saying why there is none."""
+    from salesmeasure.targets.leaderboard import build_leaderboard
+
+    if isinstance(r.progress, Missing) or r.progress is None:
+        return (
+            r.progress
+            if isinstance(r.progress, Missing)
+            else Missing(no_pacing_sentence(ctx.period.kind, ctx.data.as_of))
+        )
+    assessment = getattr(review, "assessment", None)
+    return attempt(build_leaderboard, ctx, r.progress, assessment)
 
 
 def no_pacing_sentence(kind: str, as_of) -> str:
@@ -460,9 +511,13 @@ def build(
             forecast = _region_forecast(forecast, proposals)
     elif method == "share":
         proposals = attempt(_proposals, forecast, ctx.view, next_period, history_weight, region)
+    proposals = _with_names(proposals, rep_names(ctx.data))
     methods = attempt(_methods, forecast, ctx.view, period, history_weight)
-    fallback = (next_period.label, forecast.proposal.target) if forecast else None
-    pacing = attempt(_pacing, everything, ctx, fallback, region)
+    progress = attempt(in_progress, ctx, attainability=attainability, uplift=uplift)
+    pacing = progress if isinstance(progress, Missing) else attempt(_pacing, progress, ctx)
+    monthly = (
+        progress if isinstance(progress, Missing) else attempt(monthly_revenue_view, ctx, progress)
+    )
     att_period = period if ctx.period_complete else period.previous()
     attained = attempt(_attainment, everything, att_period)
     if not has_table(ctx.data, "targets"):  # absent: no targets data, not "none recorded"
@@ -484,5 +539,7 @@ def build(
         attained,
         pvm,
         methods,
+        progress=progress,
+        monthly=monthly,
         absent=frozenset(t for t in ("reps", "targets") if not has_table(ctx.data, t)),
     )

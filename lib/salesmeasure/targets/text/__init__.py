@@ -7,16 +7,27 @@ proposal (p*, the portfolio effect, recorded targets beside the proposal).
 from salesmeasure.targets.text.allocation import (
     describe_allocation,
     describe_recorded,
+    describe_reset,
     recorded_table,
+    reset_table,
+    targets_to_reset,
+)
+from salesmeasure.targets.text.leaderboard import (
+    describe_leaderboard,
+    leaderboard_table,
+    rep_status,
 )
 from salesmeasure.targets.text.methods import describe_methods, method_name, methods_table
+from salesmeasure.targets.text.monthly import describe_monthly, monthly_table
 from salesmeasure.targets.text.notes import forecast_note, forecast_notes, model_name
+from salesmeasure.targets.text.progress import describe_progress, progress_table
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.review import *  # noqa: F403
 from salesmeasure.targets.text.review import __all__ as _review_all
 from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
 from salesmeasure.targets.text.sections import scope_label  # noqa: F401
+from salesmeasure.targets.text.takeaways import describe_takeaways, takeaways
 
 __all__ = [
     *_sections_all,
@@ -24,7 +35,19 @@ __all__ = [
     "describe_allocation",
     "describe_recorded",
     "recorded_table",
+    "describe_reset",
+    "reset_table",
+    "targets_to_reset",
     "describe_pvm",
+    "describe_monthly",
+    "describe_takeaways",
+    "describe_progress",
+    "progress_table",
+    "takeaways",
+    "describe_leaderboard",
+    "leaderboard_table",
+    "rep_status",
+    "monthly_table",
     "describe_methods",
     "method_name",
     "methods_table",

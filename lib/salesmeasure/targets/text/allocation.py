@@ -57,7 +57,7 @@ def describe_allocation(s: ProposalSection) -> str:
         ).format(ratio=pct0(s.spread))
     pooled = s.smart.loc[
         s.smart.get("pooled", pd.Series(False, index=s.smart.index)).fillna(False).astype(bool),
-        "owner",
+        "name" if "name" in s.smart.columns else "owner",
     ].tolist()
     if pooled:
         text += " " + ngettext(
@@ -87,7 +87,7 @@ def recorded_table(s) -> pd.DataFrame | None:
     return pd.DataFrame(
         {
             _("Level"): rec["level"].map(lambda v: _(_LEVELS.get(v, v))),
-            _("Owner"): rec["owner"],
+            _("Owner"): rec["name"] if "name" in rec.columns else rec["owner"],
             _("Recorded target"): rec["recorded"].map(fmt.money_full),
             _("P(attain), recorded"): rec["p_recorded"].map(pct0),
             _("Proposed target"): rec["proposed"].map(fmt.money_full),
@@ -105,7 +105,7 @@ def describe_recorded(s) -> str:
     if isinstance(rec, Missing):
         return rec.reason
     reps = rec[rec["level"] == "rep"]
-    flagged = reps[reps["flag"]]["owner"].tolist()
+    flagged = reps[reps["flag"]]["name" if "name" in reps.columns else "owner"].tolist()
     band = s.p_band if isinstance(s, ProposalSection) else (0.5, 0.9)
     text = _(
         "Targets are already recorded for {period}. Set against the same forecasts, "
@@ -122,3 +122,76 @@ def describe_recorded(s) -> str:
         return _("{text}: {owners}.").format(text=text, owners=fmt.join(map(str, flagged)))
     return _("{text}.").format(text=text)
     return text
+
+
+def targets_to_reset(s) -> pd.DataFrame | None:
+    """The recorded targets outside the attainable band, each with the proposal to reset
+    it to: regions first, then reps by the size of the change."""
+    rec = _recorded(s)
+    if rec is None or isinstance(rec, Missing):
+        return None
+    out = rec[rec["flag"]].copy()
+    out["change"] = out["proposed"] - out["recorded"]
+    out["_order"] = (out["level"] != "region").astype(int)
+    out["_size"] = -out["change"].abs()
+    return out.sort_values(["_order", "_size"], kind="stable").drop(columns=["_order", "_size"])
+
+
+def reset_table(s) -> pd.DataFrame | None:
+    """Manager's table of :func:`targets_to_reset` (names, with the rep code last)."""
+    out = targets_to_reset(s)
+    if out is None:
+        return None
+    if out.empty:
+        return None
+    pct0 = lambda v: fmt.pct(v, decimals=0)  # noqa: E731
+    name = out["name"] if "name" in out.columns else out["owner"]
+    return pd.DataFrame(
+        {
+            _("Owner"): name.astype(str).to_numpy(),
+            _("Region"): out["region"].astype(str).to_numpy(),
+            _("Recorded target"): out["recorded"].map(fmt.money_full).to_numpy(),
+            _("P(attain), recorded"): out["p_recorded"].map(pct0).to_numpy(),
+            _("Reset to"): out["proposed"].map(fmt.money_full).to_numpy(),
+            _("P(attain), proposed"): out["p_proposed"].map(pct0).to_numpy(),
+            _("Change"): out["change"].map(lambda v: fmt.money(v, signed=True)).to_numpy(),
+            _("Code"): [
+                o if lvl == "rep" else "" for lvl, o in zip(out["level"], out["owner"], strict=True)
+            ],
+        }
+    )
+
+
+def describe_reset(s) -> str:
+    """How many recorded targets to reset, and by how much in all."""
+    out = targets_to_reset(s)
+    if out is None:
+        rec = _recorded(s)
+        return rec.reason if isinstance(rec, Missing) else ""
+    period = fmt.period(s.period) if isinstance(s, ProposalSection) else ""
+    if out.empty:
+        return _("Every recorded target for {period} lies in the attainable band.").format(
+            period=period
+        )
+    band = s.p_band if isinstance(s, ProposalSection) else (0.5, 0.9)
+    too_high = int((out["p_recorded"] < band[0]).sum())
+    too_low = int((out["p_recorded"] > band[1]).sum())
+    n_reps = int((out["level"] == "rep").sum())
+    return ngettext(
+        "Reset {n} recorded target for {period} to the proposal ({regions} regions, {reps} "
+        "reps): {high} are set too high (chance of being met below {lo}) and {low} too low "
+        "(above {hi}).",
+        "Reset {n} recorded targets for {period} to the proposal ({regions} regions, {reps} "
+        "reps): {high} are set too high (chance of being met below {lo}) and {low} too low "
+        "(above {hi}).",
+        len(out),
+    ).format(
+        n=len(out),
+        period=period,
+        regions=len(out) - n_reps,
+        reps=n_reps,
+        high=too_high,
+        low=too_low,
+        lo=fmt.pct(band[0], decimals=0),
+        hi=fmt.pct(band[1], decimals=0),
+    )

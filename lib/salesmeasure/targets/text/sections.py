@@ -355,7 +355,7 @@ def proposals_table(smart: pd.DataFrame | ProposalSection) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             _("Level"): smart["level"].map(lambda v: _(_LEVELS.get(v, v))),
-            _("Owner"): smart["owner"],
+            _("Owner"): smart["name"] if "name" in smart.columns else smart["owner"],
             _("Region"): smart["region"],
             _("Target"): smart["amount"].map(fmt.money_full),
             _("Forecast"): smart["expected"].map(fmt.money_full),
@@ -570,7 +570,11 @@ def attainment_table(att: pd.DataFrame | AttainmentSection, level: str = "region
     out = pd.DataFrame(
         {
             _("Region"): a["region"],
-            **({_("Rep"): a["rep_id"]} if level == "rep" else {}),
+            **(
+                {_("Rep"): a["name"] if "name" in a.columns else a["rep_id"]}
+                if level == "rep"
+                else {}
+            ),
             _("Target"): a["target"].map(fmt.money),
             _("Actual"): a["actual"].map(fmt.money),
             _("Attainment"): a["attainment"].map(lambda v: fmt.pct(v, decimals=1)),
