@@ -272,6 +272,12 @@ def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstS
               if isinstance(v, str) and v}  # fmt: skip
     voice = attempt(_survey.voice, ctx)
     if not isinstance(voice, Missing):
+        # the detractors' values as the survey page's follow-up list shows them (one set
+        # of books: the company's customer values sliced to the region)
+        fu = attempt(_survey.follow_up, ctx, months=r.clv_months,
+                     discount_rate=r.discount_rate, margin=r.margin)  # fmt: skip
+        if not isinstance(fu, Missing) and fu.table["value"].notna().any():
+            value = fu.table.set_index("customer_id")["value"]
         fired.append(A.follow_up_detractors(voice.followup, value=value, rep_of=rep_of,
                                             names=names))  # fmt: skip
     sr = attempt(_survey.build, ctx)
