@@ -15,6 +15,14 @@ and is not retried by every test.
 Layout of the returned folder: ``2026Q3/index.html`` and ``2026Q3/<region>/NN_name.html``
 (``.pdf``, ``.json``, ``.ipynb``; region folders lower-case: ``all``, ``north``) in English,
 the same under ``zh-CN/2026Q3/`` in Chinese; ``index.html`` at the top.
+
+The same lock-and-remember pattern (:func:`shared`) keeps every other piece of work that
+several test files need once per run: the notebooks executed by ``run_notebook``
+(tests/conftest.py), the contract suite's data shapes and case renders
+(tests/contract/conftest.py), the default pack with South added
+(:func:`pack_with_regions`, tests/test_pack_consistency.py). Keys in use:
+``default-pack``, ``default-pack+South``, ``notebook-<name>-<hash of parameters>``,
+``contract-base``, ``contract-shape-<shape>``, ``contract-case-<case id>``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from contract import shapes
-from contract.artifacts import NOTEBOOKS, SUMMARY, differences, read_index, render, violations
+from contract.artifacts import (
+    NOTEBOOKS,
+    SUMMARY,
+    Run,
+    differences,
+    read_index,
+    render,
+    violations,
+)
 from contract.cases import BY_ID
 
 #: The cases compared warm against fresh, one per distinct path of the reset kernel
@@ -51,11 +59,23 @@ def test_index_keeps_every_regions_kpis_across_runs(make_shape, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_default_command_with_pdfs(make_shape, tmp_path):
-    """Every notebook for all regions, default formats (HTML and, with Chromium, PDF)."""
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_default_command_with_pdfs(default_pack, tmp_path, lang):
+    """Every notebook, default formats (HTML and, with Chromium, PDF), in both languages:
+    the shared default pack (tests/packs.py: ``salesmeasure render --period 2026Q3
+    --regions all,North --lang en,zh-CN``, which exited 0), read as one language's folder.
+    Every region of every notebook is rendered by the matrix's all-regions cases
+    (in-progress-all, fiscal-april, fiscal-year), in HTML; this was a render of its own
+    for every region with PDFs (issue 23)."""
+    from packs import PERIOD, REGIONS
+
     from salesmeasure.render.pdf import find_chromium
 
-    data = make_shape(shapes.unchanged)
-    run = render(data, tmp_path / "out", "2026Q3")
-    bad = violations(run, planned=6 * len(NOTEBOOKS), pdf=find_chromium() is not None)
-    assert run.returncode == 0 and not bad, run.log + "\n".join(bad)
+    view = tmp_path / lang  # the language's period folder alone, as render writes it
+    view.mkdir()
+    (view / PERIOD).symlink_to(
+        default_pack / PERIOD if lang == "en" else default_pack / lang / PERIOD
+    )
+    run = Run(["default pack", lang], view, 0, "", "", list(NOTEBOOKS))
+    bad = violations(run, planned=len(REGIONS) * len(NOTEBOOKS), pdf=find_chromium() is not None)
+    assert not bad, "\n".join(bad)
