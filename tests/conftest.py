@@ -35,14 +35,21 @@ def truth(sample_dir) -> dict:
 
 
 @pytest.fixture(scope="session")
-def default_pack(tmp_path_factory) -> Path:
+def shared_root(tmp_path_factory) -> Path:
+    """The folder that every xdist worker of this pytest run shares: work made there once
+    (``packs.shared``) is read by every test file, whichever worker runs it."""
+    from packs import shared_root
+
+    return shared_root(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def default_pack(shared_root) -> Path:
     """The default pack (2026Q3, all + North, en + zh-CN, HTML + PDF) rendered by the real
     ``salesmeasure render`` once per test run for all workers (see tests/packs.py)."""
     from packs import shared_pack
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    return shared_pack(shared)
+    return shared_pack(shared_root)
 
 
 @pytest.fixture(scope="session")
@@ -103,32 +110,62 @@ class NotebookRun:
         ]
 
 
+def notebook_defaults(name: str) -> dict:
+    """The values of ``notebooks/<name>.ipynb``'s parameters cell (plain assignments)."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    values: dict = {}
+    exec(cell.source, {}, values)  # noqa: S102 - the project's own notebook
+    return values
+
+
 @pytest.fixture(scope="session")
-def run_notebook(tmp_path_factory):
+def run_notebook(shared_root):
     """Execute ``notebooks/<name>.ipynb`` with papermill; returns a :class:`NotebookRun`.
 
     Raises papermill's ``PapermillExecutionError`` when a cell fails.
+
+    A run that succeeds is kept for the whole pytest run and every xdist worker
+    (``packs.shared``): the same notebook with the same parameters is executed once, e.g.
+    ``test_notebook_00``'s run for ``region="all"`` and test_speed_notebooks' run of every
+    notebook as committed (what ``nbval`` used to execute a second time). Parameters equal
+    to the notebook's defaults are not injected (papermill then runs the notebook exactly
+    as committed, as a user's "Run All" does) and do not change the key.
     """
-    import itertools
+    import hashlib
+    import json
 
     import nbformat
     import papermill
-
-    out_dir = tmp_path_factory.mktemp("executed")
-    counter = itertools.count()
+    from packs import shared
 
     def run(name: str, **parameters) -> NotebookRun:
-        out = out_dir / f"{name}_{next(counter)}.ipynb"
-        papermill.execute_notebook(
-            str(NOTEBOOK_DIR / f"{name}.ipynb"),
-            str(out),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(NOTEBOOK_DIR),
-            execution_timeout=600,
-        )
-        return NotebookRun(nbformat.read(out, as_version=4))
+        defaults = notebook_defaults(name)
+        given = {k: v for k, v in parameters.items() if k not in defaults or defaults[k] != v}
+        spec = json.dumps(given, sort_keys=True, default=str)
+        key = f"notebook-{name}-{hashlib.sha1(spec.encode()).hexdigest()[:12]}"
+
+        def build(out: Path) -> None:
+            out.mkdir(parents=True, exist_ok=True)
+            try:
+                papermill.execute_notebook(
+                    str(NOTEBOOK_DIR / f"{name}.ipynb"),
+                    str(out / "executed.ipynb"),
+                    parameters=given,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(NOTEBOOK_DIR),
+                    execution_timeout=600,
+                )
+            except papermill.PapermillExecutionError as e:  # kept: raised to every asker
+                (out / "error.json").write_text(json.dumps(list(e.args), default=str))
+
+        out = shared(shared_root, key, build)
+        if (out / "error.json").exists():
+            raise papermill.PapermillExecutionError(*json.loads((out / "error.json").read_text()))
+        return NotebookRun(nbformat.read(out / "executed.ipynb", as_version=4))
 
     return run
 
@@ -143,29 +180,41 @@ def run_notebook(tmp_path_factory):
 #: default order (most tests first) put these few-test, long files last: a long tail on
 #: one worker while the other idled.
 HEAVY_FIRST = (
-    "tests/contract/test_paths.py",
+    "tests/contract/test_paths.py",  # renders the warm runs that the matrix reads
     "tests/test_render.py",
+    # the first to ask for the shared default pack (and South into a copy of it); the other
+    # files that read it come later, when it is made, so that no worker waits on the lock
+    "tests/test_pack_consistency.py",
     "tests/contract/test_matrix_periods.py",
+    "tests/contract/test_matrix_shapes.py",
+    "tests/contract/test_public_shapes.py",
     "tests/test_notebook_01.py",
     "tests/test_notebook_03.py",
-    "tests/contract/test_matrix_shapes.py",
+    "tests/test_sources.py",  # the PostgreSQL full pack
     "tests/test_notebook_00.py",
     "tests/test_tables.py",
     "tests/test_i18n_charts.py",
     "tests/test_cli.py",
     "tests/test_notebook_02.py",
     "tests/test_i18n_render.py",
-    "notebooks/01_target_setting.ipynb",
-    "notebooks/00_executive_summary.ipynb",
-    "notebooks/03_retention_clv.ipynb",
-    "notebooks/02_satisfaction_survey.ipynb",
     "tests/test_pages.py",
+    "tests/test_navigation.py",
     "tests/test_notebook_lang.py",
+    "tests/test_render_hostile.py",
     "tests/test_sources_mysql.py",
-    "tests/test_sources.py",
     "tests/contract/test_bad_data.py",
     "tests/test_lab.py",
     "tests/test_font_cache.py",
+    # these read shared work made above (the notebooks run as committed by test_notebook_0X,
+    # the default pack by test_pack_consistency): cheap once it is made
+    "tests/test_speed_notebooks.py",
+    "tests/test_first_screen.py",
+    "tests/test_actions.py",
+    "tests/test_targets_page.py",
+    "tests/test_survey_page.py",
+    "tests/test_retention_page.py",
+    "tests/test_pages_finish.py",
+    "tests/test_zh_prose.py",
 )
 
 

@@ -15,6 +15,14 @@ and is not retried by every test.
 Layout of the returned folder: ``2026Q3/index.html`` and ``2026Q3/<region>/NN_name.html``
 (``.pdf``, ``.json``, ``.ipynb``; region folders lower-case: ``all``, ``north``) in English,
 the same under ``zh-CN/2026Q3/`` in Chinese; ``index.html`` at the top.
+
+The same lock-and-remember pattern (:func:`shared`) keeps every other piece of work that
+several test files need once per run: the notebooks executed by ``run_notebook``
+(tests/conftest.py), the contract suite's data shapes and case renders
+(tests/contract/conftest.py), the default pack with South added
+(:func:`pack_with_regions`, tests/test_pack_consistency.py). Keys in use:
+``default-pack``, ``default-pack+South``, ``notebook-<name>-<hash of parameters>``,
+``contract-base``, ``contract-shape-<shape>``, ``contract-case-<case id>``.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from __future__ import annotations
 import fcntl
 import subprocess
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,26 +48,82 @@ def command(out: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def shared_pack(shared_root: Path) -> Path:
-    """Render (once) and return the default pack's output folder under ``shared_root``."""
-    out = shared_root / "default-pack"
-    done, failed = shared_root / "default-pack.done", shared_root / "default-pack.failed"
-    with open(shared_root / "default-pack.lock", "w") as lock:
+def shared(shared_root: Path, key: str, build: Callable[[Path], object]) -> Path:
+    """``shared_root/key``, made once per pytest run by ``build(folder)`` for every worker.
+
+    The registry of this run's shared work (renders, executed notebooks, generated data):
+    the first worker to ask builds it under an exclusive lock ``key.lock``, the others wait
+    on the lock and read the result. A failed build is remembered (``key.failed``, with its
+    message) and raised to every asker instead of being retried by every test. ``build``
+    fails by raising; locks of different keys are independent, so a build may ask for
+    another key (e.g. a render for its data folder) as long as keys never ask in a cycle.
+    """
+    out = shared_root / key
+    done, failed = shared_root / f"{key}.done", shared_root / f"{key}.failed"
+    with open(shared_root / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not done.exists() and not failed.exists():
-                run = subprocess.run(command(out), capture_output=True, text=True, timeout=1800)
-                if run.returncode == 0:
-                    done.write_text("ok")
+                try:
+                    build(out)
+                except BaseException as e:  # noqa: B036 - remembered, then raised again
+                    failed.write_text(f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
+                    if not isinstance(e, Exception):
+                        raise
                 else:
-                    failed.write_text(
-                        f"exit {run.returncode}\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-                    )
+                    done.write_text("ok")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     if failed.exists():
-        raise AssertionError("the default pack did not render:\n" + failed.read_text())
+        raise AssertionError(f"the shared {key} could not be made:\n" + failed.read_text())
     return out
+
+
+def shared_pack(shared_root: Path) -> Path:
+    """Render (once) and return the default pack's output folder under ``shared_root``."""
+
+    def build(out: Path) -> None:
+        run = subprocess.run(command(out), capture_output=True, text=True, timeout=1800)
+        if run.returncode != 0:
+            raise AssertionError(
+                f"the default pack did not render: exit {run.returncode}\n"
+                f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+            )
+
+    return shared(shared_root, "default-pack", build)
+
+
+def pack_with_regions(shared_root: Path, regions: tuple[str, ...]) -> Path:
+    """The default pack with more regions: a copy of it into which the real command
+    renders ``regions`` (HTML, both languages) as a user adds regions to a published
+    folder; the index then lists all, North and ``regions``. Made once per run."""
+    import shutil
+
+    pack = shared_pack(shared_root)
+
+    def build(out: Path) -> None:
+        shutil.copytree(pack, out)
+        cmd = command(out)
+        cmd[cmd.index("--regions") + 1] = ",".join(regions)
+        run = subprocess.run(
+            [*cmd, "--formats", "html"], capture_output=True, text=True, timeout=1800
+        )
+        if run.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(regions)} did not render into the default pack: exit "
+                f"{run.returncode}\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+            )
+
+    return shared(shared_root, "default-pack+" + "+".join(regions), build)
+
+
+def shared_root(tmp_path_factory) -> Path:
+    """The temp folder every xdist worker of this pytest run shares (the run's own one
+    without xdist)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def report(pack: Path, name: str, region: str = "all", lang: str = "en", ext: str = "html") -> Path:

@@ -260,15 +260,16 @@ def _dot_thousands(d: Path) -> None:
     (d / "orders.csv").write_text(o)
 
 
-def test_dot_thousands_without_a_setting_is_warned_and_the_summary_differs(tiny, tmp_path):
+def test_dot_thousands_without_a_setting_is_refused_naming_the_row(tiny, tmp_path):
+    # 2.400 and 1.000 beside 50 and 200 read two ways: refused, never read as 2.4 (the
+    # reading decided for a whole column: tests/test_dot_thousands.py)
     clean = run("validate", tiny)
     assert clean.returncode == 0 and "Warnings" not in clean.stdout
     _dot_thousands(tiny)
     r = run("validate", tiny)
-    assert r.returncode == 0
-    assert r.stdout != clean.stdout
-    assert "Warnings" in r.stdout and "'2.400'" in r.stdout and "orders.amount" in r.stdout
-    assert "OK: every row passed validation." not in r.stdout
+    assert r.returncode == 2
+    error = next(ln for ln in r.stderr.splitlines() if ln.startswith("error:"))
+    assert "row 1: '2.400'" in error and "orders.amount" in error, r.stderr
     assert 'thousands = "."' in r.stdout and 'decimal = ","' in r.stdout
     (tiny / "salesmeasure.toml").write_text('[tables.orders]\ndecimal = ","\nthousands = "."\n')
     ok = run("validate", tiny)

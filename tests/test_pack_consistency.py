@@ -1,8 +1,8 @@
 """One number per fact across the pack (issue 18), checked on the real rendered pack.
 
-``salesmeasure render --period 2026Q3 --regions all,North,South --formats html`` is run
-once per language (English and Chinese). Every figure a report's tables or the index
-show for an owner, a rep, a customer or a region is collected with what it measures;
+``salesmeasure render --period 2026Q3 --regions all,North,South`` in English and Chinese
+(the shared default pack with South rendered into a copy of it, tests/packs.py). Every
+figure a report's tables or the index show for an owner, a rep, a customer or a region is collected with what it measures;
 a figure shown in more than one place for the same owner must be the same everywhere
 (equal at the precision both places print), and the regions' parts must add up to the
 all-regions figure.
@@ -11,8 +11,6 @@ all-regions figure.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,30 +18,20 @@ import pytest
 
 bs4 = pytest.importorskip("bs4")
 
-ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026Q3"
 REGIONS = ("Central", "East", "North", "South", "West")
-RENDERED = ("all", "North", "South")
-
-
-def render(out: Path, lang: str) -> Path:
-    cmd = [
-        str(Path(sys.executable).parent / "salesmeasure"), "render", "--period", PERIOD,
-        "--regions", ",".join(RENDERED), "--formats", "html", "--out", str(out),
-        "--data", str(ROOT / "data" / "sample"),
-    ]  # fmt: skip
-    if lang != "en":
-        cmd += ["--lang", lang]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    base = out if lang == "en" else out / lang
-    return base / PERIOD
 
 
 @pytest.fixture(scope="module", params=["en", "zh-CN"])
-def pack(request, tmp_path_factory):
-    out = tmp_path_factory.mktemp(f"pack-{request.param}")
-    return render(out, request.param), request.param
+def pack(request, shared_root):
+    """The shared default pack (all, North; tests/packs.py) with South rendered into a
+    copy of it by the real command: one render of South for both languages instead of
+    two renders of all three regions (issue 23)."""
+    from packs import pack_with_regions
+
+    out = pack_with_regions(shared_root, ("South",))
+    base = out if request.param == "en" else out / request.param
+    return base / PERIOD, request.param
 
 
 # --------------------------------------------------------------------------- numbers

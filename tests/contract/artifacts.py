@@ -346,9 +346,12 @@ def _headline_mismatches(period_dir: Path, row: Row) -> list[str]:
     return bad
 
 
-def differences(warm: Run, fresh: Run) -> list[str]:
-    """Reports that differ between the warm-kernel run and the fresh-kernel run."""
+def differences(warm: Run, fresh: Run, regions: set[str] | None = None) -> list[str]:
+    """Reports that differ between the warm-kernel run and the fresh-kernel run
+    (``regions``: only the reports of those region folders, e.g. ``{"north"}``)."""
     a, b = reports(warm.out), reports(fresh.out)
+    if regions is not None:
+        a, b = ({n: p for n, p in r.items() if p.parent.name in regions} for r in (a, b))
     bad = [f"{n}: only in the {'warm' if n in a else 'fresh'} run" for n in set(a) ^ set(b)]
     for name in sorted(set(a) & set(b)):
         pa, pb = read_page(a[name]), read_page(b[name])

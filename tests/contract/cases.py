@@ -60,8 +60,11 @@ CASES = [
     Case("in-progress-all", shapes.unchanged, "2026Q4", "all", slow=True),
     Case("fiscal-april-quarter", shapes.fiscal_april, "2026Q1", "North", slow=True),
     Case("odd-names-all", shapes.odd_region_names, "2026Q3", "北区,R&D / Ops", slow=True),
-    Case("month-all", shapes.unchanged, "2026-08", "all", slow=True),
 ]
+# Dropped (issue 23, the same paths twice): month-all (2026-08, all regions, every
+# notebook): a month period is rendered for every notebook by month-without-orders
+# (2026-08, North) and month (S, T), and the all-regions reports of every notebook by
+# quarter and in-progress-all.
 BY_ID = {c.id: c for c in CASES}
 
 #: (case, notebook or "exit") -> "<owner>: what fails", found by this suite and routed to
@@ -76,7 +79,7 @@ KNOWN: dict[tuple[str, str], str] = {}
 FAST_CASES = ("month", "huge-order")
 
 PERIOD_CASES = ("quarter", "month", "half", "fiscal-year", "fiscal-april", "in-progress")
-PERIOD_CASES += ("old-period-no-history", "in-progress-all", "fiscal-april-quarter", "month-all")
+PERIOD_CASES += ("old-period-no-history", "in-progress-all", "fiscal-april-quarter")
 
 
 def params(kind: str = "notebook", *, periods: bool | None = None):

@@ -369,9 +369,18 @@ def other_currency(text: pd.Series) -> tuple[np.ndarray, str | None]:
     return (cur.notna() & (cur != main)).to_numpy(dtype=bool), main
 
 
-def type_table(name: str, raw: pd.DataFrame, q: Quarantine, fmt: TextFormat) -> pd.DataFrame:
-    """Coerce each column to its kind; quarantine values that do not coerce."""
+def type_table(
+    name: str,
+    raw: pd.DataFrame,
+    q: Quarantine,
+    fmt: TextFormat,
+    column_formats: dict[str, TextFormat] | None = None,
+) -> pd.DataFrame:
+    """Coerce each column to its kind; quarantine values that do not coerce.
+    ``column_formats``: another format for some number columns (a column whose dots group
+    thousands, :func:`salesmeasure.data.detect.dot_thousands_formats`)."""
     out = {}
+    column_formats = column_formats or {}
     for col, kind in COLUMNS[name].items():
         s = raw[col]
         optional = kind.endswith("?")
@@ -392,7 +401,7 @@ def type_table(name: str, raw: pd.DataFrame, q: Quarantine, fmt: TextFormat) -> 
             if not optional:
                 q.add(blank, col, "missing value")
         else:  # numbers
-            num = to_numbers(s, blank, fmt)
+            num = to_numbers(s, blank, column_formats.get(col, fmt))
             if is_text(s):
                 other, main = other_currency(s.where(~blank, ""))
                 q.add(other, col, f"amount in another currency (the column is in {main})")

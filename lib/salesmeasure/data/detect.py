@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import codecs
 import re
+import tomllib
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from salesmeasure.config import TableConfig, TextFormat
+from salesmeasure.config import Config, TableConfig, TextFormat
 from salesmeasure.data.coerce import (
     is_missing,
     is_text,
@@ -284,3 +286,75 @@ def dot_thousands_ambiguous(values: pd.Series) -> bool:
     grouped = s.str.fullmatch(DOT_GROUPED)
     whole = s.str.fullmatch(r"[+-]?\d+")
     return bool(grouped.any()) and bool((grouped | whole).all())
+
+
+#: Two or more dot groups ("1.234.567"): no decimal number is written so.
+DOT_GROUPED_TWICE = r"[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}"
+
+
+def dot_thousands_reading(values: pd.Series) -> str | None:
+    """How a number column that reads two ways (:func:`dot_thousands_ambiguous`) must be
+    read, decided for the whole column: ``"thousands"`` when some value has two or more
+    dot groups (``1.234.567`` can only be 1,234,567, so ``2.400`` beside it is 2,400),
+    ``"ambiguous"`` when every dotted value has one group (``2.400`` may be 2.4 or
+    2,400: the loader refuses to guess), None when the column does not read two ways."""
+    if not dot_thousands_ambiguous(values):
+        return None
+    s, _ = strip_currency(values[~is_missing(values)].astype("str"))
+    return "thousands" if s.str.strip().str.fullmatch(DOT_GROUPED_TWICE).any() else "ambiguous"
+
+
+def dot_thousands_formats(
+    name: str, raw: pd.DataFrame, tc: TableConfig, origin: str, row_base: int = 1
+) -> dict[str, TextFormat]:
+    """Per-column number formats for the text number columns of ``name`` whose dots group
+    thousands (:func:`dot_thousands_reading`), when the table is read with the default
+    ``decimal = "."`` and no thousands separator (the caller checks that the
+    configuration file does not set either: then it has said how to read the dot).
+
+    Raises :class:`DataError` naming the file, the column, the row and the value when a
+    column reads two ways and nothing decides which (``2.400``: 2.4 or 2,400)."""
+    fmt = tc.format
+    out: dict[str, TextFormat] = {}
+    if fmt.decimal != "." or fmt.thousands is not None:
+        return out
+    for col, kind in COLUMNS[name].items():
+        if kind.rstrip("?") != "num" or col in tc.constants or col not in raw.columns:
+            continue
+        if not is_text(raw[col]):
+            continue
+        how = dot_thousands_reading(raw[col])
+        if how == "thousands":
+            out[col] = replace(fmt, decimal=",", thousands=".")
+        elif how == "ambiguous":
+            text = strip_currency(raw[col].astype("str"))[0].str.strip()
+            grouped = (~is_missing(raw[col])) & text.str.fullmatch(DOT_GROUPED).fillna(False)
+            pos = int(np.flatnonzero(grouped.to_numpy(dtype=bool))[0])
+            value = text.iloc[pos]
+            whole = parse_numbers(pd.Series([value]), replace(fmt, decimal=",", thousands="."))
+            src = tc.source_name(col)
+            raise DataError(
+                f"{origin}: column '{src}' ({name}.{col}), row {pos + row_base}: {value!r} "
+                f"reads as {whole.iloc[0]:,.0f} if the dot groups thousands or as "
+                f"{float(value):g} if it marks decimals, and every value of the column is a "
+                f"whole number or written like it, so the data does not say which. Say it "
+                f"under [tables.{name}] in salesmeasure.toml (or under [format] for every "
+                f'table): decimal = "," and thousands = "." to read {whole.iloc[0]:,.0f}, '
+                f'or decimal = "." to read {float(value):g}',
+                file=origin,
+                column=col,
+            )
+    return out
+
+
+def said(config: Config, name: str, keys: set[str]) -> bool:
+    """Whether the configuration file itself sets one of ``keys`` for table ``name``
+    (under [format] or [tables.NAME]), as opposed to the defaults."""
+    if config.path is None:
+        return False
+    try:
+        raw = tomllib.loads(Path(config.path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    table = raw.get("tables", {}).get(name, {})
+    return bool(keys & set(raw.get("format", {}))) or bool(keys & set(table))

@@ -16,7 +16,7 @@ from salesmeasure.config import Config, TableConfig
 from salesmeasure.data import quality
 from salesmeasure.data.coerce import Quarantine, is_blank, to_text, type_table
 from salesmeasure.data.dataset import Dataset, _period_start
-from salesmeasure.data.detect import format_problem
+from salesmeasure.data.detect import dot_thousands_formats, format_problem, said
 from salesmeasure.data.schemas import (
     COLUMNS,
     DATE_COLUMN,
@@ -302,7 +302,10 @@ def load(
                 raise _empty_error(rt.origin, name, 0, None)
         origins[name] = origin
         q = Quarantine(name, origin, raw, row_base)
-        df = type_table(name, raw, q, tc.format)
+        formats = {}
+        if name not in absent and not said(cfg, name, {"decimal", "thousands"}):
+            formats = dot_thousands_formats(name, raw, tc, origin, row_base)  # "2.400"
+        df = type_table(name, raw, q, tc.format, formats)
         if name not in absent:
             problem = format_problem(name, raw, df, tc, origin, raw_tables[name].text)
             if problem is not None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -44,12 +43,15 @@ from salesmeasure.data.coerce import (
 )
 from salesmeasure.data.detect import (
     _DOUBLE_ENCODED,
+    DOT_GROUPED_TWICE,
     _decodes,
     _toml_value,
     date_setting,
     dot_thousands_ambiguous,
+    dot_thousands_reading,
     mojibake,
     number_setting,
+    said,
     sniff_encoding,
 )
 from salesmeasure.data.schemas import COLUMNS, ID_COLUMN, TABLE_NAMES
@@ -484,17 +486,7 @@ def advice(spec, config_path=None) -> str | None:
 
 
 # ------------------------------------------------------------------ validate's warnings
-def _said(config: Config, name: str, keys: set[str]) -> bool:
-    """Whether the configuration file itself sets one of ``keys`` for table ``name``
-    (under [format] or [tables.NAME]), as opposed to the defaults."""
-    if config.path is None:
-        return False
-    try:
-        raw = tomllib.loads(Path(config.path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    table = raw.get("tables", {}).get(name, {})
-    return bool(keys & set(raw.get("format", {}))) or bool(keys & set(table))
+_said = said  # the loader asks it too (detect.said)
 
 
 def _sample_frames(src, config: Config) -> dict[str, tuple[pd.DataFrame, str, bytes | None]]:
@@ -535,8 +527,10 @@ def notes(spec, config: Config | None = None) -> list[Note]:
     may be misread) and notes (how values were read).
 
     * text that looks like another encoding (mojibake, :func:`~.detect.mojibake`);
-    * a number column that reads two ways (``2.400``: 2.4 or 2,400) while the
-      configuration does not say which (:func:`~.detect.dot_thousands_ambiguous`);
+    * a number column whose dots group thousands (``1.234.567``), read so for the whole
+      column while the configuration does not say how to read the dot
+      (:func:`~.detect.dot_thousands_reading`; a column where ``2.400`` may be 2.4 or
+      2,400 is refused by the loader, naming the row);
     * the currency written with the amounts (removed before reading), or several;
     * dates written with a time zone (each read as its date at that offset).
     """
@@ -577,23 +571,23 @@ def notes(spec, config: Config | None = None) -> list[Note]:
                 continue
             if kind.startswith("num"):
                 fmt = tc.format
+                how = None
                 if (
                     fmt.decimal == "."
                     and fmt.thousands is None
                     and not _said(config, name, {"decimal", "thousands"})
-                    and dot_thousands_ambiguous(s)
                 ):
-                    ex = s[s.str.fullmatch(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")].iloc[0]
+                    how = dot_thousands_reading(s)
+                if how == "thousands":  # "ambiguous": the loader refuses it, naming the row
+                    plain = strip_currency(s)[0].str.strip()
+                    ex = plain[plain.str.fullmatch(DOT_GROUPED_TWICE)].iloc[0]
                     whole = parse_numbers(pd.Series([ex]), replace(fmt, decimal=",", thousands="."))
                     out.append(
                         Note(
-                            "warning",
-                            f"{where}: every value is a whole number or written like {ex!r}, so "
-                            f"the dot may group thousands ({ex} = {whole.iloc[0]:,.0f}) or mark "
-                            f"decimals ({float(ex.replace(',', '')):g}); read as decimals. If the "
-                            f'dot groups thousands, add decimal = "," and thousands = "." under '
-                            f"[tables.{name}] in salesmeasure.toml; if it marks decimals, add "
-                            f'decimal = "." there to say so',
+                            "note",
+                            f"{where}: the dot groups thousands ({ex!r} is {whole.iloc[0]:,.0f}; "
+                            f"no decimal number is written so), read so for the whole column "
+                            f'(decimal = "," and thousands = "." under [tables.{name}] say it)',
                         )
                     )
                 _, cur = strip_currency(s)
