@@ -33,11 +33,11 @@ reports: venv
 
 # --no-loadscope-reorder: files in the order tests/conftest.py gives (dearest first), not
 # pytest-xdist's most-tests-first, which left the few-test, long files for the end.
-# The notebooks as committed run once in tests/test_speed_notebooks.py (the same execution
-# test_notebook_0X reads), not a second time by nbval; `pytest --nbval-lax notebooks`
-# still works by hand.
+# nbval runs every notebook as committed (lax: the notebooks are stored without outputs,
+# so it checks that every cell runs); tests/test_speed_notebooks.py checks the same on the
+# execution test_notebook_0X reads, and that no cell asks nbval to compare an output.
 test: venv
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder tests
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks
 
 test-fast: venv
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests

@@ -205,6 +205,10 @@ HEAVY_FIRST = (
     "tests/contract/test_bad_data.py",
     "tests/test_lab.py",
     "tests/test_font_cache.py",
+    "notebooks/01_target_setting.ipynb",  # nbval: each notebook once, as committed
+    "notebooks/00_executive_summary.ipynb",
+    "notebooks/03_retention_clv.ipynb",
+    "notebooks/02_satisfaction_survey.ipynb",
     # these read shared work made above (the notebooks run as committed by test_notebook_0X,
     # the default pack by test_pack_consistency): cheap once it is made
     "tests/test_speed_notebooks.py",
