@@ -88,10 +88,23 @@ def words(lang):
         }
 
 
+def _rep_names() -> dict:
+    """Rep name -> rep id from the sample's reps table (the reports show reps by name)."""
+    import csv
+
+    with open(ROOT / "data" / "sample" / "reps.csv", encoding="utf-8") as f:
+        return {row["name"]: row["rep_id"] for row in csv.DictReader(f) if row.get("name")}
+
+
+REP_NAMES = _rep_names()
+
+
 def entity(text: str, lang_words) -> str | None:
     t = text.strip()
     if t == lang_words["all"]:
         return "all"
+    if t in REP_NAMES:
+        return REP_NAMES[t]
     if t in REGIONS or re.fullmatch(r"R\d{2}", t) or re.fullmatch(r"C\d{7}", t):
         return t
     return None

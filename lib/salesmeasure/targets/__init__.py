@@ -91,6 +91,7 @@ from salesmeasure.targets.text import (
     forecast_note,
     forecast_notes,
     leaderboard_table,
+    link_terms,
     method_name,
     methods_table,
     model_name,
@@ -107,6 +108,7 @@ from salesmeasure.targets.text import (
     scope_label,
     takeaways,
     targets_to_reset,
+    with_links,
 )
 from salesmeasure.targets.text.review import (
     adjustments_table,
@@ -144,6 +146,8 @@ __all__ = [
     "in_progress",
     "MonthlyRevenue",
     "leaderboard_for",
+    "link_terms",
+    "with_links",
     "describe_progress",
     "progress_table",
     "describe_reset",

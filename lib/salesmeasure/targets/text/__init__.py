@@ -28,6 +28,7 @@ from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
 from salesmeasure.targets.text.sections import scope_label  # noqa: F401
 from salesmeasure.targets.text.takeaways import describe_takeaways, takeaways
+from salesmeasure.targets.text.terms import link_terms, with_links
 
 __all__ = [
     *_sections_all,
@@ -41,6 +42,8 @@ __all__ = [
     "describe_pvm",
     "describe_monthly",
     "describe_takeaways",
+    "link_terms",
+    "with_links",
     "describe_progress",
     "progress_table",
     "takeaways",

@@ -138,6 +138,7 @@ def takeaways(r, board=None) -> list[str]:
 def describe_takeaways(r, board=None) -> str:
     """The takeaways as a numbered Markdown list under a bold lead."""
     items = takeaways(r, board)
-    lines = [f"**{_('In short')}**", ""]
+    lead = _("In short")
+    lines = [f"**{lead}**", ""]
     lines += [f"{i}. {fmt.prose(x)}" for i, x in enumerate(items, start=1)]
     return "\n".join(lines)
