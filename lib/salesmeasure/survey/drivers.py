@@ -365,7 +365,9 @@ def region_drivers(
     for one region, its slice -- the company's importances with the region's mean scores
     (``current`` = the region's answers of the period), each driver's quadrant from the
     company's importance and the region's score against the company's average score, and
-    the model fitted on the region alone as :attr:`KeyDrivers.second_opinion`.
+    the model fitted on the region alone as :attr:`KeyDrivers.second_opinion`. A region
+    with fewer than :data:`DRIVERS_MIN_N` complete answers of its own shows none (too few
+    to show its scores).
     """
     drivers = list(drivers)
     company = company_drivers(
@@ -376,8 +378,10 @@ def region_drivers(
         return company
     answers = current[drivers].astype(float)
     means = answers.mean()
-    if answers.empty or means.isna().any():
-        raise _too_few(_complete(current, outcome, drivers))
+    n_region = _complete(current, outcome, drivers)
+    if n_region < DRIVERS_MIN_N or means.isna().any():
+        # too few of the region's own answers to show its scores beside the weights
+        raise _too_few(n_region)
     table = company.table.copy()
     table["mean"] = means.reindex(table.index).to_numpy()
     table["n_answered"] = answers.notna().sum().reindex(table.index).to_numpy()
@@ -393,7 +397,7 @@ def region_drivers(
         company,
         table=table,
         region=str(region),
-        n_region=_complete(current, outcome, drivers),
+        n_region=n_region,
         reference=ref,
         second_opinion=own,
     )
