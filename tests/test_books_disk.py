@@ -162,8 +162,9 @@ def test_concurrent_writers_compute_once(cache):
     env = {**os.environ, books.CACHE_ENV: str(cache)}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "lib"), env.get("PYTHONPATH", "")])
     procs = [
-        subprocess.Popen([sys.executable, "-c", SLOW, name], stdout=subprocess.PIPE, text=True,
-                         env=env)  # fmt: skip
+        subprocess.Popen(
+            [sys.executable, "-c", SLOW, name], stdout=subprocess.PIPE, text=True, env=env
+        )  # fmt: skip
         for name in ("first", "second")
     ]
     outs = [p.communicate(timeout=300)[0].split() for p in procs]
@@ -171,3 +172,18 @@ def test_concurrent_writers_compute_once(cache):
     # one computed (count 1), the other waited on the lock and read its result (count 0)
     assert sorted(int(o[1]) for o in outs) == [0, 1]
     assert outs[0][0] == outs[1][0]
+
+
+def test_the_cache_command_says_where_and_clears(cache):
+    from typer.testing import CliRunner
+
+    from salesmeasure.cli import app
+
+    books.remembered("t-cli", (1,), lambda: 1)
+    runner = CliRunner()
+    got = runner.invoke(app, ["cache", "where"])
+    assert got.exit_code == 0 and got.output.strip() == str(cache)
+    got = runner.invoke(app, ["cache", "clear"])
+    assert got.exit_code == 0 and "Removed 2 file(s)" in got.output
+    assert not list(cache.glob("*.pickle"))
+    assert runner.invoke(app, ["cache", "wipe"]).exit_code == 2

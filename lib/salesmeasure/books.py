@@ -8,17 +8,29 @@ valuation date (or period) and parameters, and every report shows its slice:
 * the purchase and spend models fitted on ALL customers and every customer's value
   (:func:`customer_value`; a region's report filters the customers of the region);
 * the forecast of the company's next period, its proposed target and the allocation of
-  that target to regions and reps at one common P(attain) (:func:`company_targets`; a
-  region's report shows the region's row and its reps' rows).
+  that target to regions and reps (``targets.build``; a region's report shows the
+  region's row and its reps' rows);
+* the survey's key-driver model (:func:`salesmeasure.survey.drivers.company_drivers`; a
+  region's report shows the company's importances with the region's own scores).
 
 The results are kept under a key of the data fingerprint, the region and size of the
-data they were computed on, the parameters and the code version:
+data they were computed on, the parameters and the code version (:data:`CODE_VERSION`, a
+digest of the analytics' source, so a changed model never reads an old result):
 
-* in the process (a notebook kernel keeps them across the reports it runs, and a notebook
-  run interactively with ``region = "North"`` computes the company result and slices it,
-  so it shows the batch's numbers);
-* during a batch, also on disk in the batch's data snapshot folder (``books/``, beside
-  the fitted models' ``fits/``), so the other workers' kernels reuse them.
+* in the process (a notebook kernel keeps them across the reports it runs);
+* on disk, in one cache the batch's workers and JupyterLab kernels share
+  (:func:`cache_dir`): ``$SALESMEASURE_CACHE`` (a folder, or ``off``), else ``[cache]
+  dir = "..."`` in the data's ``salesmeasure.toml`` (``enabled = false`` turns it off,
+  ``max_mb`` bounds it, default 512 MB), else ``$XDG_CACHE_HOME/salesmeasure/books``
+  (``~/.cache/salesmeasure/books``). A result is written to a temporary file and renamed
+  into place (a reader sees all of it or nothing); a lock per result makes a second
+  process wait for the first instead of computing the same thing; the least recently used
+  results go first when the folder outgrows its bound; ``salesmeasure cache clear``
+  empties it. With the disk cache off, a batch still shares results between its workers
+  in its data snapshot folder (``books/``).
+
+So a notebook run interactively with ``region = "North"`` computes (or reads) the company
+result and slices it: it shows the batch's numbers, and after a batch it computes nothing.
 
 A region-only model may appear in a report only as a named second opinion, never as
 the headline figure.
@@ -41,7 +53,11 @@ import pandas as pd
 from salesmeasure import __version__
 
 __all__ = [
+    "CACHE_ENV",
     "CODE_VERSION",
+    "COUNTS",
+    "cache_dir",
+    "clear_cache",
     "customer_value",
     "forget",
     "region_customers",
@@ -56,8 +72,20 @@ def _code_version() -> str:
     """The library version and a digest of its analytics' source: a cached result of an
     older code is never read back."""
     h = hashlib.sha256(__version__.encode())
-    for sub in ("books.py", "clv", "targets", "retention.py", "survey", "stats.py", "periods.py",
-                "checks.py", "errors.py", "results.py", "absent.py", "data"):
+    for sub in (
+        "books.py",
+        "clv",
+        "targets",
+        "retention.py",
+        "survey",
+        "stats.py",
+        "periods.py",
+        "checks.py",
+        "errors.py",
+        "results.py",
+        "absent.py",
+        "data",
+    ):
         p = _LIB / sub
         files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
         for f in files:

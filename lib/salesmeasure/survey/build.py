@@ -23,7 +23,7 @@ from salesmeasure.survey.complaints import complaint_metrics, response_metrics
 from salesmeasure.survey.drivers import KeyDrivers, region_drivers
 from salesmeasure.survey.loyalty import RetentionByNPS, retention_by_nps
 from salesmeasure.survey.reliability import cronbach_alpha
-from salesmeasure.survey.scores import ITEMS, TOO_FEW, nps_shares
+from salesmeasure.survey.scores import ITEMS, nps_shares
 
 __all__ = [
     "Scores",

@@ -281,9 +281,7 @@ def _fit(df, outcome, drivers, confidence, n_boot, seed) -> KeyDrivers:
     if n < DRIVERS_MIN_N:
         raise _Thin(n)
     try:
-        return key_drivers(
-            df, outcome, drivers, confidence=confidence, n_boot=n_boot, seed=seed
-        )
+        return key_drivers(df, outcome, drivers, confidence=confidence, n_boot=n_boot, seed=seed)
     except ValueError as exc:  # collinear or constant answers: no weights to show
         raise _Thin(n, str(exc)) from None
 
@@ -419,17 +417,25 @@ def drivers_scope(kd: KeyDrivers) -> str:
     ).format(n=fmt.count(kd.n), region=kd.region, n_region=fmt.count(kd.n_region or 0))
     own = kd.second_opinion
     if own is None:
-        return text + " " + _(
-            "{region} alone has too few complete answers for a model of its own."
-        ).format(region=kd.region)
+        return (
+            text
+            + " "
+            + _("{region} alone has too few complete answers for a model of its own.").format(
+                region=kd.region
+            )
+        )
     t = own.table.sort_values("weight", ascending=False)
     top = t.index[0]
-    return text + " " + _(
-        "Second opinion, fitted on {region} alone: {top} leads with {share} of the explained "
-        "variance, and the three items explain {r2} of the variation."
-    ).format(
-        region=kd.region,
-        top=_cap(metric_name(top)),
-        share=fmt.pct(t.loc[top, "share"], decimals=0),
-        r2=fmt.pct(own.r_squared.value, decimals=0),
+    return (
+        text
+        + " "
+        + _(
+            "Second opinion, fitted on {region} alone: {top} leads with {share} of the explained "
+            "variance, and the three items explain {r2} of the variation."
+        ).format(
+            region=kd.region,
+            top=_cap(metric_name(top)),
+            share=fmt.pct(t.loc[top, "share"], decimals=0),
+            r2=fmt.pct(own.r_squared.value, decimals=0),
+        )
     )

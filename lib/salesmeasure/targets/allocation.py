@@ -232,8 +232,10 @@ def band_note(section) -> str:
     total = float(section.total)
     if not math.isfinite(carry) or carry >= total:
         return ""
-    where = _("every region and rep") if region == "all" else _("every rep in {region}").format(
-        region=region
+    where = (
+        _("every region and rep")
+        if region == "all"
+        else _("every rep in {region}").format(region=region)
     )
     return ngettext(
         "The attainable band ({low} to {high}) cannot hold for {where} at this total: their "
