@@ -120,3 +120,23 @@ def test_when_the_band_cannot_hold_the_report_says_so():
     # inside the band: nothing to say
     ok = SimpleNamespace(**{**section.__dict__, "smart": smart.assign(p_attain=0.6)})
     assert band_note(ok) == ""
+
+
+def test_a_region_set_at_what_its_reps_carry_is_named():
+    from salesmeasure.i18n import language
+
+    top, reps = split(270)
+    rows = [("region", r, r, int(top.amounts[r]), top.p_attain[r]) for r in ("A", "B")]
+    for r in ("A", "B"):
+        rows += [("rep", r, k, int(v), reps[r].p_attain[k]) for k, v in reps[r].amounts.items()]
+    smart = pd.DataFrame(rows, columns=["level", "region", "owner", "amount", "p_attain"])
+    smart["attainable"] = True
+    section = SimpleNamespace(smart=smart, method="equal", p_band=BAND, sims={}, total=270.0,
+                              region="all", p_star=top.p_star)  # fmt: skip
+    # A's 70% is above the common 60%: it is the region set at what its reps carry
+    with language("en"):
+        text = band_note(section)
+    assert text.startswith("A's target is set at what its reps' own forecasts carry")
+    with language("zh-CN"):
+        zh = band_note(section)
+        assert zh.startswith("A") and "销售代表" in zh and "carry" not in zh

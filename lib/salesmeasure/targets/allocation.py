@@ -226,7 +226,7 @@ def band_note(section) -> str:
     lo = section.p_band[0]
     low = smart[smart["p_attain"].round(2) < lo]
     if low.empty:
-        return ""
+        return _capped_note(section)
     region = getattr(section, "region", "all")
     carry = band_carry(section.sims or {}, lo, region)
     total = float(section.total)
@@ -256,6 +256,30 @@ def band_note(section) -> str:
         gap=fmt.money_full(math.ceil(total - carry)),
         total=fmt.money_full(total),
     )
+
+
+def _capped_note(section) -> str:
+    """The regions set at what their reps carry at the band's floor (so above the regions'
+    common P(attain)), named in one sentence; ``""`` when there is none."""
+    from salesmeasure import format as fmt
+
+    p_star = getattr(section, "p_star", math.nan)
+    if getattr(section, "region", "all") != "all" or not math.isfinite(p_star):
+        return ""
+    smart = section.smart
+    top = smart[smart["level"] == "region"]
+    capped = top[top["p_attain"].round(2) > round(p_star, 2)]["owner"].tolist()
+    if not capped:
+        return ""
+    return ngettext(
+        "{regions}'s target is set at what its reps' own forecasts carry with a {low} chance "
+        "each, below its share at the common probability, and the other regions make up the "
+        "difference, so that every rep's target stays inside the attainable band.",
+        "The targets of {regions} are set at what their reps' own forecasts carry with a {low} "
+        "chance each, below their shares at the common probability, and the other regions "
+        "make up the difference, so that every rep's target stays inside the attainable band.",
+        len(capped),
+    ).format(regions=fmt.join(map(str, capped)), low=fmt.pct(section.p_band[0], decimals=0))
 
 
 def _yoy_correlation(series: dict) -> np.ndarray:
