@@ -141,6 +141,7 @@ LOCK_WAIT_S = 900.0
 #: What this process computed and read back, by kind (tests and benchmarks count them).
 COUNTS: dict[str, Counter] = {"computed": Counter(), "disk": Counter(), "process": Counter()}
 
+_HELD = [0]  # locks this process holds (nested computations take none)
 _SOURCE: list = [None]  # the source of the data last keyed (its salesmeasure.toml)
 
 
@@ -285,6 +286,9 @@ def _lock(folder: Path, k: str):
     except ImportError:  # no fcntl (Windows): no lock, atomic writes only
         yield
         return
+    if _HELD[0]:  # a result computed inside another's computation: only the outer one
+        yield  # locks, so two processes never wait on each other's inner results
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / f"{k}.lock", os.O_RDWR | os.O_CREAT, 0o644)
@@ -301,7 +305,11 @@ def _lock(folder: Path, k: str):
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.05)
-        yield
+        _HELD[0] += 1
+        try:
+            yield
+        finally:
+            _HELD[0] -= 1
     finally:
         os.close(fd)  # releases the lock
 
