@@ -8,6 +8,12 @@ import pytest
 from salesmeasure import books, report
 
 
+@pytest.fixture(autouse=True)
+def _in_process_only(monkeypatch):
+    # these tests count computations of one process; the disk cache is tests/test_books_disk.py's
+    monkeypatch.setenv(books.CACHE_ENV, "off")
+
+
 @pytest.fixture(scope="module")
 def contexts():
     return {r: report.prepare(period="2026Q3", region=r) for r in ("all", "North", "South")}

@@ -83,6 +83,8 @@ def words(lang):
                 (_("Time-bound"), _("P(attain)")): "proposed P(attain)",
             },
             "kpi": _("KPI"),
+            "driver": _("Driver"),
+            "own_score": _("Mean score (1-5)"),
             "status": _("Status"),
             "rank": _("Rank"),
         }
@@ -173,6 +175,16 @@ def figures(base: Path, lang: str):
                     if len(row) > 1 and (n := number(row[1])):
                         found[(report_owner, row[0])].append((n, where))
                 continue
+            if labels[0] == w["driver"]:
+                # the key drivers: the company's model in every report (importance, chance
+                # of being the top driver, beta), the report's own region's mean scores
+                for row in rows:
+                    for j, cell in enumerate(row[1 : len(labels)], start=1):
+                        if (n := number(cell)) is None:
+                            continue
+                        owner = report_owner if labels[j] == w["own_score"] else "all"
+                        found[(owner, ("drivers", row[0], labels[j]))].append((n, where))
+                continue
             last = labels[-1]
             owners = [
                 [entity(row[j], w) for j in range(min(2, len(row))) if entity(row[j], w)]
@@ -235,6 +247,25 @@ def test_every_shared_figure_is_the_same_everywhere(pack):
     assert not bad, f"{len(bad)} of {shared} shared figures differ: " + "; ".join(
         f"{k}: {v}" for k, v in bad[:15]
     )
+
+
+def test_the_key_drivers_are_the_companys_in_every_report(pack):
+    base, lang = pack
+    found = figures(base, lang)
+    drivers = {k: v for k, v in found.items() if isinstance(k[1], tuple) and k[1][0] == "drivers"}
+    from salesmeasure.i18n import _, language
+
+    with language(lang):
+        own = _("Mean score (1-5)")
+    company = {k: v for k, v in drivers.items() if k[0] == "all" and k[1][2] != own}
+    # three drivers x three model figures, each in the all, North and South reports
+    assert len(company) == 9, sorted(drivers)
+    for key, seen in company.items():
+        assert {wh for _n, wh in seen} == {
+            f"{r}/02_satisfaction_survey" for r in ("all", "north", "south")
+        }, key
+    # the mean scores are each report's own region's
+    assert {k[0] for k in drivers} == {"all", "North", "South"}
 
 
 def test_the_parts_add_up_to_the_whole(pack):

@@ -8,17 +8,29 @@ valuation date (or period) and parameters, and every report shows its slice:
 * the purchase and spend models fitted on ALL customers and every customer's value
   (:func:`customer_value`; a region's report filters the customers of the region);
 * the forecast of the company's next period, its proposed target and the allocation of
-  that target to regions and reps at one common P(attain) (:func:`company_targets`; a
-  region's report shows the region's row and its reps' rows).
+  that target to regions and reps (``targets.build``; a region's report shows the
+  region's row and its reps' rows);
+* the survey's key-driver model (:func:`salesmeasure.survey.drivers.company_drivers`; a
+  region's report shows the company's importances with the region's own scores).
 
 The results are kept under a key of the data fingerprint, the region and size of the
-data they were computed on, the parameters and the code version:
+data they were computed on, the parameters and the code version (:data:`CODE_VERSION`, a
+digest of the analytics' source, so a changed model never reads an old result):
 
-* in the process (a notebook kernel keeps them across the reports it runs, and a notebook
-  run interactively with ``region = "North"`` computes the company result and slices it,
-  so it shows the batch's numbers);
-* during a batch, also on disk in the batch's data snapshot folder (``books/``, beside
-  the fitted models' ``fits/``), so the other workers' kernels reuse them.
+* in the process (a notebook kernel keeps them across the reports it runs);
+* on disk, in one cache the batch's workers and JupyterLab kernels share
+  (:func:`cache_dir`): ``$SALESMEASURE_CACHE`` (a folder, or ``off``), else ``[cache]
+  dir = "..."`` in the data's ``salesmeasure.toml`` (``enabled = false`` turns it off,
+  ``max_mb`` bounds it, default 512 MB), else ``$XDG_CACHE_HOME/salesmeasure/books``
+  (``~/.cache/salesmeasure/books``). A result is written to a temporary file and renamed
+  into place (a reader sees all of it or nothing); a lock per result makes a second
+  process wait for the first instead of computing the same thing; the least recently used
+  results go first when the folder outgrows its bound; ``salesmeasure cache clear``
+  empties it. With the disk cache off, a batch still shares results between its workers
+  in its data snapshot folder (``books/``).
+
+So a notebook run interactively with ``region = "North"`` computes (or reads) the company
+result and slices it: it shows the batch's numbers, and after a batch it computes nothing.
 
 A region-only model may appear in a report only as a named second opinion, never as
 the headline figure.
@@ -30,7 +42,9 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections import OrderedDict
+import time
+from collections import Counter, OrderedDict
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,7 +53,11 @@ import pandas as pd
 from salesmeasure import __version__
 
 __all__ = [
+    "CACHE_ENV",
     "CODE_VERSION",
+    "COUNTS",
+    "cache_dir",
+    "clear_cache",
     "customer_value",
     "forget",
     "region_customers",
@@ -54,7 +72,20 @@ def _code_version() -> str:
     """The library version and a digest of its analytics' source: a cached result of an
     older code is never read back."""
     h = hashlib.sha256(__version__.encode())
-    for sub in ("books.py", "clv", "targets", "retention.py", "survey"):
+    for sub in (
+        "books.py",
+        "clv",
+        "targets",
+        "retention.py",
+        "survey",
+        "stats.py",
+        "periods.py",
+        "checks.py",
+        "errors.py",
+        "results.py",
+        "absent.py",
+        "data",
+    ):
         p = _LIB / sub
         files = sorted(p.rglob("*.py")) if p.is_dir() else [p]
         for f in files:
@@ -90,6 +121,9 @@ def data_key(ds) -> tuple:
                 h.update(f"{name}{list(df.columns)}".encode())
                 h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
         fp = "h" + h.hexdigest()[:16]
+    src = getattr(ds, "source", None)
+    if src:
+        _SOURCE[0] = src  # its salesmeasure.toml may say where the disk cache is
     return (fp, str(getattr(ds, "region", "all") or "all"), len(ds.orders))
 
 
@@ -97,13 +131,114 @@ def _digest(kind: str, parts) -> str:
     return hashlib.sha256(repr((kind, CODE_VERSION, parts)).encode()).hexdigest()[:32]
 
 
-def _folder() -> Path | None:
+#: Environment variable naming the disk cache folder ("off" turns it off).
+CACHE_ENV = "SALESMEASURE_CACHE"
+#: Default bound of the disk cache; the least recently used results go first.
+CACHE_MAX_MB = 512
+#: How long a process waits for another computing the same result before computing it too.
+LOCK_WAIT_S = 900.0
+
+#: What this process computed and read back, by kind (tests and benchmarks count them).
+COUNTS: dict[str, Counter] = {"computed": Counter(), "disk": Counter(), "process": Counter()}
+
+_HELD = [0]  # locks this process holds (nested computations take none)
+_SOURCE: list = [None]  # the source of the data last keyed (its salesmeasure.toml)
+
+
+def _settings(source) -> dict:
+    """``[cache]`` of the data's ``salesmeasure.toml`` (``dir``, ``enabled``, ``max_mb``)."""
+    if not source or "://" in str(source):
+        return {}
+    try:
+        from salesmeasure import config
+
+        cfg = config.find(source)
+    except Exception:  # noqa: BLE001 -- a bad file is reported by the loader, not here
+        return {}
+    raw = dict(cfg.settings.get("cache", {}) or {})
+    if "dir" in raw:
+        raw["dir"] = str(cfg.resolve(str(raw["dir"])))
+    return raw
+
+
+def cache_dir(source=None) -> Path | None:
+    """The disk cache folder shared by the batch and JupyterLab, or None when it is off.
+
+    In order: ``$SALESMEASURE_CACHE`` (a folder, or ``off``); ``[cache] dir = "..."`` of
+    the data's ``salesmeasure.toml`` (relative to the file; ``enabled = false`` turns it
+    off); else ``$XDG_CACHE_HOME/salesmeasure/books`` (``~/.cache/salesmeasure/books``).
+    """
+    env = os.environ.get(CACHE_ENV)
+    if env is not None and env.strip():
+        if env.strip().lower() in ("off", "0", "false", "no", "none"):
+            return None
+        return Path(env).expanduser()
+    raw = _settings(source if source is not None else _SOURCE[0])
+    if raw.get("enabled", True) is False:
+        return None
+    if raw.get("dir"):
+        return Path(raw["dir"])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "salesmeasure" / "books"
+
+
+def _max_bytes() -> int:
+    mb = _settings(_SOURCE[0]).get("max_mb", CACHE_MAX_MB)
+    try:
+        return int(float(mb) * 1024 * 1024)
+    except (TypeError, ValueError):
+        return CACHE_MAX_MB * 1024 * 1024
+
+
+def _batch_folder() -> Path | None:
     from salesmeasure.data.snapshot import ENV, meta
 
     snap = os.environ.get(ENV)
     if not snap or meta(snap) is None:
         return None
     return Path(snap) / "books"
+
+
+def _folder() -> Path | None:
+    """Where results are kept on disk: the shared disk cache, or (when it is off) during
+    a batch the batch's snapshot folder, so its workers still share them."""
+    d = cache_dir()
+    return d if d is not None else _batch_folder()
+
+
+def clear_cache(folder=None) -> int:
+    """Remove every result of the disk cache; returns how many files went."""
+    d = Path(folder) if folder is not None else cache_dir()
+    if d is None or not d.is_dir():
+        return 0
+    n = 0
+    for f in d.iterdir():
+        if f.suffix in (".pickle", ".part", ".lock") and f.is_file():
+            try:
+                f.unlink()
+                n += 1
+            except OSError:
+                pass
+    return n
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Remove the least recently used results until the folder holds at most ``keep``
+    bytes (a read touches a result, so the batch's current ones stay)."""
+    try:
+        files = [(f.stat(), f) for f in folder.glob("*.pickle")]
+    except OSError:
+        return
+    total = sum(st.st_size for st, _f in files)
+    for st, f in sorted(files, key=lambda x: x[0].st_mtime):
+        if total <= keep:
+            break
+        try:
+            f.unlink()
+            (folder / f"{f.stem}.lock").unlink(missing_ok=True)
+        except OSError:
+            continue
+        total -= st.st_size
 
 
 class _Raised:
@@ -113,34 +248,100 @@ class _Raised:
         self.exc = exc
 
 
+def _read(path: Path):
+    try:
+        got = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    try:
+        os.utime(path)  # recently used: pruned last
+    except OSError:
+        pass
+    return got
+
+
+def _write(folder: Path, path: Path, got) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(got, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: a reader sees the whole result or none
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return  # a full disk or an unpicklable result only costs a recompute
+    _prune(folder, _max_bytes())
+
+
+@contextmanager
+def _lock(folder: Path, k: str):
+    """An exclusive lock on result ``k`` between processes, so two workers (or the batch
+    and a lab kernel) do not compute the same result at once; given up after
+    :data:`LOCK_WAIT_S` (then both compute, and the last atomic write wins)."""
+    try:
+        import fcntl
+    except ImportError:  # no fcntl (Windows): no lock, atomic writes only
+        yield
+        return
+    if _HELD[0]:  # a result computed inside another's computation: only the outer one
+        yield  # locks, so two processes never wait on each other's inner results
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / f"{k}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        _HELD[0] += 1
+        try:
+            yield
+        finally:
+            _HELD[0] -= 1
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def remembered(kind: str, parts, compute):
     """``compute()``, or the result kept under ``(kind, parts)`` by an earlier call in this
-    process or, during a batch, by another worker. An ``InsufficientData`` raised by
-    ``compute`` is kept too and raised again."""
+    process or by another process (a batch's worker, a JupyterLab kernel) in the disk cache
+    (:func:`cache_dir`). ``parts`` must hold everything the result depends on (the data's
+    :func:`data_key`, dates, parameters); the code version is added. An
+    ``InsufficientData`` raised by ``compute`` is kept too and raised again."""
     from salesmeasure.errors import InsufficientData
 
     k = _digest(kind, parts)
     got = _PROCESS.get(k)
-    folder = _folder()
-    if got is None and folder is not None:
-        try:
-            got = pickle.loads((folder / f"{k}.pickle").read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            got = None
-    if got is None:
-        try:
-            got = compute()
-        except InsufficientData as exc:
-            got = _Raised(exc)
-        if folder is not None:
-            try:
-                folder.mkdir(exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump(got, f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, folder / f"{k}.pickle")
-            except (OSError, pickle.PicklingError, TypeError, AttributeError):
-                pass  # a full folder or an unpicklable result only costs a recompute
+    if got is not None:
+        COUNTS["process"][kind] += 1
+    folder = _folder() if got is None else None
+    if folder is not None:
+        path = folder / f"{k}.pickle"
+        got = _read(path)
+        if got is None:
+            with _lock(folder, k):
+                got = _read(path)  # another process may have finished it meanwhile
+                if got is None:
+                    got = _compute(kind, compute, InsufficientData)
+                    _write(folder, path, got)
+                else:
+                    COUNTS["disk"][kind] += 1
+        else:
+            COUNTS["disk"][kind] += 1
+    elif got is None:
+        got = _compute(kind, compute, InsufficientData)
     _PROCESS[k] = got
     _PROCESS.move_to_end(k)
     while len(_PROCESS) > _MAX:
@@ -148,6 +349,14 @@ def remembered(kind: str, parts, compute):
     if isinstance(got, _Raised):
         raise got.exc
     return got
+
+
+def _compute(kind, compute, insufficient):
+    COUNTS["computed"][kind] += 1
+    try:
+        return compute()
+    except insufficient as exc:
+        return _Raised(exc)
 
 
 # ------------------------------------------------------------------ customer value

@@ -1,4 +1,4 @@
-"""Command line: ``salesmeasure sample-data | validate | render | notebooks``.
+"""Command line: ``salesmeasure sample-data | validate | render | notebooks | cache``.
 
 Typer gives typed options, ``--help`` for free and shell completion; errors a user can
 fix are printed as one line on stderr with exit code 2, never as a stack trace.
@@ -423,6 +423,34 @@ def notebooks_copies(
     except (EditedCopy, ParameterError) as exc:
         fail(str(exc))
     typer.echo(result.describe())
+
+
+@app.command("cache")
+def cache_command(
+    action: str = typer.Argument(
+        "where", help="where: print the disk cache folder; clear: remove every kept result."
+    ),
+    data: str = typer.Option(
+        None, "--data", help="Data folder whose salesmeasure.toml may set [cache] dir."
+    ),
+) -> None:
+    """The disk cache of computed company results (models, forecasts, allocations) that
+    the batch and JupyterLab share: where it is, or clear it. It is keyed by the data
+    fingerprint, the parameters and the code version, so it never serves stale results;
+    clearing it only costs a recompute."""
+    from salesmeasure import books
+
+    if action not in ("where", "clear"):
+        fail(f"cache: the action is 'where' or 'clear', got {action!r}")
+    folder = books.cache_dir(data)
+    if folder is None:
+        typer.echo("The disk cache is off ($SALESMEASURE_CACHE=off or [cache] enabled = false).")
+        return
+    if action == "where":
+        typer.echo(str(folder))
+        return
+    n = books.clear_cache(folder)
+    typer.echo(f"Removed {n} file(s) from {folder}.")
 
 
 def _exit_now(code: int) -> None:

@@ -91,8 +91,9 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 
 #: Sections read by the analytics, not by the loader: [kpi.thresholds] (scorecard
 #: thresholds), [assessment.weights] (the rep assessment), [incentives] (the commission
-#: plan). Kept raw in :attr:`Config.settings`; each is checked by the module that reads it.
-ANALYSIS_SECTIONS = ("kpi", "assessment", "incentives")
+#: plan), [cache] (salesmeasure.books' disk cache). Kept raw in :attr:`Config.settings`;
+#: each is checked by the module that reads it.
+ANALYSIS_SECTIONS = ("kpi", "assessment", "incentives", "cache")
 _TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "currency", "format",
              "tables", "comments"}  # fmt: skip
 _TOP_KEYS |= set(ANALYSIS_SECTIONS)

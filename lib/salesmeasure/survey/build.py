@@ -20,11 +20,11 @@ from salesmeasure.stats import Estimate
 from salesmeasure.survey.breakdown import by_group, by_period, likert_distribution, score_summary
 from salesmeasure.survey.compare import Comparison, compare_many, compare_periods
 from salesmeasure.survey.complaints import complaint_metrics, response_metrics
-from salesmeasure.survey.drivers import DRIVERS_MIN_N, KeyDrivers, key_drivers
+from salesmeasure.survey.drivers import KeyDrivers, region_drivers
 from salesmeasure.survey.loyalty import RetentionByNPS, retention_by_nps
 from salesmeasure.survey.page import nps_distribution, response_history
 from salesmeasure.survey.reliability import cronbach_alpha
-from salesmeasure.survey.scores import ITEMS, TOO_FEW, nps_shares
+from salesmeasure.survey.scores import ITEMS, nps_shares
 
 __all__ = [
     "Scores",
@@ -185,15 +185,9 @@ def _reliability(current, *, where, period, confidence) -> Reliability:
     )
 
 
-def _drivers(current, *, confidence) -> KeyDrivers:
-    n = len(current[[*ITEMS, "nps"]].dropna())
-    if n < DRIVERS_MIN_N:
-        raise InsufficientData(
-            _("Key drivers: {too_few} ({n} complete answers, {needed} needed).").format(
-                too_few=_(TOO_FEW), n=fmt.count(n), needed=fmt.count(DRIVERS_MIN_N)
-            )
-        )
-    return key_drivers(current, "nps", confidence=confidence)
+def _drivers(ctx, current, *, confidence) -> KeyDrivers:
+    # one set of books (issue 18): the company's model, fitted once; a region's slice
+    return region_drivers(ctx.data, ctx.period, ctx.region, current, confidence=confidence)
 
 
 def _regions(current, *, region, where, period, confidence) -> Regions:
@@ -302,7 +296,7 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
         reliability=attempt(
             _reliability, current, where=where, period=shown_period, confidence=confidence
         ),
-        drivers=attempt(_drivers, current, confidence=confidence),
+        drivers=attempt(_drivers, ctx, current, confidence=confidence),
         regions=attempt(
             _regions, current, region=ctx.region, where=where, period=shown_period,
             confidence=confidence,

@@ -1,20 +1,40 @@
 """Key-driver analysis: Johnson's relative weights with bootstrap intervals and an
-importance-performance quadrant."""
+importance-performance quadrant.
+
+One set of books (issue 18): in a report, the model is the company's, fitted once per
+period and data on the answers of every region (:func:`company_drivers`, kept by
+:func:`salesmeasure.books.remembered`). A region's report shows the region's slice of it
+(:func:`region_drivers`): the company's importances (weights, intervals, betas, chance of
+being the top driver) with the region's own mean scores, and the quadrant of each driver
+from the company's importance and the region's score against the company's average score.
+A model fitted on the region's answers alone is shown only as a named second opinion
+(:attr:`KeyDrivers.second_opinion`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from salesmeasure.checks import require_columns
-from salesmeasure.i18n import N_
+from salesmeasure.errors import InsufficientData
+from salesmeasure.i18n import N_, _
 from salesmeasure.stats import Estimate
 from salesmeasure.survey.scores import ITEMS, _check_column, _check_confidence
 
-__all__ = ["DRIVERS_MIN_N", "QUADRANTS", "relative_weights", "KeyDrivers", "key_drivers"]
+__all__ = [
+    "DRIVERS_MIN_N",
+    "QUADRANTS",
+    "relative_weights",
+    "KeyDrivers",
+    "key_drivers",
+    "company_drivers",
+    "region_drivers",
+    "drivers_scope",
+]
 
 #: Fewest complete responses for a key-driver analysis in a report.
 DRIVERS_MIN_N = 50
@@ -124,6 +144,13 @@ class KeyDrivers:
     outcome : the outcome column.
     n : complete responses used.
     n_incomplete : responses left out because the outcome or a driver was missing.
+    region : whose mean scores ``mean`` (and so ``quadrant``) are: ``"all"`` or a region
+        (:func:`region_drivers`); the importances are always those of the model.
+    n_region : the region's responses behind ``mean`` (None: the model's own).
+    reference : the score the quadrant splits performance at (the model's mean of the
+        driver means; in a region's slice, the company's).
+    second_opinion : in a region's slice, the same model fitted on the region's answers
+        alone (None when the region has too few complete answers), never the headline.
     """
 
     table: pd.DataFrame
@@ -132,6 +159,10 @@ class KeyDrivers:
     n: int
     n_incomplete: int
     notes: tuple[str, ...] = field(default=())
+    region: str = "all"
+    n_region: int | None = None
+    reference: float = float("nan")
+    second_opinion: KeyDrivers | None = None
 
 
 def _quadrant(high_importance: bool, high_performance: bool) -> str:
@@ -226,4 +257,185 @@ def key_drivers(
         confidence,
     )
     notes = (f"{len(data) - n} incomplete response(s) excluded",) if len(data) > n else ()
-    return KeyDrivers(table, r2_est, outcome, n, len(data) - n, notes)
+    return KeyDrivers(table, r2_est, outcome, n, len(data) - n, notes, reference=perf_ref)
+
+
+# --------------------------------------------------------------------------- the pack's books
+def _too_few(n: int, where: str | None = None) -> InsufficientData:
+    from salesmeasure import format as fmt
+    from salesmeasure.survey.scores import TOO_FEW
+
+    return InsufficientData(
+        _("Key drivers: {too_few} ({n} complete answers, {needed} needed).").format(
+            too_few=_(TOO_FEW), n=fmt.count(n), needed=fmt.count(DRIVERS_MIN_N)
+        )
+    )
+
+
+def _complete(df: pd.DataFrame, outcome: str, drivers) -> int:
+    return len(df[[*drivers, outcome]].dropna())
+
+
+def _fit(df, outcome, drivers, confidence, n_boot, seed) -> KeyDrivers:
+    n = _complete(df, outcome, drivers)
+    if n < DRIVERS_MIN_N:
+        raise _Thin(n)
+    try:
+        return key_drivers(df, outcome, drivers, confidence=confidence, n_boot=n_boot, seed=seed)
+    except ValueError as exc:  # collinear or constant answers: no weights to show
+        raise _Thin(n, str(exc)) from None
+
+
+class _Thin(InsufficientData):
+    """Too few complete answers for the model (kept by the books without words, so the
+    reason is said in the report's language when shown)."""
+
+    def __init__(self, n: int, detail: str = ""):
+        super().__init__(detail or f"{n} complete answers")
+        self.n, self.detail = n, detail
+
+    def __reduce__(self):  # kept on disk by the books: rebuilt with its count
+        return (_Thin, (self.n, self.detail))
+
+
+def company_drivers(
+    data,
+    period,
+    *,
+    outcome: str = "nps",
+    drivers: Sequence[str] = ITEMS,
+    confidence: float = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> KeyDrivers:
+    """The company's key-driver model of ``period``: :func:`key_drivers` on the answers of
+    every region in the period, computed once per data, period and settings
+    (:func:`salesmeasure.books.remembered`: the batch's workers and a JupyterLab kernel
+    share it). ``data`` is the whole data set (a report's ``ctx.data``).
+
+    Raises :class:`~salesmeasure.errors.InsufficientData` (in the current language) when
+    the period has fewer than :data:`DRIVERS_MIN_N` complete answers.
+    """
+    from salesmeasure import books
+
+    drivers = list(drivers)
+    label = getattr(period, "label", str(period))
+    parts = (books.data_key(data), label, outcome, tuple(drivers), float(confidence),
+             int(n_boot), int(seed), "all")  # fmt: skip
+
+    def compute():
+        current = data.slice(period=period, region="all").in_period("surveys")
+        return _fit(current, outcome, drivers, confidence, n_boot, seed)
+
+    try:
+        return books.remembered("key_drivers", parts, compute)
+    except _Thin as exc:
+        raise _too_few(exc.n) from None
+
+
+def _region_only(data, period, region, current, outcome, drivers, confidence, n_boot, seed):
+    from salesmeasure import books
+
+    label = getattr(period, "label", str(period))
+    parts = (books.data_key(data), label, outcome, tuple(drivers), float(confidence),
+             int(n_boot), int(seed), str(region))  # fmt: skip
+    try:
+        return books.remembered(
+            "key_drivers", parts, lambda: _fit(current, outcome, drivers, confidence, n_boot, seed)
+        )
+    except _Thin:
+        return None
+
+
+def region_drivers(
+    data,
+    period,
+    region: str,
+    current: pd.DataFrame,
+    *,
+    outcome: str = "nps",
+    drivers: Sequence[str] = ITEMS,
+    confidence: float = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> KeyDrivers:
+    """The key drivers a report shows: the company's model (:func:`company_drivers`);
+    for one region, its slice -- the company's importances with the region's mean scores
+    (``current`` = the region's answers of the period), each driver's quadrant from the
+    company's importance and the region's score against the company's average score, and
+    the model fitted on the region alone as :attr:`KeyDrivers.second_opinion`. A region
+    with fewer than :data:`DRIVERS_MIN_N` complete answers of its own shows none (too few
+    to show its scores).
+    """
+    drivers = list(drivers)
+    company = company_drivers(
+        data, period, outcome=outcome, drivers=drivers, confidence=confidence, n_boot=n_boot,
+        seed=seed,
+    )  # fmt: skip
+    if region == "all":
+        return company
+    answers = current[drivers].astype(float)
+    means = answers.mean()
+    n_region = _complete(current, outcome, drivers)
+    if n_region < DRIVERS_MIN_N or means.isna().any():
+        # too few of the region's own answers to show its scores beside the weights
+        raise _too_few(n_region)
+    table = company.table.copy()
+    table["mean"] = means.reindex(table.index).to_numpy()
+    table["n_answered"] = answers.notna().sum().reindex(table.index).to_numpy()
+    k = len(drivers)
+    ref = company.reference
+    if not np.isfinite(ref):
+        ref = float(company.table["mean"].mean())
+    table["quadrant"] = [
+        _quadrant(s >= 1 / k, m >= ref) for s, m in zip(table["share"], table["mean"], strict=True)
+    ]
+    own = _region_only(data, period, region, current, outcome, drivers, confidence, n_boot, seed)
+    return replace(
+        company,
+        table=table,
+        region=str(region),
+        n_region=n_region,
+        reference=ref,
+        second_opinion=own,
+    )
+
+
+def drivers_scope(kd: KeyDrivers) -> str:
+    """In a region's report, the rule in one sentence (whose importances, whose scores)
+    and the region-only model as a named second opinion; ``""`` in the company's."""
+    if kd.region == "all":
+        return ""
+    from salesmeasure import format as fmt
+    from salesmeasure.survey.text.common import _cap, metric_name
+
+    text = _(
+        "Importance is the company's, fitted once on the {n} complete answers of every "
+        "region, so this report and the all-regions report show the same weights; the mean "
+        "scores and the quadrants are {region}'s own ({n_region} complete answers), against "
+        "the company's average score."
+    ).format(n=fmt.count(kd.n), region=kd.region, n_region=fmt.count(kd.n_region or 0))
+    own = kd.second_opinion
+    if own is None:
+        return (
+            text
+            + " "
+            + _("{region} alone has too few complete answers for a model of its own.").format(
+                region=kd.region
+            )
+        )
+    t = own.table.sort_values("weight", ascending=False)
+    top = t.index[0]
+    return (
+        text
+        + " "
+        + _(
+            "Second opinion, fitted on {region} alone: {top} leads with {share} of the explained "
+            "variance, and the three items explain {r2} of the variation."
+        ).format(
+            region=kd.region,
+            top=_cap(metric_name(top)),
+            share=fmt.pct(t.loc[top, "share"], decimals=0),
+            r2=fmt.pct(own.r_squared.value, decimals=0),
+        )
+    )

@@ -9,6 +9,15 @@ the sum of owner samples has about the spread of the total's forecast. Because o
 forecasts are noisier than their sum, ``p*`` is below the total's own P(attain) when the
 total is above the owners' combined median: the portfolio effect.
 
+Regions and reps together (:func:`equal_probability_targets`): the regions are split at
+one common P(attain) and each region's target to its reps at one common P(attain), keeping
+every region and rep target inside the attainable band (the SMART check's 50% to 90%)
+whenever the total allows it: a region whose reps' own forecasts cannot carry its share at
+the band's floor is set at what they carry and the other regions make up the difference
+(:func:`banded_split`). When the owners' forecasts carry less than the total at the band's
+floor (:func:`band_carry`), the band cannot hold for everyone at that total: the plain
+split is kept and :func:`band_note` says so in the report, with the total that would hold.
+
 References
 ----------
 Iman, R. L. & Conover, W. J. (1982). A distribution-free approach to inducing rank
@@ -26,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from salesmeasure.errors import InsufficientData
-from salesmeasure.i18n import _
+from salesmeasure.i18n import _, ngettext
 from salesmeasure.stats import largest_remainder
 from salesmeasure.targets.forecast import FAST_MODELS, baseline_forecast
 from salesmeasure.targets.inputs import is_blank
@@ -131,6 +140,146 @@ def equal_probability(samples, total: float, *, owners=None, tol: float = 1e-10)
     amounts = pd.Series(largest_remainder(whole, exact), index=owners, name="amount")
     p_att = pd.Series((x >= amounts.to_numpy()[:, None]).mean(axis=1), index=owners)
     return EqualProbability(amounts, float(p), p_att.rename("p_attain"), whole)
+
+
+def _reps_quantile(reps_sorted: list, p: float) -> np.ndarray:
+    """The sum of each region's reps' quantiles at P(attain) ``p`` (NaN: no reps)."""
+    return np.array(
+        [_sorted_quantiles(r, 1 - p).sum() if r is not None else np.nan for r in reps_sorted]
+    )
+
+
+def banded_split(region_samples, rep_samples, total: float, *, p_band=(0.5, 0.9), owners=None,
+                 tol: float = 1e-10):  # fmt: skip
+    """Split ``total`` to regions so that every region's target and, split within the
+    region at one common P(attain) (:func:`equal_probability`), every rep's lies inside
+    ``p_band``, when the total allows it.
+
+    Region ``i`` may be given between ``L_i = max(Q_i(1 - hi), S_i(1 - hi))`` and
+    ``U_i = min(Q_i(1 - lo), S_i(1 - lo))``, where ``Q_i`` is its own sample quantile and
+    ``S_i`` the sum of its reps' (``rep_samples[i]`` None for a region without reps): at
+    ``U_i`` its own chance and its reps' common chance are both at least ``lo``. When
+    ``sum L <= total <= sum U`` the regions get ``clip(Q_i(1 - p*), L_i, U_i)`` at the one
+    ``p*`` that adds up to the total (bisection; whole units by largest remainder): the
+    equal-probability split, except that a region whose reps cannot carry its share at
+    ``lo`` is set at what they carry and the others make up the difference. Otherwise the
+    band cannot hold for everyone at this total: the plain :func:`equal_probability` split
+    (and :func:`band_note` says so in the report).
+    """
+    x = np.asarray(region_samples, dtype=float)
+    owners = pd.Index(range(x.shape[0]) if owners is None else owners)
+    whole = int(round(float(total)))
+    lo_p, hi_p = p_band
+    ordered = np.sort(x, axis=1)
+    reps = [np.sort(np.asarray(r, dtype=float), axis=1) if r is not None else None
+            for r in rep_samples]  # fmt: skip
+    upper = np.fmin(_sorted_quantiles(ordered, 1 - lo_p), _reps_quantile(reps, lo_p))
+    lower = np.fmax(_sorted_quantiles(ordered, 1 - hi_p), _reps_quantile(reps, hi_p))
+    if not (lower.sum() <= whole <= upper.sum()) or (lower > upper).any():
+        return equal_probability(x, total, owners=owners, tol=tol)
+
+    def amounts_at(p):
+        return np.clip(_sorted_quantiles(ordered, 1 - p), lower, upper)
+
+    lo, hi = 0.0, 1.0
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        if amounts_at(mid).sum() > whole:
+            lo = mid
+        else:
+            hi = mid
+    p = (lo + hi) / 2
+    exact = np.clip(amounts_at(p), 0, None)
+    amounts = pd.Series(largest_remainder(whole, exact), index=owners, name="amount")
+    p_att = pd.Series((x >= amounts.to_numpy()[:, None]).mean(axis=1), index=owners)
+    return EqualProbability(amounts, float(p), p_att.rename("p_attain"), whole)
+
+
+def band_carry(sims: dict, p_floor: float, region: str = "all") -> float:
+    """The largest total at which every region and rep target can be met with at least
+    ``p_floor`` (the attainable band's floor): the sum over regions of
+    ``min(Q_region(1 - p), sum of its reps' Q_rep(1 - p))``; for one region, its reps'
+    sum. NaN without the simulations."""
+    if not sims:
+        return math.nan
+    if region != "all":
+        own = sims.get(region)
+        return float(np.quantile(own.samples, 1 - p_floor, axis=1).sum()) if own else math.nan
+    top = sims.get("region")
+    if top is None:
+        return math.nan
+    own = _sorted_quantiles(np.sort(top.samples, axis=1), 1 - p_floor)
+    reps = [np.sort(sims[r].samples, axis=1) if r in sims else None for r in top.owners]
+    return float(np.fmin(own, _reps_quantile(reps, p_floor)).sum())
+
+
+def band_note(section) -> str:
+    """One sentence when the attainable band cannot hold for every target at the total
+    being split (a :class:`~salesmeasure.targets.build.ProposalSection` of the equal
+    split): how much the owners' own forecasts carry at the band's floor, against the
+    total; ``""`` when every target is inside the band."""
+    from salesmeasure import format as fmt
+
+    smart = section.smart
+    if getattr(section, "method", "") != "equal" or "attainable" not in smart:
+        return ""
+    lo = section.p_band[0]
+    low = smart[smart["p_attain"].round(2) < lo]
+    if low.empty:
+        return _capped_note(section)
+    region = getattr(section, "region", "all")
+    carry = band_carry(section.sims or {}, lo, region)
+    total = float(section.total)
+    if not math.isfinite(carry) or carry >= total:
+        return ""
+    where = (
+        _("every region and rep")
+        if region == "all"
+        else _("every rep in {region}").format(region=region)
+    )
+    return ngettext(
+        "The attainable band ({low} to {high}) cannot hold for {where} at this total: their "
+        "own forecasts carry at most {carry} with a {low} chance each, {gap} less than the "
+        "{total} to split, so {n} target is set below {low}. Lower the total to {carry} to "
+        "bring every target inside the band, or publish it as a stretch target.",
+        "The attainable band ({low} to {high}) cannot hold for {where} at this total: their "
+        "own forecasts carry at most {carry} with a {low} chance each, {gap} less than the "
+        "{total} to split, so {n} targets are set below {low}. Lower the total to {carry} to "
+        "bring every target inside the band, or publish them as stretch targets.",
+        len(low),
+    ).format(
+        n=len(low),
+        low=fmt.pct(lo, decimals=0),
+        high=fmt.pct(section.p_band[1], decimals=0),
+        where=where,
+        carry=fmt.money_full(math.floor(carry)),
+        gap=fmt.money_full(math.ceil(total - carry)),
+        total=fmt.money_full(total),
+    )
+
+
+def _capped_note(section) -> str:
+    """The regions set at what their reps carry at the band's floor (so above the regions'
+    common P(attain)), named in one sentence; ``""`` when there is none."""
+    from salesmeasure import format as fmt
+
+    p_star = getattr(section, "p_star", math.nan)
+    if getattr(section, "region", "all") != "all" or not math.isfinite(p_star):
+        return ""
+    smart = section.smart
+    top = smart[smart["level"] == "region"]
+    capped = top[top["p_attain"].round(2) > round(p_star, 2)]["owner"].tolist()
+    if not capped:
+        return ""
+    return ngettext(
+        "{regions}'s target is set at what its reps' own forecasts carry with a {low} chance "
+        "each, below its share at the common probability, and the other regions make up the "
+        "difference, so that every rep's target stays inside the attainable band.",
+        "The targets of {regions} are set at what their reps' own forecasts carry with a {low} "
+        "chance each, below their shares at the common probability, and the other regions "
+        "make up the difference, so that every rep's target stays inside the attainable band.",
+        len(capped),
+    ).format(regions=fmt.join(map(str, capped)), low=fmt.pct(section.p_band[0], decimals=0))
 
 
 def _yoy_correlation(series: dict) -> np.ndarray:
@@ -282,9 +431,13 @@ def equal_probability_targets(
     repetitions: int = 500,
     region: str = "all",
     total_model: str = "",
+    p_band: tuple[float, float] = (0.5, 0.9),
 ) -> EqualTargets:
     """Split ``total`` to regions at one common P(attain), then each region's target to its
-    reps at one common P(attain) within the region (see :func:`equal_probability`).
+    reps at one common P(attain) within the region (:func:`equal_probability`), keeping
+    every region and rep inside the attainable ``p_band`` whenever the total allows it
+    (:func:`banded_split`: a region is not given more than its reps carry at the band's
+    floor while other regions have room).
 
     For one region (``region`` not ``"all"``) the total is that region's target: the region
     row is the total with its own P(attain) from ``total_samples`` (model ``total_model``),
@@ -322,8 +475,28 @@ def equal_probability_targets(
             seed=seed,
             repetitions=repetitions,
         )
-        top = equal_probability(rs.samples, total, owners=regions)
     rows, p_reps, no_reps, sims = [], {}, [], {"region": rs}
+    for reg in regions:
+        staff = pd.Index(sorted(reps.loc[reps["region"] == reg, "rep_id"].dropna().unique()))
+        if staff.empty:
+            no_reps.append(reg)
+            continue
+        sims[reg] = simulate_owners(
+            orders[orders["region"] == reg],
+            key="rep_id",
+            owners=staff,
+            history_end=end,
+            months=months,
+            book=book.groupby("rep_id").size(),
+            seed=seed,
+            repetitions=repetitions,
+        )
+    if region == "all":
+        # no region is given more than its reps carry inside the band, when the total allows
+        top = banded_split(
+            rs.samples, [sims[r].samples if r in sims else None for r in regions], total,
+            p_band=p_band, owners=regions,
+        )  # fmt: skip
     for reg in regions:
         amt = int(top.amounts[reg])
         rows.append(
@@ -339,22 +512,12 @@ def equal_probability_targets(
                 bool(rs.pooled[reg]),
             )
         )
-        staff = pd.Index(sorted(reps.loc[reps["region"] == reg, "rep_id"].dropna().unique()))
-        if staff.empty:
-            no_reps.append(reg)
+        if reg not in sims:
             continue
-        sims_r = simulate_owners(
-            orders[orders["region"] == reg],
-            key="rep_id",
-            owners=staff,
-            history_end=end,
-            months=months,
-            book=book.groupby("rep_id").size(),
-            seed=seed,
-            repetitions=repetitions,
-        )
+        sims_r = sims[reg]
+        staff = sims_r.owners
         split = equal_probability(sims_r.samples, amt, owners=staff)
-        p_reps[reg], sims[reg] = split.p_star, sims_r
+        p_reps[reg] = split.p_star
         for rep in staff:
             rows.append(
                 (

@@ -13,7 +13,7 @@ from salesmeasure.stats import MIN_N, Estimate
 from salesmeasure.survey.breakdown import by_group
 from salesmeasure.survey.build import Regions, Reliability, Scores, SurveyReport
 from salesmeasure.survey.compare import Comparison
-from salesmeasure.survey.drivers import KeyDrivers
+from salesmeasure.survey.drivers import KeyDrivers, drivers_scope
 from salesmeasure.survey.scores import is_suppressed
 from salesmeasure.survey.text.common import (
     _alpha_text,
@@ -348,7 +348,7 @@ def describe_drivers(kd: KeyDrivers) -> str:
         share=fmt.pct(t.loc[top, "share"], decimals=0),
         p_top=fmt.pct(p_top, decimals=0),
         act=act,
-    )
+    ) + (" " + scope if (scope := drivers_scope(kd)) else "")
 
 
 # --------------------------------------------------------------------------- groups

@@ -10,6 +10,7 @@ import pandas as pd
 from salesmeasure import format as fmt
 from salesmeasure.errors import Missing
 from salesmeasure.i18n import N_, _, ngettext
+from salesmeasure.targets.allocation import band_note
 from salesmeasure.targets.build import ProposalSection
 
 
@@ -67,6 +68,8 @@ def describe_allocation(s: ProposalSection) -> str:
             "owner's forecast scaled by their customers in book.",
             len(pooled),
         ).format(owners=fmt.join(map(str, pooled)))
+    if note := band_note(s):  # the band cannot hold for everyone at this total (issue 18)
+        text += " " + note
     return text
 
 
