@@ -94,6 +94,26 @@ def test_text_replaces_whole_values_only():
     assert fmt.label_text("Enterprise / Mid-Market / SMB") == "大客户 / 中型客户 / 小微客户"
     assert fmt.label_text("Northern Anna Adler (North)") == "Northern Anna Adler (华北)"
     assert fmt.label_text("SMBs Market") == "SMBs Market"
+    # a value inside a longer proper name (the English sample's customers) stays
+    assert fmt.label_text("优先致电：North Textiles & Co、Blue North Ltd") == (
+        "优先致电：North Textiles & Co、Blue North Ltd"
+    )
+    i18n.set_language("en")
+    assert fmt.label_text("North区域 Product defect") == "North区域 Product defect"
+
+
+def test_a_table_names_whole_cells_and_values_inside_cells_but_not_proper_names():
+    i18n.set_language("zh-CN")
+    df = pd.DataFrame(
+        {"segment": ["SMB", "Atlantis"], "said most by": ["Mid-Market 26%", "North Labs Inc"]},
+        index=pd.Index(["North", "South"], name="region"),
+    )
+    out = fmt.label_frame(df)
+    assert out.to_dict("list") == {
+        "segment": ["小微客户", "Atlantis"], "said most by": ["中型客户26%", "North Labs Inc"]
+    }
+    assert list(out.index) == ["华北", "华南"]
+    assert list(df.index) == ["North", "South"] and df["segment"].iloc[0] == "SMB"  # unchanged
 
 
 # ---------------------------------------------------------------- bad toml

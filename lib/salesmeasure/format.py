@@ -409,7 +409,9 @@ def prose(text: str) -> str:
     Text modules join sentences with a space, as English does (``"... met. Next ..."``);
     Chinese sets no space after full-width punctuation, so ``"……达成。 下期……"`` becomes
     ``"……达成。下期……"``, and an English full stop that a sentence assembled from parts
-    left after Chinese text (``"……（+36%）. 详见"``) becomes ``"。"``. Line breaks
+    left after Chinese text (``"……（+36%）. 详见"``) becomes ``"。"``, and half-width
+    brackets around or after Chinese words (``"蓝海科技 (王安娜)"``, ``"公司 (R01)"``) become
+    full-width (``"蓝海科技（王安娜）"``, ``"公司（R01）"``). Line breaks
     (Markdown paragraphs, list items such as ``"1. "``) stay. English text is returned
     unchanged.
     """
@@ -419,6 +421,19 @@ def prose(text: str) -> str:
 
     # an English full stop left after Chinese text (a sentence built from parts) ends it
     text = re.sub(r"(?<=[\u4e00-\u9fff%）)])\.(?=[ \t\u4e00-\u9fff]|$)", "。", text, flags=re.M)
+    # half-width brackets around Chinese words ("{name} ({rep})") are full-width, with no
+    # space before them; a Markdown link's target "[...](...)" stays as it is
+    text = re.sub(
+        r"(?<!\])[ \t]?\(([^()\n]*[\u4e00-\u9fff][^()\n]*)\)(?![^\[\n]*\]\()", r"（\1）", text
+    )
+    text = re.sub(r"(?<=[\u4e00-\u9fff])[ \t]?\(([^()\n]+)\)", r"（\1）", text)
+    # no space between Chinese and a number or a Latin word ("华北 26%" -> "华北26%")
+    text = re.sub(
+        r"(?<=[\u4e00-\u9fff])[ \t]+(?=[0-9A-Za-z%+\-])"
+        r"|(?<=[0-9A-Za-z%])[ \t]+(?=[\u4e00-\u9fff])",
+        "",
+        text,
+    )
     return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)
 
 
@@ -492,10 +507,20 @@ def label_value(value):
     return _all_names().get(value, value)
 
 
+def _cell(value):
+    """A table cell or label as shown: category values by their names (whole words,
+    :func:`label_text`), in Chinese set as Chinese text is (:func:`prose`)."""
+    if not isinstance(value, str):
+        return value
+    return prose(label_text(value))
+
+
 def label_text(text):
     """``text`` with every named category value written by its display name: a whole
     value bounded by non-letters (``"North区域"`` -> ``"华北区域"``, ``"Anna Adler (North)"``
-    -> ``"Anna Adler (华北)"``), never part of a word (``"Northern"`` stays)."""
+    -> ``"Anna Adler (华北)"``), never part of a word (``"Northern"`` stays) nor of a
+    longer proper name (``"North Labs Inc"``, ``"Blue North Ltd"`` stay: a capitalised
+    word follows or precedes the value)."""
     if not isinstance(text, str) or not text:
         return text
     names = _all_names()
@@ -507,7 +532,21 @@ def label_text(text):
     pattern = re.compile(
         r"(?<![A-Za-z0-9_\-])(" + "|".join(re.escape(k) for k in keys) + r")(?![A-Za-z0-9_\-])"
     )
-    return pattern.sub(lambda m: names[m.group(1)], text)
+
+    def name(m):
+        # part of a longer proper name ("North Labs Inc", "Blue North Ltd"): as it is
+        if _NAME_AFTER.match(text, m.end()) or _NAME_BEFORE.search(text, 0, m.start()):
+            return m.group(0)
+        return names[m.group(1)]
+
+    return pattern.sub(name, text)
+
+
+import re as _re  # noqa: E402
+
+#: A capitalised word (or "&") right after / before a value: the value is part of a name.
+_NAME_AFTER = _re.compile(r" (?:[A-Z]|& )")
+_NAME_BEFORE = _re.compile(r"(?:^|[^A-Za-z])[A-Z][A-Za-z]* $")
 
 
 def _texty(dtype) -> bool:
@@ -521,7 +560,7 @@ def label_frame(table):
     column labels shown by their display names (:func:`label_value`); the values
     themselves are not changed (a copy is relabelled)."""
     names = _all_names()
-    if not names:
+    if not names and _en():
         return table
     from pandas.io.formats.style import Styler
 
@@ -531,22 +570,22 @@ def label_frame(table):
         if cols:
             new = data.copy()
             for j in cols:
-                new.isetitem(j, new.iloc[:, j].map(label_value))
+                new.isetitem(j, new.iloc[:, j].map(_cell))
             table.data = new
         for axis, idx in ((0, data.index), (1, data.columns)):
-            if any(isinstance(v, str) and v in names for v in idx.to_flat_index()):
-                table.format_index(lambda v: label_value(v), axis=axis)
+            if any(isinstance(v, str) and _cell(v) != v for v in idx.to_flat_index()):
+                table.format_index(_cell, axis=axis)
         return table
     if not isinstance(table, pd.DataFrame):
         return table
     out = table.copy()
     for j in range(out.shape[1]):
         if _texty(out.dtypes.iloc[j]):
-            out.isetitem(j, out.iloc[:, j].map(label_value))
+            out.isetitem(j, out.iloc[:, j].map(_cell))
     if _texty(out.index.dtype):
-        out.index = out.index.map(label_value)
+        out.index = out.index.map(_cell)
     if _texty(out.columns.dtype):
-        out.columns = out.columns.map(label_value)
+        out.columns = out.columns.map(_cell)
     for ax in (out.index, out.columns):
         if ax.name in names:
             ax.name = names[ax.name]

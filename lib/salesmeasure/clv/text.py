@@ -129,7 +129,7 @@ def describe_headline(h) -> str:
             f"{customer_name(n, c)} ({rep_label(r)})"
             for n, r, c in zip(_col(top, "name"), _col(top, "rep_id"), top.index, strict=True)
         ]
-        text += " " + _("Call first: {accounts}.").format(accounts=", ".join(names))
+        text += " " + _("Call first: {accounts}.").format(accounts=fmt.join(names))
     return text
 
 
