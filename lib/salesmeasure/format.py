@@ -427,6 +427,8 @@ def prose(text: str) -> str:
         r"(?<!\])[ \t]?\(([^()\n]*[\u4e00-\u9fff][^()\n]*)\)(?![^\[\n]*\]\()", r"（\1）", text
     )
     text = re.sub(r"(?<=[\u4e00-\u9fff])[ \t]?\(([^()\n]+)\)", r"（\1）", text)
+    # no space before a full-width mark ("+0.3个百分点 （不显著）" -> "+0.3个百分点（不显著）")
+    text = re.sub(r"(?<=[\u4e00-\u9fff0-9A-Za-z%)])[ \t]+(?=[（，。：；？！、）])", "", text)
     # no space between Chinese and a number or a Latin word ("华北 26%" -> "华北26%")
     text = re.sub(
         r"(?<=[\u4e00-\u9fff])[ \t]+(?=[0-9A-Za-z%+\-])"

@@ -280,7 +280,7 @@ def describe_holdout(comparison) -> str:
         mae=fmt.number(best["mae"], decimals=3),
     )
     for name, row in s.drop(comparison.best).iterrows():
-        text += f"; {name}: {fmt.number(row['mae'], decimals=3)}"
+        text += _("; ") + f"{name}: {fmt.number(row['mae'], decimals=3)}"
     text += "."
     caution = _forecast_caution(best["predicted_total"], best["actual_total"], comparison.best)
     return text + (" " + caution if caution else "")
