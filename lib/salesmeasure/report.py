@@ -127,11 +127,12 @@ class ReportContext:
 
     @property
     def region_label(self) -> str:
+        from salesmeasure import format as fmt
         from salesmeasure.i18n import _
 
         if self.region == "all":
             return _("All regions")
-        return _("{region} region").format(region=self.region)
+        return _("{region} region").format(region=fmt.label("region", self.region))
 
     @property
     def title_suffix(self) -> str:

@@ -55,7 +55,11 @@ class Writer:
         import nbconvert
         import papermill
 
-        region = _("All regions (consolidated)") if report.region == ALL else report.region
+        region = (
+            _("All regions (consolidated)")
+            if report.region == ALL
+            else sm_format.label("region", report.region)
+        )
         return {
             "lang": get_language(),
             "nav": self.nav(report) if self.nav is not None else None,
