@@ -200,7 +200,6 @@ def test_generator_json_records_comment_truths(truth):
 
 def test_chinese_sample_keeps_every_other_column(tmp_path):
     from salesmeasure import sample
-
     from salesmeasure.sample import zh as sample_zh
 
     en, _ = sample.simulate(seed=3, customers=200)

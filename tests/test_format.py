@@ -217,9 +217,7 @@ def test_join_rejects_an_unknown_kind():
 def test_chinese_prose_drops_the_space_after_full_width_punctuation():
     text = "目标已达成。 下期目标为 215万（概率 60%）。 见下表：\n\n- 北区。 南区"
     with language("zh-CN"):
-        assert (
-            fmt.prose(text) == "目标已达成。下期目标为215万（概率60%）。见下表：\n\n- 北区。南区"
-        )
+        assert fmt.prose(text) == "目标已达成。下期目标为215万（概率60%）。见下表：\n\n- 北区。南区"
         assert fmt.prose("1. 达成率 119%（+36%）. 详见报告.\n2. 共 2.5万.为 35.7%.按区域") == (
             "1. 达成率119%（+36%）。详见报告。\n2. 共2.5万。为35.7%。按区域"
         )

@@ -278,7 +278,10 @@ def test_the_formula_and_currency_reasons_read_in_chinese():
 
     set_language("zh-CN")
     try:
-        assert reason_words(FORMULA_REASON) == "公式单元格没有保存的计算结果（请在Excel中打开并保存该文件）"
+        assert (
+            reason_words(FORMULA_REASON)
+            == "公式单元格没有保存的计算结果（请在Excel中打开并保存该文件）"
+        )
         assert reason_words("amount in another currency (the column is in USD)") == (
             "金额为另一种货币（该列的货币为USD）"
         )

@@ -90,7 +90,10 @@ def test_toml_names_override_the_builtin_ones_per_language():
 
 def test_text_replaces_whole_values_only():
     i18n.set_language("zh-CN")
-    assert fmt.label_text("North区域；最多的类别是Product defect。") == "华北区域；最多的类别是产品缺陷。"
+    assert (
+        fmt.label_text("North区域；最多的类别是Product defect。")
+        == "华北区域；最多的类别是产品缺陷。"
+    )
     assert fmt.label_text("Enterprise / Mid-Market / SMB") == "大客户 / 中型客户 / 小微客户"
     assert fmt.label_text("Northern Anna Adler (North)") == "Northern Anna Adler (华北)"
     assert fmt.label_text("SMBs Market") == "SMBs Market"
@@ -110,7 +113,8 @@ def test_a_table_names_whole_cells_and_values_inside_cells_but_not_proper_names(
     )
     out = fmt.label_frame(df)
     assert out.to_dict("list") == {
-        "segment": ["小微客户", "Atlantis"], "said most by": ["中型客户26%", "North Labs Inc"]
+        "segment": ["小微客户", "Atlantis"],
+        "said most by": ["中型客户26%", "North Labs Inc"],
     }
     assert list(out.index) == ["华北", "华南"]
     assert list(df.index) == ["North", "South"] and df["segment"].iloc[0] == "SMB"  # unchanged
@@ -139,7 +143,9 @@ def test_a_bad_labels_table_is_refused_naming_the_key(labels, message):
 def test_a_bad_labels_file_names_the_file_and_key(tmp_path):
     p = tmp_path / "salesmeasure.toml"
     p.write_text('[labels.zh-CN]\nsegmnt = { SMB = "小微客户" }\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"salesmeasure.toml: unknown key 'segmnt' in \[labels.zh-CN\]"):
+    with pytest.raises(
+        DataError, match=r"salesmeasure.toml: unknown key 'segmnt' in \[labels.zh-CN\]"
+    ):
         sm_config.read(p)
 
 
@@ -159,7 +165,11 @@ def test_a_sentence_a_table_and_a_chart_show_the_names_in_chinese(monkeypatch):
     i18n.set_language("zh-CN")
     table = complaints_table()
     text, styler, fig = shown(
-        monkeypatch, table, survey.describe_complaints, survey.complaints_table, plots.plot_complaints
+        monkeypatch,
+        table,
+        survey.describe_complaints,
+        survey.complaints_table,
+        plots.plot_complaints,
     )
     sentence = text.data
     assert "最多的类别是产品缺陷（3起）" in sentence, sentence
@@ -181,7 +191,11 @@ def test_a_sentence_a_table_and_a_chart_keep_the_values_in_english(monkeypatch):
 
     table = complaints_table()
     text, styler, fig = shown(
-        monkeypatch, table, survey.describe_complaints, survey.complaints_table, plots.plot_complaints
+        monkeypatch,
+        table,
+        survey.describe_complaints,
+        survey.complaints_table,
+        plots.plot_complaints,
     )
     assert "The largest category is Product defect (3)" in text.data
     assert "Product defect" in styler.to_html()

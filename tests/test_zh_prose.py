@@ -69,7 +69,9 @@ def _messages():
 
 
 def test_every_msgstr_sets_chinese_punctuation_and_spacing():
-    bad = [f"{ids[0][:50]!r} -> {p}" for ids, strs in _messages() for s in strs for p in problems(s)]
+    bad = [
+        f"{ids[0][:50]!r} -> {p}" for ids, strs in _messages() for s in strs for p in problems(s)
+    ]
     assert not bad, f"{len(bad)} breaches:\n" + "\n".join(bad[:40])
 
 
@@ -80,14 +82,19 @@ def test_every_msgstr_keeps_the_placeholders_of_its_msgid():
         for s in strs:
             got = Counter(_PLACEHOLDER.findall(s))
             # a plural's singular may say the number in words; every other one keeps all
-            if got != want and not (len(ids) > 1 and set(got) <= set(want | Counter(_PLACEHOLDER.findall(ids[-1])))):
+            if got != want and not (
+                len(ids) > 1 and set(got) <= set(want | Counter(_PLACEHOLDER.findall(ids[-1])))
+            ):
                 bad.append(f"{ids[0][:60]!r}: {dict(want)} vs {dict(got)}")
     assert not bad, "\n".join(bad)
 
 
 def test_prose_sets_generated_chinese_text():
     with language("zh-CN"):
-        assert fmt.prose("优先致电：蓝海科技 (王安娜)、B公司 (R01)。") == "优先致电：蓝海科技（王安娜）、B公司（R01）。"
+        assert (
+            fmt.prose("优先致电：蓝海科技 (王安娜)、B公司 (R01)。")
+            == "优先致电：蓝海科技（王安娜）、B公司（R01）。"
+        )
         assert fmt.prose("中型客户 26%；华西 27%，NPS 为 +5") == "中型客户26%；华西27%，NPS为+5"
         assert fmt.prose("见[华北](../华北/01.html)") == "见[华北](../华北/01.html)"
     assert fmt.prose("Call first: Blue Ltd (R01).") == "Call first: Blue Ltd (R01)."
@@ -95,7 +102,12 @@ def test_prose_sets_generated_chinese_text():
 
 # ------------------------------------------------------------ the rendered pack
 
-REPORTS = ("00_executive_summary", "01_target_setting", "02_satisfaction_survey", "03_retention_clv")
+REPORTS = (
+    "00_executive_summary",
+    "01_target_setting",
+    "02_satisfaction_survey",
+    "03_retention_clv",
+)
 
 
 def visible_texts(path) -> list[str]:

@@ -74,7 +74,9 @@ def test_chinese_values_are_the_english_draws_under_chinese_names():
     assert pairs.drop_duplicates()["en"].is_unique  # the same English name, the same Chinese
     # everything else identical
     for table in en:
-        same = [c for c in en[table].columns if c not in {"comment", "name", *zh.COLUMNS.get(table, {})}]
+        same = [
+            c for c in en[table].columns if c not in {"comment", "name", *zh.COLUMNS.get(table, {})}
+        ]
         pd.testing.assert_frame_equal(en[table][same], cn[table][same])
     # comments Chinese (one in twenty ends with an English remark, as real exports do)
     comments = cn["surveys"]["comment"][cn["surveys"]["comment"] != ""]
@@ -129,7 +131,12 @@ ALLOWED = {
 #: IDs (R01, C0000001), a model's notation (ETS(A,Ad,A)), currency codes.
 _NOT_WORDS = re.compile(r"\b[A-Z]{1,2}\d+\b|ETS\([A-Za-z,]*\)|\b(?:CNY|USD|EUR)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
-REPORTS = ("00_executive_summary", "01_target_setting", "02_satisfaction_survey", "03_retention_clv")
+REPORTS = (
+    "00_executive_summary",
+    "01_target_setting",
+    "02_satisfaction_survey",
+    "03_retention_clv",
+)
 
 
 @pytest.fixture(scope="module")

@@ -258,8 +258,11 @@ class Config:
             "max_order_amount": self.max_order_amount,
             # only when set, so the fingerprints of existing files stay as they were
             **({"currency": self.currency} if self.currency else {}),
-            **({"labels": {k: {c: dict(v) for c, v in d.items()} for k, d in self.labels.items()}}
-               if self.labels else {}),
+            **(
+                {"labels": {k: {c: dict(v) for c, v in d.items()} for k, d in self.labels.items()}}
+                if self.labels
+                else {}
+            ),
             "tables": {
                 n: {
                     **{k: getattr(t, k) for k in _LOCATION_KEYS},
@@ -454,7 +457,9 @@ def _labels(path, raw: Any) -> MappingProxyType:
     from salesmeasure.i18n import LANGUAGES
 
     if not isinstance(raw, dict):
-        raise DataError(f"{_where(path, '[labels]')} must be a table", file=str(path) if path else None)
+        raise DataError(
+            f"{_where(path, '[labels]')} must be a table", file=str(path) if path else None
+        )
     out = {}
     for lang, kinds in raw.items():
         if lang not in LANGUAGES:

@@ -439,7 +439,6 @@ def prose(text: str) -> str:
     return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)
 
 
-
 # ------------------------------------------------------------------ category labels
 #: The kinds of category value a report shows, by the data column they come from.
 LABEL_KINDS = ("region", "segment", "channel", "product_line", "category", "severity")
@@ -552,8 +551,10 @@ _NAME_BEFORE = _re.compile(r"(?:^|[^A-Za-z])[A-Z][A-Za-z]* $")
 
 
 def _texty(dtype) -> bool:
-    return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) or (
-        isinstance(dtype, pd.CategoricalDtype)
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or (isinstance(dtype, pd.CategoricalDtype))
     )
 
 

@@ -249,7 +249,9 @@ def simulate(
         )
         names[min(7, n - 1)] = "O'Brien & Sons <Ltd>"  # a name that must be escaped in HTML
     else:  # the same draws, Chinese words (sample.zh)
-        names = np.array([zh.company_name(*abc) for abc in zip(name_a, name_b, name_c)], object)
+        names = np.array(
+            [zh.company_name(*abc) for abc in zip(name_a, name_b, name_c, strict=True)], object
+        )
         names[min(7, n - 1)] = zh.ESCAPE_NAME
     customers_df = pd.DataFrame(
         {

@@ -204,7 +204,9 @@ def themes_table(v: Voice):
                 r[_("NPS with / without")] = fmt.missing()
         who = v.who[v.who["theme"] == t]
         r[_("Said most by")] = (
-            fmt.join((f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows()), kind="clauses")
+            fmt.join(
+                (f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows()), kind="clauses"
+            )
             or fmt.missing()
         )
         rows.append(r)
