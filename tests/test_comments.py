@@ -200,12 +200,18 @@ def test_generator_json_records_comment_truths(truth):
 
 def test_chinese_sample_keeps_every_other_column(tmp_path):
     from salesmeasure import sample
+    from salesmeasure.sample import zh as sample_zh
 
     en, _ = sample.simulate(seed=3, customers=200)
     zh, tz = sample.simulate(seed=3, customers=200, lang="zh-CN")
     for name in en:
-        cols = [c for c in en[name].columns if c != "comment"]
-        pd.testing.assert_frame_equal(en[name][cols], zh[name][cols])
+        # the Chinese sample names its values in Chinese (sample.zh): the same draws
+        named = sample_zh.COLUMNS.get(name, {})
+        back = zh[name].assign(
+            **{c: zh[name][c].map(lambda v, k=k: sample_zh.english(v, k)) for c, k in named.items()}
+        )
+        cols = [c for c in en[name].columns if c not in ("comment", "name")]
+        pd.testing.assert_frame_equal(en[name][cols], back[cols])
     assert tz["comments"]["language"] == "zh-CN"
     assert zh["surveys"]["comment"].str.contains("[\u4e00-\u9fff]").any()
 

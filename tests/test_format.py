@@ -131,9 +131,9 @@ def test_chinese_known_values(zh):
 
 def test_chinese_status_words_and_points(zh):
     assert fmt.status("good") == "● 正常"
-    assert fmt.status("watch") == "▲ 关注"
-    assert fmt.status("bad") == "■ 需行动"
-    assert fmt.status("n/a") == "○ 无依据"
+    assert fmt.status("watch") == "▲ 需关注"
+    assert fmt.status("bad") == "■ 需改进"
+    assert fmt.status("n/a") == "○ 无法判断"
     assert fmt.points(3.7) == "+3.7个百分点"
 
 
@@ -217,11 +217,9 @@ def test_join_rejects_an_unknown_kind():
 def test_chinese_prose_drops_the_space_after_full_width_punctuation():
     text = "目标已达成。 下期目标为 215万（概率 60%）。 见下表：\n\n- 北区。 南区"
     with language("zh-CN"):
-        assert (
-            fmt.prose(text) == "目标已达成。下期目标为 215万（概率 60%）。见下表：\n\n- 北区。南区"
-        )
+        assert fmt.prose(text) == "目标已达成。下期目标为215万（概率60%）。见下表：\n\n- 北区。南区"
         assert fmt.prose("1. 达成率 119%（+36%）. 详见报告.\n2. 共 2.5万.为 35.7%.按区域") == (
-            "1. 达成率 119%（+36%）。详见报告。\n2. 共 2.5万。为 35.7%。按区域"
+            "1. 达成率119%（+36%）。详见报告。\n2. 共2.5万。为35.7%。按区域"
         )
     assert fmt.prose("Met. Next target 2.15M.") == "Met. Next target 2.15M."
 

@@ -67,7 +67,7 @@ def test_english_is_the_source_and_needs_no_catalog():
 
 def test_chinese_catalog_is_compiled_from_the_po():
     with language("zh-CN"):
-        assert _("Action needed") == "需行动"
+        assert _("Action needed") == "需改进"
         assert _("a sentence no catalog has") == "a sentence no catalog has"
 
 
@@ -167,7 +167,7 @@ def test_an_interval_is_worded_in_the_report_language():
     e = Estimate(0.55, 0.45, 0.64, n=100, method="wilson")
     assert e.format("{:.0%}") == "55% (45% to 64%)"
     with language("zh-CN"):
-        assert e.format("{:.0%}") == "55%（45% 至 64%）"
+        assert e.format("{:.0%}") == "55%（45%至64%）"
         assert Estimate(float("nan"), 0, 1, n=0, method="x").format() == _("n/a") != "n/a"
 
 
@@ -180,7 +180,7 @@ def test_quarantine_reasons_and_tables_are_translated_only_where_shown():
         assert reason_words("negative amount") == "金额为负"
         assert table_words("orders") == "订单表"
         assert reason_words("amount far above the data's range (over 1,234,567)") == (
-            "金额远超数据的正常范围（超过 1,234,567）"
+            "金额远超数据的正常范围（超过1,234,567）"
         )
         assert all(reason_words(r) != r for r in QUALITY_REASONS)
         assert reason_words("a reason from a newer data package") == (
@@ -278,9 +278,12 @@ def test_the_formula_and_currency_reasons_read_in_chinese():
 
     set_language("zh-CN")
     try:
-        assert reason_words(FORMULA_REASON) == "公式单元格没有保存的计算结果（请在 Excel 中打开并保存该文件）"
+        assert (
+            reason_words(FORMULA_REASON)
+            == "公式单元格没有保存的计算结果（请在Excel中打开并保存该文件）"
+        )
         assert reason_words("amount in another currency (the column is in USD)") == (
-            "金额为另一种货币（该列的货币为 USD）"
+            "金额为另一种货币（该列的货币为USD）"
         )
     finally:
         set_language("en")

@@ -121,7 +121,7 @@ def test_each_language_renders_to_its_own_tree(tiny_pack):
     assert "On track 2.15M 2026Q3" in en
     assert "正常 215万 2026年第三季度" in zh
     assert 'lang="zh-CN"' in zh and ">期间<" in zh and ">区域<" in zh
-    assert "，截至 " in zh  # the header's data line: the data set's name and date
+    assert "，截至" in zh  # the header's data line: the data set's name and date
     assert "Noto Sans CJK SC" in zh  # the font family with its fallbacks
     en_key = json.loads((out / "2026Q3" / "north" / "tiny.json").read_text())["key"]
     zh_key = json.loads((out / "zh-CN" / "2026Q3" / "north" / "tiny.json").read_text())["key"]

@@ -61,7 +61,9 @@ def test_every_report_has_title_lang_and_a_navigation_bar(pack, lang, folder):
         title = soup.title.get_text()
         header = soup.find("header")
         period = header.find("dt", string=lambda s: s in ("Period", "期间", "报告期")) or None
-        for part in (soup.find("h1").get_text(strip=True), "North" if region == "north" else ""):
+        # the region by its display name in the reader's language (format.label; issue 20)
+        north = "North" if lang == "en" else "华北"
+        for part in (soup.find("h1").get_text(strip=True), north if region == "north" else ""):
             assert part in title, (part, title)
         assert title.count(" · ") == 2
         if period is not None:

@@ -1008,5 +1008,5 @@ def test_change_words_agree_with_the_number_in_english_and_chinese():
     assert _change("csat", 0.01) == "+1 percentage point"
     assert _change("csat", -0.021) == "-2 percentage points"
     with language("zh-CN"):
-        assert _change("nps", -1.0) == "-1 分"
-        assert _change("csat", -0.021) == "-2 个百分点"
+        assert _change("nps", -1.0) == "-1分"
+        assert _change("csat", -0.021) == "-2个百分点"

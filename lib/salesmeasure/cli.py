@@ -69,7 +69,11 @@ def sample_data(
         True, "--defects/--no-defects", help="Inject a few bad rows to exercise the quarantine."
     ),
     as_of: str = typer.Option("2026-11-15", "--as-of", help="Last day of the data (YYYY-MM-DD)."),
-    lang: str = typer.Option("en", "--lang", help="Language of the survey comments: en or zh-CN."),
+    lang: str = typer.Option(
+        "en",
+        "--lang",
+        help="Language of the sample: en, or zh-CN for Chinese names, regions, segments, product lines, complaint categories and comments.",
+    ),
 ) -> None:
     """Generate the synthetic data set with planted truths (generator.json)."""
     from salesmeasure import sample

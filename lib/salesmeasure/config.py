@@ -36,6 +36,10 @@ named after the tables, our column names, ISO dates, ``,`` delimiter, ``.`` deci
     delivery = ["late", "courier", "物流"]   # (product_quality, service_level, after_sales,
     website = ["website", "login", "网站"]   # delivery, price, billing) or a new theme
 
+    [labels.zh-CN]                  # how data values are shown to a reader of a language
+    region = { North = "华北", South = "华南" }  # kinds: region, segment, channel,
+    segment = { Enterprise = "大客户", SMB = "小微客户" }  # product_line, category, severity
+
 Only ``orders`` is needed. Any other table whose file (sheet, database table) is not
 there is *absent*, as with ``absent = true``: the reports say what it would add. Without
 ``customers``, each customer is derived from their orders (first order = signup); its
@@ -46,6 +50,11 @@ derived from the row.
 
 Unknown keys, tables and columns are errors that name the key (with the closest valid
 name), so a typo never silently falls back to a default.
+
+``[labels.<language>]`` (``en``, ``zh-CN``) names the data's category values for the
+reader: the data keep their values (filters, ``--regions North``), every table, chart and
+sentence shows the name (:func:`salesmeasure.format.label`). Chinese has built-in names
+for the sample's values (华北, 大客户, 硬件, ...); a value with no name is shown as it is.
 """
 
 from __future__ import annotations
@@ -95,7 +104,7 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("region",)}
 #: each is checked by the module that reads it.
 ANALYSIS_SECTIONS = ("kpi", "assessment", "incentives", "cache")
 _TOP_KEYS = {"fiscal_start_month", "max_order_amount", "source", "currency", "format",
-             "tables", "comments"}  # fmt: skip
+             "tables", "comments", "labels"}  # fmt: skip
 _TOP_KEYS |= set(ANALYSIS_SECTIONS)
 _LOCATION_KEYS = ("file", "sheet", "table", "query")
 
@@ -206,6 +215,9 @@ class Config:
         Every one of the six tables, defaults filled in.
     comment_themes : mapping
         ``[comments.themes]``: theme name -> tuple of words (survey comment themes).
+    labels : mapping
+        ``[labels.<language>]``: language -> kind (region, segment, ...) -> data value ->
+        display name.
     settings : mapping
         The analysis sections (:data:`ANALYSIS_SECTIONS`) as written, by section name.
     """
@@ -220,6 +232,8 @@ class Config:
         default_factory=lambda: MappingProxyType({n: TableConfig(n) for n in TABLE_NAMES})
     )
     comment_themes: Any = field(default_factory=lambda: MappingProxyType({}))
+    #: ``[labels]``: language -> kind -> data value -> display name (issue 20)
+    labels: Any = field(default_factory=lambda: MappingProxyType({}))
     settings: Any = field(default_factory=lambda: MappingProxyType({}))
 
     def table(self, name: str) -> TableConfig:
@@ -245,6 +259,11 @@ class Config:
             "max_order_amount": self.max_order_amount,
             # only when set, so the fingerprints of existing files stay as they were
             **({"currency": self.currency} if self.currency else {}),
+            **(
+                {"labels": {k: {c: dict(v) for c, v in d.items()} for k, d in self.labels.items()}}
+                if self.labels
+                else {}
+            ),
             "tables": {
                 n: {
                     **{k: getattr(t, k) for k in _LOCATION_KEYS},
@@ -432,6 +451,54 @@ def _comment_themes(path, raw: Any) -> MappingProxyType:
     return MappingProxyType(out)
 
 
+def _labels(path, raw: Any) -> MappingProxyType:
+    """``[labels.<language>]``: each kind (region, segment, ...) a table of data value =
+    display name."""
+    from salesmeasure.format import LABEL_KINDS
+    from salesmeasure.i18n import LANGUAGES
+
+    if not isinstance(raw, dict):
+        raise DataError(
+            f"{_where(path, '[labels]')} must be a table", file=str(path) if path else None
+        )
+    out = {}
+    for lang, kinds in raw.items():
+        if lang not in LANGUAGES:
+            hint = difflib.get_close_matches(lang, list(LANGUAGES), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise DataError(
+                f"{path or CONFIG_NAME}: unknown language [labels.{lang}]{extra}; the "
+                f"languages are {', '.join(LANGUAGES)}",
+                file=str(path) if path else None,
+            )
+        if not isinstance(kinds, dict):
+            raise DataError(
+                f"{_where(path, f'[labels.{lang}]')} must be a table, e.g. "
+                f'[labels.{lang}] then region = {{ North = "..." }}',
+                file=str(path) if path else None,
+            )
+        section = {}
+        for kind, values in kinds.items():
+            if kind not in LABEL_KINDS:
+                raise _unknown(path, f"labels.{lang}", kind, set(LABEL_KINDS))
+            if not isinstance(values, dict):
+                raise DataError(
+                    f"{_where(path, f'[labels.{lang}] {kind}')} must be a table of data value = "
+                    f'"name", e.g. {kind} = {{ North = "华北" }}; got {values!r}',
+                    file=str(path) if path else None,
+                )
+            for value, name in values.items():
+                if not isinstance(name, str) or not name.strip():
+                    raise DataError(
+                        f"{_where(path, f'[labels.{lang}] {kind}.{value}')} must be a name in "
+                        f"quotes, got {name!r}",
+                        file=str(path) if path else None,
+                    )
+            section[kind] = MappingProxyType({str(v): n.strip() for v, n in values.items()})
+        out[lang] = MappingProxyType(section)
+    return MappingProxyType(out)
+
+
 def parse(raw: dict, path: Path | None = None) -> Config:
     """A :class:`Config` from the parsed TOML mapping ``raw``.
 
@@ -491,6 +558,7 @@ def parse(raw: dict, path: Path | None = None) -> Config:
     return Config(
         path=path,
         comment_themes=_comment_themes(path, raw.get("comments", {})),
+        labels=_labels(path, raw.get("labels", {})),
         fiscal_start_month=fsm,
         max_order_amount=float(cap) if cap is not None else None,
         source=source,

@@ -31,6 +31,14 @@ __all__ = [
     "date",
     "is_number",
     "join",
+    "label",
+    "label_figure",
+    "label_frame",
+    "label_text",
+    "label_value",
+    "LABEL_KINDS",
+    "BUILTIN_LABELS",
+    "set_labels",
     "missing",
     "money",
     "money_full",
@@ -401,7 +409,9 @@ def prose(text: str) -> str:
     Text modules join sentences with a space, as English does (``"... met. Next ..."``);
     Chinese sets no space after full-width punctuation, so ``"……达成。 下期……"`` becomes
     ``"……达成。下期……"``, and an English full stop that a sentence assembled from parts
-    left after Chinese text (``"……（+36%）. 详见"``) becomes ``"。"``. Line breaks
+    left after Chinese text (``"……（+36%）. 详见"``) becomes ``"。"``, and half-width
+    brackets around or after Chinese words (``"蓝海科技 (王安娜)"``, ``"公司 (R01)"``) become
+    full-width (``"蓝海科技（王安娜）"``, ``"公司（R01）"``). Line breaks
     (Markdown paragraphs, list items such as ``"1. "``) stay. English text is returned
     unchanged.
     """
@@ -411,4 +421,226 @@ def prose(text: str) -> str:
 
     # an English full stop left after Chinese text (a sentence built from parts) ends it
     text = re.sub(r"(?<=[\u4e00-\u9fff%）)])\.(?=[ \t\u4e00-\u9fff]|$)", "。", text, flags=re.M)
+    # half-width brackets around Chinese words ("{name} ({rep})") are full-width, with no
+    # space before them; a Markdown link's target "[...](...)" stays as it is
+    text = re.sub(
+        r"(?<!\])[ \t]?\(([^()\n]*[\u4e00-\u9fff][^()\n]*)\)(?![^\[\n]*\]\()", r"（\1）", text
+    )
+    text = re.sub(r"(?<=[\u4e00-\u9fff])[ \t]?\(([^()\n]+)\)", r"（\1）", text)
+    # no space before a full-width mark ("+0.3个百分点 （不显著）" -> "+0.3个百分点（不显著）")
+    text = re.sub(r"(?<=[\u4e00-\u9fff0-9A-Za-z%)])[ \t]+(?=[（，。：；？！、）])", "", text)
+    # no space between Chinese and a number or a Latin word ("华北 26%" -> "华北26%")
+    text = re.sub(
+        r"(?<=[\u4e00-\u9fff])[ \t]+(?=[0-9A-Za-z%+\-])"
+        r"|(?<=[0-9A-Za-z%])[ \t]+(?=[\u4e00-\u9fff])",
+        "",
+        text,
+    )
     return re.sub(f"([{_CJK_STOP}])[ \t]+(?=\\S)", r"\1", text)
+
+
+# ------------------------------------------------------------------ category labels
+#: The kinds of category value a report shows, by the data column they come from.
+LABEL_KINDS = ("region", "segment", "channel", "product_line", "category", "severity")
+#: Display names of the English sample's values in other languages (the defaults that
+#: ``[labels.<lang>]`` in ``salesmeasure.toml`` overrides value by value).
+BUILTIN_LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "zh-CN": {
+        "region": {"North": "华北", "South": "华南", "East": "华东", "West": "华西",
+                   "Central": "华中", "Main": "主区域"},
+        "segment": {"Enterprise": "大客户", "Mid-Market": "中型客户", "SMB": "小微客户"},
+        "channel": {"Direct": "直销", "Partner": "渠道伙伴", "Online": "线上"},
+        "product_line": {"Hardware": "硬件", "Software": "软件", "Services": "服务"},
+        "category": {"Billing": "账单", "Delivery": "物流配送", "Product defect": "产品缺陷",
+                     "Service": "服务", "Other": "其他"},
+        "severity": {"Low": "低", "Medium": "中", "High": "高"},
+    },
+}  # fmt: skip
+#: ``[labels]`` of the data's ``salesmeasure.toml``: language -> kind -> value -> name.
+#: Set by :func:`salesmeasure.report.prepare` (:func:`set_labels`).
+_labels: list[dict] = [{}]
+
+
+def set_labels(labels) -> None:
+    """Set the configured display names (``Config.labels``: language -> kind -> data
+    value -> name); they take precedence over :data:`BUILTIN_LABELS`. None or empty:
+    the built-in names only."""
+    _labels[0] = {
+        lang: {kind: dict(values) for kind, values in kinds.items()}
+        for lang, kinds in (labels or {}).items()
+    }
+
+
+def _names(kind: str) -> dict[str, str]:
+    lang = get_language()
+    out = dict(BUILTIN_LABELS.get(lang, {}).get(kind, {}))
+    out.update(_labels[0].get(lang, {}).get(kind, {}))
+    return out
+
+
+def label(kind: str, value) -> str:
+    """The display name of the category ``value`` of ``kind`` (a region, segment,
+    channel, product line, complaint category or severity, :data:`LABEL_KINDS`) in the
+    report language: ``label("region", "North")`` is ``"华北"`` in Chinese. A value with
+    no name is shown as it is; a missing one as :func:`missing`. The data keep their
+    values (filters and ``--regions North`` use them); only what a reader sees changes.
+    """
+    if kind not in LABEL_KINDS:
+        raise ValueError(f"unknown label kind {kind!r}; the kinds are {', '.join(LABEL_KINDS)}")
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return missing()
+    return _names(kind).get(str(value), str(value))
+
+
+def _all_names() -> dict[str, str]:
+    """Every named value of the current language (the first kind wins a clash)."""
+    out: dict[str, str] = {}
+    for kind in reversed(LABEL_KINDS):
+        out.update(_names(kind))
+    return {k: v for k, v in out.items() if k != v}
+
+
+def label_value(value):
+    """``value`` shown by its display name when it is a named category value of any kind
+    (a table cell, a row or column label); anything else unchanged."""
+    if not isinstance(value, str):
+        return value
+    return _all_names().get(value, value)
+
+
+def _cell(value):
+    """A table cell or label as shown: category values by their names (whole words,
+    :func:`label_text`), in Chinese set as Chinese text is (:func:`prose`)."""
+    if not isinstance(value, str):
+        return value
+    return prose(label_text(value))
+
+
+def label_text(text):
+    """``text`` with every named category value written by its display name: a whole
+    value bounded by non-letters (``"North区域"`` -> ``"华北区域"``, ``"Anna Adler (North)"``
+    -> ``"Anna Adler (华北)"``), never part of a word (``"Northern"`` stays) nor of a
+    longer proper name (``"North Labs Inc"``, ``"Blue North Ltd"`` stay: a capitalised
+    word follows or precedes the value)."""
+    if not isinstance(text, str) or not text:
+        return text
+    names = _all_names()
+    if not names:
+        return text
+    import re
+
+    keys = sorted(names, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_\-])(" + "|".join(re.escape(k) for k in keys) + r")(?![A-Za-z0-9_\-])"
+    )
+
+    def name(m):
+        # part of a longer proper name ("North Labs Inc", "Blue North Ltd"): as it is
+        if _NAME_AFTER.match(text, m.end()) or _NAME_BEFORE.search(text, 0, m.start()):
+            return m.group(0)
+        return names[m.group(1)]
+
+    return pattern.sub(name, text)
+
+
+import re as _re  # noqa: E402
+
+#: A capitalised word (or "&") right after / before a value: the value is part of a name.
+_NAME_AFTER = _re.compile(r" (?:[A-Z]|& )")
+_NAME_BEFORE = _re.compile(r"(?:^|[^A-Za-z])[A-Z][A-Za-z]* $")
+
+
+def _texty(dtype) -> bool:
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or (isinstance(dtype, pd.CategoricalDtype))
+    )
+
+
+def label_frame(table):
+    """A manager table (DataFrame or Styler) with its category values, row labels and
+    column labels shown by their display names (:func:`label_value`); the values
+    themselves are not changed (a copy is relabelled)."""
+    names = _all_names()
+    if not names and _en():
+        return table
+    from pandas.io.formats.style import Styler
+
+    if isinstance(table, Styler):
+        data = table.data
+        cols = [j for j in range(data.shape[1]) if _texty(data.dtypes.iloc[j])]
+        if cols:
+            new = data.copy()
+            for j in cols:
+                new.isetitem(j, new.iloc[:, j].map(_cell))
+            table.data = new
+        for axis, idx in ((0, data.index), (1, data.columns)):
+            if any(isinstance(v, str) and _cell(v) != v for v in idx.to_flat_index()):
+                table.format_index(_cell, axis=axis)
+        return table
+    if not isinstance(table, pd.DataFrame):
+        return table
+    out = table.copy()
+    for j in range(out.shape[1]):
+        if _texty(out.dtypes.iloc[j]):
+            out.isetitem(j, out.iloc[:, j].map(_cell))
+    if _texty(out.index.dtype):
+        out.index = out.index.map(_cell)
+    if _texty(out.columns.dtype):
+        out.columns = out.columns.map(_cell)
+    for ax in (out.index, out.columns):
+        if ax.name in names:
+            ax.name = names[ax.name]
+    return out
+
+
+class _LabelledFormatter:
+    """A tick formatter that writes the wrapped formatter's labels by display names."""
+
+    def __new__(cls, inner):
+        from matplotlib.ticker import Formatter
+
+        class Labelled(Formatter):
+            def __init__(self, inner):
+                self.inner = inner
+
+            def set_axis(self, axis):
+                super().set_axis(axis)
+                self.inner.set_axis(axis)
+
+            def set_locs(self, locs):
+                self.inner.set_locs(locs)
+
+            def __call__(self, x, pos=None):
+                return label_text(self.inner(x, pos))
+
+            def format_ticks(self, values):
+                return [label_text(t) for t in self.inner.format_ticks(values)]
+
+            def get_offset(self):
+                return self.inner.get_offset()
+
+        return Labelled(inner)
+
+
+def label_figure(fig):
+    """A chart (Figure or Axes) with its category values written by display names:
+    tick labels (through the axes' formatters, so they hold when the chart is drawn
+    again), legend entries, titles and annotations (:func:`label_text`)."""
+    if not _all_names():
+        return fig
+    figure = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
+    from matplotlib.text import Text
+
+    for ax in figure.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            inner = axis.get_major_formatter()
+            if type(inner).__name__ != "Labelled":
+                axis.set_major_formatter(_LabelledFormatter(inner))
+    for t in figure.findobj(Text):
+        s = t.get_text()
+        new = label_text(s)
+        if new != s:
+            t.set_text(new)
+    return fig

@@ -127,11 +127,12 @@ class ReportContext:
 
     @property
     def region_label(self) -> str:
+        from salesmeasure import format as fmt
         from salesmeasure.i18n import _
 
         if self.region == "all":
             return _("All regions")
-        return _("{region} region").format(region=self.region)
+        return _("{region} region").format(region=fmt.label("region", self.region))
 
     @property
     def title_suffix(self) -> str:
@@ -200,6 +201,7 @@ def prepare(
         raise ParameterError(f"parameter 'region': {exc}") from None
     view = data.slice(period=p, region=reg)
     _set_currency(currency, path)
+    _set_labels(path)
     set_theme()
     set_regions(data.regions)  # a region's colour is the same in every chart of the pack
     return ReportContext(data=data, view=view, period=p, region=reg, data_path=path)
@@ -221,6 +223,19 @@ def _set_currency(currency: str, path) -> None:
         fmt.set_currency(code or None)
     except ValueError as exc:
         raise ParameterError(f"parameter 'currency': {exc}") from None
+
+
+def _set_labels(path) -> None:
+    """The display names of category values: ``[labels]`` of the data's
+    ``salesmeasure.toml`` over the built-in ones (:func:`salesmeasure.format.label`)."""
+    from salesmeasure import format as fmt
+    from salesmeasure.config import find
+
+    try:
+        labels = find(path).labels
+    except Exception:  # the data loaded with this config already; never fails here
+        labels = {}
+    fmt.set_labels(labels)
 
 
 def _check_extra(name: str, value) -> None:
@@ -267,23 +282,23 @@ def show(result, *renderers) -> None:
     from salesmeasure.errors import Missing
 
     if isinstance(result, Missing):
-        display(Markdown(fmt.prose(result.reason)))
+        display(Markdown(fmt.prose(fmt.label_text(result.reason))))
         return
     for render in renderers:
         out = render(result)
         if out is None:
             continue
-        if isinstance(out, str):
-            display(Markdown(fmt.prose(out)))
+        if isinstance(out, str):  # category values by their display names (fmt.label)
+            display(Markdown(fmt.prose(fmt.label_text(out))))
             continue
         fig = getattr(out, "figure", None) if not hasattr(out, "savefig") else out
         if fig is not None and hasattr(fig, "savefig"):
             import matplotlib.pyplot as plt
 
-            display(fig)
+            display(fmt.label_figure(fig))
             plt.close(fig)
             continue
-        display(displayed(out))
+        display(fmt.label_frame(displayed(out)))
 
 
 def displayed(out):

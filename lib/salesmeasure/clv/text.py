@@ -133,7 +133,7 @@ def describe_headline(h) -> str:
             f"{customer_name(n, c)} ({r})"
             for n, r, c in zip(_col(top, "name"), _reps(top), top.index, strict=True)
         ]
-        text += " " + _("Call first: {accounts}.").format(accounts=", ".join(names))
+        text += " " + _("Call first: {accounts}.").format(accounts=fmt.join(names))
     return text
 
 
@@ -271,7 +271,7 @@ def describe_holdout(comparison) -> str:
         mae=fmt.number(best["mae"], decimals=3),
     )
     for name, row in s.drop(comparison.best).iterrows():
-        text += f"; {name}: {fmt.number(row['mae'], decimals=3)}"
+        text += _("; ") + f"{name}: {fmt.number(row['mae'], decimals=3)}"
     text += "."
     caution = _forecast_caution(best["predicted_total"], best["actual_total"], comparison.best)
     return text + (" " + caution if caution else "")

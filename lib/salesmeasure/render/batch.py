@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from salesmeasure import format as fmt
 from salesmeasure.data import snapshot as _snapshot
 from salesmeasure.errors import ParameterError, PeriodError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -152,7 +153,8 @@ def report_navigation(
     period_dir = lang_root(root_out, lang) / period_slug(period)
     name = here.name
     region_links = [
-        (_("All regions") if r == ALL else str(r), period_dir / slugs[r] / name) for r in regions
+        (_("All regions") if r == ALL else fmt.label("region", r), period_dir / slugs[r] / name)
+        for r in regions
     ]
     language_pages = []
     for code, lang_name in LANGUAGE_NAMES.items():

@@ -225,7 +225,7 @@ def write_period_index(
         card = (scorecards or {}).get(region) or {}
         rows.append(
             {
-                "region": _("All regions") if region == ALL else region,
+                "region": _("All regions") if region == ALL else sm_format.label("region", region),
                 "cells": cells,
                 "scorecard": [
                     (str(k), *_split_trend(format_value(v))) for k, v in list(card.items())[:4]

@@ -52,7 +52,11 @@ class Writer:
         pm_meta = nb.metadata.get("papermill", {})
         params = pm_meta.get("parameters") or report.parameters
 
-        region = _("All regions (consolidated)") if report.region == ALL else report.region
+        region = (
+            _("All regions (consolidated)")
+            if report.region == ALL
+            else sm_format.label("region", report.region)
+        )
         return {
             "lang": get_language(),
             "nav": self.nav(report) if self.nav is not None else None,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from salesmeasure.sample import zh
 from salesmeasure.sample.comments import comments as sample_comments
 from salesmeasure.sample.names import (
     COMMENTS_BAD,
@@ -79,9 +80,11 @@ def simulate(
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Draw the six tables and the planted truths (in memory).
 
-    ``lang`` is the language of the survey comments (``"en"`` or ``"zh-CN"``); they are
-    drawn by :func:`salesmeasure.sample.comments.comments` from a generator of their own,
-    so every other column is the same in both languages.
+    ``lang`` is the language of the sample (``"en"`` or ``"zh-CN"``): its survey
+    comments (drawn by :func:`salesmeasure.sample.comments.comments` from a generator of
+    their own), customer and rep names, regions, segments, channels, product lines and
+    complaint categories (:mod:`salesmeasure.sample.zh`). Every draw is the same in both
+    languages, so each Chinese value is its English twin under another name.
 
     Returns
     -------
@@ -91,6 +94,8 @@ def simulate(
     truth : dict
         The generator's parameters and planted effects (what ``generator.json`` holds).
     """
+    if lang not in ("en", "zh-CN"):
+        raise ValueError(f"sample language must be 'en' or 'zh-CN', got {lang!r}")
     rng = np.random.default_rng(seed)
     as_of = pd.Timestamp(as_of).normalize()
     n_days = int((as_of - START).days) + 1
@@ -109,7 +114,8 @@ def simulate(
             hire = pd.Timestamp("2018-01-01") + pd.Timedelta(days=int(rng.integers(0, 1800)))
             if k == 4 and ri % 2 == 0:  # some reps join during the window
                 hire = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 500)))
-            name = f"{FIRST[(ri * 5 + k) % len(FIRST)]} {LAST[(ri * 7 + k * 3) % len(LAST)]}"
+            first, last = (ri * 5 + k) % len(FIRST), (ri * 7 + k * 3) % len(LAST)
+            name = f"{FIRST[first]} {LAST[last]}" if lang == "en" else zh.rep_name(first, last)
             rep_rows.append((rid, name, region, hire))
     reps = pd.DataFrame(rep_rows, columns=["rep_id", "name", "region", "hire_date"])
 
@@ -230,14 +236,23 @@ def simulate(
         }
     )
 
-    names = (
-        np.asarray(NAME_A)[rng.integers(0, len(NAME_A), n)].astype(object)
-        + " "
-        + np.asarray(NAME_B)[rng.integers(0, len(NAME_B), n)].astype(object)
-        + " "
-        + np.asarray(NAME_C)[rng.integers(0, len(NAME_C), n)].astype(object)
-    )
-    names[min(7, n - 1)] = "O'Brien & Sons <Ltd>"  # a name that must be escaped in HTML
+    name_a = rng.integers(0, len(NAME_A), n)
+    name_b = rng.integers(0, len(NAME_B), n)
+    name_c = rng.integers(0, len(NAME_C), n)
+    if lang == "en":
+        names = (
+            np.asarray(NAME_A)[name_a].astype(object)
+            + " "
+            + np.asarray(NAME_B)[name_b].astype(object)
+            + " "
+            + np.asarray(NAME_C)[name_c].astype(object)
+        )
+        names[min(7, n - 1)] = "O'Brien & Sons <Ltd>"  # a name that must be escaped in HTML
+    else:  # the same draws, Chinese words (sample.zh)
+        names = np.array(
+            [zh.company_name(*abc) for abc in zip(name_a, name_b, name_c, strict=True)], object
+        )
+        names[min(7, n - 1)] = zh.ESCAPE_NAME
     customers_df = pd.DataFrame(
         {
             "customer_id": cust_ids,
@@ -378,6 +393,8 @@ def simulate(
         "complaints": complaints.reset_index(drop=True),
     }
     truth["injected_defects"] = _inject_defects(tables, rng) if defects else {}
+    if lang != "en":  # Chinese regions, segments, product lines, ... (the same draws)
+        tables, truth = zh.localise(tables, truth)
     return tables, truth
 
 

@@ -57,7 +57,7 @@ def generate(
     lang: str = "en",
 ) -> dict:
     """Simulate and write a data set; returns the planted truths. ``lang``: language of
-    the survey comments (``"en"`` or ``"zh-CN"``)."""
+    the sample (``"en"``, or ``"zh-CN"``: Chinese names, categories and comments)."""
     tables, truth = simulate(seed, customers, as_of=as_of, defects=defects, lang=lang)
     write(tables, truth, out_dir, fmt=fmt)
     return truth

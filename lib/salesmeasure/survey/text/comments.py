@@ -133,7 +133,7 @@ def describe_voice(v: Voice) -> str:
         if len(sig):
             text += (
                 _("Changed significantly on the previous period (Holm): {themes}.").format(
-                    themes=", ".join(
+                    themes=fmt.join(
                         f"{theme_name(t, v.analysis.themes)} "
                         f"{fmt.number(100 * sig.loc[t, 'difference'], decimals=0, signed=True)}"
                         for t in sig.index
@@ -204,7 +204,9 @@ def themes_table(v: Voice):
                 r[_("NPS with / without")] = fmt.missing()
         who = v.who[v.who["theme"] == t]
         r[_("Said most by")] = (
-            "; ".join(f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows())
+            fmt.join(
+                (f"{w['group']} {_pct(w['share'])}" for _i, w in who.iterrows()), kind="clauses"
+            )
             or fmt.missing()
         )
         rows.append(r)
@@ -282,7 +284,7 @@ def followup_table(v: Voice, *, limit: int = 50):
             _("Date"): [fmt.date(d) for d in f["survey_date"]],
             _("NPS"): [fmt.number(x, decimals=0) for x in f["nps"]],
             _("Themes"): [
-                ", ".join(theme_name(t, themes) for t in ts) or fmt.missing() for ts in f["themes"]
+                fmt.join(theme_name(t, themes) for t in ts) or fmt.missing() for ts in f["themes"]
             ],
             _("Comment"): [shorten(c) or fmt.missing() for c in f["comment"]],
         }
