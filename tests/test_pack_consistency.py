@@ -18,6 +18,8 @@ import pytest
 
 bs4 = pytest.importorskip("bs4")
 
+ROOT = Path(__file__).resolve().parents[1]
+
 PERIOD = "2026Q3"
 REGIONS = ("Central", "East", "North", "South", "West")
 
