@@ -248,6 +248,13 @@ def pytest_configure(config):
     font added (plots.theme.cjk_font: the CJK font may be installed after the cache)."""
     if hasattr(config, "workerinput"):  # an xdist worker: the controller did it
         return
+    # One results cache (salesmeasure.books) for this run, shared by its workers and the
+    # renders they start, never the user's ~/.cache: a run does not read an earlier one's.
+    if "SALESMEASURE_CACHE" not in os.environ:
+        import tempfile
+
+        os.environ["SALESMEASURE_CACHE"] = tempfile.mkdtemp(prefix="salesmeasure-test-cache-")
+        config._salesmeasure_cache = os.environ["SALESMEASURE_CACHE"]
     import compileall
     import subprocess
 
@@ -268,6 +275,11 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    cache = getattr(config, "_salesmeasure_cache", None)
+    if cache:
+        import shutil
+
+        shutil.rmtree(cache, ignore_errors=True)
     proc = getattr(config, "_salesmeasure_font_warmup", None)
     if proc is not None and proc.poll() is None:
         proc.kill()

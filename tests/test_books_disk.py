@@ -77,11 +77,17 @@ def test_a_lab_kernel_shows_the_batchs_numbers_and_computes_nothing(tmp_path):
         "key_drivers": 2,  # the company's model, and North's as a second opinion
         "customer_value": 1,  # the company's customers, valued once for both reports
         "company_targets": 1,  # the forecast and allocation, once for both reports
+        "in_progress": 1,  # the period in progress of the company, regions and reps
     }
-    assert len(list(cache.glob("*.pickle"))) == 4
+    assert len(list(cache.glob("*.pickle"))) == 5  # the five results above
     lab = run("North", cache)
     assert lab["counts"]["computed"] == {}, lab["counts"]
-    assert lab["counts"]["disk"] == {"key_drivers": 2, "customer_value": 1, "company_targets": 1}
+    assert lab["counts"]["disk"] == {
+        "key_drivers": 2,
+        "customer_value": 1,
+        "company_targets": 1,
+        "in_progress": 1,
+    }
     assert lab["North"] == batch["North"]  # every figure, bit for bit
     # the slice: the company's importances in both reports, North's own scores
     assert batch["North"]["importance"] == batch["all"]["importance"]
@@ -187,3 +193,35 @@ def test_the_cache_command_says_where_and_clears(cache):
     assert got.exit_code == 0 and "Removed 2 file(s)" in got.output
     assert not list(cache.glob("*.pickle"))
     assert runner.invoke(app, ["cache", "wipe"]).exit_code == 2
+
+
+def test_a_kept_reason_is_not_shown_in_another_language(tmp_path, monkeypatch):
+    """A result that is a reason (too little data) carries words: a Chinese report does not
+    show the English reason an English report kept, it computes its own (the disk cache
+    and the process cache both)."""
+    from salesmeasure import books
+    from salesmeasure.errors import InsufficientData
+    from salesmeasure.i18n import _, language
+
+    monkeypatch.setenv(books.CACHE_ENV, str(tmp_path))
+    books.forget()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        raise InsufficientData(_("too few responses"))
+
+    for lang, expected in (
+        ("en", "too few responses"),
+        ("zh-CN", None),
+        ("en", "too few responses"),
+    ):
+        with language(lang):
+            with pytest.raises(InsufficientData) as got:
+                books.remembered("reason-test", ("x",), compute)
+        if expected:
+            assert str(got.value) == expected
+        else:
+            assert str(got.value) != "too few responses" and str(got.value)
+    assert len(calls) == 2  # English once (kept), Chinese once; the second English read kept
+    books.forget()

@@ -242,10 +242,19 @@ def _prune(folder: Path, keep: int) -> None:
 
 
 class _Raised:
-    """A result that is an exception (too little data): kept and raised again."""
+    """A result that is an exception (too little data): kept and raised again. Its words
+    are in the language of the report that raised it (``lang``): a report in another
+    language computes its own (the results themselves hold no words and are shared)."""
 
-    def __init__(self, exc: BaseException):
+    def __init__(self, exc: BaseException, lang: str | None = None):
         self.exc = exc
+        self.lang = lang
+
+
+def _lang() -> str:
+    from salesmeasure.i18n import get_language
+
+    return get_language()
 
 
 def _read(path: Path):
@@ -323,7 +332,18 @@ def remembered(kind: str, parts, compute):
     from salesmeasure.errors import InsufficientData
 
     k = _digest(kind, parts)
-    got = _PROCESS.get(k)
+    lang = _lang()
+    k_lang = _digest(kind, (*parts, f"raised in {lang}"))  # a reason in this language
+    got = _PROCESS.get(k_lang)
+    if got is None:
+        got = _PROCESS.get(k)
+    if isinstance(got, _Raised) and getattr(got, "lang", None) != lang:
+        got = _compute(kind, compute, InsufficientData)
+        _PROCESS[k_lang] = got
+        _PROCESS.move_to_end(k_lang)
+        if isinstance(got, _Raised):
+            raise got.exc
+        return got
     if got is not None:
         COUNTS["process"][kind] += 1
     folder = _folder() if got is None else None
@@ -342,8 +362,13 @@ def remembered(kind: str, parts, compute):
             COUNTS["disk"][kind] += 1
     elif got is None:
         got = _compute(kind, compute, InsufficientData)
-    _PROCESS[k] = got
-    _PROCESS.move_to_end(k)
+    if isinstance(got, _Raised) and getattr(got, "lang", None) != lang:
+        got = _compute(kind, compute, InsufficientData)  # another language's reason
+        key = k_lang
+    else:
+        key = k
+    _PROCESS[key] = got
+    _PROCESS.move_to_end(key)
     while len(_PROCESS) > _MAX:
         _PROCESS.popitem(last=False)
     if isinstance(got, _Raised):
@@ -356,7 +381,7 @@ def _compute(kind, compute, insufficient):
     try:
         return compute()
     except insufficient as exc:
-        return _Raised(exc)
+        return _Raised(exc, _lang())
 
 
 # ------------------------------------------------------------------ customer value
