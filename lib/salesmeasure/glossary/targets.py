@@ -47,7 +47,7 @@ register(
             "ranges and chances."
         ),
         _T,
-        (r"exponential[- ]smoothing", r"\bETS\b", r"指数平滑"),
+        (r"exponential[- ]smoothing", r"\bETS(?:\([A-Za-z,]*\))?(?![A-Za-z0-9_(])", r"指数平滑"),
     ),
     Term(
         "backtest",

@@ -995,8 +995,9 @@ def action_text(a) -> tuple[str, str]:
         owners = ""
         link = _("rep leaderboard")
     href = report_href(a.report, a.anchor)
-    who = " " + _e(_("Owners: {names}.").format(names=owners)) if owners else ""
-    return f"<b>{_e(head)}</b>", detail + who + f' <a href="{href}">{_e(link)} →</a>'
+    sp = " " if fmt._en() else ""  # Chinese sets no space after a full-width mark
+    who = sp + _e(_("Owners: {names}.").format(names=owners)) if owners else ""
+    return f"<b>{_e(head)}</b>", detail + who + f'{sp}<a href="{href}">{_e(link)} →</a>'
 
 
 def note_text(n) -> str:
