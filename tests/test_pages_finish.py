@@ -427,3 +427,29 @@ def test_no_printed_page_ends_with_a_heading(default_pack):
             section_ends = text[page] and text[page][0] in headings
             orphan = headings & set(lines[-3:])
             assert not orphan or section_ends, (pdf, page, lines[-3:], text[page][:2])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_methods_appendix_opens_a_printed_page(lang):
+    """The "How these numbers are made" heading cell is tagged so that print starts it on
+    a new page (a heading pair at a page's foot, its section on the next, found by the
+    test above on the Chinese retention report); other headings are not."""
+    import nbformat
+
+    from salesmeasure.glossary import METHODS_HEADING
+    from salesmeasure.i18n import _, language
+    from salesmeasure.render.export import prepare
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Headline"),
+        nbformat.v4.new_markdown_cell("## How these numbers are made"),
+        nbformat.v4.new_markdown_cell("### Data quality"),
+    ]
+    with language(lang):
+        out, _headline, _toc = prepare(nb)
+        assert out.cells[1].source.lstrip("# ").strip() == _(METHODS_HEADING)
+    tags = [c.metadata.get("tags", []) for c in out.cells]
+    assert tags == [[], ["sm-methods"], []]
+    css = (ROOT / "templates" / "salesmeasure" / "static" / "salesmeasure.css").read_text()
+    assert re.search(r"\.celltag_sm-methods\s*\{\s*break-before:\s*page", css)

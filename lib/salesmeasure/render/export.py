@@ -230,6 +230,16 @@ def _join(src) -> str:
     return "".join(src) if isinstance(src, list) else str(src)
 
 
+def _is_methods_heading(source: str) -> bool:
+    """The cell opens with the "How these numbers are made" heading (in the report's
+    language): the methods appendix of every report."""
+    from salesmeasure.glossary import METHODS_HEADING
+    from salesmeasure.i18n import _
+
+    first = source.lstrip().split("\n", 1)[0]
+    return first.lstrip("#").strip() == _(METHODS_HEADING) and first.startswith("#")
+
+
 def prepare(nb):
     """Make an executed notebook ready to publish; return ``(nb, headline, toc)``.
 
@@ -245,6 +255,9 @@ def prepare(nb):
         if cell.cell_type == "markdown":
             cell.source = translate_markdown(_join(cell.source))  # the report language
             cell.source = notebook_links_to_html(cell.source)
+            if _is_methods_heading(cell.source):  # the appendix starts a printed page
+                tags = list(cell.metadata.get("tags", []))
+                cell.metadata["tags"] = [*tags, "sm-methods"]
             toc += _headings(_markdown_to_html(_join(cell.source)))
             continue
         if cell.cell_type != "code":
