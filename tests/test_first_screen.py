@@ -243,3 +243,29 @@ def test_no_nan_and_no_variable_names_on_the_first_screen(default_pack, region, 
     assert not re.search(r"[a-z]+_[a-z_]+|[{}]", text), text  # q_after_sales, {period}
     if lang == "zh-CN":  # Chinese sentences use full-width punctuation
         assert not re.search(r"[\u4e00-\u9fff][,;:](?!\d)", text), text
+
+
+@pytest.mark.parametrize(("region", "lang"), CASES)
+def test_monthly_revenue_chart_is_the_target_reports(default_pack, region, lang):
+    """The executive summary carries the monthly revenue chart (issue 19: actual against
+    target and last year, forecast band ahead) with the same words as the target report's
+    section: one computation, shown twice."""
+    from salesmeasure.i18n import _, language
+
+    with language(lang):
+        heading = _("Monthly revenue")
+
+    def section(name):
+        soup = _soup(report(default_pack, name, region, lang))
+        h = [x for x in soup.find_all("h2") if _text(x).rstrip("¶").strip() == heading]
+        assert len(h) == 1, name
+        nxt = h[0].find_next("h2")
+        svg = h[0].find_next("svg")
+        assert svg is not None and (nxt is None or svg in nxt.find_all_previous("svg"))
+        para = [
+            p for p in h[0].find_all_next("p") if nxt is None or p in nxt.find_all_previous("p")
+        ]
+        return [_text(p) for p in para]
+
+    summary, target = section("00_executive_summary"), section("01_target_setting")
+    assert summary and summary == target

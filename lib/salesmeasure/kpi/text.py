@@ -898,7 +898,9 @@ def progress_html(pr) -> str:
 
 
 def _names(owners, most: int = 3) -> str:
-    owners = list(owners)
+    # owners are reps by name or regions by their data value: a region reads in the
+    # report language ([labels]: North is 华北 in Chinese); a name is left as it is
+    owners = [fmt.label("region", o) for o in owners]
     if not owners:
         return ""
     if len(owners) <= most:
