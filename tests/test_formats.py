@@ -490,3 +490,24 @@ def test_na_in_a_required_amount_is_a_missing_value(tiny, tmp_path):
     (tiny / "orders.csv").write_text(TINY["orders"].replace(",200,", ",N/A,"))
     r = run("validate", tiny, "--rejected", tmp_path / "r.csv")
     assert r.returncode == 1 and "missing value" in r.stdout
+
+
+def test_a_batch_password_in_the_environment_does_not_reach_a_file_database(
+    tmp_path, tiny, monkeypatch
+):
+    """A batch over a PostgreSQL URL leaves its password in SALESMEASURE_DB_PASSWORD for its
+    kernels; a SQLite file opened later in the same process must not take it (SQLAlchemy
+    refuses a sqlite URL with a password: "Invalid SQLite URL")."""
+    import sqlite3
+
+    from salesmeasure.sources.sql import PASSWORD_ENV, SQLSource
+
+    db = tmp_path / "s.db"
+    with sqlite3.connect(db) as conn:
+        pd.read_csv(tiny / "orders.csv", dtype=str, keep_default_na=False).to_sql(
+            "orders", conn, index=False
+        )
+    monkeypatch.setenv(PASSWORD_ENV, "s3cret")
+    with SQLSource(f"sqlite:///{db}") as src:
+        assert src.u.password is None
+        assert len(src.execute("SELECT * FROM orders")) > 0

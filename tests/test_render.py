@@ -99,13 +99,15 @@ def failing_notebook(d: Path, name: str = "b_broken") -> Path:
 def pdf_pages_and_text_ops(path: Path) -> tuple[int, int]:
     """Page count and number of text-showing operators (Tj/TJ) in a PDF, without pypdf."""
     raw = path.read_bytes()
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", raw))
+    page = rb"/Type\s*/Page(?!s)"
+    pages = len(re.findall(page, raw))
     ops = 0
     for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
         try:
             data = zlib.decompress(m.group(1))
         except zlib.error:
             continue
+        pages += len(re.findall(page, data))  # page objects packed into object streams
         ops += len(re.findall(rb"(?:\]\s*TJ|\)\s*Tj|>\s*Tj)", data))
     return pages, ops
 
@@ -626,7 +628,9 @@ def test_dask_scheduler_runs_the_same_work(tmp_path, sample_dir):
     status = {r.notebook: r.status for r in s.records}
     assert status == {"a_orders": "ok", "b_broken": "failed"}
     assert (out / "2026Q3" / "north" / "a_orders.html").exists()
-    assert "fresh kernel" in (out / "2026Q3" / "north" / "a_orders.html").read_text()
+    # how the kernels ran (always fresh on a cluster, render/pool.py) is the batch's
+    # business: no longer printed on the manager's page (issue 20)
+    assert "kernel" not in (out / "2026Q3" / "north" / "a_orders.html").read_text()
 
 
 @pytest.mark.slow

@@ -333,7 +333,9 @@ class SQLSource:
     def __init__(self, url: str, *, arrow: bool = True):
         self._url = str(url)
         self.u = _parse(self._url)
-        if self.u.password is None and os.environ.get(PASSWORD_ENV):
+        # a batch's password for its kernels belongs to a server's URL; a file database
+        # (sqlite:///path) has no user or host and takes none
+        if self.u.password is None and self.u.host and os.environ.get(PASSWORD_ENV):
             self.u = self.u.set(password=os.environ[PASSWORD_ENV])
         self.backend = self.u.drivername.split("+")[0]
         if self.backend in mysql_source.BACKENDS:
