@@ -281,6 +281,10 @@ class Config:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+#: The kinds of category value that ``[labels.<language>]`` names (salesmeasure.format.label).
+LABEL_KINDS = ("region", "segment", "channel", "product_line", "category", "severity")
+
+
 def _where(path: Path | None, key: str) -> str:
     return f"{path}: {key}" if path is not None else key
 
@@ -454,7 +458,6 @@ def _comment_themes(path, raw: Any) -> MappingProxyType:
 def _labels(path, raw: Any) -> MappingProxyType:
     """``[labels.<language>]``: each kind (region, segment, ...) a table of data value =
     display name."""
-    from salesmeasure.format import LABEL_KINDS
     from salesmeasure.i18n import LANGUAGES
 
     if not isinstance(raw, dict):

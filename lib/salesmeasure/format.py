@@ -441,7 +441,8 @@ def prose(text: str) -> str:
 
 # ------------------------------------------------------------------ category labels
 #: The kinds of category value a report shows, by the data column they come from.
-LABEL_KINDS = ("region", "segment", "channel", "product_line", "category", "severity")
+from salesmeasure.config import LABEL_KINDS  # noqa: E402  (the kinds [labels] takes)
+
 #: Display names of the English sample's values in other languages (the defaults that
 #: ``[labels.<lang>]`` in ``salesmeasure.toml`` overrides value by value).
 BUILTIN_LABELS: dict[str, dict[str, dict[str, str]]] = {

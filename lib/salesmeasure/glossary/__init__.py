@@ -109,6 +109,7 @@ def section(report: str) -> str:
         lines.append("")
     return "\n".join(lines)
 
+
 # Per-area term modules register their terms on import.
 from salesmeasure.glossary import clv as _clv  # noqa: E402, F401  (retention report)
 from salesmeasure.glossary import summary as _summary  # noqa: E402, F401  (executive summary)

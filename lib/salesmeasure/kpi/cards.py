@@ -9,7 +9,7 @@ its status and the KPI over the last eight periods (the sparkline).
 Values, changes and status are the scorecard's (:mod:`salesmeasure.kpi.scorecard`); the
 history is :func:`salesmeasure.targets.kpi_targets.kpi_series`, the series the target
 report's evaluation charts, so a card's trend and the control chart show the same points.
-Words and HTML are in :mod:`salesmeasure.kpi.text` (:func:`~salesmeasure.kpi.text.cards_html`).
+Words and HTML are in :mod:`salesmeasure.kpi.text` (:func:`~salesmeasure.kpi.text.screen.cards_html`).
 """
 
 from __future__ import annotations

@@ -188,7 +188,7 @@ def progress(ctx) -> Progress:
     """The period in progress for the report's region, from
     :func:`salesmeasure.targets.in_progress` (the target report's numbers: the company
     computed once, the region's slice; the data's as-of date decides the period)."""
-    from salesmeasure.targets import in_progress
+    from salesmeasure.targets.inprogress import in_progress
 
     ip = in_progress(ctx)
     t = ip.table
@@ -242,10 +242,12 @@ def _driver_ratings(ctx, drivers) -> pd.DataFrame:
 def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstScreen:
     """Compute the first screen: KPI cards (with their 8-period trend), the period in
     progress, and the ranked actions from the target, retention and survey results."""
-    from salesmeasure import clv as _clv
-    from salesmeasure import survey as _survey
+    from salesmeasure.clv.analysis import build as clv_build
     from salesmeasure.kpi import actions as A
     from salesmeasure.kpi.cards import history, kpi_cards
+    from salesmeasure.survey.build import build as survey_build
+    from salesmeasure.survey.comments.build import voice as survey_voice
+    from salesmeasure.survey.page import follow_up
 
     card = r.scorecard if isinstance(r.scorecard, Scorecard) else None
     hist = attempt(history, ctx.data, ctx.period, ctx.region)
@@ -259,7 +261,7 @@ def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstS
     if not isinstance(rec, Missing):
         fired.append(A.reset_targets(rec[0], band=rec[1], names=names))
     c = attempt(
-        _clv.build, ctx, clv_months=r.clv_months, discount_rate=r.discount_rate, margin=r.margin
+        clv_build, ctx, clv_months=r.clv_months, discount_rate=r.discount_rate, margin=r.margin
     )
     value = rep_of = None
     if not isinstance(c, Missing):
@@ -270,17 +272,17 @@ def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstS
     cust = ctx.data.customers
     rep_of = {str(k): v for k, v in zip(cust["customer_id"], cust["rep_id"], strict=True)
               if isinstance(v, str) and v}  # fmt: skip
-    voice = attempt(_survey.voice, ctx)
+    voice = attempt(survey_voice, ctx)
     if not isinstance(voice, Missing):
         # the detractors' values as the survey page's follow-up list shows them (one set
         # of books: the company's customer values sliced to the region)
-        fu = attempt(_survey.follow_up, ctx, months=r.clv_months,
+        fu = attempt(follow_up, ctx, months=r.clv_months,
                      discount_rate=r.discount_rate, margin=r.margin)  # fmt: skip
         if not isinstance(fu, Missing) and fu.table["value"].notna().any():
             value = fu.table.set_index("customer_id")["value"]
         fired.append(A.follow_up_detractors(voice.followup, value=value, rep_of=rep_of,
                                             names=names))  # fmt: skip
-    sr = attempt(_survey.build, ctx)
+    sr = attempt(survey_build, ctx)
     if not isinstance(sr, Missing) and not isinstance(sr.drivers, Missing):
         fired.append(A.fix_driver(_driver_ratings(ctx, sr.drivers)))
     if prog.reps is not None and len(prog.reps):

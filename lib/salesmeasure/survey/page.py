@@ -178,7 +178,7 @@ def follow_up(
     ``values`` (customer id -> value) replaces them (tests). Without a surveys table in
     the data: a :class:`~salesmeasure.errors.Missing` saying so."""
     from salesmeasure import books
-    from salesmeasure.clv import DEFAULT_DISCOUNT_RATE, DEFAULT_MARGIN, DEFAULT_MONTHS
+    from salesmeasure.clv.pipeline import DEFAULT_DISCOUNT_RATE, DEFAULT_MARGIN, DEFAULT_MONTHS
 
     if not has_table(ctx.data, "surveys"):  # no survey data is not "no detractors"
         return Missing(absent_sentence("surveys"))

@@ -13,7 +13,7 @@ from salesmeasure.stats import MIN_N, Estimate
 from salesmeasure.survey.breakdown import by_group
 from salesmeasure.survey.build import Regions, Reliability, Scores, SurveyReport
 from salesmeasure.survey.compare import Comparison
-from salesmeasure.survey.drivers import KeyDrivers, drivers_scope
+from salesmeasure.survey.drivers import KeyDrivers
 from salesmeasure.survey.scores import is_suppressed
 from salesmeasure.survey.text.common import (
     _alpha_text,
@@ -440,3 +440,43 @@ def groups_table(
         out.setdefault(_("Responses"), [fmt.count(n) for n in g["n"]])
     by_word = {"region": _("Region"), "segment": _("Segment")}.get(by, by.replace("_", " "))
     return pd.DataFrame(out, index=pd.Index(list(idx), name=by_word))
+
+
+def drivers_scope(kd: KeyDrivers) -> str:
+    """In a region's report, the rule in one sentence (whose importances, whose scores)
+    and the region-only model as a named second opinion; ``""`` in the company's."""
+    if kd.region == "all":
+        return ""
+    from salesmeasure import format as fmt
+    from salesmeasure.survey.text.common import _cap, metric_name
+
+    text = _(
+        "Importance is the company's, fitted once on the {n} complete answers of every "
+        "region, so this report and the all-regions report show the same weights; the mean "
+        "scores and the quadrants are {region}'s own ({n_region} complete answers), against "
+        "the company's average score."
+    ).format(n=fmt.count(kd.n), region=kd.region, n_region=fmt.count(kd.n_region or 0))
+    own = kd.second_opinion
+    if own is None:
+        return (
+            text
+            + " "
+            + _("{region} alone has too few complete answers for a model of its own.").format(
+                region=kd.region
+            )
+        )
+    t = own.table.sort_values("weight", ascending=False)
+    top = t.index[0]
+    return (
+        text
+        + " "
+        + _(
+            "Second opinion, fitted on {region} alone: {top} leads with {share} of the explained "
+            "variance, and the three items explain {r2} of the variation."
+        ).format(
+            region=kd.region,
+            top=_cap(metric_name(top)),
+            share=fmt.pct(t.loc[top, "share"], decimals=0),
+            r2=fmt.pct(own.r_squared.value, decimals=0),
+        )
+    )
