@@ -222,9 +222,9 @@ def test_proposed_targets_name_each_reps_region_when_several_are_shown():
     from salesmeasure.plots.targets import plot_proposed_targets
 
     for region, lang, want in (
-        ("all", "en", "R21 (Central)"),
-        ("all", "zh-CN", "R21（Central）"),
-        ("North", "en", "R01"),
+        ("all", "en", "Uma Dubois (Central)"),  # reps by name (issue 19), R21 in reps.csv
+        ("all", "zh-CN", "Uma Dubois（Central）"),
+        ("North", "en", "Anna Adler"),
     ):
         with language(lang):
             ctx = report.prepare(period="2026Q3", region=region, lang=lang)
@@ -236,4 +236,5 @@ def test_proposed_targets_name_each_reps_region_when_several_are_shown():
         assert len(labels) == len(reps)
         assert labels[0] == want  # the first row (drawn at the top)
         if region == "all":
-            assert all(f"{o}" in lab for o, lab in zip(reps["owner"], labels, strict=True))
+            names = dict(zip(ctx.data.reps["rep_id"], ctx.data.reps["name"], strict=True))
+            assert all(names[o] in lab for o, lab in zip(reps["owner"], labels, strict=True))

@@ -56,6 +56,9 @@ def plot_cohort_retention(matrix, *, ax=None, max_periods: int | None = 12, anno
     shares = matrix.shares
     if max_periods is not None:
         shares = shares.loc[:, shares.columns[: max_periods + 1]]
+    from salesmeasure import format as fmt
+
+    shares = shares.rename(index=lambda p: fmt.period(str(p)))  # 2023年第一季度 in Chinese
     ax = get_ax(ax, figsize=(10, max(3.5, 0.32 * len(shares) + 1.5)))
     sns.heatmap(
         shares * 100,
@@ -463,6 +466,7 @@ def plot_recoverable_value(table: pd.DataFrame, *, group: str, ax=None, currency
         )  # fmt: skip
     ax.set_xlim(0, top * 1.25 if top > 0 else 1)
     ax.set_yticks(y, [group_value(v) for v in t.index])
+    ax.set_ylabel(_group_label(group) if group else "")
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(fmt.money_tick))
     ax.set_xlabel(_("Expected value over the horizon ({unit})").format(
         unit=currency or _fmt_unit()))  # fmt: skip

@@ -146,6 +146,8 @@ def plot_scorecard_changes(card, *, labels: dict | None = None, ax=None):
         a.axvline(0, color="black", linewidth=0.8)
         a.set_yticks(range(len(comps)), ticks, fontsize=9.5)
         a.set_ylim(len(comps) - 0.4, -0.6)
+        if i % ncols == 0:  # the rows are the periods compared with
+            a.set_ylabel(_("Compared with"), fontsize=9)
         a.tick_params(axis="x", labelsize=8.5)
         a.xaxis.set_major_locator(MaxNLocator(nbins=4, symmetric=True))
         if unit == "currency":
