@@ -83,7 +83,7 @@ def test_a_copy_keeps_cells_ids_tags_and_sets_lang_in_the_parameters_cell(zh, pa
     ]
     params = [c for c in copy.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    assert re.search(r'^lang: str = "zh-CN"  # 报告语言：en 或 zh-CN$', params[0].source, re.M)
+    assert re.search(r'^lang: str = "zh-CN"  # 报告语言：en或zh-CN$', params[0].source, re.M)
     from papermill.translators import PythonTranslator
 
     found = {p.name: p.default for p in PythonTranslator.inspect(params[0])}
