@@ -111,7 +111,20 @@ def entity(text: str, lang_words) -> str | None:
         return REP_NAMES[t]
     if t in REGIONS or re.fullmatch(r"R\d{2}", t) or re.fullmatch(r"C\d{7}", t):
         return t
+    if t in REGION_LABELS:  # a region in the reader's language ([labels]: 华北 is North)
+        return REGION_LABELS[t]
     return None
+
+
+def _region_labels() -> dict[str, str]:
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import language
+
+    with language("zh-CN"):
+        return {fmt.label("region", r): r for r in REGIONS if fmt.label("region", r) != r}
+
+
+REGION_LABELS = _region_labels()
 
 
 def read_tables(path: Path):
