@@ -453,3 +453,18 @@ def test_the_methods_appendix_opens_a_printed_page(lang):
     assert tags == [[], ["sm-methods"], []]
     css = (ROOT / "templates" / "salesmeasure" / "static" / "salesmeasure.css").read_text()
     assert re.search(r"\.celltag_sm-methods\s*\{\s*break-before:\s*page", css)
+
+
+def test_the_first_screen_is_not_spent_on_the_title_twice_and_a_long_contents_list():
+    """Seen at 1280 x 800 in Chinese: the report title twice (the header's and the
+    notebook's own first heading) and a two-column contents list of every sub-heading
+    pushed the last actions of the executive summary below the fold. The notebook's
+    leading h1 is hidden (the header carries the title), the contents list only sections
+    (h1, h2), in three columns."""
+    css = (ROOT / "templates" / "salesmeasure" / "static" / "salesmeasure.css").read_text()
+    screen = css.split("@media print")[0]
+    assert re.search(
+        r"main > \.jp-MarkdownCell:first-child [^{]*h1:first-child\s*\{\s*display:\s*none", screen
+    )
+    assert re.search(r"\.sm-toc-l3\s*\{\s*display:\s*none", screen)
+    assert re.search(r"\.sm-toc ol\s*\{[^}]*columns:\s*3", screen)
