@@ -179,3 +179,24 @@ def test_rank_orders_by_money_keeps_five_and_drops_notes():
     assert [a.amount for a in r[:5]] == [900.0, 300.0, 50.0, 20.0, 10.0]
     assert len(r) == 5  # the driver action (no amount) is the sixth
     assert A.rank([None, A.Note("no_clear_priority")]) == []
+
+
+def test_fix_driver_names_the_survey_pages_priority_when_the_lowest_rated_matters_less():
+    """One rule on both pages: quality (3.4, lowest) matters less than the others, but
+    service (3.5, below the average 3.63) clearly matters more than quality: the survey
+    page names service the priority, and so does the executive summary's action."""
+    from salesmeasure.kpi.text.screen import action_text
+    from salesmeasure.survey.page import priority_of
+
+    d = _drivers([0.10, 0.45, 0.45], [0.05, 0.40, 0.15], [0.15, 0.50, 0.75], [3.4, 3.5, 4.0])
+    d = d.assign(share_good=[0.4, 0.5, 0.7])
+    assert priority_of(d).driver == "service" and priority_of(d).lowest == "quality"
+    a = A.fix_driver(d)
+    assert isinstance(a, A.Action) and a.figures["driver"] == "service"
+    assert a.customers == 64  # 800 answers x 8% poor
+    head, detail = action_text(a)
+    assert "Of the areas clearly important to NPS, rated lowest (3.5 of 5, 8% poor;" in detail
+    # the lowest-rated overall is the named one: the shorter sentence
+    a = A.fix_driver(_drivers([0.20, 0.35, 0.45], [0.15, 0.30, 0.40], [0.25, 0.42, 0.50],
+                              [3.9, 3.8, 3.4]).assign(share_good=[0.5, 0.5, 0.4]))  # fmt: skip
+    assert "Rated lowest (3.4 of 5, 11% poor) and clearly important" in action_text(a)[1]

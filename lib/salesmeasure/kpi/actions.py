@@ -13,8 +13,8 @@ The rules (issue 19):
    attainable band: reset them to the proposed value;
 2. :func:`call_at_risk` -- the recoverable high-value customers: call the top ``N``;
 3. :func:`follow_up_detractors` -- the period's detractors: follow each up;
-4. :func:`fix_driver` -- the lowest-rated driver of NPS when it is also clearly important
-   (a :class:`Note` "no clear priority" when the importances' intervals overlap);
+4. :func:`fix_driver` -- the driver of NPS the survey page names as the priority (the
+   same rule; a :class:`Note` "no clear priority" when the importances' intervals overlap);
 5. :func:`rebalance_reps` -- reps behind pace in the period in progress.
 
 Words are in :mod:`salesmeasure.kpi.text` (:func:`~salesmeasure.kpi.text.describe_actions`).
@@ -239,43 +239,52 @@ def follow_up_detractors(
 
 
 def fix_driver(drivers: pd.DataFrame) -> Action | Note | None:
-    """Fix the lowest-rated driver of NPS when it is also clearly important.
+    """Fix the driver of NPS the survey page names as the priority.
 
     ``drivers`` is indexed by driver with ``weight``, ``ci_low``, ``ci_high`` (its
     importance and interval) and ``mean`` (its average rating); optional
     ``share_good``/``share_poor`` (share of answers 4-5 and 1-2) and ``n_answered``.
-    The lowest-rated driver is the one with the smallest ``mean``. It is a clear priority
-    when its importance interval lies wholly above another driver's and wholly below
-    none: then an :class:`Action` (no money amount; ``customers`` = answers rating it
-    poorly). When its interval overlaps every other's, a :class:`Note`
-    ``"no_clear_priority"``; when another driver is clearly more important, a
-    :class:`Note` ``"lowest_not_important"``. ``None`` with fewer than two drivers.
+    The rule is the survey page's (:func:`salesmeasure.survey.page.priority_of`, one rule
+    for both pages): the lowest-rated of the drivers whose importance interval lies wholly
+    above another's, provided it scores below the drivers' average. Then an
+    :class:`Action` (no money amount; ``customers`` = answers rating it poorly). When
+    every pair of intervals overlaps, a :class:`Note` ``"no_clear_priority"`` about the
+    lowest-rated driver; when the drivers that clearly matter are rated at or above the
+    average, a :class:`Note` ``"lowest_not_important"`` (the lowest-rated driver matters
+    less than one that clearly matters). ``None`` with fewer than two drivers.
     """
+    from salesmeasure.survey.page import priority_of
+
     if drivers is None or len(drivers) < 2:
         return None
     d = drivers.dropna(subset=["weight", "ci_low", "ci_high", "mean"])
     if len(d) < 2:
         return None
-    low = d["mean"].astype(float).idxmin()
-    me, others = d.loc[low], d.drop(index=low)
-    clearly_above = others[others["ci_high"] < me["ci_low"]]
-    clearly_below = others[others["ci_low"] > me["ci_high"]]
-    figures = {
-        "driver": low,
-        "mean": float(me["mean"]),
-        "weight": float(me["weight"]),
-        "ci_low": float(me["ci_low"]),
-        "ci_high": float(me["ci_high"]),
-        "share_good": float(me.get("share_good", math.nan)),
-        "share_poor": float(me.get("share_poor", math.nan)),
-        "most_important": str(d["weight"].astype(float).idxmax()),
-    }
-    if len(clearly_below):
-        return Note("lowest_not_important", {**figures, "above": str(clearly_below.index[0])})
-    if clearly_above.empty:
-        return Note("no_clear_priority", figures)
-    n = float(me.get("n_answered", math.nan))
-    poor = figures["share_poor"]
+    pr = priority_of(d)
+
+    def figures(name):
+        me = d.loc[name]
+        return {
+            "driver": name,
+            "mean": float(me["mean"]),
+            "weight": float(me["weight"]),
+            "ci_low": float(me["ci_low"]),
+            "ci_high": float(me["ci_high"]),
+            "share_good": float(me.get("share_good", math.nan)),
+            "share_poor": float(me.get("share_poor", math.nan)),
+            "most_important": str(d["weight"].astype(float).idxmax()),
+        }
+
+    if pr.reason == "overlap":
+        return Note("no_clear_priority", figures(pr.lowest))
+    if pr.reason == "well rated":
+        low = d.loc[pr.lowest]
+        above = [x for x in pr.important if float(d.loc[x, "ci_low"]) > float(low["ci_high"])]
+        best = above or sorted(pr.important, key=lambda x: -float(d.loc[x, "weight"]))
+        return Note("lowest_not_important", {**figures(pr.lowest), "above": str(best[0])})
+    f = figures(pr.driver)
+    n = float(d.loc[pr.driver].get("n_answered", math.nan))
+    poor = f["share_poor"]
     customers = int(round(n * poor)) if math.isfinite(n) and math.isfinite(poor) else 0
     return Action(
         "fix_driver",
@@ -283,8 +292,8 @@ def fix_driver(drivers: pd.DataFrame) -> Action | Note | None:
         count=1,
         customers=customers,
         owners=(),
-        items=d.loc[[low]],
-        figures={**figures, "poor_answers": customers},
+        items=d.loc[[pr.driver]],
+        figures={**f, "poor_answers": customers, "lowest": pr.lowest},
     )
 
 

@@ -275,7 +275,13 @@ def driver_priority(kd: KeyDrivers) -> Priority:
     is clear of another, the importances overlap: "no clear priority". Otherwise the
     priority is the lowest-rated of the areas that clearly matter, provided it scores
     below the average of the areas' mean scores."""
-    t = kd.table
+    return priority_of(kd.table)
+
+
+def priority_of(t: pd.DataFrame) -> Priority:
+    """:func:`driver_priority` on a plain table indexed by area, with ``ci_low``,
+    ``ci_high`` (the importance interval) and ``mean`` (the average score): the one rule
+    the survey page and the executive summary's action both apply."""
     lo, hi = t["ci_low"], t["ci_high"]
     important = tuple(d for d in t.index if any(lo[d] > hi[o] for o in t.index if o != d))
     lowest = str(t["mean"].idxmin())

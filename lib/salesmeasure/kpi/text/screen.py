@@ -340,9 +340,15 @@ def action_text(a) -> tuple[str, str]:
         link = _("follow-up list")
     elif a.key == "fix_driver":
         head = _("Fix {driver}").format(driver=_driver_name(f["driver"]))
-        detail = _e(_("Rated lowest ({mean} of 5, {poor} poor) and clearly important to NPS ("
-                      ).format(mean=fmt.number(f["mean"], decimals=1),
-                               poor=fmt.pct(f["share_poor"], decimals=0))) + _gl(
+        lowest = f.get("lowest", f["driver"]) == f["driver"]
+        words = (
+            _("Rated lowest ({mean} of 5, {poor} poor) and clearly important to NPS (")
+            if lowest
+            else _("Of the areas clearly important to NPS, rated lowest ({mean} of 5, "
+                   "{poor} poor; ")
+        )  # fmt: skip
+        detail = _e(words.format(mean=fmt.number(f["mean"], decimals=1),
+                                 poor=fmt.pct(f["share_poor"], decimals=0))) + _gl(
             "summary-driver", _("driver importance")) + _e(
             _(" {w}, {lo} to {hi}).").format(
                 w=fmt.number(f["weight"], decimals=2), lo=fmt.number(f["ci_low"], decimals=2),
