@@ -255,6 +255,9 @@ def test_number_reads_what_reports_print():
     assert same(number("623.5k"), number("623,456")) and not same(number("623.5k"), number("630k"))
 
 
+# slow: it reads the default pack (rendered once, ~100 s: every report, both
+# languages, HTML and PDF); `make test` runs it, `make test-fast` leaves it out
+@pytest.mark.slow
 def test_every_shared_figure_is_the_same_everywhere(pack):
     base, lang = pack
     shared, bad = disagreements(figures(base, lang))
@@ -264,6 +267,7 @@ def test_every_shared_figure_is_the_same_everywhere(pack):
     )
 
 
+@pytest.mark.slow
 def test_the_key_drivers_are_the_companys_in_every_report(pack):
     base, lang = pack
     found = figures(base, lang)
@@ -283,6 +287,7 @@ def test_the_key_drivers_are_the_companys_in_every_report(pack):
     assert {k[0] for k in drivers} == {"all", "North", "South"}
 
 
+@pytest.mark.slow
 def test_the_parts_add_up_to_the_whole(pack):
     base, lang = pack
     found = figures(base, lang)
