@@ -39,15 +39,3 @@ def test_a_regions_theme_drivers_are_the_companys_weights_with_its_own_counts(sa
     said = flags.index[flags[theme] > 0]
     assert n.loc[theme, "nps_with"] == nps(cur_n.loc[said, "nps"]).value
     assert n.loc[theme, "mentions"] < c.loc[theme, "mentions"]
-
-
-def test_a_regions_comment_section_says_whose_weights_it_shows(sample_dir):
-    north = survey.voice(report.prepare(period="2026Q3", region="North",
-                                        data_path=str(sample_dir), lang="en"))  # fmt: skip
-    assert north.drivers.scope == "North"
-    assert ("The themes' weights are the company's, fitted once on every region's comments; "
-            "the mentions and NPS are North's own.") in survey.describe_voice(north)  # fmt: skip
-    company = survey.voice(report.prepare(period="2026Q3", region="all",
-                                          data_path=str(sample_dir), lang="en"))  # fmt: skip
-    assert company.drivers.scope == "all"
-    assert "weights are the company's" not in survey.describe_voice(company)

@@ -157,7 +157,7 @@ def _sliced_drivers(ctx, a_all, themes, now, current, confidence) -> ThemeDriver
     if ctx.region == "all":
         return company
     return slice_theme_drivers(company, now, current.set_index("response_id"),
-                               region=ctx.region, confidence=confidence)  # fmt: skip
+                               confidence=confidence)  # fmt: skip
 
 
 def _change(now: CommentAnalysis, before: CommentAnalysis, confidence: float) -> pd.DataFrame:

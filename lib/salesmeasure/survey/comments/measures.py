@@ -176,14 +176,11 @@ class ThemeDrivers:
         ``mentions``; ``nps_with``/``nps_without`` and their intervals (NPS of the
         commenters who mention the theme and of those who do not), ``nps_gap``.
     left_out : themes with fewer than :data:`MIN_MENTIONS` mentions (not modelled).
-    scope : ``"all"``, or the region whose slice of the company's model this is
-        (:func:`slice_theme_drivers`).
     """
 
     model: KeyDrivers
     table: pd.DataFrame
     left_out: tuple[str, ...]
-    scope: str = "all"
 
 
 def theme_drivers(
@@ -233,12 +230,7 @@ def theme_drivers(
 
 
 def slice_theme_drivers(
-    company: ThemeDrivers,
-    a: CommentAnalysis,
-    surveys: pd.DataFrame,
-    *,
-    region: str,
-    confidence: float = 0.95,
+    company: ThemeDrivers, a: CommentAnalysis, surveys: pd.DataFrame, *, confidence: float = 0.95
 ) -> ThemeDrivers:
     """A region's slice of the company's themes-as-drivers model (one set of books, as
     :func:`salesmeasure.survey.drivers.region_drivers` does for the rated areas): the
@@ -259,7 +251,7 @@ def slice_theme_drivers(
         t[f"nps_{col_name}_high"] = [e.ci_high for e in ests]
         t[f"n_{col_name}"] = [e.n for e in ests]
     t["nps_gap"] = t["nps_with"] - t["nps_without"]
-    return ThemeDrivers(company.model, t, company.left_out, str(region))
+    return ThemeDrivers(company.model, t, company.left_out)
 
 
 def _spearman(x: np.ndarray, y: np.ndarray, confidence: float) -> dict:
