@@ -40,7 +40,7 @@ test: venv
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks
 
 test-fast: venv
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests
+	SALESMEASURE_TEST_PACK_HTML_ONLY=1 $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests
 
 lint: venv
 	$(BIN)/ruff check lib tests notebooks benchmarks

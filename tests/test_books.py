@@ -87,6 +87,7 @@ def test_too_little_data_is_remembered_as_the_reason():
             books.remembered("thin", (0,), thin)
 
 
+@pytest.mark.slow  # 13-31 s: in make test, not make test-fast
 def test_region_targets_are_the_company_allocation(contexts):
     from salesmeasure import targets
 

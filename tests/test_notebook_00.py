@@ -8,12 +8,16 @@ import pytest
 from salesmeasure import kpi
 
 NOTEBOOK = "00_executive_summary"
-REGIONS = ["all", "North", "South", "East", "West", "Central"]
+# every notebook runs for the company and North (the default pack's regions); each other
+# region runs in one notebook's test (South: notebook 00, East: 01, West: 02, Central: 03),
+# so that every region of the sample runs once
+# (before: every notebook x six regions, 24 runs, ~5 core-minutes of make test)
+REGIONS = ["all", "North", "South"]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", REGIONS)
-def test_notebook_00_runs_for_every_region_and_all(run_notebook, sample, region):
+def test_notebook_00_runs_for_all_and_two_regions(run_notebook, sample, region):
     r = run_notebook(NOTEBOOK, period="2026Q3", region=region)
     text = r.text
     assert not r.errors

@@ -11,7 +11,11 @@ import pytest
 
 NOTEBOOK = "02_satisfaction_survey.ipynb"
 NAME = "02_satisfaction_survey"
-REGIONS = ["all", "North", "South", "East", "West", "Central"]
+# every notebook runs for the company and North (the default pack's regions); each other
+# region runs in one notebook's test (South: notebook 00, East: 01, West: 02, Central: 03),
+# so that every region of the sample runs once
+# (before: every notebook x six regions, 24 runs, ~5 core-minutes of make test)
+REGIONS = ["all", "North", "West"]
 
 
 def test_notebook_02_is_stored_without_outputs_and_has_papermill_parameters(notebook_dir):
@@ -65,7 +69,7 @@ def test_notebook_02_code_is_ruff_clean(notebook_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", REGIONS)
-def test_notebook_02_runs_for_every_region_on_sample_data(run_notebook, region):
+def test_notebook_02_runs_for_all_and_two_regions_on_sample_data(run_notebook, region):
     r = run_notebook(NAME, period="2026Q3", region=region, confidence=0.95)
     text, images, nb = r.text, r.images, r.nb
     assert not r.errors

@@ -10,7 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NB = ROOT / "notebooks" / "03_retention_clv.ipynb"
-REGIONS = ["all", "North", "South", "East", "West", "Central"]
+# every notebook runs for the company and North (the default pack's regions); each other
+# region runs in one notebook's test (South: notebook 00, East: 01, West: 02, Central: 03),
+# so that every region of the sample runs once
+# (before: every notebook x six regions, 24 runs, ~5 core-minutes of make test)
+REGIONS = ["all", "North", "Central"]
 SECTIONS = [
     "Overview",
     "Recoverable value by region",
@@ -58,7 +62,7 @@ def run(run_notebook):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("region", REGIONS)
-def test_notebook_03_runs_for_every_region_on_sample_data(run, region):
+def test_notebook_03_runs_for_all_and_two_regions_on_sample_data(run, region):
     r = run(period="2026Q3", region=region)
     assert not r.errors
     md = r.markdown

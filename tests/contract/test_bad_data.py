@@ -31,6 +31,7 @@ def test_unreadable_data_stops_with_exit_2_and_one_line_naming_the_column(
     assert not reports(tmp_path / "out"), "reports were written from unreadable data"
 
 
+@pytest.mark.slow  # 13-31 s: in make test, not make test-fast
 def test_orders_after_the_data_end_never_make_the_latest_period(make_shape, tmp_path):
     data = make_shape(shapes.future_orders)
     run = render(

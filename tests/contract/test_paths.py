@@ -45,6 +45,7 @@ def test_fresh_kernel_gives_the_same_reports(batch, shape_data, tmp_path, case_i
     assert not bad, "\n".join(bad)
 
 
+@pytest.mark.slow  # 13-31 s: in make test, not make test-fast
 def test_index_keeps_every_regions_kpis_across_runs(make_shape, tmp_path):
     data = make_shape(shapes.unchanged)
     out = tmp_path / "out"
