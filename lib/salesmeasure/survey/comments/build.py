@@ -20,6 +20,7 @@ from salesmeasure.periods import Period
 from salesmeasure.stats import MIN_N
 from salesmeasure.survey.comments.analyse import CommentAnalysis, analyse_comments
 from salesmeasure.survey.comments.measures import (
+    slice_theme_drivers,
     ThemeDrivers,
     sentiment_agreement,
     theme_by_group,
@@ -137,6 +138,28 @@ def _drivers(a: CommentAnalysis, current: pd.DataFrame, confidence: float) -> Th
         ) from None
 
 
+def _sliced_drivers(ctx, a_all, themes, now, current, confidence) -> ThemeDrivers:
+    """Themes as drivers of NPS: fitted once on the company's answers of the period
+    (:func:`salesmeasure.books.remembered`, shared by every report of a batch and a
+    JupyterLab kernel); a region's report shows its slice (the company's weights, the
+    region's own mentions and NPS with and without each theme)."""
+    from salesmeasure import books
+
+    data, period = ctx.data, ctx.period
+    parts = (books.data_key(data), period.label, float(confidence),
+             tuple((k, tuple(v)) for k, v in sorted((themes or {}).items())))  # fmt: skip
+
+    def compute():
+        company = data.slice(period=period, region="all").in_period("surveys")
+        return _drivers(a_all.subset(company["response_id"].to_numpy()), company, confidence)
+
+    company = books.remembered("theme_drivers", parts, compute)
+    if ctx.region == "all":
+        return company
+    return slice_theme_drivers(company, now, current.set_index("response_id"),
+                               region=ctx.region, confidence=confidence)  # fmt: skip
+
+
 def _change(now: CommentAnalysis, before: CommentAnalysis, confidence: float) -> pd.DataFrame:
     if before.n_comments < MIN_N:
         raise InsufficientData(
@@ -242,7 +265,7 @@ def _voice(ctx, *, confidence, themes) -> Voice:
         period=period.label,
         previous=previous.label,
         shares=shares,
-        drivers=attempt(_drivers, now, current, confidence),
+        drivers=attempt(_sliced_drivers, ctx, a_all, themes, now, current, confidence),
         change=attempt(_change, now, prev, confidence),
         groups=theme_by_group(now, cur["nps"], confidence=confidence),
         sentiment=sentiment_agreement(now, cur, confidence=confidence),

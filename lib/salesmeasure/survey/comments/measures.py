@@ -44,6 +44,7 @@ from salesmeasure.survey.scores import ITEMS, nps, nps_group
 
 __all__ = [
     "MIN_MENTIONS",
+    "slice_theme_drivers",
     "two_proportion_test",
     "theme_shares",
     "theme_change",
@@ -175,11 +176,14 @@ class ThemeDrivers:
         ``mentions``; ``nps_with``/``nps_without`` and their intervals (NPS of the
         commenters who mention the theme and of those who do not), ``nps_gap``.
     left_out : themes with fewer than :data:`MIN_MENTIONS` mentions (not modelled).
+    scope : ``"all"``, or the region whose slice of the company's model this is
+        (:func:`slice_theme_drivers`).
     """
 
     model: KeyDrivers
     table: pd.DataFrame
     left_out: tuple[str, ...]
+    scope: str = "all"
 
 
 def theme_drivers(
@@ -226,6 +230,36 @@ def theme_drivers(
     t["nps_gap"] = t["nps_with"] - t["nps_without"]
     t = t.sort_values(["rank", "mentions"], ascending=[True, False], kind="stable")
     return ThemeDrivers(model, t, left_out)
+
+
+def slice_theme_drivers(
+    company: ThemeDrivers,
+    a: CommentAnalysis,
+    surveys: pd.DataFrame,
+    *,
+    region: str,
+    confidence: float = 0.95,
+) -> ThemeDrivers:
+    """A region's slice of the company's themes-as-drivers model (one set of books, as
+    :func:`salesmeasure.survey.drivers.region_drivers` does for the rated areas): the
+    company's weights, intervals, shares of R^2 and ranks, with the region's own
+    ``mentions`` and NPS of the commenters who mention each theme and of those who do not
+    (``a`` and ``surveys``: the region's comments and answers of the period)."""
+    t = company.table.copy()
+    has = a.comments["has_text"].to_numpy()
+    f = a.flags[has].astype(float)
+    use = [u for u in t.index if u in f.columns]
+    t = t.loc[use]
+    t["mentions"] = f[use].sum().astype(int).to_numpy()
+    scores = surveys.loc[f.index, "nps"]
+    for col_name, mask in (("with", True), ("without", False)):
+        ests = [nps(scores[(f[u] > 0) == mask], confidence=confidence) for u in use]
+        t[f"nps_{col_name}"] = [e.value for e in ests]
+        t[f"nps_{col_name}_low"] = [e.ci_low for e in ests]
+        t[f"nps_{col_name}_high"] = [e.ci_high for e in ests]
+        t[f"n_{col_name}"] = [e.n for e in ests]
+    t["nps_gap"] = t["nps_with"] - t["nps_without"]
+    return ThemeDrivers(company.model, t, company.left_out, str(region))
 
 
 def _spearman(x: np.ndarray, y: np.ndarray, confidence: float) -> dict:

@@ -128,6 +128,14 @@ def describe_voice(v: Voice) -> str:
                 )
                 + " "
             )
+        if v.drivers.scope != "all":
+            text += (
+                _(
+                    "The themes' weights are the company's, fitted once on every region's "
+                    "comments; the mentions and NPS are {region}'s own."
+                ).format(region=v.drivers.scope)
+                + " "
+            )
     if isinstance(v.change, pd.DataFrame):
         sig = v.change[v.change["significant"]]
         if len(sig):
