@@ -222,6 +222,15 @@ def period_stats(
     raise ValueError(f"no sampling model for metric {metric!r}; sampled: {', '.join(SAMPLED)}")
 
 
+def clv_stats(values) -> dict:
+    """The sufficient statistics of average CLV (the scorecard's ``avg_clv``: the plain
+    mean of the customers' ``clv`` column of a valued base, e.g. ``books.region_value(...)
+    .values["clv"]``): ``value`` (the mean), ``n`` (customers), ``values``."""
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x)]
+    return {"value": float(x.mean()) if x.size else math.nan, "n": int(x.size), "values": x}
+
+
 def kpi_series(
     dataset: Dataset, metric: str, last: Period, *, n_periods: int = 8, rep_id: str | None = None
 ) -> pd.DataFrame:
@@ -323,6 +332,14 @@ def simulate_next(
         )
         k = rng.multinomial(n_next, w)
         return np.clip(k @ values / n_next + shift, 1, 7)
+    if metric == "clv":
+        # the average of the customers' expected values (scorecard avg_clv): a Bayesian
+        # bootstrap of the per-customer values (Rubin 1981) -- the noise of averaging over
+        # these customers only; the CLV models' parameter uncertainty is not included, and
+        # no trend is added (no cheap CLV series over past periods): slope is ignored.
+        x = np.asarray(stats["values"], float)
+        w = rng.dirichlet(np.ones(x.size), size=draws) if parameter_uncertainty else None
+        return w @ x if w is not None else np.full(draws, float(x.mean()))
     if metric == "new_customers":
         k = stats["k"]
         lam = rng.gamma(k + 0.5, 1.0, size=draws) if parameter_uncertainty else np.full(draws, k)
@@ -361,6 +378,9 @@ def standard_error(metric: str, stats: Mapping, n: int | None = None) -> float:
         lam = stats["k"] / stats["exposure"]
         return 100.0 * math.sqrt(lam / n)
     if metric == "ces":
+        x = np.asarray(stats["values"], float)
+        return float(x.std(ddof=1) / math.sqrt(n)) if x.size > 1 else math.nan
+    if metric == "clv":
         x = np.asarray(stats["values"], float)
         return float(x.std(ddof=1) / math.sqrt(n)) if x.size > 1 else math.nan
     if metric == "new_customers":
