@@ -439,7 +439,7 @@ class KPITargets(FrameResult):
         One row per KPI of the region (``level`` "region"), then per recorded rep target
         (``level`` "rep", owner the rep id, measured on the rep's customers):
         ``metric, level, owner, current`` (last period's value), ``n``,
-        ``n_next``, ``slope`` (per period), ``target`` (recorded; NaN when none),
+        ``n_next``, ``slope`` (per period; 0 for clv), ``target`` (recorded; NaN if none),
         ``p_attain`` (of the recorded target), ``proposed`` (reached with probability
         ``p_propose``), ``p_proposed``, ``mde`` (minimum detectable change), ``change``
         (target - current), ``specific, measurable, attainable, relevant, time_bound,
