@@ -22,6 +22,11 @@ detectable change (:func:`minimum_detectable_change`: two-sided 5% test, 80% pow
 between two independent periods) is one that sampling noise alone would decide: the
 SMART check marks it not measurable.
 
+Average CLV (the scorecard's ``avg_clv``) is judged on the customers' values from the one
+set of books (:func:`salesmeasure.books.region_value`, valued at the base period's end as
+the scorecard does): a Bayesian bootstrap of the mean over these customers, with no trend
+and without the CLV models' own parameter uncertainty.
+
 References
 ----------
 Rubin, D. B. (1981). The Bayesian bootstrap. Annals of Statistics 9(1), 130-134.
@@ -41,6 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from salesmeasure import books
+from salesmeasure.clv.pipeline import DEFAULT_DISCOUNT_RATE, DEFAULT_MARGIN, DEFAULT_MONTHS
 from salesmeasure.data import Dataset
 from salesmeasure.data.schemas import TARGET_METRICS
 from salesmeasure.errors import DataError, InsufficientData
@@ -64,6 +71,10 @@ METRIC_KPI = {
 DOWN = frozenset({"complaint_rate"})
 #: Metrics measured on a sample (P(attain) from the sampling distribution).
 SAMPLED = ("nps", "csat", "ces", "retention", "complaint_rate", "new_customers")
+#: Every KPI :func:`kpi_targets` judges: the sampled ones and average CLV.
+METRICS = (*SAMPLED, "clv")
+#: Bootstrap draws of average CLV made at a time (draws x customers weights in memory).
+CLV_CHUNK = 500
 
 #: Documented default scorecard thresholds, overridable in ``salesmeasure.toml``
 #: ``[kpi.thresholds]`` (``nps = { good = 30, watch = 0 }``) and, per period and region,
@@ -222,6 +233,29 @@ def period_stats(
     raise ValueError(f"no sampling model for metric {metric!r}; sampled: {', '.join(SAMPLED)}")
 
 
+def clv_stats(values) -> dict:
+    """The sufficient statistics of average CLV (the scorecard's ``avg_clv``: the plain
+    mean of the customers' ``clv`` column of a valued base, e.g. ``books.region_value(...)
+    .values["clv"]``): ``value`` (the mean), ``n`` (customers), ``values``."""
+    x = np.asarray(values, float)
+    x = x[np.isfinite(x)]
+    return {"value": float(x.mean()) if x.size else math.nan, "n": int(x.size), "values": x}
+
+
+def clv_values(
+    dataset: Dataset, region: str, period: Period, *, rep_id: str | None = None, **clv
+) -> np.ndarray:
+    """The customers' CLV behind the scorecard's ``avg_clv`` of ``region`` in ``period``:
+    the company's valued base at the period's end (capped at ``as_of``, as the scorecard's
+    figures are), sliced to the region and, with ``rep_id``, to that rep's customers.
+    ``dataset`` is the whole data set; ``clv`` the settings (``months``, ``discount_rate``,
+    ``margin``, ``holdout_weeks``). Raises ``InsufficientData`` when it cannot be valued."""
+    end = min(period.end, dataset.as_of) if dataset.as_of is not None else period.end
+    v = books.region_value(dataset, region, end, **clv).values["clv"]
+    ids = _customers_of(dataset, rep_id)
+    return (v if ids is None else v[v.index.isin(ids)]).to_numpy(float)
+
+
 def kpi_series(
     dataset: Dataset, metric: str, last: Period, *, n_periods: int = 8, rep_id: str | None = None
 ) -> pd.DataFrame:
@@ -323,6 +357,18 @@ def simulate_next(
         )
         k = rng.multinomial(n_next, w)
         return np.clip(k @ values / n_next + shift, 1, 7)
+    if metric == "clv":
+        # the average of the customers' expected values (scorecard avg_clv): a Bayesian
+        # bootstrap of the per-customer values (Rubin 1981) -- the noise of averaging over
+        # these customers only; the CLV models' parameter uncertainty is not included, and
+        # no trend is added (no cheap CLV series over past periods): slope is ignored.
+        # Dirichlet weights CLV_CHUNK draws at a time: the same stream as one big draw
+        x = np.asarray(stats["values"], float)
+        if not parameter_uncertainty:
+            return np.full(draws, float(x.mean()))
+        a = np.ones(x.size)
+        sizes = [min(CLV_CHUNK, draws - i) for i in range(0, draws, CLV_CHUNK)]
+        return np.concatenate([rng.dirichlet(a, size=k) @ x for k in sizes] or [np.empty(0)])
     if metric == "new_customers":
         k = stats["k"]
         lam = rng.gamma(k + 0.5, 1.0, size=draws) if parameter_uncertainty else np.full(draws, k)
@@ -363,6 +409,9 @@ def standard_error(metric: str, stats: Mapping, n: int | None = None) -> float:
     if metric == "ces":
         x = np.asarray(stats["values"], float)
         return float(x.std(ddof=1) / math.sqrt(n)) if x.size > 1 else math.nan
+    if metric == "clv":
+        x = np.asarray(stats["values"], float)
+        return float(x.std(ddof=1) / math.sqrt(n)) if x.size > 1 else math.nan
     if metric == "new_customers":
         return math.sqrt(max(stats["k"], 1))
     raise ValueError(f"no sampling model for metric {metric!r}")
@@ -390,7 +439,7 @@ class KPITargets(FrameResult):
         One row per KPI of the region (``level`` "region"), then per recorded rep target
         (``level`` "rep", owner the rep id, measured on the rep's customers):
         ``metric, level, owner, current`` (last period's value), ``n``,
-        ``n_next``, ``slope`` (per period), ``target`` (recorded; NaN when none),
+        ``n_next``, ``slope`` (per period; 0 for clv), ``target`` (recorded; NaN if none),
         ``p_attain`` (of the recorded target), ``proposed`` (reached with probability
         ``p_propose``), ``p_proposed``, ``mde`` (minimum detectable change), ``change``
         (target - current), ``specific, measurable, attainable, relevant, time_bound,
@@ -420,12 +469,16 @@ def kpi_targets(
     period: str | Period,
     *,
     region: str = "all",
-    metrics=SAMPLED,
+    metrics=METRICS,
     p_propose: float = 0.6,
     p_band: tuple[float, float] = (0.5, 0.9),
     n_periods: int = 8,
     draws: int = 20_000,
     seed: int = 0,
+    clv_months: int = DEFAULT_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    margin: float = DEFAULT_MARGIN,
+    holdout_weeks: int = 0,
 ) -> KPITargets:
     """P(attain), proposal, minimum detectable change and SMART check of each KPI target.
 
@@ -439,8 +492,13 @@ def kpi_targets(
     region : str
         ``"all"`` or a region; recorded targets are the region-total rows of the region
         (``all`` rows for the company).
+    metrics : sequence of str
+        The KPIs with a region row (default :data:`METRICS`; leave out ``"clv"`` to skip
+        valuing the customers); recorded rep targets of these metrics get a row each.
     p_propose, p_band
         The probability proposals are set at; the attainable band of the SMART check.
+    clv_months, discount_rate, margin, holdout_weeks
+        CLV settings of average CLV, the scorecard's (same defaults, same values).
     """
     p = Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
     region = dataset.resolve_region(region) if region != "all" else "all"
@@ -457,17 +515,29 @@ def kpi_targets(
         )
     )
 
+    clv = {"months": clv_months, "discount_rate": discount_rate, "margin": margin,
+           "holdout_weeks": holdout_weeks}  # fmt: skip
+
     def judge(metric, target, owner, rep_id, seed_i):
-        st = period_stats(view, metric, base, rep_id=rep_id)
+        key = metric if rep_id is None else f"{metric} {rep_id}"
+        if metric == "clv":
+            try:  # the scorecard's avg_clv: values at the base period's end, no series
+                st = clv_stats(clv_values(dataset, region, base, rep_id=rep_id, **clv))
+            except InsufficientData as exc:
+                skipped[key] = str(exc)
+                return
+        else:
+            st = period_stats(view, metric, base, rep_id=rep_id)
         if st["n"] <= 0 and metric != "new_customers":
-            skipped[metric if rep_id is None else f"{metric} {rep_id}"] = _(
-                "no measurement in {period}"
-            ).format(period=base.label)
+            skipped[key] = _("no measurement in {period}").format(period=base.label)
             return
-        series = kpi_series(view, metric, base, n_periods=n_periods, rep_id=rep_id)
-        slope, se = trend(series)
-        recent = series["n"].tail(4)
-        n_next = max(int(round(recent.mean())), 1) if len(recent) else st["n"]
+        if metric == "clv":  # the same customers next period; no trend (module text)
+            slope, se, n_next = 0.0, 0.0, st["n"]
+        else:
+            series = kpi_series(view, metric, base, n_periods=n_periods, rep_id=rep_id)
+            slope, se = trend(series)
+            recent = series["n"].tail(4)
+            n_next = max(int(round(recent.mean())), 1) if len(recent) else st["n"]
         sims = simulate_next(
             metric, st, n_next=n_next, slope=slope, slope_se=se, draws=draws, seed=seed_i
         )
@@ -502,8 +572,8 @@ def kpi_targets(
         )
 
     for i, metric in enumerate(metrics):
-        if metric not in TARGET_METRICS or metric not in SAMPLED:
-            raise ValueError(f"metric {metric!r}: sampled metrics are {', '.join(SAMPLED)}")
+        if metric not in TARGET_METRICS or metric not in METRICS:
+            raise ValueError(f"metric {metric!r}: KPI target metrics are {', '.join(METRICS)}")
         judge(metric, rec.get(metric, math.nan), region, None, seed + i)
     # recorded targets of reps (a rep's customers are measured)
     t = dataset.targets

@@ -16,7 +16,13 @@ from salesmeasure.periods import Period
 from salesmeasure.targets.assessment import Assessment, assess, config_weights
 from salesmeasure.targets.evaluation import Evaluation, evaluate
 from salesmeasure.targets.incentives import IncentiveSimulation, config_plan, incentive_simulation
-from salesmeasure.targets.kpi_targets import KPITargets, kpi_targets, settings_for
+from salesmeasure.targets.kpi_targets import (
+    METRICS,
+    SAMPLED,
+    KPITargets,
+    kpi_targets,
+    settings_for,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +83,8 @@ def build_review(
     settings : mapping, optional
         The analysis sections of salesmeasure.toml (default: the file beside the data).
     with_clv : bool
-        Value the customer base for the assessment's CLV component.
+        Value the customer base for the assessment's CLV component and the average-CLV
+        KPI target.
     p_propose : float, optional
         P(attain) of the proposed KPI targets (default the report's attainability).
     """
@@ -89,6 +96,7 @@ def build_review(
     if p is None:
         p = getattr(target_report, "attainability", 0.6) if target_report is not None else 0.6
     weights = config_weights(settings)
+    kpis = METRICS if with_clv else SAMPLED
     plan = config_plan(settings)
     if target_report is None:
         incentives = Missing(_("The incentive simulation needs the target report's proposals."))
@@ -100,7 +108,7 @@ def build_review(
             t = t.assign(name=names.reindex(t.index).fillna(pd.Series(t.index, index=t.index)))
             incentives = replace(incentives, table=t)
     return ReviewReport(
-        kpi_targets=attempt(kpi_targets, data, nxt, region=region, p_propose=p),
+        kpi_targets=attempt(kpi_targets, data, nxt, region=region, p_propose=p, metrics=kpis),
         evaluation=attempt(evaluate, data, done, region=region),
         assessment=attempt(_assessment, data, done, region, weights, with_clv),
         incentives=incentives,

@@ -41,6 +41,8 @@ _LABELS = {
     "new_customers": N_("New customers"),
     "clv": N_("CLV change"),
 }
+#: A KPI target's name: average CLV is the scorecard's KPI, not the assessment's change.
+_TARGET_LABELS = {**_LABELS, "clv": N_("Average CLV")}
 _CHARTS = {
     "XmR": N_("individuals chart (XmR)"),
     "XmR (attainment)": N_("individuals chart (XmR) of attainment"),
@@ -61,6 +63,10 @@ _FLAGS = {
 def metric_label(metric: str) -> str:
     """A KPI's name for a manager."""
     return _(_LABELS[metric])
+
+
+def _target_label(metric: str) -> str:
+    return _(_TARGET_LABELS[metric])
 
 
 def _value(metric: str, v) -> str:
@@ -84,6 +90,8 @@ def _change(metric: str, v) -> str:
         return fmt.number(v, decimals=2, signed=True)
     if metric == "new_customers":
         return fmt.number(v, decimals=0, signed=True)
+    if metric == "clv":
+        return fmt.money(v, signed=True)
     return fmt.number(v, decimals=1, signed=True)
 
 
@@ -118,7 +126,14 @@ def describe_kpi_targets(k: KPITargets) -> str:
             body += " " + _(
                 "Not measurable: {names} -- the change asked for is smaller than the "
                 "change the sample can detect, so sampling noise alone would decide it."
-            ).format(names=fmt.join([metric_label(m) for m in bad["metric"]]))
+            ).format(names=fmt.join([_target_label(m) for m in bad["metric"]]))
+    if (t["metric"] == "clv").any():
+        body += " " + _(
+            "Average CLV is the scorecard's: the customers' values from the CLV models at "
+            "the end of {base}. No trend is modelled for it, and its noise is only that of "
+            "averaging over these customers (the CLV models' own uncertainty is left out), "
+            "so its P(attain) is surer than the data warrant (nearer to 0 or to 100%)."
+        ).format(base=fmt.period(k.base))
     tail = _(
         "The minimum detectable change is the smallest change between two periods that a "
         "5% test finds with 80% power; a proposal close to today's level is usually "
@@ -141,14 +156,15 @@ def kpi_targets_table(k: KPITargets) -> pd.DataFrame:
         }
     return pd.DataFrame(
         {
-            _("KPI"): [metric_label(m) for m in t["metric"]],
+            _("KPI"): [_target_label(m) for m in t["metric"]],
             **owner,
             _("Last period"): [
                 _value(m, v) for m, v in zip(t["metric"], t["current"], strict=True)
             ],
             _("Measured on"): t["n"].map(fmt.count),
-            _("Trend per period"): [
-                _change(m, v) for m, v in zip(t["metric"], t["slope"], strict=True)
+            _("Trend per period"): [  # average CLV: no trend is modelled
+                fmt.missing() if m == "clv" else _change(m, v)
+                for m, v in zip(t["metric"], t["slope"], strict=True)
             ],
             _("Recorded target"): [
                 _value(m, v) for m, v in zip(t["metric"], t["target"], strict=True)
