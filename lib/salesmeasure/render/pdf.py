@@ -32,6 +32,28 @@ _HEADER = (
 )
 
 
+#: The page's text, ``[normal weight, bold]`` (a weight of 600 or more), script and style
+#: left out.
+_TEXT_BY_WEIGHT = """() => {
+  const seen = [new Set(), new Set()], bold = new Map();
+  const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || /^(script|style|noscript|template)$/i.test(el.tagName)) continue;
+    if (!bold.has(el)) bold.set(el, parseInt(getComputedStyle(el).fontWeight, 10) >= 600);
+    for (const ch of n.data) seen[bold.get(el) ? 1 : 0].add(ch);
+  }
+  return seen.map(s => [...s].join(''));
+}"""
+#: Wait for the subset faces (a face loads when the layout first needs it).
+_LOAD_FONTS = """async () => {
+  await Promise.all([...document.fonts]
+    .filter(f => f.family.includes('Noto Sans CJK SC') && f.status !== 'loaded')
+    .map(f => f.load().catch(() => null)));
+  await document.fonts.ready;
+}"""
+
+
 def _header_template(text: str) -> str:
     """The page header: the report, region and period (from the report's
     ``data-print-header``), escaped; an empty header when the page has none."""
@@ -173,6 +195,7 @@ class PdfPrinter:
             "() => document.querySelectorAll('details.sm-provenance')"
             ".forEach(d => { d.open = true; })"
         )
+        self._use_cjk_subset()
         header = self._page.evaluate(
             "() => (document.querySelector('[data-print-header]') || {dataset: {}})"
             ".dataset.printHeader || ''"
@@ -185,6 +208,19 @@ class PdfPrinter:
             header_template=_header_template(header),
             footer_template=_FOOTER,
         )
+
+    def _use_cjk_subset(self) -> None:
+        """A Chinese page: its CJK text in a TrueType subset of Noto Sans CJK SC (see
+        :mod:`.cjkfont`), embedded as CID TrueType, not Chromium's Type 3 glyphs."""
+        if not self._page.evaluate("() => document.documentElement.lang || ''").startswith("zh"):
+            return
+        from .cjkfont import font_faces
+
+        regular, bold = self._page.evaluate(_TEXT_BY_WEIGHT)
+        css = font_faces(regular, bold)
+        if css:
+            self._page.add_style_tag(content=css)
+            self._page.evaluate(_LOAD_FONTS)
 
     def close(self) -> None:
         for obj in (self._browser, self._pw):
