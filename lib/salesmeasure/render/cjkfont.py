@@ -22,7 +22,15 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["FAMILY", "UNICODE_RANGE", "cjk_sources", "font_faces", "is_cjk", "subset_ttf"]
+__all__ = [
+    "FAMILY",
+    "UNICODE_RANGE",
+    "cjk_sources",
+    "font_faces",
+    "inline_face",
+    "is_cjk",
+    "subset_ttf",
+]
 
 FAMILY = "Noto Sans CJK SC"
 #: Code points taken from the subset: CJK radicals, punctuation, kana, ideographs
@@ -209,3 +217,18 @@ def font_faces(regular: str, bold: str, folder: Path | None = None) -> str:
                 f"unicode-range: {UNICODE_RANGE}; }}"
             )
     return "\n".join(rules)
+
+
+def inline_face(family: str, chars: str, folder: Path | None = None) -> str:
+    """An ``@font-face`` rule of ``family``, normal weight, for ``chars`` with the font in a
+    ``data:`` URL (Chromium's header and footer templates load no other), or ""."""
+    import base64
+
+    path = subset_for(400, chars, folder)
+    if path is None:
+        return ""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url(data:font/ttf;base64,{data}) '
+        f'format("truetype"); unicode-range: {UNICODE_RANGE}; }}'
+    )
