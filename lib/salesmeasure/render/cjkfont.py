@@ -163,8 +163,11 @@ def subset_ttf(source: str | os.PathLike, chars, out: str | os.PathLike) -> Path
         font.sfntVersion = "\x00\x01\x00\x00"
     out = Path(out)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    font.save(str(tmp))
-    os.replace(tmp, out)
+    try:
+        font.save(str(tmp))
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
 
 
