@@ -72,23 +72,31 @@ def test_subsets_are_cached_by_content(tmp_path):
     first = cjkfont.subset_for(400, "管理层摘要 abc", tmp_path)
     assert first is not None and first.parent == tmp_path
     stamp = first.stat().st_mtime_ns
-    again = cjkfont.subset_for(400, "要摘层理管 xyz", tmp_path)  # the same CJK characters
+    again = cjkfont.subset_for(400, "cba要摘层理管  \n", tmp_path)  # the same characters
     assert again == first
     assert again.read_bytes() == first.read_bytes() and first.stat().st_mtime_ns >= stamp
-    other = cjkfont.subset_for(400, "管理层摘要区", tmp_path)
-    assert other != first
-    assert cjkfont.subset_for(400, "only Latin 123", tmp_path) is None
+    assert cjkfont.subset_for(400, "管理层摘要区 abc", tmp_path) != first
+    assert cjkfont.subset_for(400, "管理层摘要 xyz", tmp_path, cjk_only=True) == (
+        cjkfont.subset_for(400, "管理层摘要", tmp_path, cjk_only=True)
+    )
+    assert cjkfont.subset_for(400, "only Latin 123", tmp_path) is None  # nothing to do
 
 
 @needs_noto
-def test_font_faces_name_the_suite_family_for_cjk_code_points_only(tmp_path):
-    css = cjkfont.font_faces("管理 text", "摘要", tmp_path)
+def test_font_faces_name_the_suite_family(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    css = cjkfont.font_faces("管理 text 12", "摘要", tmp_path)
     assert css.count("@font-face") == (2 if 700 in SOURCES else 1)
     assert 'font-family: "Noto Sans CJK SC"' in css and "font-weight: 400" in css
-    assert "unicode-range: U+2E80-2FDF" in css and "U+4E00-9FFF" in css
-    assert "file://" in css
-    inline = cjkfont.inline_face("SM margins", "管理", tmp_path)
+    assert "file://" in css and "unicode-range" not in css
+    regular = TTFont(sorted(tmp_path.glob("NotoSansCJKsc-400-*.ttf"))[0]).getBestCmap()
+    assert set(map(ord, "管理text12")) <= set(regular)  # a chart's Latin text keeps its font
+    assert set(map(ord, cjkfont.BASE)) <= set(regular)
+    assert cjkfont.font_faces("only Latin", "", tmp_path) == ""
+    inline = cjkfont.inline_face("SM margins", "管理 North", tmp_path)
     assert "data:font/ttf;base64," in inline and '"SM margins"' in inline
+    assert "unicode-range: U+2E80-2FDF" in inline and "U+4E00-9FFF" in inline
 
 
 def test_no_noto_cjk_means_no_font_faces(monkeypatch, tmp_path):

@@ -8,8 +8,9 @@ shows, such a font from the installed Noto Sans CJK SC Regular and Bold (fontToo
 subset, then the cubic CFF outlines converted to quadratic ``glyf`` ones), cached on disk
 by content hash, and returns the ``@font-face`` rules that make the page use it: they
 keep the family name ``Noto Sans CJK SC`` (the suite's CSS and its charts' SVG name it),
-limited to CJK code points (:data:`UNICODE_RANGE`), so Latin text keeps its font and a
-character missing from the subset falls back to the installed fonts.
+so whatever the page set in it, Latin text of a chart too, keeps its glyphs. The header
+and footer (Chromium's templates) get a face of their own in a ``data:`` URL, limited to
+CJK code points (:data:`UNICODE_RANGE`): their Latin text keeps ``sans-serif``.
 
 No Noto Sans CJK on the machine (or fontTools failing on it): no rules, and the PDF is
 printed as before.
@@ -33,9 +34,9 @@ __all__ = [
 ]
 
 FAMILY = "Noto Sans CJK SC"
-#: Code points taken from the subset: CJK radicals, punctuation, kana, ideographs
+#: CJK code points: radicals, punctuation, kana, ideographs
 #: (extension A, the unified block, compatibility, extension B and on), CJK compatibility
-#: forms and full-width forms. Everything else keeps the page's other fonts.
+#: forms and full-width forms.
 RANGES = (
     (0x2E80, 0x2FDF),
     (0x3000, 0x303F),
@@ -69,6 +70,14 @@ KEEP = 400
 def is_cjk(ch: str) -> bool:
     code = ord(ch)
     return any(a <= code <= b for a, b in RANGES)
+
+
+def _drawn(ch: str) -> bool:
+    """A character that may have a glyph: not a control or format one, not a line or
+    paragraph separator (spaces are kept: U+00A0, U+3000 have advances)."""
+    import unicodedata
+
+    return unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in ("Zl", "Zp")
 
 
 def cjk_sources() -> dict[int, Path]:
@@ -186,12 +195,29 @@ def _prune(folder: Path) -> None:
         pass
 
 
-def subset_for(weight: int, chars: str, folder: Path | None = None) -> Path | None:
+#: Characters every page subset holds besides the page's own (cheap, and only the glyphs
+#: used are embedded): ASCII, full-width forms, CJK punctuation and a few symbols.
+BASE = (
+    "".join(map(chr, range(0x20, 0x7F)))
+    + "".join(map(chr, range(0xFF01, 0xFF5F)))
+    + "\u3000\u3001\u3002\u300a\u300b\u300c\u300d\u3010\u3011"
+    + "\u00a0\u00b7\u00d7\u00f7\u00b1\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022"
+    + "\u2264\u2265\u2192\u25b2\u25bc\u25a0\u25cf"
+)
+
+
+def subset_for(
+    weight: int, chars: str, folder: Path | None = None, *, cjk_only: bool = False
+) -> Path | None:
     """The cached subset of the installed face of ``weight`` (400 or 700) for ``chars``
-    (built on a miss), or None: no such face, no CJK character, or a failed build."""
-    chars = "".join(sorted({c for c in chars if is_cjk(c)}))
+    (only the CJK ones with ``cjk_only``; built on a miss), or None: no such face, no CJK
+    character among ``chars``, or a failed build."""
+    if not any(is_cjk(c) for c in chars):
+        return None
+    keep = is_cjk if cjk_only else _drawn
+    chars = "".join(sorted({c for c in chars if keep(c)}))
     source = cjk_sources().get(weight)
-    if not chars or source is None:
+    if source is None:
         return None
     folder = folder or cache_folder()
     path = folder / f"NotoSansCJKsc-{weight}-{_key(source, chars)}.ttf"
@@ -208,16 +234,18 @@ def subset_for(weight: int, chars: str, folder: Path | None = None) -> Path | No
 
 def font_faces(regular: str, bold: str, folder: Path | None = None) -> str:
     """The ``@font-face`` rules of a page whose normal-weight text shows ``regular`` and
-    whose bold text ``bold`` (any characters: only CJK ones are kept); "" when there is
-    nothing to do (no CJK text or no Noto Sans CJK)."""
+    whose bold text ``bold``; "" when there is nothing to do (no CJK text, or no Noto Sans
+    CJK). The faces hold every character of their text (and :data:`BASE`), Latin ones
+    too: text set in ``Noto Sans CJK SC`` (a chart's) keeps its glyphs."""
+    if not any(is_cjk(c) for c in regular + bold):
+        return ""
     rules = []
     for weight, chars in ((400, regular), (700, bold)):
-        path = subset_for(weight, chars, folder)
+        path = subset_for(weight, chars + BASE, folder) if chars else None
         if path is not None:
             rules.append(
                 f'@font-face {{ font-family: "{FAMILY}"; src: url("{path.as_uri()}") '
-                f'format("truetype"); font-weight: {weight}; font-style: normal; '
-                f"unicode-range: {UNICODE_RANGE}; }}"
+                f'format("truetype"); font-weight: {weight}; font-style: normal; }}'
             )
     return "\n".join(rules)
 
@@ -227,7 +255,7 @@ def inline_face(family: str, chars: str, folder: Path | None = None) -> str:
     ``data:`` URL (Chromium's header and footer templates load no other), or ""."""
     import base64
 
-    path = subset_for(400, chars, folder)
+    path = subset_for(400, chars, folder, cjk_only=True)
     if path is None:
         return ""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
