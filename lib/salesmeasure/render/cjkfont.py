@@ -221,7 +221,10 @@ def subset_for(
     source = cjk_sources().get(weight)
     if source is None:
         return None
-    folder = folder or cache_folder()
+    try:
+        folder = folder or cache_folder()
+    except OSError:  # no writable cache anywhere: print with the installed fonts
+        return None
     path = folder / f"NotoSansCJKsc-{weight}-{_key(source, chars)}.ttf"
     if path.is_file():
         os.utime(path)  # recently used: kept by the pruning
