@@ -188,7 +188,7 @@ def test_chinese_pdf_stays_within_its_measured_weight(default_pack):
     """Packed objects (pdfpost), vector charts, hatches as small images and the CJK text in
     a TrueType subset of Noto Sans CJK SC (render/cjkfont.py: CID TrueType, not Type 3): a
     Chinese PDF was 3-4x its English twin before them, 2.7-4.4x with Type 3 glyphs, and
-    1.46-1.96x after (2026-12-03, branch zhfont). The ratio is held at its measured
+    1.46-1.98x after (2026-12-03, branch zhfont). The ratio is held at its measured
     ceiling; the issue's 1.5x is the xfail below."""
     for region in REGIONS:
         for nb in NOTEBOOKS:
@@ -221,7 +221,7 @@ def test_chinese_pdf_has_no_type3_font(default_pack):
     strict=True,
     reason="The CJK glyphs are a TrueType subset now (CID TrueType, ~150 B a glyph "
     "compressed), but 400-500 distinct characters in two weights still weigh 100-120 KB "
-    "while the English twin's fonts are ~50 KB: measured 1.46-1.96x (the survey report, "
+    "while the English twin's fonts are ~50 KB: measured 1.46-1.98x (the survey report, "
     "113 KB in English, is the heaviest). Needs lighter outlines or fewer faces",
 )
 def test_chinese_pdf_at_most_one_and_a_half_times_english(default_pack):
