@@ -157,9 +157,15 @@ def test_a_chinese_pdf_page_embeds_a_noto_cjk_font(tiny_pack):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     # Chromium (Skia) embeds Noto Sans CJK, CFF outlines in a .ttc, as nameless Type 3 glyph
-    # programs; a TrueType CJK font would be listed by name. Either way it is embedded.
+    # programs; the printer gives the page a TrueType subset of it instead (render/cjkfont.py),
+    # listed by name as CID TrueType. Either way it is embedded.
     cjk = [x for x in rows if "NotoSansCJK" in x.replace(" ", "") or "Type 3" in x]
     assert cjk, fonts
+    from salesmeasure.render.cjkfont import cjk_sources
+
+    if 400 in cjk_sources():
+        assert any("NotoSansCJKsc-Regular" in x and "CID TrueType" in x for x in rows), fonts
+        assert not [x for x in rows if "Type 3" in x], fonts
     assert all(x.split()[-5] == "yes" for x in rows), fonts  # emb column: every font embedded
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "正常 215万 2026年第三季度" in text  # the glyphs map back to the Chinese text

@@ -32,6 +32,42 @@ _HEADER = (
 )
 
 
+#: The page's text, ``[normal weight, bold]`` (a weight of 600 or more), script and style
+#: left out.
+_TEXT_BY_WEIGHT = """() => {
+  const seen = [new Set(), new Set()], bold = new Map();
+  const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || /^(script|style|noscript|template)$/i.test(el.tagName)) continue;
+    if (!bold.has(el)) bold.set(el, parseInt(getComputedStyle(el).fontWeight, 10) >= 600);
+    for (const ch of n.data) seen[bold.get(el) ? 1 : 0].add(ch);
+  }
+  return seen.map(s => [...s].join(''));
+}"""
+#: Wait for the subset faces (a face loads when the layout first needs it).
+_LOAD_FONTS = """async () => {
+  await Promise.all([...document.fonts]
+    .filter(f => f.family.includes('Noto Sans CJK SC') && f.status !== 'loaded')
+    .map(f => f.load().catch(() => null)));
+  await document.fonts.ready;
+}"""
+
+
+#: The font of the header and footer's CJK text (:meth:`PdfPrinter._use_cjk_subset`).
+_MARGIN_FAMILY = "SM Noto Sans CJK SC"
+
+
+def _with_font(template: str, style: str) -> str:
+    """A header or footer template with its CJK text in :data:`_MARGIN_FAMILY` (defined
+    by ``style``); unchanged without one."""
+    if not style:
+        return template
+    return style + template.replace(
+        "font-family:sans-serif", f"font-family:'{_MARGIN_FAMILY}',sans-serif"
+    )
+
+
 def _header_template(text: str) -> str:
     """The page header: the report, region and period (from the report's
     ``data-print-header``), escaped; an empty header when the page has none."""
@@ -177,14 +213,33 @@ class PdfPrinter:
             "() => (document.querySelector('[data-print-header]') || {dataset: {}})"
             ".dataset.printHeader || ''"
         )
+        style = self._use_cjk_subset(header)
         return self._page.pdf(
             format="A4",
             print_background=True,
             prefer_css_page_size=True,
             display_header_footer=True,
-            header_template=_header_template(header),
-            footer_template=_FOOTER,
+            header_template=_with_font(_header_template(header), style),
+            footer_template=_with_font(_FOOTER, style),
         )
+
+    def _use_cjk_subset(self, header: str) -> str:
+        """A Chinese page: its CJK text in a TrueType subset of Noto Sans CJK SC (see
+        :mod:`.cjkfont`), embedded as CID TrueType, not Chromium's Type 3 glyphs.
+        Returns the ``<style>`` for the header and footer (they show the header text and
+        the page's title; they load no font but one given inline), or ""."""
+        if not self._page.evaluate("() => document.documentElement.lang || ''").startswith("zh"):
+            return ""
+        from .cjkfont import font_faces, inline_face
+
+        regular, bold = self._page.evaluate(_TEXT_BY_WEIGHT)
+        # the margins' face is loaded by the page too: the templates draw with it then
+        face = inline_face(_MARGIN_FAMILY, header + self._page.title())
+        css = "\n".join(x for x in (font_faces(regular, bold), face) if x)
+        if css:
+            self._page.add_style_tag(content=css)
+            self._page.evaluate(_LOAD_FONTS)
+        return f"<style>{face}</style>" if face else ""
 
     def close(self) -> None:
         for obj in (self._browser, self._pw):

@@ -7,10 +7,11 @@ that rendered it, dead anywhere else and pointing at the HTML, not the sibling P
 as its ``.pdf`` (``01_target_setting.pdf#x``; the index stays ``.html``: it has no PDF).
 
 It also packs the PDF's small dictionaries (fonts, pages, annotations) into compressed
-object streams (PDF 1.5) and keeps one copy of identical streams. Chromium's Chinese
-text is Type 3 fonts of a few glyphs each, every one with 256-entry width and encoding
-arrays written uncompressed: a third of a Chinese report's PDF, and about 95 % of it
-compresses away.
+object streams (PDF 1.5) and keeps one copy of identical streams. Chromium wrote a
+Chinese page's text as Type 3 fonts of a few glyphs each, every one with 256-entry width
+and encoding arrays uncompressed (a third of the PDF, 95 % of it compressed away here);
+the printer now gives such a page a TrueType subset of Noto Sans CJK SC (cjkfont.py), and
+any Type 3 font left (no Noto CJK installed) is still packed.
 
 The PDF is Chromium's (Skia): one classic cross-reference table, generation 0 objects,
 no encryption. Anything else is returned unchanged.
