@@ -123,7 +123,9 @@ def test_average_clv_is_the_clv_pipelines_mean(sample, card_all):
     """One CLV pipeline: the scorecard's average CLV is clv.value_base's, with the retention
     and CLV report's default settings (was its own BG/NBD fit)."""
     end = pd.Timestamp("2026-09-30")
-    values = clv.value_base(sample.orders[sample.orders["order_date"] <= end], end).values
+    orders = sample.orders[sample.orders["order_date"] <= end]
+    # with the customers' segments, as the books value them (issue 18)
+    values = clv.value_base(orders, end, segments=sample.customers).values
     assert card_all.loc["avg_clv", "value"] == pytest.approx(values["clv"].mean(), rel=1e-9)
     assert card_all.loc["avg_clv", "n"] == len(values)
 

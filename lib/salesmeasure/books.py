@@ -5,8 +5,10 @@ same customer or target than the all-regions report. So the results a model give
 many owners at once are computed once for the whole company, per data fingerprint,
 valuation date (or period) and parameters, and every report shows its slice:
 
-* the purchase and spend models fitted on ALL customers and every customer's value
-  (:func:`customer_value`; a region's report filters the customers of the region);
+* the purchase and spend models fitted on ALL customers (one parameter set per customer
+  segment where the data support it, :mod:`salesmeasure.clv.segments`) and every
+  customer's value (:func:`customer_value`; a region's report filters the customers of
+  the region);
 * the forecast of the company's next period, its proposed target and the allocation of
   that target to regions and reps (``targets.build``; a region's report shows the
   region's row and its reps' rows);
@@ -393,22 +395,42 @@ def customer_value(
     customer), computed once per data, date and settings.
 
     ``dataset`` must be the whole data set (a report's ``ctx.data``), not a region's slice.
+    The customers' segments (``customers.segment``, when the data have it) go to the
+    pipeline, which chooses pooled or per-segment models; that choice is part of the
+    result kept, and the segments, the test's level and its smallest segment part of the
+    key.
     """
+    from salesmeasure.clv import segments as seg
     from salesmeasure.clv.pipeline import value_base
 
     end = pd.Timestamp(observation_end)
+    segments = _segments(dataset)
+    seg_key = (
+        "segments", seg.ALPHA, seg.MIN_SEGMENT_REPEAT,
+        hashlib.sha256(pd.util.hash_pandas_object(segments).to_numpy().tobytes()).hexdigest()[:16],
+    )  # fmt: skip
     parts = (
         data_key(dataset), str(end), int(months), float(discount_rate), float(margin), model,
-        int(holdout_weeks),
+        int(holdout_weeks), seg_key,
     )  # fmt: skip
     return remembered(
         "customer_value",
         parts,
         lambda: value_base(
             dataset.orders, end, months=months, discount_rate=discount_rate, margin=margin,
-            model=model, holdout_weeks=holdout_weeks,
+            model=model, holdout_weeks=holdout_weeks, segments=segments,
         ),
     )  # fmt: skip
+
+
+def _segments(dataset) -> pd.Series:
+    """Customer id -> segment of the data set's customers (empty without the column: the
+    models are then pooled, and the report says why)."""
+    c = getattr(dataset, "customers", None)
+    if not isinstance(c, pd.DataFrame) or not {"customer_id", "segment"} <= set(c.columns):
+        return pd.Series(dtype=object)
+    s = c.drop_duplicates("customer_id").set_index("customer_id")["segment"]
+    return s.astype(object)
 
 
 def region_customers(dataset, region: str) -> pd.Index:

@@ -23,6 +23,13 @@ buyers whose repeat purchases were all free are valued by the same model's weigh
 average of the population mean and their own mean of 0 (see
 :class:`~salesmeasure.clv.models.GammaGamma`), and the result notes how many there are.
 
+Given each customer's segment, both models are then fitted per segment as well, and a
+likelihood-ratio test at 1 % decides whether each model keeps one parameter set for all
+customers or takes one per segment (:mod:`salesmeasure.clv.segments`: why this test,
+the smallest segment that gets its own parameters). Every customer is valued with their
+own segment's parameters where the model is split, so the values still add up to the
+company's wherever they are sliced.
+
 References
 ----------
 .. [1] Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers" the
@@ -34,7 +41,7 @@ References
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +49,7 @@ import pandas as pd
 from salesmeasure import format as fmt
 from salesmeasure.clv.models import PURCHASE_MODELS, GammaGamma
 from salesmeasure.clv.rfm import CalibrationHoldout, RFMSummary, calibration_holdout, rfm_summary
+from salesmeasure.clv.segments import SegmentChoice, choose_segments
 from salesmeasure.clv.validation import HoldoutComparison, compare_holdout, fit_purchase_models
 from salesmeasure.clv.value import customer_value
 from salesmeasure.errors import FitError, InsufficientData, Missing, ParameterError
@@ -144,6 +152,10 @@ class CustomerValue:
         The valuation settings.
     holdout_weeks : int
         Length of the holdout used for the check (0 when there was none to use).
+    purchase_segments, spend_segments : SegmentChoice or None
+        Whether each model is pooled or per segment, and why
+        (:func:`~salesmeasure.clv.segments.choose_segments`); None when the pipeline was
+        not given segments to test (``segments=None``).
     """
 
     summary: RFMSummary
@@ -162,6 +174,8 @@ class CustomerValue:
     discount_rate: float
     margin: float
     holdout_weeks: int = 0
+    purchase_segments: SegmentChoice | None = None
+    spend_segments: SegmentChoice | None = None
 
     @property
     def customers(self) -> int:
@@ -265,6 +279,7 @@ def value_base(
     margin: float = DEFAULT_MARGIN,
     model: str = DEFAULT_MODEL,
     holdout_weeks: int | None = None,
+    segments=None,
 ) -> CustomerValue:
     """Fit, choose and value: the expected value of every customer over ``months``.
 
@@ -284,6 +299,11 @@ def value_base(
     holdout_weeks : int, optional
         Weeks held out for the check; ``None`` or 0: :func:`default_holdout_weeks`
         (26 weeks or a third of the history, whichever is shorter).
+    segments : Series or DataFrame, optional
+        Each customer's segment (customer id -> segment, or a customers table with
+        ``customer_id`` and ``segment``): both models are then tested per segment
+        (:func:`~salesmeasure.clv.segments.choose_segments`). None: pooled, untested
+        (``purchase_segments`` and ``spend_segments`` are None).
 
     Returns
     -------
@@ -393,10 +413,16 @@ def value_base(
         notes.append(Note("zero_spend_repeaters", {"n": spend.n_zero_spend_}))
     if abs(spend.frequency_spend_corr_) > spend.corr_threshold:
         notes.append(Note("spend_frequency_correlated", {"r": spend.frequency_spend_corr_}))
+    if segments is not None:
+        by_purchase = choose_segments("purchase", summary, segments, fitted[name])
+        by_spend = choose_segments("spend", summary, segments, spend)
+    else:
+        by_purchase = by_spend = None
     try:
-        values = customer_value(
-            fitted[name], spend, summary, months=months, discount_rate=discount_rate, margin=margin
-        )
+        values = _values(
+            fitted[name], spend, summary, by_purchase, by_spend,
+            months=months, discount_rate=discount_rate, margin=margin,
+        )  # fmt: skip
     except (FitError, ArithmeticError, np.linalg.LinAlgError) as exc:  # e.g. q <= 1
         # (a ValueError here is a bad months/discount_rate/margin: it propagates as one)
         raise InsufficientData(
@@ -423,4 +449,29 @@ def value_base(
         discount_rate=discount_rate,
         margin=margin,
         holdout_weeks=weeks if calhold is not None else 0,
+        purchase_segments=by_purchase,
+        spend_segments=by_spend,
     )
+
+
+def _values(purchase, spend, summary, by_purchase, by_spend, **settings) -> pd.DataFrame:
+    """Every customer's value, with their segment's parameters where a model is split
+    (each customer valued once, so any slice adds up to the company)."""
+    frame = summary.frame
+    expected = None
+    if by_spend is not None and by_spend.segmented:
+        expected = np.empty(len(frame))
+        for g, model in by_spend.models.items():
+            mask = (by_spend.group == g).to_numpy()
+            expected[mask] = model.expected_spend(
+                frame["frequency"].to_numpy()[mask], frame["monetary_value"].to_numpy()[mask]
+            )
+    if by_purchase is None or not by_purchase.segmented:
+        return customer_value(purchase, spend, summary, expected_spend=expected, **settings)
+    parts = []
+    for g, model in by_purchase.models.items():
+        mask = (by_purchase.group == g).to_numpy()
+        part = replace(summary, frame=frame[mask])
+        own = None if expected is None else expected[mask]
+        parts.append(customer_value(model, spend, part, expected_spend=own, **settings))
+    return pd.concat(parts).reindex(frame.index)

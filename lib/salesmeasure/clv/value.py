@@ -41,6 +41,7 @@ def customer_value(
     discount_rate: float = 0.01,
     margin: float = 1.0,
     periods_per_month: float | None = None,
+    expected_spend=None,
 ) -> pd.DataFrame:
     """Discounted expected value of each customer over the next ``months``.
 
@@ -65,6 +66,10 @@ def customer_value(
     periods_per_month : float, optional
         Periods of the summary's time unit in a month; by default from
         ``summary.freq`` (weeks: 4.348).
+    expected_spend : array-like, optional
+        Each customer's expected spend per purchase (in the order of ``summary``), when it
+        comes from more than one spend model (one per segment); default
+        ``spend_model.expected_spend``.
 
     Returns
     -------
@@ -112,7 +117,12 @@ def customer_value(
     expected = cum[:, -1][inv]
     alive = alive_u[inv]
     del cum
-    spend = spend_model.expected_spend(f, summary["monetary_value"])
+    if expected_spend is None:
+        spend = spend_model.expected_spend(f, summary["monetary_value"])
+    else:
+        spend = np.asarray(expected_spend, dtype=float)
+        if spend.shape != (len(summary),):
+            raise ValueError("expected_spend must have one value per customer of summary")
     value = margin * spend * disc_purchases
     with np.errstate(divide="ignore", invalid="ignore"):
         at_risk = np.where(alive > 1e-12, value * (1 - alive) / alive, 0.0)

@@ -145,7 +145,8 @@ register(
         N_("Gamma-Gamma spend model"),
         N_(
             "A model of how much a customer spends per purchase: their own average, pulled "
-            "towards the average of all customers the fewer purchases they have made."
+            "towards the average of all customers (of their segment, where segments spend "
+            "differently) the fewer purchases they have made."
         ),
         _AREA,
         (r"Gamma-Gamma",),

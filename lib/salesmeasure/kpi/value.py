@@ -40,10 +40,13 @@ def fit_value_model(
     discount_rate: float = DISCOUNT_RATE,
     margin: float = MARGIN,
     holdout_weeks: int = 0,
+    segments=None,
 ) -> CustomerValue:
     """:func:`salesmeasure.clv.pipeline.value_base` of the orders up to
     ``observation_end`` (raises ``InsufficientData`` with a sentence when the view is too
-    thin to value); ``holdout_weeks`` 0 = the pipeline's data-driven default."""
+    thin to value); ``holdout_weeks`` 0 = the pipeline's data-driven default; ``segments``
+    (the customers table) lets the models be fitted per segment where the data support
+    it, as the books' are."""
     return value_base(
         orders,
         observation_end,
@@ -51,6 +54,7 @@ def fit_value_model(
         discount_rate=discount_rate,
         margin=margin,
         holdout_weeks=holdout_weeks,
+        segments=segments,
     )
 
 

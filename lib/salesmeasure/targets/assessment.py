@@ -181,8 +181,10 @@ def _units(dataset: Dataset, p: Period, strata: pd.DataFrame, with_clv: bool, cl
         from salesmeasure.kpi.value import fit_value_model
 
         try:
-            start = fit_value_model(o, p.start - pd.Timedelta(days=1), **clv_kw).values["clv"]
-            end = fit_value_model(o, p.end, **clv_kw).values["clv"]
+            seg = {"segments": dataset.customers}  # per segment where the data support it
+            start = fit_value_model(o, p.start - pd.Timedelta(days=1), **clv_kw, **seg)
+            start = start.values["clv"]
+            end = fit_value_model(o, p.end, **clv_kw, **seg).values["clv"]
         except InsufficientData:
             start = end = None
         if start is not None:

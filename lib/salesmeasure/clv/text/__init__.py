@@ -333,6 +333,10 @@ def describe_value_method(section) -> str:
     if v.choice in _CHOICE:
         text += _(" ({why})").format(why=_(_CHOICE[v.choice]))
     text += _(" and the Gamma-Gamma spend model.")
+    from salesmeasure.clv.text.segments import describe_segments
+
+    if seg := describe_segments(v):
+        text += " " + seg
     for note in v.notes:
         if note.code == "zero_spend_repeaters":
             text += " " + ngettext(
