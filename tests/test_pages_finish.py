@@ -217,13 +217,6 @@ def test_chinese_pdf_has_no_type3_font(default_pack):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="The CJK glyphs are a TrueType subset now (CID TrueType, ~150 B a glyph "
-    "compressed), but 400-500 distinct characters in two weights still weigh 100-120 KB "
-    "while the English twin's fonts are ~50 KB: measured 1.46-1.98x (the survey report, "
-    "113 KB in English, is the heaviest). Needs lighter outlines or fewer faces",
-)
 def test_chinese_pdf_at_most_one_and_a_half_times_english(default_pack):
     for region in REGIONS:
         for nb in NOTEBOOKS:

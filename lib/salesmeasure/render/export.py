@@ -15,6 +15,7 @@ are authored content and are kept as written.
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import os
 import re
@@ -32,6 +33,8 @@ __all__ = [
     "title_of",
     "navigation",
     "finish_page",
+    "ascii_anchor",
+    "ascii_anchors",
 ]
 
 #: Mime type of the small headline JSON a notebook may display for the index page.
@@ -409,6 +412,7 @@ def export_html(nb, header: dict, *, templates: Path | None = None) -> tuple[str
     root = str((templates or template_dir()).resolve())
     exporter = _exporter(root)
     meta = dict(header)
+    toc = [(lvl, ascii_anchor(a), t) for lvl, a, t in toc]  # as finish_page makes the ids
     meta["toc"] = [{"level": lvl, "anchor": a, "text": t} for lvl, a, t in toc]
     resources = {"metadata": {"name": header.get("title", "Report")}, "salesmeasure": meta}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -446,11 +450,47 @@ def nowrap_short_cells(body: str) -> str:
     return _CELL.sub(sub, body)
 
 
+#: An ``id`` that nbconvert made of a heading's non-ASCII text, percent-encoded
+#: (``%E8%A6%81%E7%82%B9...``), and a same-page link to one.
+_ENCODED_ID = re.compile(r'\bid="([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
+_SAME_PAGE_HREF = re.compile(r'\bhref="#([^"]*)"')
+
+
+def ascii_anchor(anchor: str) -> str:
+    """The id of a heading whose nbconvert id is ``anchor``: unchanged when it is plain
+    ASCII, else ``s-`` and a short hash of the heading's text (``s-3f9a0c41d2``), the same
+    in every render of that text. A Chinese heading's id is its text percent-encoded,
+    and Chromium writes it once more encoded (``#25E8#25A6...``) as the PDF's named
+    destination: 200-700 characters, past the 127 a PDF name may have (poppler warns
+    "name token is longer than what the specification says it can be")."""
+    from urllib.parse import unquote
+
+    text = html.unescape(anchor)
+    if not re.search(r"%[0-9A-Fa-f]{2}", text):
+        return anchor
+    digest = hashlib.sha1(unquote(text).encode("utf-8", "surrogatepass")).hexdigest()
+    return "s-" + digest[:10]
+
+
+def ascii_anchors(body: str) -> str:
+    """``body`` with every percent-encoded ``id`` made ASCII (:func:`ascii_anchor`) and
+    the same-page links to it (the contents, the headings' own links) following it."""
+    ids = {m.group(1) for m in _ENCODED_ID.finditer(body)}
+    if not ids:
+        return body
+    new = {old: ascii_anchor(old) for old in ids}
+    body = _ENCODED_ID.sub(lambda m: f'id="{new[m.group(1)]}"', body)
+    return _SAME_PAGE_HREF.sub(
+        lambda m: f'href="#{new[m.group(1)]}"' if m.group(1) in new else m.group(0), body
+    )
+
+
 def finish_page(body: str, header: dict) -> str:
     """Set the page's ``<title>`` (report, region, period) and ``<html lang>`` (the
     report's language, e.g. ``zh-CN``; nbconvert only knows ISO 639-1 codes); keep short
-    table cells on one line (:func:`nowrap_short_cells`)."""
-    body = nowrap_short_cells(body)
+    table cells on one line (:func:`nowrap_short_cells`); give headings ASCII ids
+    (:func:`ascii_anchors`)."""
+    body = ascii_anchors(nowrap_short_cells(body))
     title = html.escape(page_title(header), quote=False)
     body = re.sub(r"<title>.*?</title>", lambda _m: f"<title>{title}</title>", body,
                   count=1, flags=re.S)  # fmt: skip

@@ -32,18 +32,16 @@ _HEADER = (
 )
 
 
-#: The page's text, ``[normal weight, bold]`` (a weight of 600 or more), script and style
-#: left out.
-_TEXT_BY_WEIGHT = """() => {
-  const seen = [new Set(), new Set()], bold = new Map();
+#: The page's text, script and style left out.
+_TEXT = """() => {
+  const seen = new Set();
   const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const el = n.parentElement;
     if (!el || /^(script|style|noscript|template)$/i.test(el.tagName)) continue;
-    if (!bold.has(el)) bold.set(el, parseInt(getComputedStyle(el).fontWeight, 10) >= 600);
-    for (const ch of n.data) seen[bold.get(el) ? 1 : 0].add(ch);
+    for (const ch of n.data) seen.add(ch);
   }
-  return seen.map(s => [...s].join(''));
+  return [...seen].join('');
 }"""
 #: Wait for the subset faces (a face loads when the layout first needs it).
 _LOAD_FONTS = """async () => {
@@ -225,19 +223,23 @@ class PdfPrinter:
 
     def _use_cjk_subset(self, header: str) -> str:
         """A Chinese page: its CJK text in a TrueType subset of Noto Sans CJK SC (see
-        :mod:`.cjkfont`), embedded as CID TrueType, not Chromium's Type 3 glyphs.
+        :mod:`.cjkfont`), embedded as CID TrueType, not Chromium's Type 3 glyphs; one
+        weight, its bold CJK text drawn twice from it (:mod:`.cjkbold`).
         Returns the ``<style>`` for the header and footer (they show the header text and
         the page's title; they load no font but one given inline), or ""."""
         if not self._page.evaluate("() => document.documentElement.lang || ''").startswith("zh"):
             return ""
-        from .cjkfont import font_faces, inline_face
+        from .cjkbold import CLASS, CSS, OFFSET_EM, SCRIPT
+        from .cjkfont import RANGES, font_faces, inline_face
 
-        regular, bold = self._page.evaluate(_TEXT_BY_WEIGHT)
+        page_faces = font_faces(self._page.evaluate(_TEXT))
         # the margins' face is loaded by the page too: the templates draw with it then
         face = inline_face(_MARGIN_FAMILY, header + self._page.title())
-        css = "\n".join(x for x in (font_faces(regular, bold), face) if x)
+        css = "\n".join(x for x in (page_faces, CSS if page_faces else "", face) if x)
         if css:
             self._page.add_style_tag(content=css)
+            if page_faces:  # one weight embedded: bold CJK drawn from the regular face
+                self._page.evaluate(SCRIPT, [CLASS, OFFSET_EM, [list(r) for r in RANGES]])
             self._page.evaluate(_LOAD_FONTS)
         return f"<style>{face}</style>" if face else ""
 
