@@ -10,7 +10,9 @@ from salesmeasure.plots.theme import PALETTE, STATUS_COLOURS, get_ax, set_theme
 __all__ = ["PALETTE", "STATUS_COLOURS", "get_ax", "set_theme"]
 
 # Area modules register their public functions below (one import line each).
+from salesmeasure.plots.assessment import *  # noqa: F401,F403
 from salesmeasure.plots.clv import *  # noqa: F401,F403
+from salesmeasure.plots.evaluation import *  # noqa: F401,F403
 from salesmeasure.plots.monthly import *  # noqa: F401,F403
 from salesmeasure.plots.summary import *  # noqa: F401,F403
 from salesmeasure.plots.survey import *  # noqa: F401,F403

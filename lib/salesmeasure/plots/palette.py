@@ -70,6 +70,7 @@ _SERIES = {
     "reference": QUALITATIVE[7],
     "risk": QUALITATIVE[5],
     "highlight": QUALITATIVE[0],
+    "target": QUALITATIVE[3],  # reddish purple: apart from the status greens and reds
 }
 _UNKNOWN = "#d9d9d9"
 
@@ -124,7 +125,7 @@ def tier_colour(code, tiers=None) -> str:
 
 def series_colour(role: str) -> str:
     """Colour of a chart series by role (``actual``, ``forecast``, ``reference``,
-    ``risk``, ``highlight``)."""
+    ``risk``, ``highlight``, ``target``)."""
     return _SERIES[role]
 
 

@@ -125,6 +125,10 @@ from salesmeasure.targets.text.review import (
     kpi_targets_table,
     metric_label,
 )
+from salesmeasure.targets.text.review_charts import (
+    describe_assessment_chart,
+    describe_control_charts,
+)
 from salesmeasure.targets.tracking import (
     BENCHMARK_ATTAINING,
     AttainingShare,
@@ -172,6 +176,8 @@ __all__ = [
     "describe_assessment",
     "describe_assessment_brief",
     "describe_evaluation",
+    "describe_control_charts",
+    "describe_assessment_chart",
     "describe_incentives",
     "describe_kpi_targets",
     "evaluation_table",

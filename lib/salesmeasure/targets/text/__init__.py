@@ -24,6 +24,10 @@ from salesmeasure.targets.text.progress import describe_progress, progress_table
 from salesmeasure.targets.text.pvm import describe_pvm, pvm_for_period, pvm_table
 from salesmeasure.targets.text.review import *  # noqa: F403
 from salesmeasure.targets.text.review import __all__ as _review_all
+from salesmeasure.targets.text.review_charts import (
+    describe_assessment_chart,
+    describe_control_charts,
+)
 from salesmeasure.targets.text.sections import *  # noqa: F403
 from salesmeasure.targets.text.sections import __all__ as _sections_all
 from salesmeasure.targets.text.sections import scope_label  # noqa: F401
@@ -34,6 +38,8 @@ __all__ = [
     *_sections_all,
     *_review_all,
     "describe_allocation",
+    "describe_assessment_chart",
+    "describe_control_charts",
     "describe_recorded",
     "recorded_table",
     "describe_reset",
