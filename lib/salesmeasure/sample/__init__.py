@@ -25,6 +25,19 @@ The process, per customer (vectorised over all customers):
 * **Complaints** arrive while a customer is active at a rate that falls with satisfaction.
 * **Targets** per region and rep for every quarter from the first full year on, set as
   last year's same-quarter revenue plus a planned growth, split to reps by share.
+* **A harder book** (``HARD_BOOK``, for the rep assessment). Rep R01 is given North's
+  hardest customers by the strata the assessment adjusts for -- small or without revenue
+  in the year before the last complete quarter, and under three years' tenure -- by
+  swapping who holds whom inside North after the draws (every rep keeps its book size;
+  a customer's orders follow the new rep, amounts with the new rep's skill). R01's raw
+  retention is well below the company's; adjusted, it is at par (``truth["hard_book_rep"]``).
+* **A change point** (``CHANGE_POINT``, for the periodic evaluation). From January 2026
+  East's active customers make extra Delivery complaints (0.4 a year each), drawn from a
+  generator of their own: the region's complaint rate steps up in 2026Q1
+  (``truth["change_point"]``).
+
+Neither plant takes a draw from the main generator: ``simulate(..., plants=False)``
+gives every other value unchanged (:mod:`salesmeasure.sample.plants`).
 
 References
 ----------

@@ -64,3 +64,19 @@ COMPLAINT_CATEGORY_SHARE = [0.25, 0.25, 0.20, 0.20, 0.10]
 PLANNED_GROWTH = 0.15
 GROWTH_CLIP = (0.9, 1.3)
 STRETCH = 0.03
+#: Planted for the rep assessment: this rep (in North, with the company since before the
+#: window) holds the region's hardest customers by the assessment's strata -- small or no
+#: revenue in the year before the last complete quarter and under three years' tenure --
+#: by swapping who holds whom inside North (every rep keeps its book size). Its raw
+#: retention is well below the company's; adjusted for the mix it is at par.
+HARD_BOOK = {"rep_id": "R01", "region": "North"}
+#: Planted for the periodic evaluation: from this month on, the region's active customers
+#: make extra complaints of this category at this rate per customer-year (a level shift
+#: of the region's complaint rate), drawn from a generator of their own.
+CHANGE_POINT = {
+    "region": "East",
+    "metric": "complaint_rate",
+    "category": "Delivery",
+    "from": "2026-01",
+    "extra_per_year": 0.4,
+}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
+from salesmeasure.sample import plants as plant
 from salesmeasure.sample import zh
 from salesmeasure.sample.comments import comments as sample_comments
 from salesmeasure.sample.names import (
@@ -23,6 +24,7 @@ from salesmeasure.sample.names import (
 from salesmeasure.sample.params import (
     AS_OF,
     BTYD,
+    CHANGE_POINT,
     CHANNEL_SHARE,
     CHANNELS,
     COMPLAINT_CATEGORIES,
@@ -31,6 +33,7 @@ from salesmeasure.sample.params import (
     COMPLAINT_SATISFACTION_EFFECT,
     DRIVER_WEIGHTS,
     GROWTH_CLIP,
+    HARD_BOOK,
     ITEM_MEANS,
     ITEMS,
     LIST_PRICE,
@@ -77,6 +80,7 @@ def simulate(
     as_of: str | pd.Timestamp = AS_OF,
     defects: bool = True,
     lang: str = "en",
+    plants: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict]:
     """Draw the six tables and the planted truths (in memory).
 
@@ -85,6 +89,10 @@ def simulate(
     their own), customer and rep names, regions, segments, channels, product lines and
     complaint categories (:mod:`salesmeasure.sample.zh`). Every draw is the same in both
     languages, so each Chinese value is its English twin under another name.
+
+    ``plants`` (default on) plants the harder book of ``HARD_BOOK`` and the complaint
+    change point of ``CHANGE_POINT`` (:mod:`salesmeasure.sample.plants`); neither takes a
+    draw from the main generator, so with ``plants=False`` every other value is the same.
 
     Returns
     -------
@@ -196,8 +204,7 @@ def simulate(
     # ------------------------------------------------------------- spend
     nu = rng.gamma(SPEND["q"], 1.0 / SPEND["gamma"], size=n)
     seg_mult = np.array([SEGMENT_SPEND[s] for s in SEGMENTS])[segment_idx]
-    skill = np.array([rep_skill[r] for r in rep_ids])[cust_rep]
-    z = rng.gamma(SPEND["p"], 1.0 / nu[cust_of_order]) * (seg_mult * skill)[cust_of_order]
+    spend_draw = rng.gamma(SPEND["p"], 1.0 / nu[cust_of_order])
     year_off = ((START + pd.to_timedelta(order_day, unit="D")).year - START.year).to_numpy()
     mix = np.array([PRODUCT_MIX[s] for s in SEGMENTS])[segment_idx[cust_of_order]].copy()
     shift_sw = np.minimum(SOFTWARE_SHIFT_PER_YEAR * year_off, 0.15)
@@ -212,8 +219,29 @@ def simulate(
     )
     discount = np.round(rng.choice([0.0, 0.0, 0.05, 0.10, 0.15], size=n_orders), 2)
     unit = list_price * (1 - discount)
-    quantity = np.maximum(1, np.round(z / unit)).astype(np.int64)
-    amount = np.round(quantity * unit, 2)
+
+    def order_amounts(rep_of_customer):
+        skill = np.array([rep_skill[r] for r in rep_ids])[rep_of_customer]
+        z = spend_draw * (seg_mult * skill)[cust_of_order]
+        quantity = np.maximum(1, np.round(z / unit)).astype(np.int64)
+        return quantity, np.round(quantity * unit, 2)
+
+    hard_truth = {}
+    if plants:  # the harder book: who holds whom inside the region (no draw)
+        hb_rep = int(np.flatnonzero(rep_ids == HARD_BOOK["rep_id"])[0])
+        cust_rep, hard_truth = plant.hard_book(
+            cust_rep,
+            rep=hb_rep,
+            region=REGIONS.index(HARD_BOOK["region"]),
+            region_idx=region_idx,
+            signup_day=signup_day,
+            rep_hire_day=rep_hire_day,
+            revenue_by_order=order_amounts(cust_rep)[1],
+            cust_of_order=cust_of_order,
+            order_day=order_day,
+            ref_day=plant.reference_day(as_of),
+        )
+    quantity, amount = order_amounts(cust_rep)
     order_rep = cust_rep[cust_of_order].copy()
     cover = rng.random(n_orders) < 0.03  # a colleague in the same region covers the order
     if cover.any():
@@ -319,8 +347,31 @@ def simulate(
     c_day = signup_day[cc] + (rng.random(nc) * (active_end[cc] - signup_day[cc] + 1)).astype(int)
     severity_idx = rng.choice(3, size=nc, p=[0.55, 0.33, 0.12])
     days_to_resolve = np.ceil(rng.gamma(2.0, np.array([3.0, 5.0, 9.0])[severity_idx]))
-    r_day = c_day + days_to_resolve.astype(int)
     never = rng.random(nc) < 0.03
+    category_idx = rng.choice(len(COMPLAINT_CATEGORIES), size=nc, p=COMPLAINT_CATEGORY_SHARE)
+    change_truth = {}
+    if plants:  # the change point: extra complaints from a generator of their own
+        cp_from = pd.Timestamp(CHANGE_POINT["from"] + "-01")
+        extra = plant.extra_complaints(
+            seed,
+            region=REGIONS.index(CHANGE_POINT["region"]),
+            region_idx=region_idx,
+            signup_day=signup_day,
+            active_end=active_end,
+            from_day=int((cp_from - START).days),
+            rate_per_year=CHANGE_POINT["extra_per_year"],
+        )
+        cc, c_day, severity_idx, days_to_resolve, never = (
+            np.concatenate([a, b])
+            for a, b in zip((cc, c_day, severity_idx, days_to_resolve, never), extra, strict=True)
+        )
+        n_extra = extra[0].size
+        category_idx = np.r_[
+            category_idx, np.full(n_extra, COMPLAINT_CATEGORIES.index(CHANGE_POINT["category"]))
+        ]
+        nc = cc.size
+        change_truth = {**CHANGE_POINT, "extra_complaints": int(n_extra)}
+    r_day = c_day + days_to_resolve.astype(int)
     resolved = pd.Series(dates[np.minimum(r_day, n_days - 1)])
     resolved[(r_day > n_days - 1) | never] = pd.NaT
     complaints = pd.DataFrame(
@@ -328,9 +379,7 @@ def simulate(
             "complaint_id": np.char.add("K", np.char.zfill(np.arange(1, nc + 1).astype(str), 7)),
             "customer_id": cust_ids[cc],
             "opened_date": dates[c_day],
-            "category": np.asarray(COMPLAINT_CATEGORIES)[
-                rng.choice(len(COMPLAINT_CATEGORIES), size=nc, p=COMPLAINT_CATEGORY_SHARE)
-            ],
+            "category": np.asarray(COMPLAINT_CATEGORIES)[category_idx],
             "severity": np.asarray(["Low", "Medium", "High"])[severity_idx],
             "resolved_date": resolved.to_numpy(),
         }
@@ -376,6 +425,18 @@ def simulate(
         "target_growth_clip": list(GROWTH_CLIP),
         "target_stretch": STRETCH,
         "rep_skill": rep_skill,
+        "hard_book_rep": (
+            {
+                **HARD_BOOK,
+                **hard_truth,
+                "reference_quarter": str(
+                    pd.Period(START + pd.Timedelta(days=plant.reference_day(as_of)), "Q")
+                ),
+            }
+            if plants
+            else {}
+        ),
+        "change_point": change_truth,
         "comments": comment_truth,
         "counts": {
             "customers": int(n),

@@ -80,6 +80,12 @@ def localise(tables: dict[str, pd.DataFrame], truth: dict) -> tuple[dict, dict]:
     truth["product_lines"] = [pl[p] for p in truth["product_lines"]]
     for key in ("list_price_2023", "price_increase_per_year"):
         truth[key] = keys(truth[key], pl)
+    if truth.get("hard_book_rep"):
+        truth["hard_book_rep"] = {**truth["hard_book_rep"]}
+        truth["hard_book_rep"]["region"] = reg[truth["hard_book_rep"]["region"]]
+    if truth.get("change_point"):
+        cp = truth["change_point"] = {**truth["change_point"]}
+        cp["region"], cp["category"] = reg[cp["region"]], VALUES["category"][cp["category"]]
     truth["values_language"] = "zh-CN"
     return tables, truth
 
