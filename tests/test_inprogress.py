@@ -173,21 +173,22 @@ def sample_progress():
 
 def test_sample_q4_numbers_the_report_printed(sample_progress):
     """The target report (before this API) printed for 2026Q4 on the sample: 46 of 92
-    days, All regions booked 1.36M (1,358,985.45) of 2.86M, P(attain) 11% (0.113), 80%
-    range 2,635,742 to 2,867,961; North 342,852.58 of 752,000 with P(attain) 5%."""
+    days, All regions booked 1.36M (1,359,884.11) of 2.86M, P(attain) 12% (0.12), 80%
+    range 2,636,615 to 2,868,167; North 343,751.24 of 749,000 with P(attain) 6% (the sample
+    with its planted harder book, R01)."""
     ctx, ip = sample_progress
     assert ip.period == "2026Q4" and (ip.days_elapsed, ip.days_total) == (46, 92)
     top = ip.top
-    assert top["target"] == 2_862_000
-    assert top["booked"] == pytest.approx(1_358_985.45, abs=0.005)
-    assert top["p_attain"] == pytest.approx(0.113)
-    assert top["landing_low"] == pytest.approx(2_635_742.25, abs=1)
-    assert top["landing_high"] == pytest.approx(2_867_960.99, abs=1)
-    assert top["expected_to_date"] == pytest.approx(2_862_000 * 0.4766606, abs=1)
+    assert top["target"] == 2_859_000
+    assert top["booked"] == pytest.approx(1_359_884.11, abs=0.005)
+    assert top["p_attain"] == pytest.approx(0.12)
+    assert top["landing_low"] == pytest.approx(2_636_615.34, abs=1)
+    assert top["landing_high"] == pytest.approx(2_868_166.65, abs=1)
+    assert top["expected_to_date"] == pytest.approx(2_859_000 * 0.4769822, abs=1)
     north = ip.row("North")
-    assert north["target"] == 752_000
-    assert north["booked"] == pytest.approx(342_852.58, abs=0.005)
-    assert north["p_attain"] == pytest.approx(0.05)
+    assert north["target"] == 749_000
+    assert north["booked"] == pytest.approx(343_751.24, abs=0.005)
+    assert north["p_attain"] == pytest.approx(0.055)
     assert ip.row("R01")["name"] == "Anna Adler"
 
 
@@ -206,7 +207,7 @@ def test_sample_booked_independently_and_regions_sum(sample_progress, sample):
     assert regions["target"].sum() == ip.top["target"]  # whole units, exactly
     assert len(reps) == 25 and set(reps["target_source"]) == {"recorded"}
     # recorded rep targets from targets.csv
-    assert reps.loc["R01", "target"] == 173_833 and reps.loc["R25", "target"] == 51_677
+    assert reps.loc["R01", "target"] == 43_267 and reps.loc["R25", "target"] == 51_677
     assert not ip.table[["booked", "target", "expected_to_date"]].isna().any().any()
 
 

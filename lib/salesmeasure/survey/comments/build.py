@@ -20,9 +20,9 @@ from salesmeasure.periods import Period
 from salesmeasure.stats import MIN_N
 from salesmeasure.survey.comments.analyse import CommentAnalysis, analyse_comments
 from salesmeasure.survey.comments.measures import (
-    slice_theme_drivers,
     ThemeDrivers,
     sentiment_agreement,
+    slice_theme_drivers,
     theme_by_group,
     theme_change,
     theme_drivers,
