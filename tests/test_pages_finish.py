@@ -279,7 +279,7 @@ def test_index_shows_amounts_in_the_currency(sample_dir):
         set_language("zh-CN")
         cards = _scorecards(ds, "2026Q3", ["all"], "CNY", sample_dir)
         revenue = next(iter(cards["all"].values()))
-        assert revenue.startswith("¥215.5万"), revenue
+        assert revenue.startswith("¥215.3万"), revenue
     finally:
         fmt.set_currency(None)
         set_language("en")

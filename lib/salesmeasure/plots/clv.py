@@ -354,6 +354,9 @@ def plot_clv_distribution(
     kept = v[~worthless]
     top = max(kept.max(), floor * 10) if len(kept) else floor * 10
     bins = np.logspace(np.log10(floor), np.log10(top), 40)
+    # 10**log10(top) can round below top, and hist drops what lies past the last edge:
+    # the most valuable customer went missing from the chart.
+    bins[0], bins[-1] = floor, top
     ax.hist(kept, bins=bins, color=PALETTE[0], edgecolor="white")
     ax.set_xscale("log")
     if tiers is not None:
