@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _
 from salesmeasure.plots import palette
 from salesmeasure.plots.theme import PALETTE, get_ax
@@ -507,7 +508,25 @@ def plot_prob_alive_section(value, *, ax=None):
     s = value.summary
     age = float(np.median(s["T"]))
     top_f = int(min(max(s["frequency"].quantile(0.95), 5), 40))
-    return plot_prob_alive_map(value.purchase_model, T=age, max_frequency=top_f, ax=ax)
+    split = getattr(value, "purchase_segments", None)
+    if ax is not None or split is None or not split.segmented:
+        return plot_prob_alive_map(value.purchase_model, T=age, max_frequency=top_f, ax=ax)
+    # Purchases modelled per segment: one map per segment's model (the values and the
+    # sentence under the chart use each customer's own segment's model too).
+    import matplotlib.pyplot as plt
+
+    groups = list(split.groups)
+    value_unit = "weeks"  # the unit plot_prob_alive_map labels by default
+    fig, axes = plt.subplots(len(groups), 1, figsize=(9, 4.2 * len(groups)), squeeze=False)
+    for g, a in zip(groups, axes[:, 0]):
+        plot_prob_alive_map(split.models[g], T=age, max_frequency=top_f, ax=a)
+        a.set_title(
+            _(
+                "{segment}: probability a customer is still active (customer age {age} {unit})"
+            ).format(segment=fmt.label("segment", g), age=f"{age:.0f}", unit=_(value_unit))
+        )
+    fig.tight_layout()
+    return axes[0, 0]
 
 
 def plot_value_section(section, *, ax=None):
