@@ -60,7 +60,7 @@ def test_a_split_purchase_model_gets_one_map_per_segment(split_value):
     assert len(maps) == len(v.purchase_segments.groups) == 2
     age = float(np.median(v.summary["T"]))
     top = int(min(max(v.summary["frequency"].quantile(0.95), 5), 40))
-    for g, a in zip(v.purchase_segments.groups, maps):
+    for g, a in zip(v.purchase_segments.groups, maps, strict=True):
         assert g in a.get_title()
         drawn = _grid(a, top + 1)
         f, r = top, 5  # the top row is the highest frequency

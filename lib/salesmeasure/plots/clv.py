@@ -518,7 +518,7 @@ def plot_prob_alive_section(value, *, ax=None):
     groups = list(split.groups)
     value_unit = "weeks"  # the unit plot_prob_alive_map labels by default
     fig, axes = plt.subplots(len(groups), 1, figsize=(9, 4.2 * len(groups)), squeeze=False)
-    for g, a in zip(groups, axes[:, 0]):
+    for g, a in zip(groups, axes[:, 0], strict=True):
         plot_prob_alive_map(split.models[g], T=age, max_frequency=top_f, ax=a)
         a.set_title(
             _(
