@@ -55,3 +55,42 @@ def test_no_chinese_pdf_has_an_over_long_name(default_pack):
             run = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
             assert "name token is longer" not in run.stderr, (pdf, run.stderr[:300])
             assert "客户" in run.stdout or "销售" in run.stdout
+
+
+def _squash(text: str) -> str:
+    import re
+
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils")
+def test_bold_chinese_drawn_twice_extracts_once(default_pack):
+    """A bold Chinese run is printed twice (cjkbold); a reader copying it, or a search,
+    gets it once. Every bold run of four or more CJK characters in a paragraph or list item
+    of the HTML is in the PDF's text, and never twice in a row."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    cjk = re.compile(r"[\u4e00-\u9fff]{4,}")
+    checked = 0
+    for nb in NOTEBOOKS:
+        html = report(default_pack, nb, "North", "zh-CN", "html")
+        pdf = report(default_pack, nb, "North", "zh-CN", "pdf")
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        runs = {
+            _squash(b.get_text())
+            for b in soup.select("p strong, li strong, p b, li b")
+            if cjk.search(b.get_text()) and not b.find_parent("details")
+        }
+        text = _squash(
+            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        )
+        for r in sorted(runs):
+            if len(r) > 60:  # a whole bold sentence may wrap around a figure or a page
+                continue
+            assert r in text, (nb, r)
+            assert r + r not in text, (nb, r)
+            checked += 1
+    assert checked >= 4, checked  # the reports' bold phrases were found and read
