@@ -370,6 +370,7 @@ def render(
             fail(str(exc), code=1)
         fail(describe_write_error(exc, exc.filename or out), code=1)
     except KeyboardInterrupt:  # before any report ran (loading the data, planning)
+        guard.exit_within()
         say("Interrupted before any report was rendered; nothing was written.", err=True)
         raise typer.Exit(130) from None
     finally:

@@ -483,6 +483,7 @@ def _render(
                 break
     except KeyboardInterrupt:  # Ctrl-C: stop now, keep what finished, index it
         interrupted = True
+        guard.exit_within()  # the command ends within seconds, whatever hangs on the way
     finally:
         bar.close()
         _snapshot.release(snap)

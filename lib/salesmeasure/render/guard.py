@@ -25,6 +25,7 @@ import os
 import re
 import signal
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -143,6 +144,35 @@ def sigint_ignored():
         yield
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+#: After Ctrl-C the console command ends within this many seconds, whatever is left.
+EXIT_WITHIN_S = 6.0
+
+
+def exit_within(seconds: float = EXIT_WITHIN_S, code: int = 130) -> None:
+    """After Ctrl-C: end the ``salesmeasure`` command ``seconds`` from now at the latest.
+
+    The batch stops in under a second and exits at once (``cli._exit_now``); this is the
+    bound on what may hang on the way (a worker's pipe, a browser driver, an exit
+    handler). On the fresh CI machine, three Ctrl-C runs out of some 1,560 tests in one
+    session did not end within 60-120 s while they end in 1-2 s alone (root cause not
+    found; see the session note). A no-op in any other process (pytest's, a notebook's).
+    """
+    if Path(sys.argv[0]).stem != "salesmeasure":
+        return
+
+    def cut_short():
+        time.sleep(seconds)
+        with contextlib.suppress(Exception):
+            sys.stderr.write(
+                f"Stopped: clean-up after Ctrl-C took more than {seconds:g} s and was cut short.\n"
+            )
+            sys.stderr.flush()
+            sys.stdout.flush()
+        os._exit(code)
+
+    threading.Thread(target=cut_short, name="salesmeasure-exit-within", daemon=True).start()
 
 
 class Background:
