@@ -27,3 +27,62 @@ def test_it_is_a_no_op_outside_the_console_command():
     guard.exit_within(0.01)  # this is pytest's process: it must survive
     time.sleep(0.2)
     assert sys.argv[0] and "salesmeasure" != sys.argv[0].rsplit("/", 1)[-1]
+
+
+# The interrupt tests' helper (tests/interrupt.py) must be able to fail, and say why.
+
+
+def test_a_command_that_ignores_ctrl_c_fails_with_its_stacks(tmp_path):
+    import pytest
+    from interrupt import Run
+
+    code = (
+        "import faulthandler, signal, time\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "faulthandler.register(signal.SIGUSR2, all_threads=True)\n"
+        "print('ready', flush=True)\n"
+        "def stuck_in_clean_up():\n"
+        "    time.sleep(60)\n"
+        "stuck_in_clean_up()\n"
+    )
+    run = Run([sys.executable, "-c", code], tmp_path / "run")
+    try:
+        deadline = time.monotonic() + 30
+        while "ready" not in run.output()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with pytest.raises(AssertionError) as failed:
+            run.interrupt(timeout=1)
+    finally:
+        run.close()
+    msg = str(failed.value)
+    assert "had not ended 1 s after Ctrl-C" in msg
+    assert "stuck_in_clean_up" in msg  # the stack of the main thread
+    assert f"{run.pid} ppid=" in msg  # the process tree
+
+
+def test_a_grandchild_that_outlives_the_command_is_a_leftover(tmp_path):
+    from interrupt import Run
+
+    code = (
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "time.sleep(60)\n"
+    )
+    run = Run([sys.executable, "-c", code], tmp_path / "run")
+    try:
+        deadline = time.monotonic() + 30
+        while len(run.descendants()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.interrupt(timeout=20) < 20  # the command ends; its child does not
+        left = run.leftovers()  # not told about the child: found by the output it holds
+        assert len(left) == 1 and "time.sleep(60)" in left[0], left
+    finally:
+        run.close()
+        import psutil
+
+        for proc in psutil.process_iter():
+            try:
+                if any(f.path.startswith(str(tmp_path)) for f in proc.open_files()):
+                    proc.kill()
+            except psutil.Error:
+                pass

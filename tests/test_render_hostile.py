@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -235,23 +234,21 @@ def test_ctrl_c_resume_line_over_a_database_masks_its_password(tmp_path, pg_samp
     out = tmp_path / "out"
     args = render_args(Path("unused"), nbs, out)
     args[args.index("--data") + 1] = url
-    p = subprocess.Popen(
-        [EXE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
+    from interrupt import Run
+
+    run = Run([EXE, *args], tmp_path / "run")
     try:
         done = out / PERIOD / "north" / "a_quick.html"
         deadline = time.monotonic() + 240
-        while not done.exists() and time.monotonic() < deadline and p.poll() is None:
+        while not done.exists() and time.monotonic() < deadline and run.alive():
             time.sleep(0.2)
-        assert done.exists(), p.stderr.read() if p.poll() is not None else "never finished"
+        assert done.exists(), "\n".join(run.output()) if not run.alive() else "never finished"
         time.sleep(1.0)
-        os.kill(p.pid, signal.SIGINT)
-        stdout, stderr = p.communicate(timeout=60)
+        run.interrupt(timeout=60)
+        stdout, stderr = run.output()
+        assert run.p.returncode == 130, stdout + stderr
     finally:
-        if p.poll() is None:
-            os.killpg(p.pid, signal.SIGKILL)
-    assert p.returncode == 130, stdout + stderr
+        run.close()
     assert "To resume, run the same command again: salesmeasure render" in stdout
     assert ":***@127.0.0.1" in stdout and "put the password back" in stdout
     written = "".join(

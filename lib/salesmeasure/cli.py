@@ -53,6 +53,13 @@ def main(
     ),
 ) -> None:
     """salesmeasure: sales-target and customer-relationship reports."""
+    if Path(sys.argv[0]).stem == "salesmeasure":  # the console command, not pytest's process
+        import faulthandler
+        import signal
+
+        # `kill -USR2 <pid>` prints every thread's stack to stderr: where a stuck command is
+        # (the interrupt tests ask for it when a run does not end; costs nothing otherwise).
+        faulthandler.register(signal.SIGUSR2, all_threads=True)
 
 
 @app.command("sample-data")
