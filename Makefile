@@ -37,7 +37,7 @@ reports: venv
 # so it checks that every cell runs); tests/test_speed_notebooks.py checks the same on the
 # execution test_notebook_0X reads, and that no cell asks nbval to compare an output.
 test: venv
-	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --nbval-lax tests notebooks
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25 --nbval-lax tests notebooks
 
 test-fast: venv
 	SALESMEASURE_TEST_PACK_HTML_ONLY=1 $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" tests

@@ -66,6 +66,11 @@ class Run:
         Fails with the command's stacks, its process tree and its output when it has not
         ended within ``timeout`` seconds.
         """
+        state = signal_state(self.pid)
+        assert state == "SIGINT caught", (
+            f"the command cannot see a Ctrl-C ({state}): it inherited that from the test's "
+            "process, where an earlier test left SIGINT ignored or blocked"
+        )
         t0 = time.monotonic()
         if group:
             os.killpg(self.pid, signal.SIGINT)
@@ -79,12 +84,13 @@ class Run:
 
     def why_not_ended(self, timeout: float) -> str:
         tree = _tree(self.pid)
+        sig = signal_state(self.pid)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGUSR2)  # faulthandler: every thread's stack
         time.sleep(1.5)
         out, err = self.output()
         return (
-            f"the command had not ended {timeout:g} s after Ctrl-C\n"
+            f"the command had not ended {timeout:g} s after Ctrl-C ({sig})\n"
             f"--- process tree\n{tree}\n--- stdout\n{out[-4000:]}\n"
             f"--- stderr (with the stacks)\n{err[-12000:]}"
         )
@@ -126,6 +132,26 @@ class Run:
                 c.kill()
         for fh in (self._out, self._err):
             fh.close()
+
+
+def signal_state(pid: int) -> str:
+    """How the process takes Ctrl-C, from /proc: ignored, blocked, or caught (Python's
+    handler). A process started with SIGINT ignored (inherited) never sees a Ctrl-C."""
+    try:
+        fields = dict(
+            line.split(":\t", 1)
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+            if ":\t" in line
+        )
+    except OSError:
+        return "SIGINT state unknown"
+    bit = 1 << (signal.SIGINT - 1)
+    said = [
+        name
+        for name, key in (("ignored", "SigIgn"), ("blocked", "SigBlk"), ("caught", "SigCgt"))
+        if int(fields.get(key, "0"), 16) & bit
+    ]
+    return "SIGINT " + ("/".join(said) or "default")
 
 
 def _tree(pid: int) -> str:

@@ -38,7 +38,7 @@ def test_a_command_that_ignores_ctrl_c_fails_with_its_stacks(tmp_path):
 
     code = (
         "import faulthandler, signal, time\n"
-        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "signal.signal(signal.SIGINT, lambda *_: None)  # takes Ctrl-C, and goes on\n"
         "faulthandler.register(signal.SIGUSR2, all_threads=True)\n"
         "print('ready', flush=True)\n"
         "def stuck_in_clean_up():\n"
@@ -86,3 +86,39 @@ def test_a_grandchild_that_outlives_the_command_is_a_leftover(tmp_path):
                     proc.kill()
             except psutil.Error:
                 pass
+
+
+def test_the_helper_tells_an_ignored_ctrl_c():
+    from interrupt import signal_state
+
+    code = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(30)"
+    p = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        time.sleep(1.0)
+        assert signal_state(p.pid) == "SIGINT ignored"
+    finally:
+        p.kill()
+        p.wait()
+    p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(1.0)
+        assert signal_state(p.pid) == "SIGINT caught"  # Python's default_int_handler
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_a_command_started_with_ctrl_c_ignored_fails_at_once_and_says_so(tmp_path):
+    import pytest
+    from interrupt import Run
+
+    code = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(60)"
+    run = Run([sys.executable, "-c", code], tmp_path / "run")
+    try:
+        time.sleep(1.0)
+        t0 = time.monotonic()
+        with pytest.raises(AssertionError, match=r"cannot see a Ctrl-C \(SIGINT ignored\)"):
+            run.interrupt(timeout=30)
+        assert time.monotonic() - t0 < 5
+    finally:
+        run.close()
