@@ -20,6 +20,16 @@ import time
 from pathlib import Path
 
 
+def _ctrl_c_as_a_terminal_gives_it() -> None:
+    """In the child, before exec: Ctrl-C at its default, as a shell gives a foreground
+    command. Ignored or blocked dispositions are inherited through exec; on the fresh CI
+    machine the pytest workers had SIGINT ignored or blocked at the C level after some
+    earlier test (Python's getsignal still said default), and every interrupted command
+    went on running."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 class Run:
     """One ``salesmeasure`` command started in its own session, output to files."""
 
@@ -37,6 +47,7 @@ class Run:
             stderr=self._err,
             text=True,
             start_new_session=True,
+            preexec_fn=_ctrl_c_as_a_terminal_gives_it,
         )
         self.pid = self.p.pid
 
