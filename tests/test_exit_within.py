@@ -89,7 +89,7 @@ def test_a_grandchild_that_outlives_the_command_is_a_leftover(tmp_path):
 
 
 def test_the_helper_tells_an_ignored_ctrl_c():
-    from interrupt import signal_state
+    from interrupt import _ctrl_c_as_a_terminal_gives_it, signal_state
 
     code = "import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(30)"
     p = subprocess.Popen([sys.executable, "-c", code])
@@ -99,7 +99,11 @@ def test_the_helper_tells_an_ignored_ctrl_c():
     finally:
         p.kill()
         p.wait()
-    p = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # as a terminal starts it (this suite may itself run with Ctrl-C ignored: a background job)
+    p = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        preexec_fn=_ctrl_c_as_a_terminal_gives_it,
+    )
     try:
         time.sleep(1.0)
         assert signal_state(p.pid) == "SIGINT caught"  # Python's default_int_handler
