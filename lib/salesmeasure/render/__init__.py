@@ -54,6 +54,22 @@ def headline(**numbers) -> None:
     display({HEADLINE_MIME: clean, "text/plain": ""}, raw=True)
 
 
+def without_slow_iri_checker() -> None:
+    """Keep jsonschema from loading ``rfc3987_syntax`` in this process (call before nbformat).
+
+    nbformat (papermill, nbconvert) imports jsonschema, whose format checker imports the
+    optional ``rfc3987_syntax`` when it is installed (jupyterlab's dependencies install
+    it): that module compiles some 35 Earley parsers at import, about 1 s of every
+    process that reads a notebook (the batch and each of its workers). It only checks
+    the ``iri`` formats, which no notebook schema uses; marked absent, jsonschema skips
+    them (python-jsonschema/jsonschema#1428). Kernels never import it and are unaffected.
+    """
+    import sys
+
+    if "jsonschema._format" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 _LAZY = {
     "ALL": "planner",
     "Report": "planner",

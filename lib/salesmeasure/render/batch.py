@@ -280,6 +280,9 @@ def render(
     """
     from salesmeasure.config import CONFIG_ENV
 
+    from . import without_slow_iri_checker
+
+    without_slow_iri_checker()  # before the first notebook is read
     root_out = guard.check_out_dir(Path(out).resolve())
     kwargs = dict(
         data=data, out=root_out, regions=regions, notebooks=notebooks,

@@ -49,6 +49,9 @@ def _worker_main(
         os.dup2(fd, 2)
         os.close(fd)
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    from salesmeasure.render import without_slow_iri_checker
+
+    without_slow_iri_checker()
     import papermill  # noqa: F401  (import once per worker, not per report)
 
     runner = KernelRunner(
