@@ -317,9 +317,12 @@ def test_postgres_typed_tables_load_the_csv_data(pg_sample, sample):
 
 @pytest.mark.slow
 def test_full_pack_rendered_from_postgres_has_the_csv_headlines(pg_sample, sample, tmp_path):
-    """``salesmeasure render --data postgresql://...`` for every notebook and region: every
-    report renders, the index shows the CSV render's headline numbers, and the password is
-    nowhere in the output, the executed notebooks or the log."""
+    """``salesmeasure render --data postgresql://...`` for every region: every report
+    renders, the index shows the CSV render's headline numbers, and the password is
+    nowhere in the output, the executed notebooks or the log. The executive summary alone
+    (it reads every table, and every notebook reads the data the same way: the batch's
+    snapshot, through ``report.prepare``); all four notebooks cost 62 s of a fresh
+    machine's suite (issue 23), and they render from the CSV sample everywhere else."""
     import os
     import subprocess
     import sys
@@ -336,6 +339,7 @@ def test_full_pack_rendered_from_postgres_has_the_csv_headlines(pg_sample, sampl
     exe = Path(sys.executable).parent / "salesmeasure"
     url = pg_sample.url()
     cmd = [str(exe), "render", "--period", "2026Q3", "--data", url, "--formats", "html"]
+    cmd += ["--notebooks", "00_executive_summary"]
     res = subprocess.run(
         [*cmd, "--out", str(out), "--jobs", "2"],
         capture_output=True,
@@ -364,4 +368,4 @@ def test_full_pack_rendered_from_postgres_has_the_csv_headlines(pg_sample, sampl
     assert len(rows) == 6 and sum(shown.values()) == 24
     assert shown == want
     reports = list((out / "2026Q3").glob("*/*.html"))
-    assert len(reports) == 4 * (len(sample.regions) + 1)
+    assert len(reports) == len(sample.regions) + 1
