@@ -41,8 +41,8 @@ LANGS = ("en", "zh-CN")
 
 
 #: Set by ``make test-fast``: the default pack is rendered as HTML only (the printed PDFs
-#: cost a third of its render); a test reading one of its PDFs is skipped, with this
-#: reason, and runs in ``make test``.
+#: cost a third of its render) and in English only (:func:`languages`); a test reading one
+#: of its PDFs or Chinese pages is skipped, with this reason, and runs in ``make test``.
 HTML_ONLY_ENV = "SALESMEASURE_TEST_PACK_HTML_ONLY"
 
 
@@ -52,10 +52,39 @@ def html_only() -> bool:
     return os.environ.get(HTML_ONLY_ENV, "") not in ("", "0")
 
 
+def languages() -> tuple[str, ...]:
+    """The languages of the rendered pack: English alone in ``make test-fast`` (each
+    language is half of the pack's render, which every worker of test-fast waits for:
+    20 s of its 3 minutes); both in ``make test``."""
+    return LANGS[:1] if html_only() else LANGS
+
+
+def skip_unless_rendered(lang: str = "en", ext: str = "html") -> None:
+    """Skip the asking test when the pack of this run has no ``ext`` files in ``lang``."""
+    import pytest
+
+    if ext == "pdf" and html_only():
+        pytest.skip(
+            f"{HTML_ONLY_ENV} (make test-fast): the default pack has no PDFs; make test reads them"
+        )
+    if lang not in languages():
+        pytest.skip(
+            f"{HTML_ONLY_ENV} (make test-fast): the default pack is in English only; "
+            f"make test reads the {lang} pages"
+        )
+
+
+def lang_dir(pack: Path, lang: str) -> Path:
+    """The folder of one language of the pack (``pack`` or ``pack/<lang>``); skips the test
+    when that language is not rendered in this run (:func:`skip_unless_rendered`)."""
+    skip_unless_rendered(lang)
+    return pack if lang == "en" else pack / lang
+
+
 def command(out: Path) -> list[str]:
     cmd = [
         str(Path(sys.executable).parent / "salesmeasure"), "render", "--period", PERIOD,
-        "--regions", ",".join(REGIONS), "--lang", ",".join(LANGS), "--out", str(out),
+        "--regions", ",".join(REGIONS), "--lang", ",".join(languages()), "--out", str(out),
         "--data", str(ROOT / "data" / "sample"),
     ]  # fmt: skip
     return [*cmd, "--formats", "html"] if html_only() else cmd
@@ -141,11 +170,6 @@ def shared_root(tmp_path_factory) -> Path:
 
 def report(pack: Path, name: str, region: str = "all", lang: str = "en", ext: str = "html") -> Path:
     """Path of one report of the pack, e.g. ``report(pack, "00_executive_summary", "North", "zh-CN", "pdf")``."""
-    if ext == "pdf" and html_only():
-        import pytest
-
-        pytest.skip(
-            f"{HTML_ONLY_ENV} (make test-fast): the default pack has no PDFs; make test reads them"
-        )
+    skip_unless_rendered(lang, ext)
     base = pack if lang == "en" else pack / lang
     return base / PERIOD / region.lower() / f"{name}.{ext}"

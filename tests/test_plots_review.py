@@ -302,8 +302,9 @@ def test_the_charts_render_in_chinese_with_cjk_glyphs(tmp_path, sample):
 @pytest.mark.parametrize("region", ["all", "north"])
 def test_the_target_report_shows_both_charts(default_pack, region, lang):
     from bs4 import BeautifulSoup
+    from packs import lang_dir
 
-    root = default_pack / ("zh-CN" if lang == "zh-CN" else "") / "2026Q3" / region
+    root = lang_dir(default_pack, lang) / "2026Q3" / region
     soup = BeautifulSoup((root / "01_target_setting.html").read_text("utf-8"), "html.parser")
     ids = {el.get("id") for svg in soup.find_all("svg") for el in svg.find_all(id=True)}
     assert {"complaint_rate-ucl", "complaint_rate-value", "nps-lcl", "revenue-target"} <= ids

@@ -107,6 +107,7 @@ def invoke(args: list[str]):
 # ------------------------------------------------------------------ 1. one batch per --out
 
 
+@pytest.mark.slow  # two real renders: make test, not make test-fast (its 3 minutes, issue 23)
 def test_second_render_into_a_busy_out_exits_2_at_once_naming_the_holder(tmp_path, small_data):
     flag = tmp_path / "go"
     nbs = tmp_path / "nbs"
@@ -363,6 +364,7 @@ def test_a_failing_report_never_takes_the_rest_of_the_batch_down(tmp_path, small
 # ------------------------------------------------------------------ 4. --config elsewhere
 
 
+@pytest.mark.slow  # a real render: make test, not make test-fast (its 3 minutes, issue 23)
 def test_config_elsewhere_is_used_by_the_batch_and_by_every_kernel(tmp_path, small_data):
     import shutil
 
@@ -433,6 +435,7 @@ def test_an_out_of_range_param_exits_2_before_any_kernel_starts(tmp_path, param,
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium")
+@pytest.mark.slow  # a browser started three times: make test, not make test-fast (its 3 minutes, issue 23)
 def test_pdf_printer_restarts_a_browser_closed_or_killed_under_it(tmp_path):
     import psutil
 

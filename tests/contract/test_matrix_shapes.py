@@ -25,6 +25,7 @@ def test_every_report_is_written_clean_and_agrees_with_the_index(batch, case_id,
     assert not bad, run.log + "\n".join(bad)
 
 
+@pytest.mark.slow  # renders case huge-order (cases.FAST_CASES)
 def test_an_absurd_order_amount_reaches_no_report(batch):
     """The 1e12 order (case huge-order): no absurd percentage or amount in any report."""
     import re
