@@ -269,3 +269,39 @@ def test_monthly_revenue_chart_is_the_target_reports(default_pack, region, lang)
 
     summary, target = section("00_executive_summary"), section("01_target_setting")
     assert summary and summary == target
+
+
+#: The two counts of KPIs on track on page one: the first takeaway and the scorecard's
+#: sentence (its number words in each language).
+_COUNTS = {
+    "en": (r"(\d+) of (\d+) KPIs are on track", r"Of (\d+) KPIs, (\d+) (?:is|are) on track"),
+    "zh-CN": (r"(\d+)项关键指标中(\d+)项达标", r"(\d+)项关键绩效指标中，(\d+)项正常"),
+}
+
+
+@pytest.mark.parametrize(("region", "lang"), CASES)
+def test_kpis_on_track_are_counted_once_on_page_one(default_pack, region, lang):
+    """One fact, one number: the first takeaway's "4 of 8 KPIs are on track", the cards
+    (one per KPI, a status badge each) and the scorecard's "Of 8 KPIs, 4 are on track"
+    count the same KPIs; the scorecard's target attainment and probability rows are the
+    revenue target's and are counted with revenue (they made it "Of 10 KPIs, 6")."""
+    soup = _soup(report(default_pack, "00_executive_summary", region, lang))
+    text = _text(soup)
+    bullet, sentence = _COUNTS[lang]
+    m = re.search(bullet, text)
+    assert m, text[:2000]
+    first = (
+        (int(m.group(2)), int(m.group(1))) if lang == "en" else (int(m.group(1)), int(m.group(2)))
+    )
+    m = re.search(sentence, text)
+    assert m, text[:4000]
+    scorecard = (int(m.group(1)), int(m.group(2)))
+    assert first == scorecard  # (KPIs judged, of which on track)
+    from salesmeasure import format as fmt
+    from salesmeasure.i18n import language
+
+    with language(lang):
+        on_track, badges = fmt.status("good"), {fmt.status(k) for k in ("good", "watch", "bad")}
+    shown = [_text(b) for b in soup.select(".sm-fs .sm-card .sm-status")]
+    judged = [b for b in shown if b in badges]
+    assert (len(judged), judged.count(on_track)) == scorecard, shown
