@@ -15,7 +15,7 @@ import pandas as pd
 
 from salesmeasure import format as fmt
 from salesmeasure.absent import absent_sentence
-from salesmeasure.i18n import N_, _, ngettext
+from salesmeasure.i18n import N_, _
 from salesmeasure.kpi.scorecard import NEEDS_TABLE, REPORT_OF, THRESHOLDS
 
 __all__ = [
@@ -228,54 +228,8 @@ def describe_view(r) -> str:
     )
 
 
-#: Scorecard rows that measure the revenue target: revenue's status is judged on them
-#: (attainment in a closed period, the chance of making the target in one in progress), so
-#: they are counted once, with revenue -- as the KPI cards and page one's count do.
-TOLD_BY_REVENUE = ("attainment", "p_attain")
-
-
-def describe_scorecard(card) -> str:
-    """How many KPIs are on track (the KPIs with a status, the revenue target's two rows
-    counted with revenue: the count of page one's cards), and (for a period in progress)
-    how it is compared."""
-    own = card[[k not in TOLD_BY_REVENUE for k in card.index]]
-    counts = own["status"].value_counts()
-    lead = ""
-    if card.to_date is not None:
-        lead = _(
-            "{period} is still in progress: figures run to {date} and are compared with the "
-            "same number of days of {previous} and {last_year}. "
-        ).format(
-            period=fmt.period(card.period),
-            date=fmt.date(card.to_date),
-            previous=fmt.period(card.previous),
-            last_year=fmt.period(card.last_year),
-        )
-    good, watch, bad = (int(counts.get(k, 0)) for k in ("good", "watch", "bad"))
-    told = (
-        " "
-        + _(
-            "Target attainment and the probability of attaining target measure the revenue "
-            "target: they are counted once, with revenue."
-        )
-        if any(k in card.index for k in TOLD_BY_REVENUE)
-        else ""
-    )
-    return (
-        lead
-        + _(
-            "Of {n} KPIs, {good}, {watch} and {bad}. "
-            "Intervals are 95%; a change is called significant only when a test says so "
-            "(revenue, customer counts and CLV are not sampled, so they are shown as they are)."
-        ).format(
-            n=good + watch + bad,
-            good=ngettext("{k} is on track", "{k} are on track", good).format(k=good),
-            watch=ngettext("{k} needs watching", "{k} need watching", watch).format(k=watch),
-            bad=ngettext("{k} needs action", "{k} need action", bad).format(k=bad),
-        )
-        + told
-        + (" " + retention_rule() if "retention_rate" in card else "")
-    )
+# describe_scorecard (the scorecard's count of KPIs on track) lives in .screen, beside the
+# first takeaway's count of the same KPIs.
 
 
 # ----------------------------------------------------------------- findings
@@ -664,6 +618,6 @@ def regions_table(regions: pd.DataFrame, *, clv_months: int = 12):
 
 # The first screen (cards, period in progress, actions, takeaways) lives in .screen.
 from salesmeasure.kpi.text.screen import (  # noqa: E402, F401, I001
-    CARD_NAMES, HTMLBlock, _card_html, action_text, cards_html, describe_takeaways,
-    first_screen_html, report_href, takeaways,
+    CARD_NAMES, TOLD_BY_REVENUE, HTMLBlock, _card_html, action_text, cards_html,
+    describe_scorecard, describe_takeaways, first_screen_html, report_href, takeaways,
 )  # fmt: skip

@@ -1,13 +1,65 @@
 """The executive summary's first screen in words and HTML: KPI cards, the period in
-progress, the ranked actions and the takeaways (split from :mod:`salesmeasure.kpi.text`)."""
+progress, the ranked actions and the takeaways (split from :mod:`salesmeasure.kpi.text`),
+and the scorecard's count of KPIs on track, beside the first takeaway's count of them."""
 
 from __future__ import annotations
 
 from salesmeasure import format as fmt
-from salesmeasure.i18n import N_, _
+from salesmeasure.i18n import N_, _, ngettext
 from salesmeasure.kpi.text import (  # noqa: F401
     _value,
+    retention_rule,
 )
+
+# ------------------------------------------------------------ the scorecard's count
+#: Scorecard rows that measure the revenue target: revenue's status is judged on them
+#: (attainment in a closed period, the chance of making the target in one in progress), so
+#: they are counted once, with revenue -- as the KPI cards and page one's count do.
+TOLD_BY_REVENUE = ("attainment", "p_attain")
+
+
+def describe_scorecard(card) -> str:
+    """How many KPIs are on track (the KPIs with a status, the revenue target's two rows
+    counted with revenue: the count of page one's cards), and (for a period in progress)
+    how it is compared."""
+    own = card[[k not in TOLD_BY_REVENUE for k in card.index]]
+    counts = own["status"].value_counts()
+    lead = ""
+    if card.to_date is not None:
+        lead = _(
+            "{period} is still in progress: figures run to {date} and are compared with the "
+            "same number of days of {previous} and {last_year}. "
+        ).format(
+            period=fmt.period(card.period),
+            date=fmt.date(card.to_date),
+            previous=fmt.period(card.previous),
+            last_year=fmt.period(card.last_year),
+        )
+    good, watch, bad = (int(counts.get(k, 0)) for k in ("good", "watch", "bad"))
+    told = (
+        " "
+        + _(
+            "Target attainment and the probability of attaining target measure the revenue "
+            "target: they are counted once, with revenue."
+        )
+        if any(k in card.index for k in TOLD_BY_REVENUE)
+        else ""
+    )
+    return (
+        lead
+        + _(
+            "Of {n} KPIs, {good}, {watch} and {bad}. "
+            "Intervals are 95%; a change is called significant only when a test says so "
+            "(revenue, customer counts and CLV are not sampled, so they are shown as they are)."
+        ).format(
+            n=good + watch + bad,
+            good=ngettext("{k} is on track", "{k} are on track", good).format(k=good),
+            watch=ngettext("{k} needs watching", "{k} need watching", watch).format(k=watch),
+            bad=ngettext("{k} needs action", "{k} need action", bad).format(k=bad),
+        )
+        + told
+        + (" " + retention_rule() if "retention_rate" in card else "")
+    )
 
 
 # ------------------------------------------------------------ the first screen
