@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import sys
 import tempfile
 import time
@@ -351,16 +352,18 @@ class KernelRunner:
         start_timeout: float = 120,
         execution_timeout: float | None = 600,
         max_reports_per_kernel: int = 25,
+        start_attempts: int = 3,
     ):
         self.kernel_name = kernel_name or resolve_kernel()
         self.isolate = isolate
         self.start_timeout = start_timeout
         self.execution_timeout = execution_timeout
         self.max_reports = max_reports_per_kernel
+        self.start_attempts = max(1, start_attempts)
         self.km = None
         self.used = 0
 
-    def _start(self) -> None:
+    def _start(self, timeout: float | None = None) -> None:
         # an *async* manager: nbclient then polls with an async client, so its cell
         # timeout works (with a blocking client its output poll blocks the event loop)
         from jupyter_client import AsyncKernelManager
@@ -368,7 +371,7 @@ class KernelRunner:
 
         self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         run_sync(self.km.start_kernel)()
-        self._run(_WARM_CODE.replace("__MODS__", repr(WARM_IMPORTS)), self.start_timeout)
+        self._run(_WARM_CODE.replace("__MODS__", repr(WARM_IMPORTS)), timeout or self.start_timeout)
         self.used = 0
 
     def _alive(self) -> bool:
@@ -389,13 +392,51 @@ class KernelRunner:
             msg_id = kc.execute(code, silent=True, store_history=False)
             deadline = time.monotonic() + timeout
             while True:
-                reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                try:
+                    reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:  # str() of it is empty: say what happened
+                    raise TimeoutError(f"the kernel did not reply within {timeout:g} s") from None
                 if reply["parent_header"].get("msg_id") == msg_id:
                     break
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+
+    def _ready(self, report) -> ReportFailure | None:
+        """A started (or reused) kernel, reset for ``report``; ``None`` when ready.
+
+        A kernel that does not start or answer in time is replaced and tried again, up
+        to ``start_attempts`` times, each with a longer wait: on a loaded machine (two
+        cores, several batches) a first start can miss its deadline and the next one
+        succeed. Each retry is one line on stderr, i.e. in the batch's kernel log.
+        """
+        reasons = []
+        for attempt in range(1, self.start_attempts + 1):
+            try:
+                if not self._alive() or self.used >= self.max_reports:
+                    self.stop()
+                    self._start(self.start_timeout * attempt)
+                self._run(
+                    _RESET_CODE.format(cwd=str(Path(report.notebook_path).parent)),
+                    max(60.0, self.start_timeout) * attempt,
+                )
+                return None
+            except Exception as exc:
+                self.stop()
+                reasons.append(_first_line(str(exc)) or type(exc).__name__)
+                if attempt < self.start_attempts:
+                    print(
+                        f"salesmeasure: {report.id}: the notebook's Python process could not "
+                        f"be started (attempt {attempt} of {self.start_attempts}: "
+                        f"{reasons[-1]}); starting a new one",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+        return ReportFailure(
+            "the notebook's Python process could not be started",
+            detail=f"{self.start_attempts} attempts; the last: {reasons[-1]}",
+        )
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
@@ -415,24 +456,9 @@ class KernelRunner:
                 start_timeout=self.start_timeout,
                 execution_timeout=self.execution_timeout,
             )
-        try:
-            if not self._alive() or self.used >= self.max_reports:
-                self.stop()
-                self._start()
-            self._run(_RESET_CODE.format(cwd=str(Path(report.notebook_path).parent)), 60)
-        except Exception as exc:
-            self.stop()
-            return ExecResult(
-                report.id,
-                False,
-                None,
-                ReportFailure(
-                    "the notebook's Python process could not be started",
-                    detail=_first_line(str(exc)),
-                ),
-                time.time(),
-                0.0,
-            )
+        error = self._ready(report)
+        if error is not None:
+            return ExecResult(report.id, False, None, error, time.time(), 0.0)
         self.used += 1
         result = execute_report(
             report,
