@@ -113,6 +113,33 @@ def test_every_english_message_has_a_chinese_entry():
     )
 
 
+#: One Chinese word per idea: (English pattern, the word every translation of it uses,
+#: words it must not use). Page one said "{n}项关键指标中{good}项达标" over cards whose
+#: badges read 正常, and the scorecard "关键绩效指标": three words for two things.
+_ONE_WORD = [
+    (r"\bon track\b", "正常", ("达标",)),
+    (r"\bKPIs?\b", "指标", ("关键绩效指标", "KPI")),
+]
+
+
+@pytest.mark.parametrize(("pattern", "word", "not_words"), _ONE_WORD)
+def test_chinese_says_one_word_for_each_term(pattern, word, not_words):
+    bad = []
+    for m in _catalog():
+        if not m.id:
+            continue
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strs = [m.string] if isinstance(m.string, str) else list(m.string)
+        for i, s in enumerate(strs):
+            english = ids[min(i, len(ids) - 1)]
+            if s and re.search(pattern, PLACEHOLDER.sub("", english), re.I):
+                if word not in s or any(w in s for w in not_words):
+                    bad.append(f"{english!r}: {s!r}")
+    assert not bad, f"say {word!r} (never {not_words}):\n" + "\n".join(bad)
+    with language("zh-CN"):
+        assert _("On track") == "正常"  # the cards' badge, which the counts refer to
+
+
 def test_translations_keep_every_placeholder():
     bad = []
     for m in _catalog():
