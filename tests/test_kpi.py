@@ -255,6 +255,48 @@ def test_shared_headline_figures_equal_the_detail_reports(region):
     assert r.clv_months == val.months and r.discount_rate == val.discount_rate
 
 
+def test_first_screen_values_customers_with_the_summarys_settings_holdout_included(
+    monkeypatch,
+):
+    """One set of books: the first screen's call list and detractor values are the
+    retention report's at the notebook's CLV settings. It dropped ``holdout_weeks`` (a
+    report rendered with ``--param holdout_weeks=13`` valued its first screen's customers
+    at the default holdout, the rest of the pack at 13), and it built the whole retention
+    and survey reports to read two of their sections."""
+    import importlib
+
+    from salesmeasure import books, report
+    from salesmeasure.clv import analysis
+
+    survey_build = importlib.import_module("salesmeasure.survey.build")  # not the function
+
+    ctx = report.prepare(period="2026Q3", region="North")
+    r = kpi.build(ctx, holdout_weeks=13, clv_months=6)
+    assert r.holdout_weeks == 13 and r.clv_months == 6
+    calls, real = [], books.region_value
+
+    def recorded(*args, **kw):
+        calls.append(kw)
+        return real(*args, **kw)
+
+    def whole_report(*args, **kw):
+        raise AssertionError("the first screen built a whole report")
+
+    monkeypatch.setattr(books, "region_value", recorded)
+    monkeypatch.setattr(analysis, "build", whole_report)
+    monkeypatch.setattr(survey_build, "build", whole_report)
+    fs = kpi.first_screen(ctx, r)
+    assert calls, "the first screen valued no customer"
+    assert {(kw["holdout_weeks"], kw["months"]) for kw in calls} == {(13, 6)}
+    monkeypatch.undo()
+    call = next(a for a in fs.actions if a.key == "call_at_risk")
+    listed = analysis.build(ctx, holdout_weeks=13, clv_months=6).at_risk.frame
+    top = listed[listed["clv"] > 0].sort_values("clv", ascending=False, kind="stable")
+    top = top.head(len(call.items))
+    assert list(call.items.index) == list(top.index)
+    assert call.items["clv"].to_numpy() == pytest.approx(top["clv"].to_numpy(), rel=1e-12)
+
+
 # ------------------------------------------------------ suppressed, thin data
 def _with(ds, **tables):
     import dataclasses

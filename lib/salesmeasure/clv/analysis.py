@@ -38,6 +38,7 @@ from salesmeasure.survey.scores import latest_nps_group
 
 __all__ = [
     "LAPSE_DAYS",
+    "value_and_at_risk",
     "AT_RISK_TOP",
     "Overview",
     "RetentionSection",
@@ -349,6 +350,27 @@ def _risk(value: CustomerValue, customers, by) -> RiskByGroup:
     return RiskByGroup(table, by, value.total_clv, value.total_value_at_risk)
 
 
+def value_and_at_risk(
+    ctx,
+    *,
+    clv_months: int = DEFAULT_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    margin: float = DEFAULT_MARGIN,
+    holdout_weeks: int = 0,
+) -> tuple[CustomerValue | Missing, CustomerList | Missing]:
+    """``(value, at_risk)``: the report's customer values and call list, exactly as
+    :func:`build` computes them (the company's models sliced to the region, at the same
+    valuation date), without the report's other sections (the executive summary's first
+    screen needs these two only)."""
+    view, p = ctx.view, ctx.period
+    end = p.end if view.as_of is None else min(p.end, pd.Timestamp(view.as_of))
+    value = attempt(
+        books.region_value, ctx.data, ctx.region, end,
+        months=clv_months, discount_rate=discount_rate, margin=margin, holdout_weeks=holdout_weeks,
+    )  # fmt: skip
+    return value, attempt(_at_risk, value, view.customers, getattr(ctx.data, "reps", None))
+
+
 def build(
     ctx,
     *,
@@ -376,21 +398,19 @@ def build(
     """
     view, p = ctx.view, ctx.period
     orders, customers = view.orders, view.customers
-    # the valuation date: the period end, or the data's end while the period is running
-    end = p.end if view.as_of is None else min(p.end, pd.Timestamp(view.as_of))
     by = "region" if ctx.region == "all" else "segment"
     in_period = view.in_period("orders")
     overview = Overview(
         p, ctx.region, ctx.data.as_of, len(in_period), float(in_period["amount"].sum())
     )
-    # the company's models, fitted once on every customer; a region sees its customers
-    value = attempt(
-        books.region_value, ctx.data, ctx.region, end,
-        months=clv_months, discount_rate=discount_rate, margin=margin, holdout_weeks=holdout_weeks,
+    # the company's models, fitted once on every customer; a region sees its customers,
+    # valued at the period end (or the data's end while the period is running)
+    value, at_risk = value_and_at_risk(
+        ctx, clv_months=clv_months, discount_rate=discount_rate, margin=margin,
+        holdout_weeks=holdout_weeks,
     )  # fmt: skip
     retention = attempt(_retention, orders, customers, p.end, by)
     reps = getattr(ctx.data, "reps", None)
-    at_risk = attempt(_at_risk, value, customers, reps)
     return RetentionCLVReport(
         overview=overview,
         cohorts=attempt(cohort_matrix, orders, customers, freq="Q", observation_end=p.end),

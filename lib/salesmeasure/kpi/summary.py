@@ -37,7 +37,7 @@ class SummaryReport:
     period, region : str
     as_of : Timestamp
         The data's as-of date.
-    clv_months, discount_rate, margin
+    clv_months, discount_rate, margin, holdout_weeks
         The CLV settings used (the same as the retention and CLV report's).
     """
 
@@ -50,6 +50,7 @@ class SummaryReport:
     clv_months: int = CLV_MONTHS
     discount_rate: float = DISCOUNT_RATE
     margin: float = MARGIN
+    holdout_weeks: int = 0
 
     @property
     def findings_inputs(self) -> tuple:
@@ -127,6 +128,7 @@ def build(
         clv_months=clv_months,
         discount_rate=discount_rate,
         margin=margin,
+        holdout_weeks=holdout_weeks,
     )
 
 
@@ -242,10 +244,10 @@ def _driver_ratings(ctx, drivers) -> pd.DataFrame:
 def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstScreen:
     """Compute the first screen: KPI cards (with their 8-period trend), the period in
     progress, and the ranked actions from the target, retention and survey results."""
-    from salesmeasure.clv.analysis import build as clv_build
+    from salesmeasure.clv.analysis import value_and_at_risk
     from salesmeasure.kpi import actions as A
     from salesmeasure.kpi.cards import history, kpi_cards
-    from salesmeasure.survey.build import build as survey_build
+    from salesmeasure.survey.build import drivers_section
     from salesmeasure.survey.comments.build import voice as survey_voice
     from salesmeasure.survey.page import follow_up
 
@@ -260,15 +262,16 @@ def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstS
     rec = attempt(_recorded_targets, ctx, attainability)
     if not isinstance(rec, Missing):
         fired.append(A.reset_targets(rec[0], band=rec[1], names=names))
-    c = attempt(
-        clv_build, ctx, clv_months=r.clv_months, discount_rate=r.discount_rate, margin=r.margin
-    )
+    # the retention report's customer values and call list (the same settings, so the
+    # same books: holdout_weeks too)
+    clv = {"clv_months": r.clv_months, "discount_rate": r.discount_rate, "margin": r.margin,
+           "holdout_weeks": r.holdout_weeks}  # fmt: skip
+    cv, at_risk = value_and_at_risk(ctx, **clv)
     value = rep_of = None
-    if not isinstance(c, Missing):
-        if not isinstance(c.at_risk, Missing):
-            fired.append(A.call_at_risk(c.at_risk.frame, top=CALL_TOP, names=names))
-        if not isinstance(c.value, Missing):
-            value = c.value.values["clv"]
+    if not isinstance(at_risk, Missing):
+        fired.append(A.call_at_risk(at_risk.frame, top=CALL_TOP, names=names))
+    if not isinstance(cv, Missing):
+        value = cv.values["clv"]
     cust = ctx.data.customers
     rep_of = {str(k): v for k, v in zip(cust["customer_id"], cust["rep_id"], strict=True)
               if isinstance(v, str) and v}  # fmt: skip
@@ -276,15 +279,15 @@ def first_screen(ctx, r: SummaryReport, *, attainability: float = 0.6) -> FirstS
     if not isinstance(voice, Missing):
         # the detractors' values as the survey page's follow-up list shows them (one set
         # of books: the company's customer values sliced to the region)
-        fu = attempt(follow_up, ctx, months=r.clv_months,
-                     discount_rate=r.discount_rate, margin=r.margin)  # fmt: skip
+        fu = attempt(follow_up, ctx, months=r.clv_months, discount_rate=r.discount_rate,
+                     margin=r.margin, holdout_weeks=r.holdout_weeks)  # fmt: skip
         if not isinstance(fu, Missing) and fu.table["value"].notna().any():
             value = fu.table.set_index("customer_id")["value"]
         fired.append(A.follow_up_detractors(voice.followup, value=value, rep_of=rep_of,
                                             names=names))  # fmt: skip
-    sr = attempt(survey_build, ctx)
-    if not isinstance(sr, Missing) and not isinstance(sr.drivers, Missing):
-        fired.append(A.fix_driver(_driver_ratings(ctx, sr.drivers)))
+    drivers = drivers_section(ctx)
+    if not isinstance(drivers, Missing):
+        fired.append(A.fix_driver(_driver_ratings(ctx, drivers)))
     if prog.reps is not None and len(prog.reps):
         fired.append(A.rebalance_reps(prog.reps))
     notes = [x for x in fired if isinstance(x, A.Note)]

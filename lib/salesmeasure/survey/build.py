@@ -34,6 +34,7 @@ __all__ = [
     "Complaints",
     "SurveyReport",
     "build",
+    "drivers_section",
     "retention_end",
 ]
 
@@ -185,6 +186,14 @@ def _reliability(current, *, where, period, confidence) -> Reliability:
     )
 
 
+def drivers_section(ctx, *, confidence: float = 0.95) -> KeyDrivers | Missing:
+    """The report's key-driver section exactly as :func:`build` computes it (the
+    executive summary's first screen needs this section only)."""
+    if not has_table(ctx.data, "surveys"):
+        return Missing(_("No survey data: the data has no surveys table."))
+    return attempt(_drivers, ctx, ctx.view.in_period("surveys"), confidence=confidence)
+
+
 def _drivers(ctx, current, *, confidence) -> KeyDrivers:
     # one set of books (issue 18): the company's model, fitted once; a region's slice
     return region_drivers(ctx.data, ctx.period, ctx.region, current, confidence=confidence)
@@ -296,7 +305,7 @@ def build(ctx, *, confidence: float = 0.95) -> SurveyReport:
         reliability=attempt(
             _reliability, current, where=where, period=shown_period, confidence=confidence
         ),
-        drivers=attempt(_drivers, ctx, current, confidence=confidence),
+        drivers=drivers_section(ctx, confidence=confidence),
         regions=attempt(
             _regions, current, region=ctx.region, where=where, period=shown_period,
             confidence=confidence,
