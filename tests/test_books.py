@@ -105,3 +105,34 @@ def test_region_targets_are_the_company_allocation(contexts):
         assert reps == mine[mine["level"] == "region"]["amount"].iloc[0]  # to the unit
     regions = company[company["level"] == "region"]["amount"].sum()
     assert regions == round(targets.build(contexts["all"]).proposals.total)
+
+
+def test_one_rep_assessment_for_the_pack_sliced_per_region(contexts, monkeypatch):
+    """The executive summary and the target report of every region show the same
+    company assessment (each fitted two customer-value models and drew the ranks again);
+    a region's table is its reps' rows of it, ranks among all reps."""
+    from dataclasses import replace
+
+    from salesmeasure import targets
+    from salesmeasure.targets import assessment as am
+
+    books.forget()
+    fits = []
+    real = am._assess
+    monkeypatch.setattr(am, "_assess", lambda *a: fits.append(1) or real(*a))
+    got = {r: targets.assessment_for(ctx) for r, ctx in contexts.items()}
+    again = targets.assessment_for(contexts["North"])
+    assert len(fits) == 1
+    whole = got["all"].table
+    for region in ("North", "South"):
+        t = got[region].table
+        assert len(t) and set(t["region"]) == {region}
+        pd.testing.assert_frame_equal(t, whole[whole["region"] == region])
+    pd.testing.assert_frame_equal(again.table, got["North"].table)
+    # the same data with a table changed in memory keeps its fingerprint: not the same books
+    ds = contexts["all"].data
+    reps = ds.reps.copy()
+    reps.loc[reps.index[0], "name"] = "Someone Else"
+    other = am.assess(replace(ds, reps=reps), got["all"].period)
+    assert len(fits) == 2
+    assert "Someone Else" in set(other.table["name"])

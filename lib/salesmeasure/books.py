@@ -65,6 +65,7 @@ __all__ = [
     "region_customers",
     "remembered",
     "slice_value",
+    "tables_key",
 ]
 
 _LIB = Path(__file__).resolve().parent
@@ -127,6 +128,21 @@ def data_key(ds) -> tuple:
     if src:
         _SOURCE[0] = src  # its salesmeasure.toml may say where the disk cache is
     return (fp, str(getattr(ds, "region", "all") or "all"), len(ds.orders))
+
+
+def tables_key(ds, names) -> str:
+    """A digest of the contents of the tables ``names`` of ``ds``: for a result that reads
+    tables beyond the orders (:func:`data_key` identifies a loaded data set by its
+    fingerprint, which a copy with a table replaced in memory keeps)."""
+    h = hashlib.sha256()
+    for name in names:
+        df = getattr(ds, name, None)
+        if isinstance(df, pd.DataFrame):
+            h.update(f"{name}{list(df.columns)}{len(df)}".encode())
+            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+        else:
+            h.update(f"{name}:absent".encode())
+    return h.hexdigest()[:16]
 
 
 def _digest(kind: str, parts) -> str:

@@ -272,8 +272,31 @@ def assess(
         (two model fits).
     clv : mapping, optional
         ``months, discount_rate, margin`` of the CLV valuation.
+
+    Computed once per data, period and settings (:func:`salesmeasure.books.remembered`):
+    the executive summary and the target report of every region show slices of one
+    assessment (two customer-value fits and the rank draws each time, before).
     """
+    from salesmeasure import books
+
     p = Period.parse(period, fiscal_start_month=dataset.fiscal_start_month)
+    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
+    clv = dict(clv or {})
+    parts = (
+        books.data_key(dataset),
+        books.tables_key(dataset, ("customers", "reps", "targets", "surveys", "complaints")),
+        p.label, int(dataset.fiscal_start_month), str(dataset.as_of),
+        tuple(sorted(weights.items())), bool(with_clv), tuple(sorted(clv.items())),
+        float(confidence), int(min_n), int(rank_draws), int(seed),
+    )  # fmt: skip
+    return books.remembered(
+        "rep_assessment",
+        parts,
+        lambda: _assess(dataset, p, weights, with_clv, clv, confidence, min_n, rank_draws, seed),
+    )
+
+
+def _assess(dataset, p, weights, with_clv, clv, confidence, min_n, rank_draws, seed):
     if dataset.as_of is not None and not p.is_complete(dataset.as_of):
         raise InsufficientData(
             _("{period} is still in progress; reps are assessed on a complete period.").format(
@@ -282,7 +305,6 @@ def assess(
         )
     if dataset.reps.empty:
         raise InsufficientData(_("There is no reps table, so there is no one to assess."))
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
     data = dataset.until(p.end)
     strata = customer_strata(data, p.start)
     reps = dataset.reps.set_index("rep_id")
@@ -320,7 +342,7 @@ def assess(
         )
     ]
 
-    units = _units(data, p, strata, with_clv, dict(clv or {}))
+    units = _units(data, p, strata, with_clv, clv)
     for comp in ("nps", "retention", "complaint_rate", "clv"):
         cols = ["n", "observed", "expected", "adjusted", "points", "low", "high", "se", "flag"]
         if comp not in units or units[comp].empty:  # no data for it (e.g. no surveys)
