@@ -305,3 +305,58 @@ def test_kpis_on_track_are_counted_once_on_page_one(default_pack, region, lang):
     shown = [_text(b) for b in soup.select(".sm-fs .sm-card .sm-status")]
     judged = [b for b in shown if b in badges]
     assert (len(judged), judged.count(on_track)) == scorecard, shown
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    """One headless Chromium page (Debian's, as the PDFs use; CI installs it)."""
+    from salesmeasure.render.pdf import find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        pytest.skip("no Chromium to lay the page out (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=exe, headless=True, chromium_sandbox=False,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        yield page
+        browser.close()
+
+
+@pytest.mark.parametrize(("region", "lang"), CASES)
+def test_first_screen_fits_a_1280_by_800_window(default_pack, browser_page, region, lang):
+    """Issue 19: the director's first screen is the browser's first screen. At 1280 x 800
+    the takeaways, every KPI card, the period in progress and every ranked action lie
+    inside the window before any scrolling (laid out by Chromium, as a person sees it)."""
+    page = browser_page
+    page.goto(report(default_pack, "00_executive_summary", region, lang).as_uri())
+    page.wait_for_load_state("load")
+    box = page.evaluate(
+        """() => {
+        const r = (el) => { const b = el.getBoundingClientRect();
+                            return [b.top + window.scrollY, b.bottom + window.scrollY]; };
+        const fs = document.querySelector('.sm-fs');
+        let ul = null;  // the takeaways: the last list before the first screen
+        for (const el of document.querySelectorAll('ul')) {
+            if (fs && (el.compareDocumentPosition(fs) & Node.DOCUMENT_POSITION_FOLLOWING)) ul = el;
+        }
+        return {
+            fs: fs ? r(fs) : null,
+            takeaways: ul ? r(ul) : null,
+            cards: [...document.querySelectorAll('.sm-fs .sm-card')].map(r),
+            boxes: [...document.querySelectorAll('.sm-fs .sm-box')].map(r),
+            actions: [...document.querySelectorAll('.sm-fs ol.sm-actions li')].map(r),
+            width: document.documentElement.scrollWidth,
+        };
+    }"""
+    )
+    assert box["fs"] is not None and box["takeaways"] is not None
+    assert len(box["cards"]) >= 4 and len(box["boxes"]) == 2 and box["actions"]
+    parts = [box["takeaways"], box["fs"], *box["cards"], *box["boxes"], *box["actions"]]
+    below = [round(bottom) for _top, bottom in parts if bottom > 800]
+    assert not below, f"below the fold of a 1280 x 800 window at y = {below} (px)"
+    assert box["width"] <= 1280  # no sideways scrolling
