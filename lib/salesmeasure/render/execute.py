@@ -392,16 +392,30 @@ class KernelRunner:
             msg_id = kc.execute(code, silent=True, store_history=False)
             deadline = time.monotonic() + timeout
             while True:
-                try:
-                    reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                left = deadline - time.monotonic()
+                try:  # a second at a time: a kernel that died is seen at once, not at the deadline
+                    reply = kc.get_shell_msg(timeout=max(0.1, min(1.0, left)))
                 except queue.Empty:  # str() of it is empty: say what happened
-                    raise TimeoutError(f"the kernel did not reply within {timeout:g} s") from None
+                    exited = self._exit_code()
+                    if exited is not None:
+                        raise RuntimeError(f"the kernel exited (code {exited})") from None
+                    if left <= 1.0:
+                        raise TimeoutError(
+                            f"the kernel did not reply within {timeout:g} s"
+                        ) from None
+                    continue
                 if reply["parent_header"].get("msg_id") == msg_id:
                     break
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue', '')}")
+
+    def _exit_code(self) -> int | None:
+        """The kernel process's exit code once it has exited, else ``None``."""
+        proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+        code = proc.poll() if proc is not None and hasattr(proc, "poll") else None
+        return None if code is None else int(code)
 
     def _ready(self, report) -> ReportFailure | None:
         """A started (or reused) kernel, reset for ``report``; ``None`` when ready.
