@@ -133,3 +133,51 @@ def test_absent_sentences_say_what_the_table_would_add():
     assert "complaint rate" in absent_sentence("complaints")
     set_language("zh-CN")
     assert absent_sentence("complaints") == "数据中没有投诉表；提供投诉表可增加投诉率。"
+
+
+@pytest.fixture(scope="module")
+def orders_from_april_2025(tmp_path_factory, sample_dir):
+    """A transaction log as exported: customer, date, amount only, from 1 Apr 2025 (the
+    sample's customers ordered since 2023): no customers table, so every signup is a
+    customer's first order in the log."""
+    import pandas as pd
+
+    from salesmeasure.data import load
+
+    o = pd.read_csv(sample_dir / "orders.csv")
+    o = o[o["order_date"] >= "2025-04-01"][["customer_id", "order_date", "amount"]]
+    folder = tmp_path_factory.mktemp("log")
+    o.to_csv(folder / "orders.csv", index=False)
+    return load(folder), o
+
+
+def test_new_customers_are_not_compared_with_the_first_year_of_a_log_without_customers(
+    orders_from_april_2025, sample
+):
+    """A customer's first order in a log that starts in April 2025 is not their first
+    order: 2025Q3 counted 414 "new" customers (most had ordered before), so 2026Q3's 276
+    read as -33% on last year, "Action needed" on page one. Before 1 Apr 2026 a period's
+    new customers are not compared with; the sentence says why."""
+    import pandas as pd
+
+    from salesmeasure.kpi.text import screen
+
+    ds, o = orders_from_april_2025
+    assert "customers" in ds.derived
+    first = pd.to_datetime(o["order_date"]).groupby(o["customer_id"]).min()
+    card = kpi.scorecard(ds, "2026Q3", "all", with_clv=False)
+    r = card.loc["new_customers"]
+    # the count itself is still the raw tables' (first orders in the quarter) ...
+    assert r["value"] == int(first.between("2026-07-01", "2026-09-30").sum())
+    # ... and 2026Q2 starts on 1 Apr 2026: compared; 2025Q3 is not
+    assert r["previous"] == int(first.between("2026-04-01", "2026-06-30").sum())
+    assert math.isnan(r["last_year"]) and math.isnan(r["change_ly"])
+    assert r["status"] == "n/a"
+    assert card.new_customers_from == pd.Timestamp("2026-04-01")
+    text = screen.describe_scorecard(card)
+    assert "There is no customers table" in text and "01 Apr 2025" in text
+    # with a customers table (the sample's own signups) the comparison stands
+    full = kpi.scorecard(sample, "2026Q3", "all", with_clv=False)
+    assert full.new_customers_from is None
+    assert math.isfinite(full.loc["new_customers", "last_year"])
+    assert "customers table" not in screen.describe_scorecard(full)

@@ -160,6 +160,12 @@ class Scorecard(FrameResult):
         not in the data, ``"no_orders"`` = no order in the period, so a rate of
         customers is not applicable; ``""`` otherwise) and ``report`` (the notebook that
         details the KPI).
+    new_customers_from : Timestamp or None
+        Without a customers table (signups derived from first orders): the first day
+        from which a period's new customers are counted as such, a year after the data
+        begins (before, a customer's first order in the data may follow others before
+        it); new customers are not compared with periods starting before it. Set only
+        when this period or one it is compared with starts before that day.
     previous_has_data, last_year_has_data : bool
         False when that comparison period ends before the data begins: no change is
         shown against it.
@@ -191,6 +197,7 @@ class Scorecard(FrameResult):
     previous_has_data: bool = True
     last_year_has_data: bool = True
     thresholds: dict | None = None
+    new_customers_from: pd.Timestamp | None = None
 
     @property
     def frame(self) -> pd.DataFrame:  # FrameResult: card.loc["nps", "value"] reads naturally
@@ -411,6 +418,8 @@ def scorecard(
         "ly": start is not None and ly_p.end >= start,
     }
     absent = {k for k, t in NEEDS_TABLE.items() if not has_table(dataset, t)}
+    new_from = new_customers_from(dataset)
+    periods = {"prev": prev_p, "ly": ly_p}
     tests = {}
     for key, other in (("prev", prev), ("ly", ly)):
         st = _survey_tests(cur.surveys, other.surveys, confidence)
@@ -464,6 +473,8 @@ def scorecard(
             ov = math.nan if o is None else o.value
             if not has_data[key] or no_data or (kpi == "retention_rate" and other.revenue.n == 0):
                 ov = math.nan  # before the data begins, or not applicable: no data
+            if kpi == "new_customers" and new_from is not None and periods[key].start < new_from:
+                ov = math.nan  # its "new" customers include customers from before the data
             pval = tests[key].get(kpi, math.nan)
             # suppressed means suppressed: no change is shown against, or from, an
             # estimate that rests on too few responses
@@ -513,7 +524,26 @@ def scorecard(
         previous_has_data=has_data["prev"],
         last_year_has_data=has_data["ly"],
         thresholds=th,
+        # said only where it changes this card: a period compared, or this one, before it
+        new_customers_from=new_from
+        if new_from is not None and min(p.start, prev_p.start, ly_p.start) < new_from
+        else None,
     )
+
+
+#: Without a customers table, a period's new customers are counted from this long after
+#: the data begins (a customer's first order in the data is taken as their signup).
+NEW_CUSTOMERS_LOOKBACK = pd.DateOffset(years=1)
+
+
+def new_customers_from(dataset) -> pd.Timestamp | None:
+    """The first day whose new customers are new, when signups are derived from first
+    orders (``Dataset.derived`` names ``customers``): a year after the data's first
+    order; ``None`` with a customers table (its signup dates are the customers' own)."""
+    if "customers" not in (getattr(dataset, "derived", None) or {}):
+        return None
+    start = _data_start(dataset)
+    return None if start is None else start.normalize() + NEW_CUSTOMERS_LOOKBACK
 
 
 def fmt_ok(v) -> bool:

@@ -4,6 +4,8 @@ and the scorecard's count of KPIs on track, beside the first takeaway's count of
 
 from __future__ import annotations
 
+import pandas as pd
+
 from salesmeasure import format as fmt
 from salesmeasure.i18n import N_, _, ngettext
 from salesmeasure.kpi.text import (  # noqa: F401
@@ -16,6 +18,23 @@ from salesmeasure.kpi.text import (  # noqa: F401
 #: (attainment in a closed period, the chance of making the target in one in progress), so
 #: they are counted once, with revenue -- as the KPI cards and page one's count do.
 TOLD_BY_REVENUE = ("attainment", "p_attain")
+
+
+def _new_customers_rule(card) -> str:
+    """Why new customers are not compared with periods early in the data (signups
+    derived from first orders), or ``""``."""
+    since = getattr(card, "new_customers_from", None)
+    if since is None or "new_customers" not in card:
+        return ""
+    return " " + _(
+        "There is no customers table, so a customer's signup is their first order in the "
+        "data, which begins {start}: a period before {since} also counts as new the "
+        "customers who had ordered before the data begins, so new customers are not "
+        "compared with such a period."
+    ).format(
+        start=fmt.date(since - pd.DateOffset(years=1)),
+        since=fmt.date(since),
+    )
 
 
 def describe_scorecard(card) -> str:
@@ -59,6 +78,7 @@ def describe_scorecard(card) -> str:
         )
         + told
         + (" " + retention_rule() if "retention_rate" in card else "")
+        + _new_customers_rule(card)
     )
 
 
