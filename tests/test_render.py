@@ -906,6 +906,38 @@ def test_library_hash_changes_when_library_code_or_a_catalog_changes(tmp_path, m
     assert library_hash() != h1
 
 
+def _kernelspec(tmp_path, monkeypatch, name: str, argv: list[str]) -> str:
+    """A kernelspec ``name`` running ``argv`` (then ``-f <connection file>``), first on
+    JUPYTER_PATH for this test."""
+    spec_dir = tmp_path / "jupyter" / "kernels" / name
+    spec_dir.mkdir(parents=True)
+    spec = {"argv": [*argv, "-f", "{connection_file}"], "display_name": name, "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv(
+        "JUPYTER_PATH",
+        os.pathsep.join([str(tmp_path / "jupyter"), os.environ.get("JUPYTER_PATH", "")]),
+    )
+    return name
+
+
+def _one_report(tmp_path, sample_dir, *code: str):
+    """One planned report of a one-notebook folder (North, 2026Q3)."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    nb = write_notebook(nbs / "a_quick.ipynb", *code)
+    (report,) = plan(
+        [nb], ["North"], period="2026Q3", data_path=sample_dir, out=tmp_path / "r", fingerprint="f"
+    )
+    return report
+
+
+def _run_once(runner, report):
+    try:
+        return runner.run(report)
+    finally:
+        runner.stop()
+
+
 @pytest.mark.slow
 def test_kernel_that_fails_to_start_is_replaced_and_the_retry_logged(
     tmp_path, sample_dir, monkeypatch, capfd
@@ -927,33 +959,10 @@ def test_kernel_that_fails_to_start_is_replaced_and_the_retry_logged(
         "    sys.exit(3)  # the first launch dies before it answers\n"
         "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
     )
-    spec_dir = tmp_path / "jupyter" / "kernels" / "sm-flaky"
-    spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [sys.executable, str(launcher), "-f", "{connection_file}"],
-                "display_name": "flaky",
-                "language": "python",
-            }
-        )
-    )
-    monkeypatch.setenv(
-        "JUPYTER_PATH",
-        os.pathsep.join([str(tmp_path / "jupyter"), os.environ.get("JUPYTER_PATH", "")]),
-    )
-    nbs = tmp_path / "nbs"
-    nbs.mkdir()
-    nb = write_notebook(nbs / "a_quick.ipynb", "# Quick", "x = 6 * 7\nprint(x)")
-    (report,) = plan(
-        [nb], ["North"], period="2026Q3", data_path=sample_dir, out=tmp_path / "r", fingerprint="f"
-    )
-    runner = KernelRunner("sm-flaky", start_timeout=120)
+    name = _kernelspec(tmp_path, monkeypatch, "sm-flaky", [sys.executable, str(launcher)])
+    report = _one_report(tmp_path, sample_dir, "# Quick", "x = 6 * 7\nprint(x)")
     t0 = time.monotonic()
-    try:
-        result = runner.run(report)
-    finally:
-        runner.stop()
+    result = _run_once(KernelRunner(name, start_timeout=120), report)
     assert flag.exists()  # the first launch happened, and died
     assert result.ok, result.error
     assert "42" in result.notebook_json
@@ -972,26 +981,11 @@ def test_kernel_that_never_starts_fails_its_report_saying_how_often_it_was_tried
 
     from salesmeasure.render.execute import KernelRunner
 
-    spec_dir = tmp_path / "jupyter" / "kernels" / "sm-dead"
-    spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [sys.executable, "-c", "raise SystemExit(3)", "{connection_file}"],
-                "display_name": "dead",
-                "language": "python",
-            }
-        )
+    name = _kernelspec(
+        tmp_path, monkeypatch, "sm-dead", [sys.executable, "-c", "raise SystemExit(3)"]
     )
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    nbs = tmp_path / "nbs"
-    nbs.mkdir()
-    nb = write_notebook(nbs / "a_quick.ipynb", "x = 1")
-    (report,) = plan(
-        [nb], ["North"], period="2026Q3", data_path=sample_dir, out=tmp_path / "r", fingerprint="f"
-    )
-    runner = KernelRunner("sm-dead", start_timeout=120, start_attempts=2)
-    result = runner.run(report)
+    report = _one_report(tmp_path, sample_dir, "x = 1")
+    result = _run_once(KernelRunner(name, start_timeout=120, start_attempts=2), report)
     assert not result.ok
     assert result.error.message == "the notebook's Python process could not be started"
     assert result.error.detail == "2 attempts; the last: the kernel exited (code 3)"
@@ -1004,29 +998,10 @@ def test_a_kernel_that_does_not_answer_in_time_fails_saying_how_long_it_waited(
 
     from salesmeasure.render.execute import KernelRunner
 
-    spec_dir = tmp_path / "jupyter" / "kernels" / "sm-mute"
-    spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [sys.executable, "-c", "import time; time.sleep(60)", "{connection_file}"],
-                "display_name": "mute",
-                "language": "python",
-            }
-        )
-    )
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    nbs = tmp_path / "nbs"
-    nbs.mkdir()
-    nb = write_notebook(nbs / "a_quick.ipynb", "x = 1")
-    (report,) = plan(
-        [nb], ["North"], period="2026Q3", data_path=sample_dir, out=tmp_path / "r", fingerprint="f"
-    )
-    runner = KernelRunner("sm-mute", start_timeout=1, start_attempts=2)
-    try:
-        result = runner.run(report)
-    finally:
-        runner.stop()
+    mute = [sys.executable, "-c", "import time; time.sleep(60)"]
+    name = _kernelspec(tmp_path, monkeypatch, "sm-mute", mute)
+    report = _one_report(tmp_path, sample_dir, "x = 1")
+    result = _run_once(KernelRunner(name, start_timeout=1, start_attempts=2), report)
     assert not result.ok
     # each attempt waits longer: 1 s, then 2 s
     assert result.error.detail == "2 attempts; the last: the kernel did not reply within 2 s"
