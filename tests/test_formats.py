@@ -1,20 +1,18 @@
 """Files as they come (issue 23): whitespace-aligned and fixed-width exports, encodings,
 dots that group thousands, currency signs, Excel title rows and unsaved formulas, time
 zones, database URLs with awkward passwords, and ``N/A`` scores, each through the real
-``salesmeasure validate`` and :func:`salesmeasure.data.load`."""
+``salesmeasure validate`` (its typer app, run in this process: tests/clirun.py) and
+:func:`salesmeasure.data.load`."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+import clirun
 import pandas as pd
 import pytest
 
 from salesmeasure.data import load
-
-EXE = str(Path(sys.executable).parent / "salesmeasure")
 
 TINY = {
     "reps": "rep_id,name,region,hire_date\nR1,Ann,North,2020-01-01\nR2,Bo,South,2021-05-01\n",
@@ -46,8 +44,8 @@ TINY = {
 
 
 def run(*args, cwd=None):
-    r = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                       timeout=180)  # fmt: skip
+    """``salesmeasure *args`` in this process (tests/clirun.py: 1.2 s less per call)."""
+    r = clirun.run(*args, cwd=cwd)
     assert "Traceback" not in r.stderr + r.stdout, r.stderr
     return r
 
