@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from salesmeasure import format as sm_format
-from salesmeasure import kpi
 from salesmeasure.errors import SalesmeasureError
 from salesmeasure.i18n import N_, _, get_language, ngettext
 
@@ -92,7 +91,13 @@ def scorecards(ds, period: str, regions: list[str]) -> dict:
     formatted exactly as the executive summary shows them, with the status symbol.
 
     A region whose data cannot give a scorecard (thin data) gets an empty row.
+
+    The KPI library (scipy, statsmodels, matplotlib: 1.2 s) is imported here, in the
+    batch's scorecard thread while its workers start, not before the batch reads the
+    data: a render that stops on bad data or options stops that much sooner.
     """
+    from salesmeasure import kpi
+
     out = {}
     for region in regions:
         try:
