@@ -368,51 +368,13 @@ def title_of(nb, fallback: str) -> str:
     return re.sub(r"^\d+[_-]", "", fallback).replace("_", " ").strip().capitalize()
 
 
-_FOCUSABLE_DIV = re.compile(
-    r'<div class="[^"]*\b(?:jp-OutputArea-output|jp-Cell-inputWrapper)\b[^"]*"'
-)
-_IMG_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
-NO_ALT = "No description has been provided for this image"
-
-
-def focusable(html_text: str) -> str:
-    """What nbconvert's HTMLExporter does to a page after its template, without parsing
-    and re-printing the whole page with BeautifulSoup (0.2 s of the 0.3 s each report's
-    export costs): every output area and cell input wrapper (a markdown cell's text)
-    focusable (``tabindex="0"``), a default ``alt`` on an image that has none (every
-    chart of ours has its own). tests/test_render.py compares it with nbconvert's own."""
-    html_text = _FOCUSABLE_DIV.sub(lambda m: f'{m.group(0)} tabindex="0"', html_text)
-    return _IMG_NO_ALT.sub(f'<img alt="{NO_ALT}"', html_text)
-
-
 @lru_cache(maxsize=4)
 def _exporter(root: str):
     import logging
 
     from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    class Exporter(HTMLExporter):
-        """HTMLExporter (nbconvert 7) with :func:`focusable` for its BeautifulSoup pass."""
-
-        def from_notebook_node(self, nb, resources=None, **kw):
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight = self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
-            )
-            resources = self._init_resources(resources)
-            data_type = WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            )
-            self.register_filter("highlight_code", highlight)
-            self.register_filter("filter_data_type", data_type)
-            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return focusable(body), resources
-
-    exporter = Exporter(
+    exporter = HTMLExporter(
         template_name="salesmeasure",
         extra_template_basedirs=[root],
         exclude_input=True,
