@@ -341,6 +341,19 @@ __import__("sys").modules["_salesmeasure_kernel_state"].restore({cwd!r})
 """
 
 
+#: What jupyter_client says of a kernel that never answered its first request.
+_NOT_STARTED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def _did_not_start(error: ReportFailure | None) -> bool:
+    """A failure before the notebook's first cell because its kernel did not start."""
+    return (
+        error is not None
+        and error.cell is None
+        and any(text in (error.detail or "") for text in _NOT_STARTED)
+    )
+
+
 class KernelRunner:
     """Runs reports one after another in a reused, reset kernel (one per worker process)."""
 
@@ -462,14 +475,42 @@ class KernelRunner:
                 pass
         self.km = None
 
-    def run(self, report) -> ExecResult:
-        if self.isolate:
-            return execute_report(
+    def _isolated(self, report) -> ExecResult:
+        """``report`` in a kernel of its own that papermill starts (``--isolate``: nothing
+        of ours pre-imported or reset in it, as a new kernel's "Run All"). A kernel that
+        dies or does not answer before the first cell is started again, as :meth:`_ready`
+        does for a reused one: up to ``start_attempts`` times, each waiting longer, each
+        retry one line in the kernel log."""
+        reasons = []
+        for attempt in range(1, self.start_attempts + 1):
+            result = execute_report(
                 report,
                 kernel_name=self.kernel_name,
-                start_timeout=self.start_timeout,
+                start_timeout=self.start_timeout * attempt,
                 execution_timeout=self.execution_timeout,
             )
+            if result.ok or not _did_not_start(result.error):
+                return result
+            reasons.append(result.error.detail.split(": ", 1)[-1])
+            if attempt < self.start_attempts:
+                print(
+                    f"salesmeasure: {report.id}: the notebook's Python process could not "
+                    f"be started (attempt {attempt} of {self.start_attempts}: "
+                    f"{reasons[-1]}); starting a new one",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        return replace(
+            result,
+            error=ReportFailure(
+                "the notebook's Python process could not be started",
+                detail=f"{self.start_attempts} attempts; the last: {reasons[-1]}",
+            ),
+        )
+
+    def run(self, report) -> ExecResult:
+        if self.isolate:
+            return self._isolated(report)
         error = self._ready(report)
         if error is not None:
             return ExecResult(report.id, False, None, error, time.time(), 0.0)
