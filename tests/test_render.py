@@ -409,6 +409,41 @@ def test_period_index_escapes_data_and_shows_errors_and_headlines(tmp_path):
     assert 'href="2026Q3/index.html"' in root and "1 failed" in root
 
 
+def test_index_status_symbols_carry_their_status_in_the_reports_colours(tmp_path):
+    """The index showed each KPI's status as a black symbol (● ▲ ■ ○): shape was the only
+    cue. Each symbol now has its status's class and word (title), coloured as the reports'
+    scorecards are (plots/palette.py), in the legend too; the figures read as before."""
+    import re
+
+    from salesmeasure.plots.palette import STATUS_COLOURS
+
+    period_dir = tmp_path / "2026Q3"
+    period_dir.mkdir()
+    page = write_period_index(
+        period_dir,
+        period="2026Q3",
+        notebooks=[("a", "A")],
+        regions=[(ALL, ALL), ("North", "north")],
+        fingerprint="fp",
+        version="0.1.0",
+        scorecards={
+            ALL: {"Revenue": "2.15M ● ↑ +51.6k", "NPS": "22.9 ▲ ↓ -0.8 (n.s.)"},
+            "North": {"Revenue": "622.2k ■", "NPS": "○ No data"},
+        },
+    ).read_text()
+    assert '2.15M <span class="sym-good" title="On track">●</span>' in page
+    assert '22.9 <span class="sym-watch" title="Watch">▲</span>' in page
+    assert '622.2k <span class="sym-bad" title="Action needed">■</span>' in page
+    assert "○ No data" in page  # a symbol that is not a value's status stays text
+    assert '<b class="sym-na">○</b> No basis' in page  # the legend
+    css = (Path(__file__).resolve().parents[1] / "templates" / "index" / "index.css").read_text()
+    for code in ("good", "watch", "bad"):
+        rule = rf"\.sym-{code}, \.ix-legend b\.sym-{code} {{ color: (#[0-9a-f]{{6}}); }}"
+        colour = re.search(rule, css).group(1)  # the legend's symbols too (its b is dark)
+        assert colour == STATUS_COLOURS[code], code
+    assert f"b.sym-good {{ color: {STATUS_COLOURS['good']}; }}" in page  # the page's own CSS
+
+
 # ---------------------------------------------------------------------------- batches
 
 
@@ -971,6 +1006,55 @@ def test_kernel_that_fails_to_start_is_replaced_and_the_retry_logged(
     assert "attempt 2" not in err  # the second kernel started
     # the death is seen at once, not after the 120 s a slow start is given
     assert time.monotonic() - t0 < 60
+
+
+@pytest.mark.slow
+def test_isolate_starts_again_a_fresh_kernel_that_died_before_its_first_cell(
+    tmp_path, sample_dir, monkeypatch, capfd
+):
+    """``--isolate`` (a kernel papermill starts per report, as the fresh-kernel contract
+    test renders on a loaded machine) had no retry: a kernel whose launch died failed its
+    report. Now it is started again, like a reused kernel; one that never starts fails
+    saying how often it was tried, and a failing cell is never retried."""
+    import sys
+
+    from salesmeasure.render.execute import KernelRunner
+
+    flag = tmp_path / "launched-once"
+    launcher = tmp_path / "flaky_kernel.py"
+    launcher.write_text(
+        "import os, sys\n"
+        f"flag = {str(flag)!r}\n"
+        "if not os.path.exists(flag):\n"
+        "    open(flag, 'w').close()\n"
+        "    sys.exit(3)\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
+    )
+    name = _kernelspec(tmp_path, monkeypatch, "sm-flaky-iso", [sys.executable, str(launcher)])
+    report = _one_report(tmp_path, sample_dir, "# Quick", "x = 6 * 7\nprint(x)")
+    result = _run_once(KernelRunner(name, isolate=True, start_timeout=60), report)
+    assert flag.exists() and result.ok, result.error
+    assert "42" in result.notebook_json
+    err = capfd.readouterr().err
+    assert "could not be started (attempt 1 of 3: Kernel died before replying" in err, err
+    assert "attempt 2" not in err
+
+    dead = _kernelspec(
+        tmp_path / "d", monkeypatch, "sm-dead-iso", [sys.executable, "-c", "raise SystemExit(3)"]
+    )
+    result = _run_once(KernelRunner(dead, isolate=True, start_timeout=60, start_attempts=2), report)
+    assert not result.ok
+    assert result.error.message == "the notebook's Python process could not be started"
+    assert result.error.detail == (
+        "2 attempts; the last: Kernel died before replying to kernel_info"
+    ), result.error.detail
+
+    (tmp_path / "f").mkdir()
+    failing = _one_report(tmp_path / "f", sample_dir, "# Quick", "1 / 0")
+    capfd.readouterr()
+    result = _run_once(KernelRunner(name, isolate=True, start_timeout=60), failing)
+    assert not result.ok and result.error.cell is not None  # the cell's error, once
+    assert "could not be started" not in capfd.readouterr().err
 
 
 @pytest.mark.slow

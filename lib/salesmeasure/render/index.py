@@ -147,6 +147,21 @@ def _split_trend(text: str) -> tuple[str, str]:
     return (text, "") if cut < 0 else (text[:cut].rstrip(), text[cut:])
 
 
+#: CSS class of each status (templates/index/index.css colours them as the reports do).
+_STATUS_CLASS = {"good": "good", "watch": "watch", "bad": "bad", "n/a": "na"}
+
+
+def _split_status(value: str) -> tuple[str, str, str]:
+    """``"622.2k ●"`` -> ``("622.2k", "●", "good")``: the figure, its status symbol and
+    the symbol's CSS class, so the index colours the symbol (its shape alone was the
+    only cue, all in black); ``(value, "", "")`` for a value without one."""
+    head, _sep, last = value.rpartition(" ")
+    for code, symbol in sm_format.STATUS_SYMBOLS.items():
+        if last == symbol and head:
+            return head, symbol, _STATUS_CLASS[code]
+    return value, "", ""
+
+
 def _symbol(card, k: str) -> str:
     from salesmeasure.format import STATUS_SYMBOLS
 
@@ -233,7 +248,9 @@ def write_period_index(
                 "region": _("All regions") if region == ALL else sm_format.label("region", region),
                 "cells": cells,
                 "scorecard": [
-                    (str(k), *_split_trend(format_value(v))) for k, v in list(card.items())[:4]
+                    (str(k), *_split_status(value), trend)
+                    for k, v in list(card.items())[:4]
+                    for value, trend in [_split_trend(format_value(v))]
                 ],
             }
         )
@@ -248,7 +265,15 @@ def write_period_index(
         notebooks=[{"name": n, "title": t} for n, t in nb_cols],
         rows=rows,
         kpi_heads=kpi_heads,
-        legend=[(sym, _(sm_format.STATUS_WORDS[k])) for k, sym in sm_format.STATUS_SYMBOLS.items()],
+        legend=[
+            (sym, _(sm_format.STATUS_WORDS[k]), _STATUS_CLASS[k])
+            for k, sym in sm_format.STATUS_SYMBOLS.items()
+        ],
+        status_words={
+            _STATUS_CLASS[k]: _(word)
+            for k, word in sm_format.STATUS_WORDS.items()
+            if k in _STATUS_CLASS
+        },
         arrows=ARROWS,
         fingerprint=fingerprint,
         version=version,
