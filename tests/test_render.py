@@ -955,6 +955,24 @@ def _kernelspec(tmp_path, monkeypatch, name: str, argv: list[str]) -> str:
     return name
 
 
+def _flaky_kernel(tmp_path, monkeypatch, name: str):
+    """A kernelspec whose first launch exits (code 3) before it answers and whose next
+    launches are ipykernel; returns (the flag file the first launch leaves, the name)."""
+    import sys
+
+    flag = tmp_path / "launched-once"
+    launcher = tmp_path / "flaky_kernel.py"
+    launcher.write_text(
+        "import os, sys\n"
+        f"flag = {str(flag)!r}\n"
+        "if not os.path.exists(flag):\n"
+        "    open(flag, 'w').close()\n"
+        "    sys.exit(3)  # the first launch dies before it answers\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
+    )
+    return flag, _kernelspec(tmp_path, monkeypatch, name, [sys.executable, str(launcher)])
+
+
 def _one_report(tmp_path, sample_dir, *code: str):
     """One planned report of a one-notebook folder (North, 2026Q3)."""
     nbs = tmp_path / "nbs"
@@ -980,21 +998,10 @@ def test_kernel_that_fails_to_start_is_replaced_and_the_retry_logged(
     """CI (stop 31): on a loaded 2-core machine one kernel missed its start deadline and
     its report failed 'could not be started'. A kernel whose first launch dies is now
     replaced: the report renders, and the retry is one line in the kernel log."""
-    import sys
 
     from salesmeasure.render.execute import KernelRunner
 
-    flag = tmp_path / "launched-once"
-    launcher = tmp_path / "flaky_kernel.py"
-    launcher.write_text(
-        "import os, sys\n"
-        f"flag = {str(flag)!r}\n"
-        "if not os.path.exists(flag):\n"
-        "    open(flag, 'w').close()\n"
-        "    sys.exit(3)  # the first launch dies before it answers\n"
-        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
-    )
-    name = _kernelspec(tmp_path, monkeypatch, "sm-flaky", [sys.executable, str(launcher)])
+    flag, name = _flaky_kernel(tmp_path, monkeypatch, "sm-flaky")
     report = _one_report(tmp_path, sample_dir, "# Quick", "x = 6 * 7\nprint(x)")
     t0 = time.monotonic()
     result = _run_once(KernelRunner(name, start_timeout=120), report)
@@ -1020,17 +1027,7 @@ def test_isolate_starts_again_a_fresh_kernel_that_died_before_its_first_cell(
 
     from salesmeasure.render.execute import KernelRunner
 
-    flag = tmp_path / "launched-once"
-    launcher = tmp_path / "flaky_kernel.py"
-    launcher.write_text(
-        "import os, sys\n"
-        f"flag = {str(flag)!r}\n"
-        "if not os.path.exists(flag):\n"
-        "    open(flag, 'w').close()\n"
-        "    sys.exit(3)\n"
-        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
-    )
-    name = _kernelspec(tmp_path, monkeypatch, "sm-flaky-iso", [sys.executable, str(launcher)])
+    flag, name = _flaky_kernel(tmp_path, monkeypatch, "sm-flaky-iso")
     report = _one_report(tmp_path, sample_dir, "# Quick", "x = 6 * 7\nprint(x)")
     result = _run_once(KernelRunner(name, isolate=True, start_timeout=60), report)
     assert flag.exists() and result.ok, result.error

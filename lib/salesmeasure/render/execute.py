@@ -453,17 +453,8 @@ class KernelRunner:
                 self.stop()
                 reasons.append(_first_line(str(exc)) or type(exc).__name__)
                 if attempt < self.start_attempts:
-                    print(
-                        f"salesmeasure: {report.id}: the notebook's Python process could not "
-                        f"be started (attempt {attempt} of {self.start_attempts}: "
-                        f"{reasons[-1]}); starting a new one",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-        return ReportFailure(
-            "the notebook's Python process could not be started",
-            detail=f"{self.start_attempts} attempts; the last: {reasons[-1]}",
-        )
+                    self._note_retry(report, attempt, reasons[-1])
+        return self._not_started(reasons[-1])
 
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
@@ -493,19 +484,23 @@ class KernelRunner:
                 return result
             reasons.append(result.error.detail.split(": ", 1)[-1])
             if attempt < self.start_attempts:
-                print(
-                    f"salesmeasure: {report.id}: the notebook's Python process could not "
-                    f"be started (attempt {attempt} of {self.start_attempts}: "
-                    f"{reasons[-1]}); starting a new one",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        return replace(
-            result,
-            error=ReportFailure(
-                "the notebook's Python process could not be started",
-                detail=f"{self.start_attempts} attempts; the last: {reasons[-1]}",
-            ),
+                self._note_retry(report, attempt, reasons[-1])
+        return replace(result, error=self._not_started(reasons[-1]))
+
+    def _note_retry(self, report, attempt: int, reason: str) -> None:
+        """One line in the batch's kernel log (stderr) for a kernel started again."""
+        print(
+            f"salesmeasure: {report.id}: the notebook's Python process could not "
+            f"be started (attempt {attempt} of {self.start_attempts}: "
+            f"{reason}); starting a new one",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _not_started(self, reason: str) -> ReportFailure:
+        return ReportFailure(
+            "the notebook's Python process could not be started",
+            detail=f"{self.start_attempts} attempts; the last: {reason}",
         )
 
     def run(self, report) -> ExecResult:
