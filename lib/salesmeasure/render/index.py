@@ -269,11 +269,7 @@ def write_period_index(
             (sym, _(sm_format.STATUS_WORDS[k]), _STATUS_CLASS[k])
             for k, sym in sm_format.STATUS_SYMBOLS.items()
         ],
-        status_words={
-            _STATUS_CLASS[k]: _(word)
-            for k, word in sm_format.STATUS_WORDS.items()
-            if k in _STATUS_CLASS
-        },
+        status_words={_STATUS_CLASS[k]: _(w) for k, w in sm_format.STATUS_WORDS.items()},
         arrows=ARROWS,
         fingerprint=fingerprint,
         version=version,
