@@ -59,6 +59,37 @@ def test_planted_change_point_is_recovered():
     assert (ch["signal"].iloc[:6] != "above").all()
 
 
+def _split_by_scan(v, w):
+    """The split statistic as the module text states it, one split at a time."""
+    best, at = -1.0, 0
+    for k in range(ev.MIN_SEGMENT, v.size - ev.MIN_SEGMENT + 1):
+        w1, w2 = w[:k].sum(), w[k:].sum()
+        m1, m2 = (w[:k] * v[:k]).sum() / w1, (w[k:] * v[k:]).sum() / w2
+        s = (m1 - m2) ** 2 / (1 / w1 + 1 / w2)
+        if s > best:
+            best, at = s, k
+    return best, at
+
+
+def test_change_point_statistic_by_hand_and_by_scan():
+    # two periods at 0 then two at 1, unit weights: means 0 and 1, (1 - 0)^2 / (1/2 + 1/2) = 1
+    stat, k = ev._split_stats(np.array([0.0, 0.0, 1.0, 1.0]), np.ones(4))
+    assert (float(stat), int(k)) == (1.0, 2)
+    # every split of many series at once equals the scan of each series alone, and the
+    # p-value equals the bootstrap drawn one series at a time
+    rng = np.random.default_rng(3)
+    for n in (4, 5, 8, 12):
+        v, se = rng.normal(0.6, 0.05, size=n), rng.uniform(0.01, 0.05, size=n)
+        w = 1 / se**2
+        stat, k = _split_by_scan(v, w)
+        cp = ev.change_point(v, se, n_boot=299, seed=n)
+        assert cp.statistic == pytest.approx(stat, rel=1e-12) and cp.index == k
+        boot_rng = np.random.default_rng(n)
+        m = (w * v).sum() / w.sum()
+        boot = [_split_by_scan(boot_rng.normal(m, se), w)[0] for _i in range(299)]
+        assert cp.p_value == (1 + sum(b >= stat for b in boot)) / 300
+
+
 def test_change_point_test_holds_its_level_on_steady_series():
     # 100 series without a change: about 5 of them significant at 5% (binomial 1-11)
     rng = np.random.default_rng(11)

@@ -135,15 +135,18 @@ class ChangePoint:
 MIN_SEGMENT = 2
 
 
-def _split_stat(v: np.ndarray, w: np.ndarray) -> tuple[float, int]:
-    best, at = -1.0, 0
-    for k in range(MIN_SEGMENT, v.size - MIN_SEGMENT + 1):
-        w1, w2 = w[:k].sum(), w[k:].sum()
-        m1, m2 = (w[:k] * v[:k]).sum() / w1, (w[k:] * v[k:]).sum() / w2
-        s = (m1 - m2) ** 2 / (1 / w1 + 1 / w2)
-        if s > best:
-            best, at = s, k
-    return best, at
+def _split_stats(v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The best split of each row of ``v`` (periods along the last axis, weights ``w``):
+    the largest weighted squared difference of the means before and after, and the first
+    period after it. All splits of all rows at once, from cumulative sums."""
+    cw = np.cumsum(w)[:-1]
+    cwv = np.cumsum(w * v, axis=-1)[..., :-1]
+    ks = np.arange(MIN_SEGMENT, v.shape[-1] - MIN_SEGMENT + 1)
+    w1, wv1 = cw[ks - 1], cwv[..., ks - 1]
+    w2, wv2 = w.sum() - w1, (w * v).sum(axis=-1)[..., None] - wv1
+    stat = (wv1 / w1 - wv2 / w2) ** 2 / (1 / w1 + 1 / w2)
+    best = stat.argmax(axis=-1)  # the first of equal maxima, as a scan from the left
+    return np.take_along_axis(stat, best[..., None], -1)[..., 0], ks[best]
 
 
 def change_point(values, se, *, n_boot: int = 999, seed: int = 0) -> ChangePoint:
@@ -154,15 +157,17 @@ def change_point(values, se, *, n_boot: int = 999, seed: int = 0) -> ChangePoint
     if v.size < 4:
         raise InsufficientData(_("A change-point test needs at least four periods."))
     w = 1.0 / s**2
-    stat, k = _split_stat(v, w)
+    stat, k = (float(x) for x in _split_stats(v, w))
+    k = int(k)
     rng = np.random.default_rng(seed)
     m = (w * v).sum() / w.sum()
-    boot = np.array([_split_stat(rng.normal(m, s), w)[0] for _i in range(n_boot)])
+    # n_boot series drawn at once: the same draws, in the same order, as one at a time
+    boot, _k = _split_stats(rng.normal(m, s, size=(n_boot, s.size)), w)
     p = float((1 + (boot >= stat).sum()) / (n_boot + 1))
     before = float((w[:k] * v[:k]).sum() / w[:k].sum())
     after = float((w[k:] * v[k:]).sum() / w[k:].sum())
     idx = int(np.flatnonzero(ok)[k])
-    return ChangePoint(idx, before, after, float(stat), p)
+    return ChangePoint(idx, before, after, stat, p)
 
 
 # ---------------------------------------------------------------- the section
