@@ -154,11 +154,11 @@ def test_a_remembered_fit_is_the_fit_itself_bit_for_bit(tmp_path, sample, monkey
     f, r, T = s["frequency"], s["recency"], s["T"]
     pub = snapshot.publish(sample, sample.source, root=tmp_path)  # a batch's shared folder
     try:
-        memo._PROCESS.clear()
+        memo.forget()
         fresh = ParetoNBD().fit(f, r, T)
         gg = GammaGamma().fit(f, s["monetary_value"])
         assert len(list((pub.folder / "fits").glob("*.pickle"))) == 2
-        memo._PROCESS.clear()  # another kernel of the batch: from the folder
+        memo.forget()  # another kernel of the batch: from the folder
         again = ParetoNBD().fit(f, r, T)
         gg_again = GammaGamma().fit(f, s["monetary_value"])
     finally:
@@ -166,10 +166,65 @@ def test_a_remembered_fit_is_the_fit_itself_bit_for_bit(tmp_path, sample, monkey
     assert again.params_ == fresh.params_ and again.log_likelihood_ == fresh.log_likelihood_
     pd.testing.assert_frame_equal(again.summary_, fresh.summary_, check_exact=True)
     assert gg_again.params_ == gg.params_
-    memo._PROCESS.clear()
+    memo.forget()
     other = ParetoNBD().fit(f, r, T + 1)  # other data: fitted anew, not recalled
     assert other.params_ != fresh.params_
     assert np.isfinite(other.log_likelihood_)
+
+
+def test_a_remembered_forecast_is_the_forecast_itself(tmp_path, sample, monkeypatch):
+    """A seeded revenue forecast is fitted once per batch: the region report's backtest
+    repeats the all-regions report's forecasts of the region's reps. Checked against the
+    number of ETS fits made and against a new forecast with the memo emptied."""
+    import numpy as np
+
+    from salesmeasure.clv.models import memo
+    from salesmeasure.targets import forecast as F
+
+    fits = []
+    real_fit = F._fit_ets
+    monkeypatch.setattr(F, "_fit_ets", lambda *a, **k: fits.append(1) or real_fit(*a, **k))
+    y = pd.Series(
+        100.0 + 10 * np.sin(np.arange(30) / 1.9) + np.arange(30),
+        index=pd.period_range("2023-01", periods=30, freq="M"),
+        name="revenue",
+    )
+    memo.forget()
+    first = F.baseline_forecast(y, 3, seed=7, repetitions=200, models=F.FAST_MODELS)
+    n = len(fits)
+    assert n >= 1
+    again = F.baseline_forecast(y, 3, seed=7, repetitions=200, models=F.FAST_MODELS)
+    assert len(fits) == n  # recalled, not refitted
+    assert again is not first and not np.shares_memory(again.samples, first.samples)
+    np.testing.assert_array_equal(again.samples, first.samples)
+    assert (again.model, again.params, again.aicc) == (first.model, first.params, first.aicc)
+    pd.testing.assert_series_equal(again.history, first.history)
+    # another seed, horizon, history or fixed parameters: a new forecast
+    other = F.baseline_forecast(y, 3, seed=8, repetitions=200, models=F.FAST_MODELS)
+    assert len(fits) == 2 * n and not np.array_equal(other.samples, first.samples)
+    F.baseline_forecast(y * 1.01, 3, seed=7, repetitions=200, models=F.FAST_MODELS)
+    F.baseline_forecast(y, 4, seed=7, repetitions=200, models=F.FAST_MODELS)
+    assert len(fits) == 4 * n
+    # no seed: a new random forecast each time, never remembered
+    F.baseline_forecast(y, 3, seed=None, repetitions=200, models=F.FAST_MODELS)
+    F.baseline_forecast(y, 3, seed=None, repetitions=200, models=F.FAST_MODELS)
+    assert len(fits) == 6 * n
+    # another kernel of the same batch reads it from the batch's folder
+    pub = snapshot.publish(sample, sample.source, root=tmp_path)
+    try:
+        memo.forget()
+        fresh = F.baseline_forecast(y, 5, seed=3, repetitions=100, models=F.FAST_MODELS)
+        assert len(list((pub.folder / "fits").glob("*.pickle"))) == 1
+        memo.forget()
+        before = len(fits)
+        other_kernel = F.baseline_forecast(y, 5, seed=3, repetitions=100, models=F.FAST_MODELS)
+        assert len(fits) == before
+    finally:
+        snapshot.release(pub)
+    np.testing.assert_array_equal(other_kernel.samples, fresh.samples)
+    memo.forget()
+    unmemo = F.baseline_forecast(y, 5, seed=3, repetitions=100, models=F.FAST_MODELS)
+    np.testing.assert_array_equal(unmemo.samples, fresh.samples)  # the same as a new fit
 
 
 def test_pareto_nbd_a0_by_distinct_pairs_equals_the_direct_formula():

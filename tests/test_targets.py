@@ -531,6 +531,25 @@ def test_expected_share_hand_computed_and_pacing_curve_ends_at_target():
     assert curve["seasonal_target"].loc["2025-01-31"] == pytest.approx(25.0)
 
 
+@pytest.mark.parametrize(
+    "start, end, as_of, weights",
+    [
+        ("2025-01-01", "2025-03-31", "2025-02-14", {1: 1, 2: 1, 3: 2}),
+        ("2024-01-15", "2024-04-10", "2024-03-01", {1: 0.5, 2: 3, 3: 1, 4: 2}),  # leap Feb
+        ("2025-07-01", "2025-09-30", "2025-07-01", None),
+        ("2025-10-01", "2025-12-31", "2025-11-30", {m: float(m) for m in range(1, 13)}),
+    ],
+)
+def test_pacing_curve_seasonal_path_is_expected_share_day_by_day(start, end, as_of, weights):
+    # the curve is one cumulative sum of day weights; each day must equal expected_share
+    orders = pd.DataFrame({"order_date": pd.to_datetime([start]), "amount": [1.0]})
+    p = T.pacing(1.0, 250.0, start=start, end=end, as_of=as_of)
+    curve = T.pacing_curve(orders, p, month_weights=weights)
+    by_day = [250.0 * T.expected_share(start, end, d, weights) for d in curve.index]
+    np.testing.assert_allclose(curve["seasonal_target"].to_numpy(), by_day, rtol=1e-12)
+    assert curve["seasonal_target"].iloc[-1] == pytest.approx(250.0)
+
+
 def test_pacing_forecast_missing_a_remaining_month_raises():
     fc = T.Forecast.from_samples(pd.period_range("2025-02", periods=1, freq="M"), [[1.0, 2.0]])
     with pytest.raises(ValueError, match="2025-03"):

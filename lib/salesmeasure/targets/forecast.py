@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
+from salesmeasure.clv.models import memo
 from salesmeasure.targets.inputs import _SEASONAL_PERIODS, _as_period_series, _freq_code
 
 #: One model, ETS(A,Ad,A), for forecasting many small series (regions, reps): additive so
@@ -331,6 +332,29 @@ def baseline_forecast(
         raise ValueError(f"horizon must be a positive integer, got {horizon!r}")
     if repetitions < 10:
         raise ValueError(f"repetitions must be at least 10, got {repetitions!r}")
+    if seed is None:  # a new random forecast each time: nothing to remember
+        return _forecast(y, int(horizon), seasonal_periods, repetitions, seed, models, fixed_params)
+    k = memo.key(
+        "baseline_forecast",
+        y.to_numpy(dtype=float),
+        (y.name, y.index.name, str(y.index[0]), y.index.freqstr, len(y)),
+        int(horizon),
+        seasonal_periods,
+        repetitions,
+        seed,
+        models,
+        None if fixed_params is None else np.asarray(fixed_params, dtype=float),
+    )
+    found = memo.recall_value(k)
+    if found is not None:
+        return found
+    fc = _forecast(y, int(horizon), seasonal_periods, repetitions, seed, models, fixed_params)
+    memo.remember_value(k, fc)
+    return fc
+
+
+def _forecast(y, horizon, seasonal_periods, repetitions, seed, models, fixed_params) -> Forecast:
+    """:func:`baseline_forecast` of a checked history, computed."""
     freq = _freq_code(y.index)
     sp = seasonal_periods if seasonal_periods is not None else _SEASONAL_PERIODS.get(freq)
     idx = pd.period_range(y.index[-1] + 1, periods=horizon, freq=y.index.freq)

@@ -247,6 +247,20 @@ def expected_share(start, end, as_of, month_weights=None) -> float:
     return float((w * fr).sum() / w.sum())
 
 
+def _seasonal_day_shares(start, end, days, month_weights) -> np.ndarray:
+    """``expected_share`` at the end of each of ``days`` (the whole period), in one pass.
+
+    A month's weight is spread evenly over its days in the period, so the share expected
+    by a day is the cumulative sum of the day weights up to it over the total.
+    """
+    start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    w = _month_weight_vector(start, end, month_weights)
+    per_day = w / _days_in_period_months(start, end)
+    months = pd.PeriodIndex(days, freq="M")
+    day_w = per_day.reindex(months).to_numpy(dtype=float)
+    return np.cumsum(day_w) / float(w.sum())
+
+
 def pacing_curve(
     orders: pd.DataFrame,
     p: Pacing,
@@ -268,7 +282,7 @@ def pacing_curve(
     daily = orders.loc[m, amount].astype(float).groupby(d[m]).sum().reindex(days, fill_value=0.0)
     booked = daily.cumsum().where(days <= p.as_of)
     lin = p.target * np.arange(1, len(days) + 1) / len(days)
-    seas = [p.target * expected_share(p.start, p.end, day, month_weights) for day in days]
+    seas = p.target * _seasonal_day_shares(p.start, p.end, days, month_weights)
     out = pd.DataFrame(
         {"booked": booked, "linear_target": lin, "seasonal_target": seas}, index=days
     )

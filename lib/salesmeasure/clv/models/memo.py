@@ -27,16 +27,22 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["forget", "key", "recall", "remember"]
+__all__ = ["forget", "key", "recall", "recall_value", "remember", "remember_value"]
 
-#: Fitted states kept in this process (most recently used last).
+#: Fitted states and values kept in this process (most recently used last), at most
+#: ``_MAX`` of them and ``_MAX_BYTES`` in all (a target report remembers ~200 forecasts
+#: of ~10 kB each; a CLV fit's state is larger).
 _PROCESS: OrderedDict[str, bytes] = OrderedDict()
-_MAX = 64
+_MAX = 4096
+_MAX_BYTES = 512 * 2**20
+_bytes = 0
 
 
 def forget() -> None:
     """Forget every fit remembered in this process (benchmarks time real fits)."""
+    global _bytes
     _PROCESS.clear()
+    _bytes = 0
 
 
 def key(*parts) -> str:
@@ -64,8 +70,8 @@ def _folder() -> Path | None:
     return Path(snap) / "fits"
 
 
-def recall(k: str, model) -> bool:
-    """Give ``model`` the fitted state remembered under ``k``; False when there is none."""
+def _blob(k: str) -> bytes | None:
+    """The pickle remembered under ``k`` in the process or the batch's folder, or None."""
     blob = _PROCESS.get(k)
     if blob is None and (folder := _folder()) is not None:
         try:
@@ -73,20 +79,48 @@ def recall(k: str, model) -> bool:
         except OSError:
             blob = None
     if blob is None:
+        return None
+    _hold(k, blob)
+    return blob
+
+
+def recall(k: str, model) -> bool:
+    """Give ``model`` the fitted state remembered under ``k``; False when there is none."""
+    blob = _blob(k)
+    if blob is None:
         return False
-    _PROCESS[k] = blob
-    _PROCESS.move_to_end(k)
     model.__dict__.update(pickle.loads(blob))
     return True
 
 
+def recall_value(k: str):
+    """A new copy of the value remembered under ``k`` (:func:`remember_value`), or None."""
+    blob = _blob(k)
+    return None if blob is None else pickle.loads(blob)
+
+
+def remember_value(k: str, value) -> None:
+    """Keep a computed value (e.g. a seeded revenue forecast) under ``k``, as a fit."""
+    _keep(k, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def remember(k: str, model) -> None:
     """Keep ``model``'s fitted state under ``k`` (in the process and the batch's folder)."""
-    blob = pickle.dumps(model.__dict__, protocol=pickle.HIGHEST_PROTOCOL)
+    _keep(k, pickle.dumps(model.__dict__, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _hold(k: str, blob: bytes) -> None:
+    """Keep ``blob`` in the process, dropping the least recently used over the bounds."""
+    global _bytes
+    old = _PROCESS.pop(k, None)
+    _bytes += len(blob) - (len(old) if old is not None else 0)
     _PROCESS[k] = blob
-    _PROCESS.move_to_end(k)
-    while len(_PROCESS) > _MAX:
-        _PROCESS.popitem(last=False)
+    while len(_PROCESS) > 1 and (len(_PROCESS) > _MAX or _bytes > _MAX_BYTES):
+        _bytes -= len(_PROCESS.popitem(last=False)[1])
+
+
+def _keep(k: str, blob: bytes) -> None:
+    _hold(k, blob)
     folder = _folder()
     if folder is None:
         return
