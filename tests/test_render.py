@@ -1086,3 +1086,58 @@ def test_a_kernel_that_does_not_answer_in_time_fails_saying_how_long_it_waited(
     assert not result.ok
     # each attempt waits longer: 1 s, then 2 s
     assert result.error.detail == "2 attempts; the last: the kernel did not reply within 2 s"
+
+
+@pytest.mark.slow
+def test_the_executed_notebook_is_written_once_and_is_papermills_own(
+    tmp_path, sample_dir, monkeypatch
+):
+    """papermill rewrote the whole notebook after every cell's start and end (92 times for
+    the target report, 0.4-0.7 s of every report); the report's engine writes it once, at
+    the end. The file is papermill's default engine's, but for the times; a cell that
+    fails or runs out of time is still named (that write is papermill's ``finally``)."""
+    import json
+
+    import papermill.engines as pe
+
+    from salesmeasure.render import execute as E
+
+    writes = []
+    real = pe.write_ipynb
+    monkeypatch.setattr(pe, "write_ipynb", lambda nb, p: writes.append(p) or real(nb, p))
+    code = ("# Quick", "x = 6 * 7\nprint(x)", "## Two", "print(x + 1)")
+    report = _one_report(tmp_path, sample_dir, *code)
+    ours = _run_once(E.KernelRunner(start_timeout=120), report)
+    assert ours.ok, ours.error
+    assert len(writes) == 1
+    monkeypatch.setattr(E, "_engine_name", lambda: None)  # papermill's nbclient engine
+    del writes[:]
+    theirs = _run_once(E.KernelRunner(start_timeout=120), report)
+    assert theirs.ok and len(writes) > 2 * len(code)
+
+    def timeless(text):
+        nb = json.loads(text)
+        nb["metadata"]["papermill"] = {
+            k: v
+            for k, v in nb["metadata"]["papermill"].items()
+            if k not in ("start_time", "end_time", "duration", "output_path")  # a temp file
+        }
+        for c in nb["cells"]:
+            c.pop("id", None)  # papermill's injected parameters cell: a new random id
+            pm = c["metadata"].get("papermill", {})
+            for k in ("start_time", "end_time", "duration"):
+                pm.pop(k, None)
+            c["metadata"].pop("execution", None)
+        return nb
+
+    assert timeless(ours.notebook_json) == timeless(theirs.notebook_json)
+    assert "42" in ours.notebook_json and "43" in ours.notebook_json
+
+    monkeypatch.undo()
+    (tmp_path / "slow").mkdir()
+    slow = _one_report(
+        tmp_path / "slow", sample_dir, "# Quick", "## Waits", "import time; time.sleep(60)"
+    )
+    result = _run_once(E.KernelRunner(start_timeout=120, execution_timeout=3), slow)
+    assert not result.ok and "a step ran longer than 3 s" in result.error.message
+    assert result.error.cell == 4 and result.error.section == "Waits", result.error
