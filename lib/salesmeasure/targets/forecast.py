@@ -318,6 +318,9 @@ def baseline_forecast(
     Returns
     -------
     Forecast
+        With a ``seed``, a copy of the forecast made earlier from the same inputs in this
+        process or batch, when there is one (:mod:`salesmeasure.clv.models.memo`): the
+        same numbers, fitted once.
 
     References
     ----------

@@ -14,6 +14,11 @@ its result is kept under a digest of those inputs:
 
 A remembered fit is the fitted state itself (parameters, log-likelihood, uncertainty),
 so the numbers are the same as a new fit's, bit for bit.
+
+Seeded revenue forecasts (:func:`salesmeasure.targets.forecast.baseline_forecast`) are
+kept the same way, as values (:func:`remember_value`, :func:`recall_value`): a region's
+target report backtests the allocation on the region's reps, whose forecasts the
+all-regions report made already (about 150 ETS fits per report).
 """
 
 from __future__ import annotations
