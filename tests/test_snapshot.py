@@ -227,6 +227,33 @@ def test_a_remembered_forecast_is_the_forecast_itself(tmp_path, sample, monkeypa
     np.testing.assert_array_equal(unmemo.samples, fresh.samples)  # the same as a new fit
 
 
+def test_the_memo_drops_the_least_recently_used_past_its_bounds(monkeypatch):
+    """Bounded by count and by bytes (forecasts are many and small, CLV fits few and large):
+    the least recently used go first, a recalled one counts as used, and the byte count
+    follows what is kept (checked against the sum of the kept pickles)."""
+    import pickle
+
+    from salesmeasure.clv.models import memo
+
+    monkeypatch.delenv(snapshot.ENV, raising=False)  # the process only
+    memo.forget()
+    size = len(pickle.dumps(b"x" * 1000, protocol=pickle.HIGHEST_PROTOCOL))
+    monkeypatch.setattr(memo, "_MAX_BYTES", 3 * size)
+    for k in "abc":
+        memo.remember_value(k, b"x" * 1000)
+    assert memo.recall_value("a") == b"x" * 1000  # "a" is now the most recently used
+    memo.remember_value("d", b"x" * 1000)  # over 3 values' bytes: "b" goes
+    assert list(memo._PROCESS) == ["c", "a", "d"] and memo.recall_value("b") is None
+    memo.remember_value("d", b"y" * 1000)  # the same key again: replaced, not counted twice
+    assert memo._bytes == sum(map(len, memo._PROCESS.values())) == 3 * size
+    monkeypatch.setattr(memo, "_MAX", 2)
+    memo.remember_value("e", b"z")
+    assert list(memo._PROCESS) == ["d", "e"]
+    assert memo._bytes == sum(map(len, memo._PROCESS.values()))
+    memo.forget()
+    assert memo._bytes == 0 and not memo._PROCESS
+
+
 def test_pareto_nbd_a0_by_distinct_pairs_equals_the_direct_formula():
     """Checked against the textbook formula evaluated for every pattern (Fader, Hardie &
     Lee 2005 note, eq. 19 with the Euler transform), bit for bit, both parameter cases."""

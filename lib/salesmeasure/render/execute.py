@@ -178,8 +178,8 @@ def _engine_name() -> str:
     notebook once, when the run ends, instead of after every cell's start and end.
 
     papermill rewrites the whole notebook (``nbformat.writes``: validated, then written)
-    about twice per cell, 90 times for the target report's 45 cells, each time larger: a
-    third of a second of every report, read by nobody. The one write that is read is
+    about twice per cell, each time larger, read by nobody: 92 writes, 0.69 s, for the
+    target report's 45 cells; 74 writes, 0.42 s, for the survey report (measured). The one write that is read is
     papermill's own last one (``notebook_complete``, in a ``finally``: after a failing
     cell, a timeout or a dead kernel too, with the running cell still marked running),
     and it is kept: the file is the same as before. With
