@@ -124,6 +124,11 @@ def set_theme() -> None:
             "savefig.dpi": 150,
             "axes.titlesize": 13,
             "axes.titleweight": "bold",
+            # titles just above the axes, where matplotlib's automatic placement puts
+            # them unless ticks or a label sit above the axes (none of ours: tested on
+            # every chart of the reports); the automatic one measures the y axis of every
+            # titled axes again at each of a chart's three draws (~5% of a report's time)
+            "axes.titley": 1.0,
             "axes.labelsize": 11,
             "axes.spines.top": False,
             "axes.spines.right": False,
