@@ -122,7 +122,19 @@ def notebook_defaults(name: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def run_notebook(shared_root):
+def warm_kernel():
+    """One warm kernel per xdist worker, reset before each notebook: the kernel that
+    ``salesmeasure render`` runs its reports in (:class:`~salesmeasure.render.execute.
+    KernelRunner`)."""
+    from salesmeasure.render.execute import KernelRunner
+
+    runner = KernelRunner("python3", execution_timeout=600)
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture(scope="session")
+def run_notebook(shared_root, warm_kernel):
     """Execute ``notebooks/<name>.ipynb`` with papermill; returns a :class:`NotebookRun`.
 
     Raises papermill's ``PapermillExecutionError`` when a cell fails.
@@ -133,6 +145,12 @@ def run_notebook(shared_root):
     notebook as committed (what ``nbval`` used to execute a second time). Parameters equal
     to the notebook's defaults are not injected (papermill then runs the notebook exactly
     as committed, as a user's "Run All" does) and do not change the key.
+
+    The notebook runs in the worker's warm kernel, reset before each run, as a batch runs
+    its reports (issue 23: a new kernel per run cost ~5 s of imports, data reading and
+    start-up each, ~20 runs). A new kernel's "Run All" is what ``nbval`` runs on every
+    notebook in ``make test``; that both give the same reports is tests/contract/
+    test_paths.py's and test_render.py's (``--isolate``) to show.
     """
     import hashlib
     import json
@@ -140,6 +158,8 @@ def run_notebook(shared_root):
     import nbformat
     import papermill
     from packs import shared
+
+    from salesmeasure.render.execute import _engine_name
 
     def run(name: str, **parameters) -> NotebookRun:
         defaults = notebook_defaults(name)
@@ -149,18 +169,24 @@ def run_notebook(shared_root):
 
         def build(out: Path) -> None:
             out.mkdir(parents=True, exist_ok=True)
+            source = NOTEBOOK_DIR / f"{name}.ipynb"
+            km = warm_kernel.kernel_for(str(source))
             try:
                 papermill.execute_notebook(
-                    str(NOTEBOOK_DIR / f"{name}.ipynb"),
+                    str(source),
                     str(out / "executed.ipynb"),
                     parameters=given,
-                    kernel_name="python3",
+                    km=km,
+                    engine_name=_engine_name(),
                     progress_bar=False,
-                    cwd=str(NOTEBOOK_DIR),
                     execution_timeout=600,
                 )
             except papermill.PapermillExecutionError as e:  # kept: raised to every asker
                 (out / "error.json").write_text(json.dumps(list(e.args), default=str))
+                warm_kernel.stop()  # never reused after a failure, as in a batch
+            except BaseException:
+                warm_kernel.stop()
+                raise
 
         out = shared(shared_root, key, build)
         if (out / "error.json").exists():

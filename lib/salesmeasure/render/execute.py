@@ -526,6 +526,20 @@ class KernelRunner:
                     self._note_retry(report, attempt, reasons[-1])
         return self._not_started(reasons[-1])
 
+    def kernel_for(self, notebook_path):
+        """The warm kernel's manager, started if need be and reset for a notebook in
+        ``notebook_path``'s folder, as :meth:`run` prepares it for a report: for running a
+        notebook in it with papermill's ``km=`` (the tests' notebook runs). Raises
+        ``RuntimeError`` naming the reason when no kernel starts; call :meth:`stop` after
+        a failed run, as :meth:`run` does (its state is unknown)."""
+        from types import SimpleNamespace
+
+        error = self._ready(SimpleNamespace(id=str(notebook_path), notebook_path=notebook_path))
+        if error is not None:
+            raise RuntimeError(f"{error.message}: {error.detail}")
+        self.used += 1
+        return self.km
+
     def stop(self) -> None:
         from jupyter_core.utils import run_sync
 
