@@ -1142,3 +1142,22 @@ def test_the_executed_notebook_is_written_once_and_is_papermills_own(
     result = _run_once(E.KernelRunner(start_timeout=120, execution_timeout=3), slow)
     assert not result.ok and "a step ran longer than 3 s" in result.error.message
     assert result.error.cell == 4 and result.error.section == "Waits", result.error
+
+
+def test_default_jobs_are_the_cpus_this_process_may_use():
+    """--jobs' default: a process that ``taskset`` (or a container's cpuset) keeps on one
+    CPU starts one worker and kernel, not one per CPU of the machine."""
+    import subprocess
+    import sys
+
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    code = (
+        "import os; from salesmeasure.render.batch import usable_cpus; "
+        "print(usable_cpus()); os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "print(usable_cpus())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [str(len(os.sched_getaffinity(0))), "1"]

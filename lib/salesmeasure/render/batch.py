@@ -121,6 +121,16 @@ def _scorecards(ds, period: str, regions: list[str], currency: str = "", data=No
     return _index.scorecards(ds, period, regions)
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (``--jobs``' default): its CPU affinity where the
+    system has one (``taskset``, a container's cpuset), else every CPU. ``os.cpu_count()``
+    counts the machine's, which would start a kernel per CPU that the batch cannot use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on macOS and Windows
+        return os.cpu_count() or 1
+
+
 def lang_root(out: Path, lang: str) -> Path:
     """Where a language's reports go: ``out`` for English, ``out/<lang>`` otherwise."""
     return Path(out) if lang == DEFAULT_LANGUAGE else Path(out) / lang
@@ -238,7 +248,7 @@ def render(
         ``"auto"`` (HTML, plus PDF when a browser is found), or e.g. ``"html,pdf"``;
         asking for ``pdf`` without a browser raises :class:`ChromiumNotFound`.
     jobs : int, optional
-        Worker processes (default: the number of CPUs).
+        Worker processes (default: the CPUs this process may use, :func:`usable_cpus`).
     force : bool
         Re-render reports whose cache key is unchanged.
     scheduler : str or distributed.Client, optional
@@ -468,7 +478,7 @@ def _render(
         else:
             results = _pool.run_local(
                 todo,
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=jobs or usable_cpus(),
                 isolate=isolate,
                 start_timeout=start_timeout,
                 execution_timeout=execution_timeout,
