@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandera.errors import SchemaErrors
 
 from salesmeasure import config as sm_config
 from salesmeasure.config import Config, TableConfig
@@ -25,8 +24,8 @@ from salesmeasure.data.schemas import (
     RANGE_REASON,
     RANGE_REASON_DEFAULT,
     REJECTED_COLUMNS,
-    SCHEMAS,
     TABLE_NAMES,
+    range_schema,
     target_metrics,
 )
 from salesmeasure.errors import DataError
@@ -157,9 +156,11 @@ def _fill(col: str, n: int, row_base: int, index) -> pd.Series:
 
 
 def _range_checks(name: str, df: pd.DataFrame, q: Quarantine) -> None:
-    schema = SCHEMAS.get(name)
+    schema = range_schema(name)
     if schema is None:
         return
+    from pandera.errors import SchemaErrors
+
     sub = df[~q.bad_rows()]
     try:
         schema.validate(sub, lazy=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 TABLE_NAMES = ("customers", "reps", "orders", "targets", "surveys", "complaints")
 
@@ -79,18 +80,7 @@ REJECTED_COLUMNS = ["table", "file", "row", "column", "value", "reason", "record
 
 # ---------------------------------------------------------------- pandera schemas
 # Range checks, run lazily on typed rows so every failure is collected at once. Each
-# column's check maps to one quarantine reason (RANGE_REASON).
-# DataFrameSchema objects, not DataFrameModel classes: building a model's schema asks
-# pandera.typing for every index type it knows, which imports dask.dataframe when dask is
-# installed (it is, for --scheduler): 0.5-0.7 s of every command that reads data.
-OrdersSchema = pa.DataFrameSchema(
-    {
-        "amount": pa.Column(float, pa.Check.ge(0), nullable=False),
-        "quantity": pa.Column(float, pa.Check.ge(1), nullable=False),
-    },
-    strict=False,
-)
-
+# column's check maps to one quarantine reason (RANGE_REASON); see range_schema.
 
 #: Valid (min, max) whole-number range of every survey score column: the one definition
 #: (the schema below and :data:`salesmeasure.survey.scores.SCALES` both read it).
@@ -109,18 +99,35 @@ def _levels(column: str) -> list[int]:
     return list(range(lo, hi + 1))
 
 
-SurveysSchema = pa.DataFrameSchema(
-    {col: pa.Column(float, pa.Check.isin(_levels(col)), nullable=True) for col in SURVEY_SCALES},
-    strict=False,
-)
+@functools.cache
+def range_schema(table: str):
+    """The pandera schema of ``table``'s range checks (``None`` for a table without any),
+    built at its first use: pandera's import is 0.25 s that a notebook kernel reading a
+    batch's snapshot (data already checked) never needs (issue 23).
 
-TargetsSchema = pa.DataFrameSchema(
-    {"target_amount": pa.Column(float, pa.Check.ge(0), nullable=False)},
-    strict=False,
-)
+    DataFrameSchema objects, not DataFrameModel classes: building a model's schema asks
+    pandera.typing for every index type it knows, which imports dask.dataframe when dask
+    is installed (it is, for --scheduler): 0.5-0.7 s of every command that reads data.
+    """
+    import pandera.pandas as pa
+
+    if table == "orders":
+        columns = {
+            "amount": pa.Column(float, pa.Check.ge(0), nullable=False),
+            "quantity": pa.Column(float, pa.Check.ge(1), nullable=False),
+        }
+    elif table == "surveys":
+        columns = {
+            col: pa.Column(float, pa.Check.isin(_levels(col)), nullable=True)
+            for col in SURVEY_SCALES
+        }
+    elif table == "targets":
+        columns = {"target_amount": pa.Column(float, pa.Check.ge(0), nullable=False)}
+    else:
+        return None
+    return pa.DataFrameSchema(columns, strict=False)
 
 
-SCHEMAS = {"orders": OrdersSchema, "surveys": SurveysSchema, "targets": TargetsSchema}
 RANGE_REASON = {
     ("orders", "amount"): "negative amount",
     ("orders", "quantity"): "quantity below 1",
