@@ -1095,8 +1095,8 @@ def test_the_executed_notebook_is_written_once_and_is_papermills_own(
     """papermill rewrote the whole notebook after every cell's start and end (92 times for
     the target report, 0.4-0.7 s of every report); the report's engine writes it once, at
     the end. The file is papermill's default engine's, but for the times, the injected
-    cell's random id and the temporary path; a cell that
-    fails or runs out of time is still named (that write is papermill's ``finally``)."""
+    cell's random id and the temporary path; a cell that fails or runs out of time is
+    still named (that write is papermill's ``finally``)."""
     import json
 
     import papermill.engines as pe

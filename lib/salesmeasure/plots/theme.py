@@ -126,7 +126,7 @@ def set_theme() -> None:
             "axes.titleweight": "bold",
             # titles just above the axes, where matplotlib's automatic placement puts
             # them unless ticks or a label sit above the axes (none of ours: tested on
-            # every chart of the reports); the automatic one measures the y axis of every
+            # every chart of the four reports); the automatic one measures the y axis of every
             # titled axes again at each of a chart's three draws (~5% of a report's time)
             "axes.titley": 1.0,
             "axes.labelsize": 11,

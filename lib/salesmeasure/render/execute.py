@@ -183,10 +183,10 @@ def _engine_name() -> str:
 
     papermill rewrites the whole notebook (``nbformat.writes``: validated, then written)
     about twice per cell, each time larger, read by nobody: 92 writes, 0.69 s, for the
-    target report's 45 cells; 74 writes, 0.42 s, for the survey report (measured). The one write that is read is
-    papermill's own last one (``notebook_complete``, in a ``finally``: after a failing
-    cell, a timeout or a dead kernel too, with the running cell still marked running),
-    and it is kept: the file is the same as before. With
+    target report's 45 cells; 74 writes, 0.42 s, for the survey report (measured). The
+    one write that is read is papermill's own last one (``notebook_complete``, in a
+    ``finally``: after a failing cell, a timeout or a dead kernel too, with the running
+    cell still marked running), and it is kept: the file is the same as before. With
     ``request_save_on_cell_execute=False`` papermill would not write that one either
     after a timeout or a dead kernel, and the failure could not name its section.
     """
