@@ -171,9 +171,17 @@ def use_svg() -> None:
         kwargs = cfg.print_figure_kwargs
     except ImportError:
         kwargs = {"bbox_inches": "tight"}
+    from functools import partial
+
     from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.figure import Figure
+
+    from salesmeasure.plots.svg_canvas import inline_svg
 
     select_figure_formats(shell, FIGURE_FORMATS, **kwargs)
+    # the same SVG, one draw instead of two (svg_canvas.inline_svg)
+    svg = shell.display_formatter.formatters["image/svg+xml"]
+    svg.for_type(Figure, partial(inline_svg, **kwargs))
 
 
 def get_ax(ax=None, *, figsize=None):
