@@ -14,7 +14,7 @@ from pathlib import Path
 
 from salesmeasure import format as fmt
 from salesmeasure.data import snapshot as _snapshot
-from salesmeasure.errors import ParameterError, PeriodError
+from salesmeasure.errors import ParameterError, PeriodError, SalesmeasureError
 from salesmeasure.i18n import DEFAULT as DEFAULT_LANGUAGE
 from salesmeasure.i18n import LANGUAGE_NAMES, _, language
 
@@ -114,11 +114,21 @@ def _scorecards(ds, period: str, regions: list[str], currency: str = "", data=No
     """Headline KPIs per region for the index (:func:`.index.scorecards`), amounts in the
     reports' currency: the ``currency`` parameter, else the data's ``salesmeasure.toml``
     (what :func:`salesmeasure.report.prepare` gives the notebooks; the batch never calls
-    it, so without this the index showed amounts without their currency)."""
+    it, so without this the index showed amounts without their currency); statuses by the
+    thresholds of that file's ``[kpi.thresholds]``, as the executive summary judges them
+    (the index used the defaults: its symbol could say on track where the summary said
+    act)."""
+    from salesmeasure import config as sm_config
     from salesmeasure.report import _set_currency
+    from salesmeasure.targets.kpi_targets import config_thresholds
 
-    _set_currency(str(currency or ""), data if data is not None else ds.source)
-    return _index.scorecards(ds, period, regions)
+    where = data if data is not None else ds.source
+    _set_currency(str(currency or ""), where)
+    try:
+        thresholds = config_thresholds(sm_config.find(str(where) if where else None).settings)
+    except SalesmeasureError:  # a bad [kpi] table: the summary reports say so
+        thresholds = None
+    return _index.scorecards(ds, period, regions, thresholds=thresholds)
 
 
 def usable_cpus() -> int:

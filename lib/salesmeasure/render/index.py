@@ -85,10 +85,12 @@ def format_value(v) -> str:
 INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
 
 
-def scorecards(ds, period: str, regions: list[str]) -> dict:
+def scorecards(ds, period: str, regions: list[str], *, thresholds: dict | None = None) -> dict:
     """Headline KPIs per region for the index, read from each region's
     :class:`~salesmeasure.kpi.scorecard.Scorecard` numbers (without the CLV fits) and
-    formatted exactly as the executive summary shows them, with the status symbol.
+    formatted exactly as the executive summary shows them, with the status symbol by
+    ``thresholds`` (the summary's: :func:`salesmeasure.targets.kpi_targets.config_thresholds`
+    of the data's ``salesmeasure.toml``; default, the documented ones).
 
     A region whose data cannot give a scorecard (thin data) gets an empty row.
 
@@ -101,7 +103,7 @@ def scorecards(ds, period: str, regions: list[str]) -> dict:
     out = {}
     for region in regions:
         try:
-            card = kpi.scorecard(ds, period, region, with_clv=False)
+            card = kpi.scorecard(ds, period, region, with_clv=False, thresholds=thresholds)
         except SalesmeasureError:  # thin data: no headline for this region
             out[region] = {}
             continue
