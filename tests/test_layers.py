@@ -32,6 +32,7 @@ RULES: list[tuple[str, int]] = [
     ("salesmeasure.report", REPORT),
     ("salesmeasure.plots", WORDS),
     ("salesmeasure.text", WORDS),
+    ("salesmeasure.headlines", WORDS),
     ("salesmeasure.targets", ANALYTICS),
     ("salesmeasure.survey", ANALYTICS),
     ("salesmeasure.retention", ANALYTICS),

@@ -95,6 +95,7 @@ def test_an_svg_without_matplotlibs_header_is_kept_whole():
     assert svg_canvas._cropped(svg, Bbox([[0.1, 0.1], [1, 1]]), 2.0) == svg
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # matplotlib_inline on traitlets
 def test_a_reports_kernel_shows_its_charts_through_the_one_draw_printer():
     """The theme puts inline_svg in the shell's SVG formatter (what a report's
     ``display(fig)`` and the inline backend's flush call)."""

@@ -62,6 +62,7 @@ __all__ = [
     "clear_cache",
     "customer_value",
     "forget",
+    "recalled",
     "region_customers",
     "remembered",
     "slice_value",
@@ -392,6 +393,22 @@ def remembered(kind: str, parts, compute):
     if isinstance(got, _Raised):
         raise got.exc
     return got
+
+
+def recalled(kind: str, parts):
+    """The result :func:`remembered` keeps under ``(kind, parts)``, from this process or
+    the disk cache, else None: nothing is computed (a kept ``InsufficientData`` is None
+    too). For a process that reads what another computed (the batch, the summaries'
+    index lines: :mod:`salesmeasure.headlines`)."""
+    k = _digest(kind, parts)
+    got = _PROCESS.get(k)
+    if got is None:
+        folder = _folder()
+        if folder is not None:
+            got = _read(folder / f"{k}.pickle")
+            if got is not None:
+                COUNTS["disk"][kind] += 1
+    return None if got is None or isinstance(got, _Raised) else got
 
 
 def _compute(kind, compute, insufficient):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from salesmeasure import format as fmt
 from salesmeasure.i18n import _
 from salesmeasure.kpi import actions
+from salesmeasure.kpi import summary as _summary
 from salesmeasure.kpi.actions import Action, Note, rank
 from salesmeasure.kpi.cards import KPICard, history, kpi_cards
 from salesmeasure.kpi.chain import Chain, chain, latest_nps_group, repeat_purchase
@@ -26,7 +27,7 @@ from salesmeasure.kpi.scorecard import (
     retention,
     scorecard,
 )
-from salesmeasure.kpi.summary import FirstScreen, Progress, SummaryReport, build, first_screen
+from salesmeasure.kpi.summary import FirstScreen, Progress, SummaryReport, first_screen
 from salesmeasure.kpi.text import (
     LABELS,
     STATUS_TEXT,
@@ -54,6 +55,24 @@ from salesmeasure.kpi.value import (
     fit_value_model,
 )
 from salesmeasure.plots import summary as _plots
+
+
+def build(ctx, **kwargs) -> SummaryReport:
+    """:func:`salesmeasure.kpi.summary.build` (every section of the executive summary),
+    and the region's line of the index from its scorecard, kept in the books for the
+    batch (:mod:`salesmeasure.headlines`): the index shows the summary's own figures."""
+    from salesmeasure import headlines
+    from salesmeasure.errors import Missing
+    from salesmeasure.targets.kpi_targets import settings_for
+
+    r = _summary.build(ctx, **kwargs)
+    card = r.scorecard
+
+    def line():
+        return {} if isinstance(card, Missing) else headlines.index_line(card)
+
+    headlines.keep(ctx.data, r.period, r.region, settings_for(ctx).get("kpi", {}), line)
+    return r
 
 
 def plot_scorecard_changes(card, *, ax=None):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
 import logging
 import os
@@ -129,6 +128,36 @@ def _scorecards(ds, period: str, regions: list[str], currency: str = "", data=No
     except SalesmeasureError:  # a bad [kpi] table: the summary reports say so
         thresholds = None
     return _index.scorecards(ds, period, regions, thresholds=thresholds)
+
+
+def _kept_lines(ds, period: str, regions: list[str], currency: str = "", data=None) -> dict:
+    """The index lines that the regions' executive summaries kept in the books
+    (:func:`salesmeasure.headlines.kept`): region -> line, for those found."""
+    from salesmeasure import config as sm_config
+    from salesmeasure import headlines
+    from salesmeasure.report import _set_currency
+
+    where = data if data is not None else ds.source
+    try:
+        _set_currency(str(currency or ""), where)
+        settings = sm_config.find(str(where) if where else None).settings.get("kpi", {})
+        found = {r: headlines.kept(ds, period, r, settings) for r in regions}
+    except Exception:  # noqa: BLE001 -- never fails a batch: the lines are computed instead
+        return {}
+    return {r: line for r, line in found.items() if line is not None}
+
+
+def _index_lines(ds, period: str, regions, currency="", data=None, kept=None) -> dict:
+    """Every region's index line: those kept by its summary, the others computed
+    (:func:`_scorecards`; a bug there leaves them out, as a failed report would)."""
+    kept = dict(kept or {})
+    missing = [r for r in regions if r not in kept]
+    if missing:
+        try:
+            kept.update(_scorecards(ds, period, missing, currency, data))
+        except Exception:  # noqa: BLE001 -- the index is still written
+            logging.getLogger(__name__).exception("index scorecards")
+    return kept
 
 
 def usable_cpus() -> int:
@@ -430,16 +459,15 @@ def _render(
         dynamic_ncols=True,
     )
     bar.update(len(records))
-    # the index's scorecards are computed while the workers execute
+    # the index lines are the summaries' (headlines), read when the workers are done
     # the kernels read the data loaded and validated above, not the source (issue 13)
     snap = _snapshot.publish(ds, data) if (todo or refresh) and not scheduler else None
     if snap is not None:  # and so does this process: its loaded copy goes back
         ds = snap.dataset
         _snapshot.trim()
-    card_pool = guard.Background()  # a daemon thread: Ctrl-C need not wait for it
-    ctx = contextvars.copy_context()  # the thread words the scorecards in this language
     currency = (parameters or {}).get("currency", "")
-    cards = card_pool.submit(ctx.run, _scorecards, ds, label, region_list, currency, data)
+    kept: dict = {}  # the index lines the summaries kept (headlines), read before the
+    # snapshot's books go; the batch computes only the others
     printer = PdfPrinter(exe) if ("pdf" in fmts and (todo or refresh)) else None
     interrupted, results = False, None
     try:
@@ -509,6 +537,7 @@ def _render(
         guard.exit_within()  # the command ends within seconds, whatever hangs on the way
     finally:
         bar.close()
+        kept = _kept_lines(ds, label, region_list, currency, data)
         _snapshot.release(snap)
         with guard.sigint_ignored() if interrupted else contextlib.nullcontext():
             if hasattr(results, "close"):  # stopped early: kill its workers and kernels
@@ -531,7 +560,9 @@ def _render(
             languages=languages,
             ds=ds,
             version=version,
-            cards=cards.result(timeout=0 if interrupted else None),
+            cards=kept
+            if interrupted
+            else _index_lines(ds, label, region_list, currency, data, kept),
             summary=RenderSummary(
                 period=label,
                 out=out,

@@ -4,10 +4,9 @@
   before anything runs, so a wrong ``--out`` is one line and exit 2, not a traceback.
 * :func:`merge_scorecards` -- the index shows every region's headline KPIs, also those
   rendered by an earlier run into the same folder (stored in ``scorecards.json``).
-* :func:`kill_descendants`, :func:`sigint_ignored` and :class:`Background` -- what an
-  interrupted batch needs to stop within seconds: kill its own worker processes, kernels
-  and browser, write the index for what finished, and not be interrupted again while it
-  does so.
+* :func:`kill_descendants` and :func:`sigint_ignored` -- what an interrupted batch needs
+  to stop within seconds: kill its own worker processes, kernels and browser, write the
+  index for what finished, and not be interrupted again while it does so.
 * :func:`lock_out_dir` -- one batch at a time per ``--out``: a second render into the same
   folder stops at once (two data sets never mix in one index); a lock left by a process
   that is gone is taken over.
@@ -18,7 +17,6 @@
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import errno
 import json
 import os
@@ -38,7 +36,6 @@ from .store import atomic_write
 
 __all__ = [
     "SCORECARDS_FILE",
-    "Background",
     "LOCK_FILE",
     "OutDirBusy",
     "check_out_dir",
@@ -174,41 +171,6 @@ def exit_within(seconds: float = EXIT_WITHIN_S, code: int = 130) -> None:
         os._exit(code)
 
     threading.Thread(target=cut_short, name="salesmeasure-exit-within", daemon=True).start()
-
-
-class Background:
-    """One function run in a daemon thread, in the caller's context (language).
-
-    Unlike a ``ThreadPoolExecutor``, an interrupted batch does not wait for it when
-    Python exits. ``submit`` then ``result(timeout)``; a result that is not ready, or
-    that raised, gives ``default``.
-    """
-
-    def __init__(self, *_args, **_kwargs):
-        self._done = threading.Event()
-        self._value = None
-
-    def submit(self, fn, *args, **kwargs) -> Background:
-        ctx = contextvars.copy_context()
-
-        def run():
-            try:
-                self._value = ctx.run(fn, *args, **kwargs)
-            except Exception:
-                self._value = None
-            finally:
-                self._done.set()
-
-        threading.Thread(target=run, name="salesmeasure-background", daemon=True).start()
-        return self
-
-    def result(self, timeout: float | None = None, default=None):
-        if not self._done.wait(timeout):
-            return default
-        return default if self._value is None else self._value
-
-    def shutdown(self, *_args, **_kwargs) -> None:
-        """Nothing to do: the thread is a daemon (kept for the executor's interface)."""
 
 
 # --------------------------------------------------------------------------- secrets

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from salesmeasure import format as sm_format
 from salesmeasure.errors import SalesmeasureError
+from salesmeasure.headlines import ARROWS, INDEX_KPIS, index_line
 from salesmeasure.i18n import N_, _, get_language, ngettext
 
 from .export import template_dir
@@ -81,22 +82,20 @@ def format_value(v) -> str:
     return str(v)
 
 
-#: The scorecard KPIs shown under each region on the index.
-INDEX_KPIS = ("revenue", "attainment", "retention_rate", "nps")
-
-
 def scorecards(ds, period: str, regions: list[str], *, thresholds: dict | None = None) -> dict:
-    """Headline KPIs per region for the index, read from each region's
-    :class:`~salesmeasure.kpi.scorecard.Scorecard` numbers (without the CLV fits) and
-    formatted exactly as the executive summary shows them, with the status symbol by
-    ``thresholds`` (the summary's: :func:`salesmeasure.targets.kpi_targets.config_thresholds`
-    of the data's ``salesmeasure.toml``; default, the documented ones).
+    """Headline KPIs per region for the index (:func:`salesmeasure.headlines.index_line`),
+    read from each region's :class:`~salesmeasure.kpi.scorecard.Scorecard` numbers
+    (without the CLV fits) and formatted exactly as the executive summary shows them,
+    with the status symbol by ``thresholds`` (the summary's:
+    :func:`salesmeasure.targets.kpi_targets.config_thresholds` of the data's
+    ``salesmeasure.toml``; default, the documented ones). The batch calls this only for
+    the regions whose summary did not keep its line (:func:`salesmeasure.headlines.kept`).
 
     A region whose data cannot give a scorecard (thin data) gets an empty row.
 
-    The KPI library (scipy, statsmodels, matplotlib: 1.2 s) is imported here, in the
-    batch's scorecard thread while its workers start, not before the batch reads the
-    data: a render that stops on bad data or options stops that much sooner.
+    The KPI library (scipy, statsmodels, matplotlib: 1.2 s) is imported here, not before
+    the batch reads the data: a render that stops on bad data or options stops that much
+    sooner, and one whose summaries kept every line never imports it.
     """
     from salesmeasure import kpi
 
@@ -107,39 +106,8 @@ def scorecards(ds, period: str, regions: list[str], *, thresholds: dict | None =
         except SalesmeasureError:  # thin data: no headline for this region
             out[region] = {}
             continue
-        labels = kpi.kpi_labels(card)
-        out[region] = {
-            labels[k]: f"{kpi.kpi_value(card, k)} {_symbol(card, k)}{_trend(card, k)}"
-            for k in INDEX_KPIS
-            if k in card
-        }
+        out[region] = index_line(card)
     return out
-
-
-#: Change arrows of the index (not the status symbols ▲/■, which mean watch/action).
-ARROWS = {1: "↑", -1: "↓", 0: "→"}
-
-
-def _trend(card, k: str) -> str:
-    """`` ↑ +51.6k`` against the previous period (`` (n.s.)`` when a test says the change
-    is not significant); empty when there is no comparable value or the KPI is suppressed."""
-    r = card.loc[k]
-    d = r.get("change_prev")
-    if r["suppressed"] or not sm_format.is_number(d):
-        return ""
-    unit = r["unit"]
-    if unit == "share":
-        text = sm_format.points(d * 100)
-    elif unit == "currency":
-        text = sm_format.money(d, signed=True)
-    elif unit == "count":
-        text = sm_format.number(d, signed=True)
-    else:
-        text = sm_format.number(d, decimals=1, signed=True)
-    arrow = ARROWS[int(d > 0) - int(d < 0)]
-    if r.get("significant_prev") is False:
-        text += " " + _("(n.s.)")
-    return f" {arrow} {text}"
 
 
 def _split_trend(text: str) -> tuple[str, str]:
@@ -162,12 +130,6 @@ def _split_status(value: str) -> tuple[str, str, str]:
         if last == symbol and head:
             return head, symbol, _STATUS_CLASS[code]
     return value, "", ""
-
-
-def _symbol(card, k: str) -> str:
-    from salesmeasure.format import STATUS_SYMBOLS
-
-    return STATUS_SYMBOLS.get(card.loc[k, "status"], STATUS_SYMBOLS["n/a"])
 
 
 def load_records(period_dir: Path) -> list[ReportRecord]:
