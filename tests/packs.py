@@ -124,8 +124,14 @@ def shared(shared_root: Path, key: str, build: Callable[[Path], object]) -> Path
 def shared_pack(shared_root: Path) -> Path:
     """Render (once) and return the default pack's output folder under ``shared_root``."""
 
+    import os
+
+    # as `make reports` renders it: --jobs' default of this machine, not the test run's
+    # one worker per render (tests/conftest.py, $SALESMEASURE_JOBS)
+    env = {k: v for k, v in os.environ.items() if k != "SALESMEASURE_JOBS"}
+
     def build(out: Path) -> None:
-        run = subprocess.run(command(out), capture_output=True, text=True, timeout=1800)
+        run = subprocess.run(command(out), capture_output=True, text=True, timeout=1800, env=env)
         if run.returncode != 0:
             raise AssertionError(
                 f"the default pack did not render: exit {run.returncode}\n"

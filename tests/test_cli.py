@@ -170,6 +170,7 @@ def test_ctrl_c_stops_within_seconds_kills_kernels_and_browser_and_indexes_what_
     fmt = "html,pdf" if find_chromium() else "html"  # the browser must be killed too
     cmd = [EXE, "render", "--period", "2026Q3", "--regions", "North", "--data", str(sample_dir)]
     cmd += ["--notebooks-dir", str(nbs), "--out", str(out), "--formats", fmt, "--no-progress"]
+    cmd += ["--jobs", "2"]  # both slow reports running when Ctrl-C comes, each in a kernel
     from interrupt import Run
 
     run = Run(cmd, tmp_path / "run")

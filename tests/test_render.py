@@ -1161,3 +1161,72 @@ def test_default_jobs_are_the_cpus_this_process_may_use():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == [str(len(os.sched_getaffinity(0))), "1"]
+
+
+def test_default_jobs_follow_salesmeasure_jobs_and_a_bad_value_is_named():
+    """``$SALESMEASURE_JOBS`` sets --jobs' default (unset: the usable CPUs); a value that
+    is not a whole number of at least 1 is refused naming the variable and the value."""
+    from salesmeasure.errors import ParameterError
+    from salesmeasure.render.batch import JOBS_ENV, default_jobs, usable_cpus
+
+    env = os.environ.pop(JOBS_ENV, None)
+    try:
+        assert default_jobs() == usable_cpus()
+        for raw, n in (("3", 3), (" 1 ", 1)):
+            os.environ[JOBS_ENV] = raw
+            assert default_jobs() == n
+        for raw in ("0", "-2", "two", "1.5"):
+            os.environ[JOBS_ENV] = raw
+            with pytest.raises(
+                ParameterError, match=rf"\$SALESMEASURE_JOBS .* got '{re.escape(raw)}'"
+            ):
+                default_jobs()
+    finally:
+        os.environ.pop(JOBS_ENV, None)
+        if env is not None:
+            os.environ[JOBS_ENV] = env
+
+
+@pytest.mark.parametrize("jobs, kernels", [("1", 1), ("2", 2)])
+def test_salesmeasure_jobs_is_the_number_of_kernels_of_a_render(
+    tmp_path, sample_dir, jobs, kernels
+):
+    """The real command with ``$SALESMEASURE_JOBS`` and no --jobs: two reports run in one
+    reused kernel (1) or in a kernel each (2); each report records its kernel's process."""
+    import subprocess
+    import sys
+
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    for name in ("a_one", "b_two"):
+        write_notebook(
+            nbs / f"{name}.ipynb",
+            f"# {name}",
+            f"import os\nopen({str(tmp_path)!r} + '/pid-{name}', 'w').write(str(os.getpid()))",
+        )
+    exe = str(Path(sys.executable).parent / "salesmeasure")
+    cmd = [exe, "render", "--period", "2026Q3", "--regions", "North", "--formats", "html"]
+    cmd += ["--notebooks-dir", str(nbs), "--out", str(tmp_path / "out"), "--no-progress"]
+    cmd += ["--data", str(sample_dir)]
+    r = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SALESMEASURE_JOBS": jobs},
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    pids = {(tmp_path / f"pid-{n}").read_text() for n in ("a_one", "b_two")}
+    assert len(pids) == kernels, pids
+    bad = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SALESMEASURE_JOBS": "all"},
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip() == (
+        "error: $SALESMEASURE_JOBS must be a whole number of worker processes, at least 1, "
+        "got 'all'"
+    )

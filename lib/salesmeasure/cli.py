@@ -271,7 +271,10 @@ def render(
         Path("reports"), "--out", help="Output root: <out>/<period>/<region>/<notebook>.*"
     ),
     jobs: int = typer.Option(
-        None, "--jobs", min=1, help="Worker processes (default: the CPUs this process may use)."
+        None,
+        "--jobs",
+        min=1,
+        help="Worker processes (default: $SALESMEASURE_JOBS or the CPUs this process may use).",
     ),
     force: bool = typer.Option(False, "--force", help="Re-render reports that are unchanged."),
     scheduler: str = typer.Option(

@@ -160,6 +160,31 @@ def _index_lines(ds, period: str, regions, currency="", data=None, kept=None) ->
     return kept
 
 
+#: ``--jobs``' default when set: a whole number of worker processes, e.g. ``1`` where
+#: renders run side by side (a test runner's or a scheduler's parallel jobs, each given
+#: one CPU, as ``OMP_NUM_THREADS=1`` is): a pool of one worker per render then starts one
+#: kernel, not one per CPU that the other renders keep busy.
+JOBS_ENV = "SALESMEASURE_JOBS"
+
+
+def default_jobs() -> int:
+    """``--jobs``' default: ``$SALESMEASURE_JOBS`` when set, else :func:`usable_cpus`.
+    A value that is not a whole number of at least 1 raises :class:`ParameterError`
+    naming the variable and the value (before the data is read or a kernel starts)."""
+    raw = os.environ.get(JOBS_ENV, "").strip()
+    if not raw:
+        return usable_cpus()
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ParameterError(
+            f"${JOBS_ENV} must be a whole number of worker processes, at least 1, got {raw!r}"
+        )
+    return n
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on (``--jobs``' default): its CPU affinity where the
     system has one (``taskset``, a container's cpuset), else every CPU. ``os.cpu_count()``
@@ -287,7 +312,8 @@ def render(
         ``"auto"`` (HTML, plus PDF when a browser is found), or e.g. ``"html,pdf"``;
         asking for ``pdf`` without a browser raises :class:`ChromiumNotFound`.
     jobs : int, optional
-        Worker processes (default: the CPUs this process may use, :func:`usable_cpus`).
+        Worker processes (default: ``$SALESMEASURE_JOBS``, else the CPUs this process may
+        use, :func:`default_jobs`).
     force : bool
         Re-render reports whose cache key is unchanged.
     scheduler : str or distributed.Client, optional
@@ -396,6 +422,7 @@ def _render(
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else root / "notebooks"
     out = Path(out).resolve()
     root_out, out = out, lang_root(out, lang)
+    jobs = jobs or default_jobs()  # a bad $SALESMEASURE_JOBS fails now, not after the work
     fmts, exe, note = parse_formats(formats, chromium)
     notes = [note] if note else []
     guard.check_out_dir(out)  # a wrong --out fails now, in one line, not after the work
@@ -516,7 +543,7 @@ def _render(
         else:
             results = _pool.run_local(
                 todo,
-                jobs=jobs or usable_cpus(),
+                jobs=jobs,
                 isolate=isolate,
                 start_timeout=start_timeout,
                 execution_timeout=execution_timeout,
