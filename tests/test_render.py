@@ -1187,6 +1187,7 @@ def test_default_jobs_follow_salesmeasure_jobs_and_a_bad_value_is_named():
             os.environ[JOBS_ENV] = env
 
 
+@pytest.mark.slow  # two renders of two reports each: 10-20 s, in make test
 @pytest.mark.parametrize("jobs, kernels", [("1", 1), ("2", 2)])
 def test_salesmeasure_jobs_is_the_number_of_kernels_of_a_render(
     tmp_path, sample_dir, jobs, kernels
@@ -1218,6 +1219,15 @@ def test_salesmeasure_jobs_is_the_number_of_kernels_of_a_render(
     assert r.returncode == 0, r.stdout + r.stderr
     pids = {(tmp_path / f"pid-{n}").read_text() for n in ("a_one", "b_two")}
     assert len(pids) == kernels, pids
+
+
+def test_a_bad_salesmeasure_jobs_exits_2_naming_it_before_the_data_is_read(tmp_path):
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).parent / "salesmeasure")
+    cmd = [exe, "render", "--period", "2026Q3", "--formats", "html", "--no-progress"]
+    cmd += ["--out", str(tmp_path / "out"), "--data", str(tmp_path / "no such folder")]
     bad = subprocess.run(
         cmd,
         capture_output=True,
