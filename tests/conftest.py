@@ -305,9 +305,9 @@ def pytest_configure(config):
     # worker's share as its --jobs default ($SALESMEASURE_JOBS; 1 each for -n 2 on two
     # CPUs), as a test runner gives each job one thread (OMP_NUM_THREADS=1). A render's
     # pool of two workers beside the other xdist worker's work only added a kernel start
-    # and a worker per render (2.7 s of CPU each; measured: make test 12 min 06 s, 22 min
-    # of CPU -> 17 min of CPU). The pool of several workers is tested where a test asks for
-    # --jobs 2 and in the default pack (tests/packs.py), rendered as `make reports` does.
+    # and a worker per render (2.7 s of CPU each; measured: make test 12 min 06 s and 22
+    # min of CPU -> 11 min 02 s and 19 min). The pool of several workers is tested where a
+    # test asks for --jobs 2 and in the default pack (tests/packs.py, as `make reports`).
     workers = getattr(config.option, "numprocesses", None)
     if isinstance(workers, int) and workers > 1 and "SALESMEASURE_JOBS" not in os.environ:
         try:  # salesmeasure.render.batch.usable_cpus, without importing the batch here
