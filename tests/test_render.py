@@ -1163,28 +1163,21 @@ def test_default_jobs_are_the_cpus_this_process_may_use():
     assert out == [str(len(os.sched_getaffinity(0))), "1"]
 
 
-def test_default_jobs_follow_salesmeasure_jobs_and_a_bad_value_is_named():
+def test_default_jobs_follow_salesmeasure_jobs_and_a_bad_value_is_named(monkeypatch):
     """``$SALESMEASURE_JOBS`` sets --jobs' default (unset: the usable CPUs); a value that
     is not a whole number of at least 1 is refused naming the variable and the value."""
     from salesmeasure.errors import ParameterError
     from salesmeasure.render.batch import JOBS_ENV, default_jobs, usable_cpus
 
-    env = os.environ.pop(JOBS_ENV, None)
-    try:
-        assert default_jobs() == usable_cpus()
-        for raw, n in (("3", 3), (" 1 ", 1)):
-            os.environ[JOBS_ENV] = raw
-            assert default_jobs() == n
-        for raw in ("0", "-2", "two", "1.5"):
-            os.environ[JOBS_ENV] = raw
-            with pytest.raises(
-                ParameterError, match=rf"\$SALESMEASURE_JOBS .* got '{re.escape(raw)}'"
-            ):
-                default_jobs()
-    finally:
-        os.environ.pop(JOBS_ENV, None)
-        if env is not None:
-            os.environ[JOBS_ENV] = env
+    monkeypatch.delenv(JOBS_ENV, raising=False)
+    assert default_jobs() == usable_cpus()
+    for raw, n in (("3", 3), (" 1 ", 1)):
+        monkeypatch.setenv(JOBS_ENV, raw)
+        assert default_jobs() == n
+    for raw in ("0", "-2", "two", "1.5"):
+        monkeypatch.setenv(JOBS_ENV, raw)
+        with pytest.raises(ParameterError, match=rf"\$SALESMEASURE_JOBS .* got '{re.escape(raw)}'"):
+            default_jobs()
 
 
 @pytest.mark.slow  # two renders of two reports each: 10-20 s, in make test
